@@ -1,0 +1,83 @@
+import { Sequelize, type Options } from 'sequelize';
+import { ActivityModel } from './models/activity.model.js';
+import { CommunicationModel } from './models/communication.model.js';
+import { CustomerModel } from './models/customer.model.js';
+import { FollowUpModel } from './models/follow-up.model.js';
+import { IdempotencyKeyModel } from './models/idempotency-key.model.js';
+import { MessageModel } from './models/message.model.js';
+import { NoteModel } from './models/note.model.js';
+import { NotificationModel } from './models/notification.model.js';
+import { OpportunityModel } from './models/opportunity.model.js';
+import { StageModel } from './models/stage.model.js';
+import { TaskModel } from './models/task.model.js';
+import { TeamEventModel } from './models/team-event.model.js';
+import { TeamModel } from './models/team.model.js';
+import { TenantModel } from './models/tenant.model.js';
+import { UserModel } from './models/user.model.js';
+
+export interface Models {
+  Tenant: typeof TenantModel;
+  Team: typeof TeamModel;
+  User: typeof UserModel;
+  Stage: typeof StageModel;
+  Customer: typeof CustomerModel;
+  Note: typeof NoteModel;
+  Opportunity: typeof OpportunityModel;
+  Task: typeof TaskModel;
+  Activity: typeof ActivityModel;
+  Message: typeof MessageModel;
+  Communication: typeof CommunicationModel;
+  FollowUp: typeof FollowUpModel;
+  Notification: typeof NotificationModel;
+  TeamEvent: typeof TeamEventModel;
+  IdempotencyKey: typeof IdempotencyKeyModel;
+}
+
+export interface Database {
+  sequelize: Sequelize;
+  models: Models;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  url: string;
+  /** Max pooled connections; must equal PGlite's maxConnections when embedded. */
+  poolMax?: number;
+  logging?: Options['logging'];
+}
+
+export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseOptions): Database {
+  const sequelize = new Sequelize(url, {
+    dialect: 'postgres',
+    logging,
+    pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+    define: { underscored: true },
+  });
+  const models: Models = {
+    Tenant: TenantModel.initModel(sequelize),
+    Team: TeamModel.initModel(sequelize),
+    User: UserModel.initModel(sequelize),
+    Stage: StageModel.initModel(sequelize),
+    Customer: CustomerModel.initModel(sequelize),
+    Note: NoteModel.initModel(sequelize),
+    Opportunity: OpportunityModel.initModel(sequelize),
+    Task: TaskModel.initModel(sequelize),
+    Activity: ActivityModel.initModel(sequelize),
+    Message: MessageModel.initModel(sequelize),
+    Communication: CommunicationModel.initModel(sequelize),
+    FollowUp: FollowUpModel.initModel(sequelize),
+    Notification: NotificationModel.initModel(sequelize),
+    TeamEvent: TeamEventModel.initModel(sequelize),
+    IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
+  };
+  associate(models);
+  return { sequelize, models, close: () => sequelize.close() };
+}
+
+function associate(m: Models): void {
+  m.Opportunity.belongsTo(m.Customer, { as: 'customer', foreignKey: 'customerId' });
+  m.Opportunity.belongsTo(m.User, { as: 'owner', foreignKey: 'ownerId' });
+  m.Note.belongsTo(m.User, { as: 'author', foreignKey: 'authorId' });
+  m.Activity.belongsTo(m.User, { as: 'actor', foreignKey: 'actorId' });
+  m.Message.belongsTo(m.User, { as: 'sender', foreignKey: 'senderId' });
+}

@@ -1,0 +1,18 @@
+export { createDatabase, type Database, type DatabaseOptions, type Models } from './db.js';
+export { createMigrator } from './migrator.js';
+export { seedDemo, DEMO_LOGINS } from './seed/demo-seed.js';
+export { ActivityModel } from './models/activity.model.js';
+export { CommunicationModel } from './models/communication.model.js';
+export { CustomerModel } from './models/customer.model.js';
+export { FollowUpModel } from './models/follow-up.model.js';
+export { IdempotencyKeyModel } from './models/idempotency-key.model.js';
+export { MessageModel } from './models/message.model.js';
+export { NoteModel } from './models/note.model.js';
+export { NotificationModel } from './models/notification.model.js';
+export { OpportunityModel } from './models/opportunity.model.js';
+export { StageModel } from './models/stage.model.js';
+export { TaskModel } from './models/task.model.js';
+export { TeamEventModel } from './models/team-event.model.js';
+export { TeamModel } from './models/team.model.js';
+export { TenantModel } from './models/tenant.model.js';
+export { UserModel } from './models/user.model.js';

@@ -1,0 +1,17 @@
+import type { QueryInterface, Sequelize } from 'sequelize';
+import { SequelizeStorage, Umzug } from 'umzug';
+import * as core from './migrations/0001-core.js';
+
+type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
+
+/** Ordered list; a new schema change appends its module here. */
+const MIGRATIONS: Array<[string, Migration]> = [['0001-core', core]];
+
+export function createMigrator(sequelize: Sequelize, logger: Console | undefined = undefined): Umzug<QueryInterface> {
+  return new Umzug({
+    migrations: MIGRATIONS.map(([name, m]) => ({ name, up: m.up, down: m.down })),
+    context: sequelize.getQueryInterface(),
+    storage: new SequelizeStorage({ sequelize, tableName: 'schema_migrations' }),
+    logger,
+  });
+}

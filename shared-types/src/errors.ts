@@ -1,0 +1,24 @@
+/** Error codes shared by REST error bodies and socket acks. */
+export type ErrorCode =
+  | 'validation'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'duplicate'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'internal';
+
+export interface ApiErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/** Every REST error answers `{ error }`; a 409 also carries `current`, the fresh record. */
+export interface ApiErrorResponse<TCurrent = unknown> {
+  error: ApiErrorBody;
+  current?: TCurrent;
+}

@@ -1,0 +1,109 @@
+import type {
+  Activity, Communication, Customer, Id, IsoDateTime, Message, Note, Notification, Opportunity, Task,
+} from './entities.js';
+import type { ApiErrorBody } from './errors.js';
+
+/** Payload (`data`) of each team-scoped fact, keyed by event name. */
+export interface TeamEventDataMap {
+  'customer:created': { customer: Customer };
+  'customer:updated': { customer: Customer };
+  'customer:note-added': { customerId: Id; note: Note };
+  'opportunity:created': { opportunity: Opportunity };
+  'opportunity:updated': { opportunity: Opportunity };
+  'opportunity:moved': { opportunity: Opportunity; fromStageId: Id; toStageId: Id };
+  'activity:created': { activity: Activity };
+  'task:created': { task: Task };
+  'task:updated': { task: Task };
+  'task:assigned': { task: Task; previousAssigneeId: Id | null };
+  'message:created': { message: Message };
+  'communication:logged': { communication: Communication };
+}
+
+export type TeamEventType = keyof TeamEventDataMap;
+
+/** The one envelope every team-scoped event carries; `seq` is gap-free per team. */
+export interface TeamEventEnvelope<K extends TeamEventType = TeamEventType> {
+  seq: number;
+  eventId: string;
+  teamId: Id;
+  type: K;
+  actorId: Id;
+  at: IsoDateTime;
+  data: TeamEventDataMap[K];
+}
+
+/** Any envelope, discriminated on `type`. */
+export type AnyTeamEvent = { [K in TeamEventType]: TeamEventEnvelope<K> }[TeamEventType];
+
+export type NotificationPayload = Omit<Notification, 'readAt'>;
+
+export interface PresenceViewer {
+  userId: Id;
+  name: string;
+}
+
+export interface PresenceChanged {
+  resource: string;
+  viewers: PresenceViewer[];
+}
+
+/** Result passed to a command's acknowledgement callback. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiErrorBody };
+export type AckCallback<T> = (res: Ack<T>) => void;
+
+export interface SyncResumeRequest {
+  lastSeq: Record<string, number>;
+}
+
+export interface SyncResumeResult {
+  events: AnyTeamEvent[];
+  /** true when the gap is beyond retention: refetch instead of replaying. */
+  reset: boolean;
+  /** Latest seq per team, so a client with nothing missed still learns where it stands. */
+  latestSeq: Record<string, number>;
+}
+
+export interface PresenceRequest {
+  resource: string;
+}
+
+export interface OpportunityMoveCommand {
+  id: Id;
+  stageId: Id;
+  version: number;
+}
+
+export interface OpportunityMoveResult {
+  success: true;
+  opportunity: Opportunity;
+}
+
+type TeamFactListeners = {
+  [K in TeamEventType]: (event: TeamEventEnvelope<K>) => void;
+};
+
+export interface ServerToClientEvents extends TeamFactListeners {
+  notification: (notification: NotificationPayload) => void;
+  'presence:changed': (presence: PresenceChanged) => void;
+}
+
+export interface ClientToServerEvents {
+  'sync:resume': (req: SyncResumeRequest, ack: AckCallback<SyncResumeResult>) => void;
+  'presence:join': (req: PresenceRequest, ack?: AckCallback<PresenceChanged>) => void;
+  'presence:leave': (req: PresenceRequest, ack?: AckCallback<{ resource: string }>) => void;
+  'opportunity:move': (cmd: OpportunityMoveCommand, ack: AckCallback<OpportunityMoveResult>) => void;
+}
+
+/** Messages between server nodes (serverSideEmit). */
+export interface InterServerEvents {
+  'presence:refresh': (resource: string) => void;
+}
+
+/** What the server keeps on each authenticated socket. */
+export interface SocketData {
+  userId: Id;
+  tenantId: Id;
+  teamIds: Id[];
+  name: string;
+  role: 'rep' | 'manager' | 'admin';
+}
