@@ -48,7 +48,8 @@ export interface PresenceChanged {
 }
 
 /** Result passed to a command's acknowledgement callback. */
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiErrorBody };
+/** A refused command's ack carries `current` (the fresh record) on a 409, like the REST body. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiErrorBody; current?: unknown };
 export type AckCallback<T> = (res: Ack<T>) => void;
 
 export interface SyncResumeRequest {

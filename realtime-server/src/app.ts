@@ -1,0 +1,40 @@
+import express, { Router, type Express } from 'express';
+import type { Logger } from 'pino';
+import { errorHandler, notFoundHandler } from './core/http.js';
+import { authRoutes, meRoutes, requireAuth } from './modules/auth/auth.routes.js';
+import { pipelineRoutes } from './modules/pipeline/pipeline.routes.js';
+import { syncRoutes } from './modules/sync/sync.routes.js';
+import type { Services } from './services.js';
+
+export interface Health { ok: boolean; node: string; db: boolean; redis: boolean | null }
+
+export interface AppDeps {
+  logger: Logger;
+  services: Services;
+  health: () => Promise<Health>;
+  bodyLimit?: string;
+}
+
+export function createApp({ logger, services, health, bodyLimit = '64kb' }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: bodyLimit }));
+
+  app.get('/healthz', async (_req, res) => {
+    const h = await health();
+    res.status(h.ok ? 200 : 503).json(h);
+  });
+  app.use('/api/auth', authRoutes(services.auth));
+
+  const crm = Router();
+  crm.use(requireAuth(services.auth));
+  crm.use(pipelineRoutes(services.pipeline));
+  crm.use(syncRoutes(services.sync));
+  app.use('/api/crm', crm);
+  app.use('/api/me', requireAuth(services.auth), meRoutes(services.auth));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

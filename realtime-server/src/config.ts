@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix of the Socket.IO adapter's Redis channels; tests give each file its own. */
+  REDIS_KEY: z.string().min(1).default('socket.io'),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  AUTH_DEV_LOGIN: flag.optional(),
+  SEED_DEMO: flag.optional(),
+  WECHAT_APPID: z.string().optional(),
+  WECHAT_SECRET: z.string().optional(),
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  TZ_DEFAULT: z.string().default('Asia/Shanghai'),
+  NODE_ID: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('.data'),
+  /** Days of team_events kept for sync:resume and the feed; older clients get reset: true. */
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** At most this many envelopes replayed per team by one sync:resume; beyond it, reset. */
+  SYNC_MAX_EVENTS: z.coerce.number().int().min(1).default(5000),
+  CORS_ORIGINS: z.string().default(''),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  nodeId: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  redisKey: string;
+  jwtSecret: string | undefined;
+  devLogin: boolean;
+  seedDemo: boolean | undefined;
+  wechat: { appId: string | undefined; secret: string | undefined; apiBase: string };
+  timeZone: string;
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  eventRetentionDays: number;
+  syncMaxEvents: number;
+  corsOrigins: string[];
+}
+
+/** Parses the environment once at start; a bad value stops the process with a readable message. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    throw new Error('Invalid configuration:\n  JWT_SECRET: required in production');
+  }
+  return {
+    env: e.NODE_ENV, port: e.PORT, host: e.HOST,
+    nodeId: e.NODE_ID ?? `node-${process.pid}`,
+    databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, redisKey: e.REDIS_KEY,
+    jwtSecret: e.JWT_SECRET,
+    devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',
+    seedDemo: e.SEED_DEMO,
+    wechat: { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE },
+    timeZone: e.TZ_DEFAULT, logLevel: e.LOG_LEVEL, dataDir: e.DATA_DIR,
+    eventRetentionDays: e.EVENT_RETENTION_DAYS, syncMaxEvents: e.SYNC_MAX_EVENTS,
+    corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}

@@ -1,0 +1,45 @@
+import type { ApiErrorBody, ErrorCode } from '@live-crm/shared-types';
+
+const STATUS: Record<ErrorCode, number> = {
+  validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, duplicate: 409,
+  payload_too_large: 413, rate_limited: 429, unavailable: 503, internal: 500,
+};
+
+/** The one error type domain code throws; the edges map it to a status or an ack. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  /** For 409s: the fresh record the client should show instead. */
+  readonly current: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { details?: unknown; current?: unknown } = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = options.details;
+    this.current = options.current;
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+
+  toBody(): ApiErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);
+export const forbidden = (message = 'You do not have permission to do that'): AppError => new AppError('forbidden', message);
+
+/** Turns anything thrown into an AppError; unknown errors become `internal` (or `unavailable` when the database is down). */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const name = (err as { name?: string } | null)?.name ?? '';
+  if (/^Sequelize(Connection|ConnectionRefused|HostNotFound|ConnectionAcquireTimeout|ConnectionTimedOut)Error$/.test(name)) {
+    return new AppError('unavailable', 'The database is unavailable; please retry shortly');
+  }
+  return new AppError('internal', 'Something went wrong on our side');
+}

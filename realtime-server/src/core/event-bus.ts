@@ -1,0 +1,40 @@
+import type { AnyTeamEvent, NotificationPayload } from '@live-crm/shared-types';
+
+/** A committed team fact, ready to fan out. */
+export interface Publication {
+  envelope: AnyTeamEvent;
+  /** Users who also get the envelope in their `user:<id>` room (e.g. a task's new assignee). */
+  alsoToUsers: number[];
+}
+
+export interface UserNotice {
+  userId: number;
+  notification: NotificationPayload;
+}
+
+type Listener<T> = (value: T) => void;
+
+/**
+ * In-process hand-off between domain services (which only publish after commit) and the
+ * Socket.IO layer (which owns rooms and the Redis fan-out).
+ */
+export function createEventBus() {
+  const published = new Set<Listener<Publication>>();
+  const notified = new Set<Listener<UserNotice>>();
+  const subscribe = <T>(set: Set<Listener<T>>, fn: Listener<T>) => {
+    set.add(fn);
+    return () => void set.delete(fn);
+  };
+  return {
+    publish(p: Publication): void {
+      for (const fn of published) fn(p);
+    },
+    notify(n: UserNotice): void {
+      for (const fn of notified) fn(n);
+    },
+    onPublish: (fn: Listener<Publication>) => subscribe(published, fn),
+    onNotify: (fn: Listener<UserNotice>) => subscribe(notified, fn),
+  };
+}
+
+export type EventBus = ReturnType<typeof createEventBus>;

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { ApiErrorResponse } from '@live-crm/shared-types';
+import type { Actor } from './actor.js';
+import { AppError, toAppError } from './app-error.js';
+import type { IdempotencyRef } from './mutation.js';
+
+/** The actor the auth middleware attached; routes behind it always have one. */
+export function actorOf(res: Response): Actor {
+  const actor = res.locals['actor'] as Actor | undefined;
+  if (!actor) throw new AppError('unauthorized', 'Sign in first');
+  return actor;
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;
+
+/** `Idempotency-Key` plus a hash of method, path and body, so a reused key with another body is caught. */
+export function idempotencyOf(req: Request): IdempotencyRef | undefined {
+  const key = req.get('Idempotency-Key');
+  if (key === undefined) return undefined;
+  if (!KEY_PATTERN.test(key)) {
+    throw new AppError('validation', 'Idempotency-Key must be 8-128 characters of letters, digits, - _ : .');
+  }
+  const hash = createHash('sha256').update(`${req.method} ${req.path} ${JSON.stringify(req.body ?? null)}`).digest('hex');
+  return { key, hash };
+}
+
+/** Positive integer path id; anything else is a 404 rather than a database error. */
+export function idParam(req: Request, name = 'id'): number {
+  const raw = req.params[name];
+  const id = typeof raw === 'string' && /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id) || id > 2_147_483_647) throw new AppError('not_found', 'No such record');
+  return id;
+}
+
+export function sendError(res: Response, err: AppError): void {
+  const body: ApiErrorResponse = { error: err.toBody() };
+  if (err.current !== undefined) body.current = err.current;
+  res.status(err.status).json(body);
+}
+
+/** The one Express error handler: body-parser failures, AppErrors, and everything else as 500. */
+export function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const type = (err as { type?: string } | null)?.type;
+    let appErr: AppError;
+    if (type === 'entity.too.large') appErr = new AppError('payload_too_large', 'The request body is too large');
+    else if (type === 'entity.parse.failed') appErr = new AppError('validation', 'The request body is not valid JSON');
+    else if (type === 'charset.unsupported' || type === 'encoding.unsupported') appErr = new AppError('validation', 'Unsupported body encoding');
+    else appErr = toAppError(err);
+    if (appErr.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (res.headersSent) return;
+    sendError(res, appErr);
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendError(res, new AppError('not_found', `No route for ${req.method} ${req.path}`));
+};

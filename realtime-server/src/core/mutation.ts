@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { QueryTypes, type Transaction } from 'sequelize';
+import type { Database } from '@live-crm/models';
+import type { AnyTeamEvent, NotificationPayload, TeamEventDataMap, TeamEventType } from '@live-crm/shared-types';
+import type { Actor } from './actor.js';
+import { AppError } from './app-error.js';
+import type { EventBus } from './event-bus.js';
+
+export interface TeamFact<K extends TeamEventType = TeamEventType> {
+  teamId: number;
+  type: K;
+  data: TeamEventDataMap[K];
+  alsoToUsers?: number[];
+}
+
+export type AnyTeamFact = { [K in TeamEventType]: TeamFact<K> }[TeamEventType];
+
+/** What a unit of work hands back: its result, the one fact it caused, and who to notify. */
+export interface Mutation<R> {
+  result: R;
+  fact: AnyTeamFact;
+  notices?: Array<{ userId: number; notification: NotificationPayload }>;
+}
+
+/** Client-supplied `Idempotency-Key` plus a hash of the request it came with. */
+export interface IdempotencyRef {
+  key: string;
+  hash: string;
+}
+
+class Replay extends Error {}
+
+export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus }) {
+  const { sequelize } = db;
+
+  async function claimKey(actor: Actor, idem: IdempotencyRef, tx: Transaction): Promise<void> {
+    // A concurrent twin blocks here on the primary key until the first commits, then sees the row.
+    const rows = await sequelize.query(
+      `INSERT INTO idempotency_keys (user_id, key, request_hash, created_at)
+       VALUES (:userId, :key, :hash, now()) ON CONFLICT DO NOTHING RETURNING user_id`,
+      { replacements: { userId: actor.userId, key: idem.key, hash: idem.hash }, transaction: tx, type: QueryTypes.SELECT },
+    );
+    if (rows.length === 0) throw new Replay();
+  }
+
+  async function replay<R>(actor: Actor, idem: IdempotencyRef): Promise<R> {
+    const row = await db.models.IdempotencyKey.findOne({ where: { userId: actor.userId, key: idem.key } });
+    if (!row) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress; retry shortly');
+    if (row.requestHash !== idem.hash) {
+      throw new AppError('conflict', 'This Idempotency-Key was already used for a different request');
+    }
+    return row.response as R;
+  }
+
+  async function appendEvent(actor: Actor, fact: AnyTeamFact, tx: Transaction): Promise<AnyTeamEvent> {
+    // The team row lock serialises writers per team, so seq is gap-free and commit-ordered.
+    const [bumped] = await sequelize.query<{ last_seq: number }>(
+      'UPDATE teams SET last_seq = last_seq + 1 WHERE id = :teamId RETURNING last_seq',
+      { replacements: { teamId: fact.teamId }, transaction: tx, type: QueryTypes.SELECT },
+    );
+    if (!bumped) throw new AppError('not_found', 'Team not found');
+    const envelope = {
+      seq: bumped.last_seq, eventId: randomUUID(), teamId: fact.teamId, type: fact.type,
+      actorId: actor.userId, at: new Date().toISOString(), data: fact.data,
+    } as AnyTeamEvent;
+    await sequelize.query(
+      `INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
+       VALUES (:teamId, :seq, :eventId, :type, :actorId, :data, :at)`,
+      {
+        replacements: { ...envelope, data: JSON.stringify(envelope.data) },
+        transaction: tx, type: QueryTypes.INSERT,
+      },
+    );
+    return envelope;
+  }
+
+  /**
+   * Runs `work` and the team event in one transaction, then publishes exactly one event after
+   * commit. With an idempotency key, a repeat returns the first answer and changes nothing.
+   */
+  return async function mutate<R>(
+    actor: Actor,
+    idem: IdempotencyRef | undefined,
+    work: (tx: Transaction) => Promise<Mutation<R>>,
+  ): Promise<R> {
+    let committed: { mutation: Mutation<R>; envelope: AnyTeamEvent };
+    try {
+      committed = await sequelize.transaction(async (tx) => {
+        if (idem) await claimKey(actor, idem, tx);
+        const mutation = await work(tx);
+        const envelope = await appendEvent(actor, mutation.fact, tx);
+        if (idem) {
+          await db.models.IdempotencyKey.update(
+            { response: mutation.result },
+            { where: { userId: actor.userId, key: idem.key }, transaction: tx },
+          );
+        }
+        return { mutation, envelope };
+      });
+    } catch (err) {
+      if (err instanceof Replay && idem) return replay<R>(actor, idem);
+      throw err;
+    }
+    const { mutation, envelope } = committed;
+    bus.publish({ envelope, alsoToUsers: mutation.fact.alsoToUsers ?? [] });
+    for (const notice of mutation.notices ?? []) bus.notify(notice);
+    return mutation.result;
+  };
+}
+
+export type MutationRunner = ReturnType<typeof createMutationRunner>;

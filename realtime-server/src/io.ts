@@ -1,0 +1,71 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import type {
+  AnyTeamEvent, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData,
+} from '@live-crm/shared-types';
+import type { Actor } from './core/actor.js';
+import type { EventBus } from './core/event-bus.js';
+import type { AuthService } from './modules/auth/auth.service.js';
+
+export type CrmServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type CrmSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** A domain's socket handlers, registered on each authenticated connection. */
+export type SocketModule = (ctx: { io: CrmServer; socket: CrmSocket; actor: Actor; logger: Logger }) => void;
+
+export interface IoDeps {
+  logger: Logger;
+  auth: AuthService;
+  bus: EventBus;
+  modules: SocketModule[];
+  adapter?: Parameters<CrmServer['adapter']>[0];
+  corsOrigins: string[];
+  maxHttpBufferSize?: number;
+}
+
+export const teamRoom = (teamId: number): string => `team:${teamId}`;
+export const userRoom = (userId: number): string => `user:${userId}`;
+
+/** Emits a committed envelope under its own event name; the map keys and envelope types line up by construction. */
+function emitEnvelope(target: { emit: CrmServer['emit'] }, envelope: AnyTeamEvent): void {
+  (target.emit as (ev: string, payload: AnyTeamEvent) => boolean)(envelope.type, envelope);
+}
+
+export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
+  const io: CrmServer = new Server(http, {
+    // WebSocket only: no sticky sessions needed behind a load balancer, and the mini program has nothing else.
+    transports: ['websocket'],
+    maxHttpBufferSize: deps.maxHttpBufferSize ?? 64 * 1024,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    cors: { origin: deps.corsOrigins.length ? deps.corsOrigins : false },
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
+  });
+
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    deps.auth.authenticate(typeof token === 'string' ? token : undefined).then(
+      (actor) => {
+        socket.data = { userId: actor.userId, tenantId: actor.tenantId, teamIds: actor.teamIds, name: actor.name, role: actor.role };
+        next();
+      },
+      () => next(new Error('unauthorized')),
+    );
+  });
+
+  io.on('connection', (socket) => {
+    const { userId, tenantId, teamIds, name, role } = socket.data;
+    const actor: Actor = { userId, tenantId, teamIds, name, role, teamId: role === 'admin' ? null : teamIds[0] ?? null };
+    void socket.join([...teamIds.map(teamRoom), userRoom(userId)]);
+    for (const register of deps.modules) register({ io, socket, actor, logger: deps.logger });
+  });
+
+  deps.bus.onPublish(({ envelope, alsoToUsers }) => {
+    emitEnvelope(io.to([teamRoom(envelope.teamId), ...alsoToUsers.map(userRoom)]), envelope);
+  });
+  deps.bus.onNotify(({ userId, notification }) => {
+    io.to(userRoom(userId)).emit('notification', notification);
+  });
+  return io;
+}

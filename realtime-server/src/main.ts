@@ -1,0 +1,44 @@
+import { seedDemo, DEMO_LOGINS } from '@live-crm/models';
+import { dataDirOf, jwtSecretOf, migrate, createDatabase } from './bootstrap.js';
+import { loadConfig } from './config.js';
+import { startEmbeddedPostgres } from './embedded-db.js';
+import { createLogger } from './logger.js';
+import { createNode } from './node.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, config.nodeId);
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(dataDirOf(config));
+  const db = createDatabase({ url: config.databaseUrl ?? embedded!.url, poolMax: embedded?.maxConnections ?? 10 });
+  await migrate(db, { lock: !embedded });
+  if (config.seedDemo ?? Boolean(embedded)) {
+    if (await seedDemo(db)) logger.info('demo data seeded');
+  }
+  const node = await createNode({ config, db, logger, jwtSecret: jwtSecretOf(config) });
+  const port = await node.listen();
+  logger.info({ port, embedded: Boolean(embedded), redis: Boolean(config.redisUrl) }, 'live crm listening');
+  if (config.devLogin) {
+    const logins = DEMO_LOGINS.map((u) => `${u.login} (${u.role}${u.team ? `, ${u.team}` : ''}, ${u.tenant})`);
+    process.stdout.write(`\nLive CRM is up at http://127.0.0.1:${port}\nDemo logins: ${logins.join('; ')}\n` +
+      `  curl -X POST http://127.0.0.1:${port}/api/auth/dev-login -H 'content-type: application/json' -d '{"login":"ray"}'\n\n`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining');
+    await node.close();
+    await db.close();
+    await embedded?.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

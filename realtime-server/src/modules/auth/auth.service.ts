@@ -1,0 +1,80 @@
+import type { Database, UserModel } from '@live-crm/models';
+import { DEMO_LOGINS } from '@live-crm/models';
+import type { LoginResponse, TeamMember, User } from '@live-crm/shared-types';
+import type { Actor } from '../../core/actor.js';
+import { AppError } from '../../core/app-error.js';
+import type { TokenSigner } from './jwt.js';
+import type { WechatClient } from './wechat.client.js';
+
+const ACTOR_TTL_MS = 30_000;
+
+export interface AuthServiceDeps { db: Database; signer: TokenSigner; wechat: WechatClient; devLogin: boolean }
+
+export function createAuthService({ db, signer, wechat, devLogin }: AuthServiceDeps) {
+  const { User, Team } = db.models;
+  // Short cache so the hot path (every move, every socket) does not query users each time.
+  const actors = new Map<number, { actor: Actor; until: number }>();
+
+  async function loadActor(userId: number): Promise<Actor | null> {
+    const hit = actors.get(userId);
+    if (hit && hit.until > Date.now()) return hit.actor;
+    const user = await User.findByPk(userId);
+    if (!user) return null;
+    const teamIds = user.role === 'admin'
+      ? (await Team.findAll({ where: { tenantId: user.tenantId }, attributes: ['id'], order: [['id', 'ASC']] })).map((t) => t.id)
+      : user.teamId === null ? [] : [user.teamId];
+    const actor: Actor = { userId: user.id, tenantId: user.tenantId, teamId: user.teamId, role: user.role, name: user.name, teamIds };
+    actors.set(userId, { actor, until: Date.now() + ACTOR_TTL_MS });
+    return actor;
+  }
+
+  function issue(user: UserModel): LoginResponse {
+    return { token: signer.sign(user.id, user.tenantId), user: toUser(user) };
+  }
+
+  return {
+    /** Verified token -> actor; the tenant claim must still match the user's tenant. */
+    async authenticate(token: string | undefined): Promise<Actor> {
+      const claims = token ? signer.verify(token) : null;
+      const userId = claims ? Number(claims.sub) : NaN;
+      const actor = Number.isInteger(userId) ? await loadActor(userId) : null;
+      if (!claims || !actor || actor.tenantId !== claims.tid) throw new AppError('unauthorized', 'Sign in again: your session is missing or invalid');
+      return actor;
+    },
+
+    async devLogin(login: string): Promise<LoginResponse> {
+      if (!devLogin) throw new AppError('not_found', 'Dev login is disabled on this server');
+      const user = await User.findOne({ where: { login } });
+      if (!user) throw new AppError('unauthorized', `No user with login "${login}"`);
+      return issue(user);
+    },
+
+    devLogins() {
+      if (!devLogin) throw new AppError('not_found', 'Dev login is disabled on this server');
+      return { logins: DEMO_LOGINS.map(({ login, name, role, team, tenant }) => ({ login, name, role, team, tenant })) };
+    },
+
+    async wechatLogin(code: string): Promise<LoginResponse> {
+      const { openId } = await wechat.code2Session(code);
+      const user = await User.findOne({ where: { wechatOpenId: openId } });
+      if (!user) throw new AppError('forbidden', 'This WeChat account is not linked to a Live CRM user yet; ask your admin for an invitation');
+      return issue(user);
+    },
+
+    async me(actor: Actor): Promise<{ user: User; members: TeamMember[] }> {
+      const members = await User.findAll({
+        where: { tenantId: actor.tenantId, teamId: actor.teamIds }, attributes: ['id', 'name', 'role'], order: [['name', 'ASC']],
+      });
+      return {
+        user: { id: actor.userId, tenantId: actor.tenantId, teamId: actor.teamId, name: actor.name, role: actor.role },
+        members: members.map((m) => ({ id: m.id, name: m.name, role: m.role })),
+      };
+    },
+  };
+}
+
+function toUser(u: UserModel): User {
+  return { id: u.id, name: u.name, role: u.role, teamId: u.teamId, tenantId: u.tenantId };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

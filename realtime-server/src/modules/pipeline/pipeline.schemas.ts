@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+const id = z.coerce.number().int().positive().max(2_147_483_647);
+const cents = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const title = z.string().trim().min(1, 'title is required').max(200);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD').nullable();
+
+export const PipelineQuery = z.object({ teamId: id.optional() }).strict();
+
+export const OpportunityCreate = z.object({
+  customerId: z.number().int().positive(),
+  title,
+  valueCents: cents,
+  stageId: z.number().int().positive().optional(),
+  expectedCloseDate: date.optional(),
+});
+
+export const OpportunityPatch = z.object({
+  title: title.optional(),
+  valueCents: cents.optional(),
+  expectedCloseDate: date.optional(),
+  version: z.number().int().positive(),
+});
+
+export const MoveBody = z.object({
+  stageId: z.number().int().positive(),
+  version: z.number().int().positive(),
+});
+
+export const MoveCommand = MoveBody.extend({ id: z.number().int().positive() });

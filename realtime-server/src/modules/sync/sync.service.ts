@@ -1,0 +1,74 @@
+import { Op, QueryTypes } from 'sequelize';
+import type { Database } from '@live-crm/models';
+import type { AnyTeamEvent, SyncResumeResult } from '@live-crm/shared-types';
+import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
+
+export interface SyncServiceDeps { db: Database; maxEvents: number; retentionDays: number }
+
+interface EventRow { team_id: number; seq: number; event_id: string; type: string; actor_id: number; data: unknown; at: Date }
+
+function toEnvelope(r: EventRow): AnyTeamEvent {
+  return {
+    seq: r.seq, eventId: r.event_id, teamId: r.team_id, type: r.type, actorId: r.actor_id,
+    at: new Date(r.at).toISOString(), data: r.data,
+  } as AnyTeamEvent;
+}
+
+/** Reads the team event log: catch-up after a reconnect, and the team feed. */
+export function createSyncService({ db, maxEvents, retentionDays }: SyncServiceDeps) {
+  const { sequelize } = db;
+
+  async function latest(teamIds: number[]): Promise<Map<number, number>> {
+    const teams = await db.models.Team.findAll({ where: { id: teamIds }, attributes: ['id', 'lastSeq'] });
+    return new Map(teams.map((t) => [t.id, t.lastSeq]));
+  }
+
+  async function missed(teamId: number, after: number, limit: number): Promise<EventRow[]> {
+    return sequelize.query<EventRow>(
+      `SELECT team_id, seq, event_id, type, actor_id, data, at FROM team_events
+       WHERE team_id = :teamId AND seq > :after ORDER BY seq LIMIT :limit`,
+      { replacements: { teamId, after, limit }, type: QueryTypes.SELECT },
+    );
+  }
+
+  return {
+    /**
+     * Missed envelopes per team, in seq order. `reset` when a gap cannot be replayed: beyond
+     * retention (the first kept row is not lastSeq + 1), too many, or a seq from the future.
+     */
+    async resume(actor: Actor, lastSeq: Record<string, number>): Promise<SyncResumeResult> {
+      const latestSeq = await latest(actor.teamIds);
+      const events: AnyTeamEvent[] = [];
+      let reset = false;
+      for (const [key, seen] of Object.entries(lastSeq)) {
+        const teamId = Number(key);
+        const head = latestSeq.get(teamId);
+        if (head === undefined || seen === head) continue;
+        if (seen > head || head - seen > maxEvents) { reset = true; continue; }
+        const rows = await missed(teamId, seen, head - seen);
+        if (rows[0]?.seq !== seen + 1) { reset = true; continue; }
+        for (const row of rows) events.push(toEnvelope(row));
+      }
+      return { events, reset, latestSeq: Object.fromEntries(latestSeq) };
+    },
+
+    /** The team's history, newest first, paged by `before` (a seq). */
+    async feed(actor: Actor, opts: { teamId?: number; before?: number; limit: number }): Promise<AnyTeamEvent[]> {
+      const teamId = resolveTeam(actor, opts.teamId);
+      assertTeamAccess(actor, teamId, 'Team');
+      const rows = await db.models.TeamEvent.findAll({
+        where: { teamId, ...(opts.before !== undefined ? { seq: { [Op.lt]: opts.before } } : {}) },
+        order: [['seq', 'DESC']], limit: opts.limit,
+      });
+      return rows.map((r) => r.toEnvelope());
+    },
+
+    /** Drops envelopes older than retention; clients further behind get `reset: true`. */
+    async prune(now = new Date()): Promise<number> {
+      const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+      return db.models.TeamEvent.destroy({ where: { at: { [Op.lt]: cutoff } } });
+    },
+  };
+}
+
+export type SyncService = ReturnType<typeof createSyncService>;

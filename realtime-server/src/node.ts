@@ -1,0 +1,62 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Database } from '@live-crm/models';
+import { createApp, type Health } from './app.js';
+import type { Config } from './config.js';
+import { createIo, type CrmServer } from './io.js';
+import { pipelineSocket } from './modules/pipeline/pipeline.socket.js';
+import { syncSocket } from './modules/sync/sync.socket.js';
+import { connectRedis, type RedisLink } from './redis.js';
+import { createServices, type Services } from './services.js';
+
+export interface NodeDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  jwtSecret: string;
+}
+
+export interface CrmNode {
+  http: HttpServer;
+  io: CrmServer;
+  services: Services;
+  /** Listens on config.port (0 picks a free one) and answers the bound port. */
+  listen(): Promise<number>;
+  /** Drains: stop accepting, finish in-flight requests, close sockets, then Redis and the database. */
+  close(): Promise<void>;
+}
+
+/** Builds one server node: Express + Socket.IO on one HTTP server, Redis adapter when configured. */
+export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): Promise<CrmNode> {
+  const services = createServices(config, db, jwtSecret);
+  const redis: RedisLink | null = config.redisUrl ? await connectRedis(config.redisUrl, config.redisKey, logger) : null;
+
+  const health = async (): Promise<Health> => {
+    const dbOk = await db.sequelize.query('SELECT 1').then(() => true, () => false);
+    const redisOk = redis ? redis.isReady() : null;
+    return { ok: dbOk && redisOk !== false, node: config.nodeId, db: dbOk, redis: redisOk };
+  };
+
+  const app = createApp({ logger, services, health });
+  const http = createServer(app);
+  const io = createIo(http, {
+    logger, auth: services.auth, bus: services.bus, corsOrigins: config.corsOrigins,
+    modules: [pipelineSocket(services.pipeline), syncSocket(services.sync)],
+    ...(redis ? { adapter: redis.adapter } : {}),
+  });
+
+  return {
+    http, io, services,
+    listen: () => new Promise((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.port, config.host, () => resolve((http.address() as AddressInfo).port));
+    }),
+    async close() {
+      const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+      http.closeIdleConnections();
+      await closed;
+      await redis?.close();
+    },
+  };
+}

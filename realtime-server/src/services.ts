@@ -1,0 +1,24 @@
+import type { Database } from '@live-crm/models';
+import type { Config } from './config.js';
+import { createEventBus, type EventBus } from './core/event-bus.js';
+import { createMutationRunner } from './core/mutation.js';
+import { createAuthService } from './modules/auth/auth.service.js';
+import { createTokenSigner } from './modules/auth/jwt.js';
+import { createWechatClient } from './modules/auth/wechat.client.js';
+import { createPipelineService } from './modules/pipeline/pipeline.service.js';
+import { createSyncService } from './modules/sync/sync.service.js';
+
+/** Composition root of the domain: one service per area, all writing through one mutation runner. */
+export function createServices(config: Config, db: Database, jwtSecret: string, bus: EventBus = createEventBus()) {
+  const mutate = createMutationRunner({ db, bus });
+  const wechat = createWechatClient(config.wechat);
+  return {
+    bus,
+    wechat,
+    auth: createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin }),
+    pipeline: createPipelineService({ db, mutate }),
+    sync: createSyncService({ db, maxEvents: config.syncMaxEvents, retentionDays: config.eventRetentionDays }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
