@@ -9,6 +9,7 @@ import { NoteModel } from './models/note.model.js';
 import { NotificationModel } from './models/notification.model.js';
 import { OpportunityModel } from './models/opportunity.model.js';
 import { StageModel } from './models/stage.model.js';
+import { SubscriptionConsentModel } from './models/subscription-consent.model.js';
 import { TaskModel } from './models/task.model.js';
 import { TeamEventModel } from './models/team-event.model.js';
 import { TeamModel } from './models/team.model.js';
@@ -31,6 +32,7 @@ export interface Models {
   Notification: typeof NotificationModel;
   TeamEvent: typeof TeamEventModel;
   IdempotencyKey: typeof IdempotencyKeyModel;
+  SubscriptionConsent: typeof SubscriptionConsentModel;
 }
 
 export interface Database {
@@ -69,6 +71,7 @@ export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseO
     Notification: NotificationModel.initModel(sequelize),
     TeamEvent: TeamEventModel.initModel(sequelize),
     IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
+    SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
   };
   associate(models);
   return { sequelize, models, close: () => sequelize.close() };

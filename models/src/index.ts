@@ -11,6 +11,7 @@ export { NoteModel } from './models/note.model.js';
 export { NotificationModel } from './models/notification.model.js';
 export { OpportunityModel } from './models/opportunity.model.js';
 export { StageModel } from './models/stage.model.js';
+export { SubscriptionConsentModel } from './models/subscription-consent.model.js';
 export { TaskModel } from './models/task.model.js';
 export { TeamEventModel } from './models/team-event.model.js';
 export { TeamModel } from './models/team.model.js';

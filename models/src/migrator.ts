@@ -1,11 +1,15 @@
 import type { QueryInterface, Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import * as core from './migrations/0001-core.js';
+import * as subscriptionConsents from './migrations/0002-subscription-consents.js';
 
 type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
 
 /** Ordered list; a new schema change appends its module here. */
-const MIGRATIONS: Array<[string, Migration]> = [['0001-core', core]];
+const MIGRATIONS: Array<[string, Migration]> = [
+  ['0001-core', core],
+  ['0002-subscription-consents', subscriptionConsents],
+];
 
 export function createMigrator(sequelize: Sequelize, logger: Console | undefined = undefined): Umzug<QueryInterface> {
   return new Umzug({
