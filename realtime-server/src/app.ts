@@ -1,6 +1,8 @@
 import express, { Router, type Express } from 'express';
 import type { Logger } from 'pino';
-import { errorHandler, notFoundHandler } from './core/http.js';
+import { rateLimit, type createOriginPolicy } from './core/guards.js';
+import { actorOf, errorHandler, notFoundHandler } from './core/http.js';
+import type { RateLimiter } from './core/rate-limit.js';
 import { authRoutes, meRoutes, requireAuth } from './modules/auth/auth.routes.js';
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.js';
 import { syncRoutes } from './modules/sync/sync.routes.js';
@@ -12,23 +14,28 @@ export interface AppDeps {
   logger: Logger;
   services: Services;
   health: () => Promise<Health>;
+  origins: ReturnType<typeof createOriginPolicy>;
+  /** One bucket per signed-in user for /api/crm, one per address for sign-in. */
+  limiter: RateLimiter;
   bodyLimit?: string;
 }
 
-export function createApp({ logger, services, health, bodyLimit = '64kb' }: AppDeps): Express {
+export function createApp({ logger, services, health, origins, limiter, bodyLimit = '64kb' }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(origins.http);
   app.use(express.json({ limit: bodyLimit }));
 
   app.get('/healthz', async (_req, res) => {
     const h = await health();
     res.status(h.ok ? 200 : 503).json(h);
   });
-  app.use('/api/auth', authRoutes(services.auth));
+  app.use('/api/auth', rateLimit(limiter, (_res, req) => `ip:${req.ip}`), authRoutes(services.auth));
 
   const crm = Router();
   crm.use(requireAuth(services.auth));
+  crm.use(rateLimit(limiter, (res) => actorOf(res).userId));
   crm.use(pipelineRoutes(services.pipeline));
   crm.use(syncRoutes(services.sync));
   app.use('/api/crm', crm);

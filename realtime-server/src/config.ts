@@ -17,6 +17,12 @@ const EnvSchema = z.object({
   WECHAT_SECRET: z.string().optional(),
   WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
   TZ_DEFAULT: z.string().default('Asia/Shanghai'),
+  /** Subscription message template for task reminders; unset: reminders stay in-app only. */
+  WECHAT_REMINDER_TEMPLATE_ID: z.string().min(1).optional(),
+  /** How often each node looks for due reminders; 0 turns the scheduler off. */
+  REMINDER_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
+  /** Most reminders one node claims per transaction. */
+  REMINDER_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   NODE_ID: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('.data'),
@@ -25,6 +31,9 @@ const EnvSchema = z.object({
   /** At most this many envelopes replayed per team by one sync:resume; beyond it, reset. */
   SYNC_MAX_EVENTS: z.coerce.number().int().min(1).default(5000),
   CORS_ORIGINS: z.string().default(''),
+  RATE_LIMIT_PER_SEC: z.coerce.number().positive().default(20),
+  RATE_LIMIT_BURST: z.coerce.number().int().positive().default(60),
+  MAX_SOCKETS_PER_USER: z.coerce.number().int().positive().default(10),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -42,11 +51,14 @@ export interface Config {
   seedDemo: boolean | undefined;
   wechat: { appId: string | undefined; secret: string | undefined; apiBase: string };
   timeZone: string;
+  reminders: { intervalMs: number; batch: number; templateId: string | undefined };
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   eventRetentionDays: number;
   syncMaxEvents: number;
   corsOrigins: string[];
+  rateLimit: { perSecond: number; burst: number };
+  maxSocketsPerUser: number;
 }
 
 /** Parses the environment once at start; a bad value stops the process with a readable message. */
@@ -68,8 +80,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',
     seedDemo: e.SEED_DEMO,
     wechat: { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE },
+    reminders: { intervalMs: e.REMINDER_INTERVAL_MS, batch: e.REMINDER_BATCH, templateId: e.WECHAT_REMINDER_TEMPLATE_ID },
     timeZone: e.TZ_DEFAULT, logLevel: e.LOG_LEVEL, dataDir: e.DATA_DIR,
     eventRetentionDays: e.EVENT_RETENTION_DAYS, syncMaxEvents: e.SYNC_MAX_EVENTS,
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    rateLimit: { perSecond: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
+    maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
   };
 }

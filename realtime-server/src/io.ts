@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import type {
@@ -6,6 +6,7 @@ import type {
 } from '@live-crm/shared-types';
 import type { Actor } from './core/actor.js';
 import type { EventBus } from './core/event-bus.js';
+import type { RateLimiter } from './core/rate-limit.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 
 export type CrmServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -20,7 +21,9 @@ export interface IoDeps {
   bus: EventBus;
   modules: SocketModule[];
   adapter?: Parameters<CrmServer['adapter']>[0];
-  corsOrigins: string[];
+  allowRequest: (req: IncomingMessage, cb: (err: string | null | undefined, ok: boolean) => void) => void;
+  limiter: RateLimiter;
+  maxSocketsPerUser: number;
   maxHttpBufferSize?: number;
 }
 
@@ -39,14 +42,17 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
     maxHttpBufferSize: deps.maxHttpBufferSize ?? 64 * 1024,
     pingInterval: 25_000,
     pingTimeout: 20_000,
-    cors: { origin: deps.corsOrigins.length ? deps.corsOrigins : false },
+    allowRequest: deps.allowRequest,
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
+  // A mini program holds at most 5 sockets; more from one user on one node is a leak or abuse.
+  const socketsPerUser = new Map<number, number>();
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     deps.auth.authenticate(typeof token === 'string' ? token : undefined).then(
       (actor) => {
+        if ((socketsPerUser.get(actor.userId) ?? 0) >= deps.maxSocketsPerUser) return next(new Error('too_many_connections'));
         socket.data = { userId: actor.userId, tenantId: actor.tenantId, teamIds: actor.teamIds, name: actor.name, role: actor.role };
         next();
       },
@@ -57,6 +63,18 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
   io.on('connection', (socket) => {
     const { userId, tenantId, teamIds, name, role } = socket.data;
     const actor: Actor = { userId, tenantId, teamIds, name, role, teamId: role === 'admin' ? null : teamIds[0] ?? null };
+    socketsPerUser.set(userId, (socketsPerUser.get(userId) ?? 0) + 1);
+    socket.on('disconnect', () => {
+      const left = (socketsPerUser.get(userId) ?? 1) - 1;
+      if (left > 0) socketsPerUser.set(userId, left);
+      else socketsPerUser.delete(userId);
+    });
+    // Over the rate limit a command is answered with an error ack and not run.
+    socket.use(([, ...args], next) => {
+      if (deps.limiter.take(userId)) return next();
+      const ack = args.at(-1);
+      if (typeof ack === 'function') ack({ ok: false, error: { code: 'rate_limited', message: 'Too many requests; slow down and retry shortly' } });
+    });
     void socket.join([...teamIds.map(teamRoom), userRoom(userId)]);
     for (const register of deps.modules) register({ io, socket, actor, logger: deps.logger });
   });

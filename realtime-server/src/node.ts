@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Database } from '@live-crm/models';
 import { createApp, type Health } from './app.js';
+import { createOriginPolicy } from './core/guards.js';
+import { createRateLimiter } from './core/rate-limit.js';
 import type { Config } from './config.js';
 import { createIo, type CrmServer } from './io.js';
 import { pipelineSocket } from './modules/pipeline/pipeline.socket.js';
@@ -38,10 +40,13 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     return { ok: dbOk && redisOk !== false, node: config.nodeId, db: dbOk, redis: redisOk };
   };
 
-  const app = createApp({ logger, services, health });
-  const http = createServer(app);
+  const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
+  const limiter = createRateLimiter(config.rateLimit);
+  const app = createApp({ logger, services, health, origins, limiter });
+  const http = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 10_000 }, app);
   const io = createIo(http, {
-    logger, auth: services.auth, bus: services.bus, corsOrigins: config.corsOrigins,
+    logger, auth: services.auth, bus: services.bus, allowRequest: origins.socket,
+    limiter, maxSocketsPerUser: config.maxSocketsPerUser,
     modules: [pipelineSocket(services.pipeline), syncSocket(services.sync)],
     ...(redis ? { adapter: redis.adapter } : {}),
   });
