@@ -1,0 +1,20 @@
+import { LOGIN_PAGE } from './services/api';
+import { realtime } from './services/realtime';
+import { clearSession, getSession } from './services/session';
+
+// A token the socket server rejects is as dead as one REST rejects: back to the login page.
+realtime.onStatus((status) => {
+  if (status !== 'unauthorized') return;
+  clearSession();
+  wx.reLaunch({ url: LOGIN_PAGE });
+});
+
+App({
+  onLaunch() {
+    if (getSession()) realtime.start();
+  },
+  onShow() {
+    // WeChat drops sockets of a backgrounded app; start() is a no-op while one is alive.
+    if (getSession()) realtime.start();
+  },
+});

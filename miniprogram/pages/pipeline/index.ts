@@ -1,0 +1,195 @@
+import type { Id, Opportunity, TeamEventEnvelope } from '@live-crm/shared-types';
+import Toast from 'tdesign-miniprogram/toast/index';
+import { stageLabel, t } from '../../i18n/index';
+import { isApiError, LOGIN_PAGE } from '../../services/api';
+import { conflictOpportunity, getPipeline, moveOpportunity } from '../../services/pipeline';
+import { realtime } from '../../services/realtime';
+import type { ConnectionStatus, Unsubscribe } from '../../services/realtime';
+import { getSession } from '../../services/session';
+import { errorText, idFrom } from '../../utils/page';
+import type { TapEvent } from '../../utils/page';
+import { Board } from './board';
+import type { Patch } from './board';
+
+/** Per page instance, outside `data`: never sent to the view. */
+interface State {
+  board: Board | null;
+  unsubs: Unsubscribe[];
+  /** who last moved each deal, from live envelopes (a 409 toast names them) */
+  movedBy: Map<Id, Id>;
+  /** user names we know by id; a team member list is not served yet */
+  names: Map<Id, string>;
+  sheetDealId: Id | null;
+}
+
+const states = new WeakMap<object, State>();
+const LIVE_EVENTS = ['opportunity:created', 'opportunity:updated', 'opportunity:moved'] as const;
+
+function stateOf(page: object): State {
+  let state = states.get(page);
+  if (!state) {
+    state = { board: null, unsubs: [], movedBy: new Map(), names: new Map(), sheetDealId: null };
+    states.set(page, state);
+  }
+  return state;
+}
+
+function texts() {
+  return {
+    total: t('pipeline.totalValue'), weighted: t('pipeline.weightedValue'), newDeal: t('pipeline.newDeal'),
+    move: t('pipeline.move'), stageEmpty: t('pipeline.stageEmpty'), emptyTitle: t('pipeline.emptyTitle'),
+    retry: t('common.retry'), loading: t('common.loading'), cancel: t('common.cancel'),
+    live: t('pipeline.live'), offline: t('pipeline.offline'),
+  };
+}
+
+Component({
+  data: {
+    text: texts(),
+    loading: true,
+    error: '',
+    empty: false,
+    online: false,
+    columns: [] as ReturnType<Board['columns']>,
+    summary: { total: '', weighted: '' },
+    activeStage: '',
+    sheet: { visible: false, title: '', items: [] as Array<{ label: string; disabled: boolean }> },
+  },
+
+  methods: {
+    onLoad() {
+      const session = getSession();
+      if (!session) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      wx.setNavigationBarTitle({ title: t('pipeline.title') });
+      const state = stateOf(this);
+      state.names.set(session.user.id, session.user.name);
+      for (const type of LIVE_EVENTS) state.unsubs.push(realtime.on(type, (env) => this.onLiveDeal(env)));
+      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
+      state.unsubs.push(realtime.onStatus((s) => this.onStatus(s)));
+      realtime.start();
+      this.onStatus(realtime.status());
+      void this.load();
+    },
+
+    onUnload() {
+      const state = stateOf(this);
+      state.unsubs.forEach((off) => off());
+      state.unsubs = [];
+    },
+
+    async onPullDownRefresh() {
+      await this.load();
+      wx.stopPullDownRefresh();
+    },
+
+    async load() {
+      const state = stateOf(this);
+      if (!state.board) this.setData({ loading: true });
+      try {
+        const board = new Board(await getPipeline());
+        state.board = board;
+        const columns = board.columns();
+        const active = columns.some((c) => String(c.stageId) === this.data.activeStage);
+        this.setData({
+          loading: false, error: '', empty: board.dealCount === 0, columns, summary: board.summary(),
+          activeStage: active ? this.data.activeStage : String(columns[0]?.stageId ?? ''),
+        });
+      } catch (err) {
+        // Keep showing what we had; only an empty page turns into the error state.
+        if (state.board) this.toast(errorText(err));
+        else this.setData({ loading: false, error: errorText(err) });
+      }
+    },
+
+    onStatus(status: ConnectionStatus) {
+      const online = status === 'online';
+      if (online !== this.data.online) this.setData({ online });
+    },
+
+    /** A teammate's create/update/move: patch the changed paths only. */
+    onLiveDeal(env: TeamEventEnvelope<(typeof LIVE_EVENTS)[number]>) {
+      const state = stateOf(this);
+      if (!state.board || env.teamId !== state.board.teamId) return;
+      if (env.type === 'opportunity:moved') state.movedBy.set(env.data.opportunity.id, env.actorId);
+      this.patch(state.board.apply(env.data.opportunity));
+    },
+
+    patch(patch: Patch | null) {
+      if (patch) this.setData(patch);
+    },
+
+    onTabChange(e: WechatMiniprogram.CustomEvent<{ value: string | number }>) {
+      this.setData({ activeStage: String(e.detail.value) });
+    },
+
+    onCardTap(e: TapEvent) {
+      wx.navigateTo({ url: `/pages/opportunity-detail/index?id=${idFrom(e)}` });
+    },
+
+    onNewDeal() {
+      wx.navigateTo({ url: '/pages/opportunity-form/index' });
+    },
+
+    onRetry() {
+      this.setData({ error: '' });
+      void this.load();
+    },
+
+    onMoveTap(e: TapEvent) {
+      const state = stateOf(this);
+      const deal = state.board?.get(idFrom(e));
+      if (!state.board || !deal) return;
+      state.sheetDealId = deal.id;
+      const items = state.board.stageList().map((s) => ({ label: stageLabel(s.name), disabled: s.id === deal.stageId }));
+      this.setData({ sheet: { visible: true, title: t('pipeline.moveTitle', { title: deal.title }), items } });
+    },
+
+    onSheetClose() {
+      stateOf(this).sheetDealId = null;
+      this.setData({ 'sheet.visible': false });
+    },
+
+    onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
+      const state = stateOf(this);
+      const stage = state.board?.stageList()[e.detail.index];
+      const dealId = state.sheetDealId;
+      this.onSheetClose();
+      if (stage && dealId !== null) void this.move(dealId, stage.id);
+    },
+
+    /** Optimistic move, then the REST move with `version`; a 409 rolls back to the server's record. */
+    async move(id: Id, stageId: Id) {
+      const board = stateOf(this).board;
+      const before = board?.get(id);
+      if (!board || !before || before.stageId === stageId) return;
+      this.patch(board.apply({ ...before, stageId }, true));
+      this.patch(board.pendingPatch(id, true));
+      try {
+        const saved = await moveOpportunity(id, stageId, before.version);
+        this.patch(board.apply(saved) ?? board.pendingPatch(id, false));
+        const stage = board.stageList().find((s) => s.id === saved.stageId);
+        this.toast(t('pipeline.moved', { stage: stage ? stageLabel(stage.name) : '' }), 'success');
+      } catch (err) {
+        this.rollBack(board, before, err);
+      }
+    },
+
+    rollBack(board: Board, before: Opportunity, err: unknown) {
+      const current = isApiError(err) ? conflictOpportunity(err) : null;
+      this.patch(board.apply(current ?? before, true));
+      this.patch(board.pendingPatch(before.id, false));
+      if (!current) { this.toast(errorText(err), 'error'); return; }
+      this.toast(t('pipeline.conflict', { name: this.moverName(current), title: current.title }), 'warning');
+    },
+
+    moverName(opp: Opportunity): string {
+      const state = stateOf(this);
+      const actor = state.movedBy.get(opp.id);
+      return (actor !== undefined && state.names.get(actor)) || t('common.someone');
+    },
+
+    toast(message: string, theme?: 'success' | 'warning' | 'error') {
+      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+    },
+  },
+});

@@ -1,0 +1,110 @@
+import type { ApiErrorResponse, ErrorCode } from '@live-crm/shared-types';
+import { getBaseUrl } from './config';
+import { clearSession, getToken } from './session';
+
+export type ApiErrorCode = ErrorCode | 'network';
+
+/** A failed call: the contract's `{ error: { code, message }, current? }` plus the HTTP status (0 offline). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ApiErrorCode;
+  readonly details: unknown;
+  /** 409 only: the fresh record the server holds. */
+  readonly current: unknown;
+
+  constructor(status: number, code: ApiErrorCode, message: string, extra: { details?: unknown; current?: unknown } = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.details = extra.details;
+    this.current = extra.current;
+  }
+}
+
+export function isApiError(err: unknown): err is ApiError {
+  return err instanceof ApiError;
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
+  query?: Query;
+  body?: object;
+}
+
+export const LOGIN_PAGE = '/pages/login/index';
+const TIMEOUT_MS = 15_000;
+
+function queryString(query: Query | undefined): string {
+  if (!query) return '';
+  const parts = Object.keys(query)
+    .filter((key) => query[key] !== undefined && query[key] !== null)
+    .map((key) => `${encodeURIComponent(key)}=${encodeURIComponent(String(query[key]))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+/** A repeat of the same mutation (e.g. a flaky network) must not apply twice. */
+function idempotencyKey(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+function statusCode(status: number): ErrorCode {
+  const byStatus: Record<number, ErrorCode> = {
+    400: 'validation', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found',
+    409: 'conflict', 413: 'payload_too_large', 429: 'rate_limited', 503: 'unavailable',
+  };
+  return byStatus[status] ?? 'internal';
+}
+
+export function errorFromResponse(status: number, data: unknown): ApiError {
+  const body = (data && typeof data === 'object' ? data : {}) as Partial<ApiErrorResponse>;
+  const code = body.error?.code ?? statusCode(status);
+  const message = body.error?.message ?? `HTTP ${status}`;
+  return new ApiError(status, code, message, { details: body.error?.details, current: body.current });
+}
+
+/** 401: the token is gone or expired; start over from the login page. */
+function onUnauthorized(): void {
+  clearSession();
+  wx.reLaunch({ url: LOGIN_PAGE });
+}
+
+/** wx.request has no PATCH: it travels as POST with X-HTTP-Method-Override, which the server honours. */
+function wireMethod(method: Method, header: Record<string, string>): WechatMiniprogram.RequestOption['method'] {
+  if (method !== 'PATCH') return method;
+  header['X-HTTP-Method-Override'] = 'PATCH';
+  return 'POST';
+}
+
+export function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const header: Record<string, string> = { 'content-type': 'application/json' };
+  const token = getToken();
+  if (token) header.Authorization = `Bearer ${token}`;
+  if (method !== 'GET') header['Idempotency-Key'] = idempotencyKey();
+  return new Promise<T>((resolve, reject) => {
+    wx.request({
+      url: `${getBaseUrl()}${path}${queryString(options.query)}`,
+      method: wireMethod(method, header),
+      header,
+      timeout: TIMEOUT_MS,
+      dataType: 'json',
+      ...(options.body ? { data: options.body as WechatMiniprogram.IAnyObject } : {}),
+      success: (res) => {
+        // The JSON boundary: the contract says what the body is.
+        if (res.statusCode >= 200 && res.statusCode < 300) return resolve(res.data as T);
+        if (res.statusCode === 401 && token) onUnauthorized();
+        reject(errorFromResponse(res.statusCode, res.data));
+      },
+      fail: (res) => reject(new ApiError(0, 'network', res.errMsg)),
+    });
+  });
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query): Promise<T> => request<T>('GET', path, query ? { query } : {}),
+  post: <T>(path: string, body: object): Promise<T> => request<T>('POST', path, { body }),
+  put: <T>(path: string, body: object): Promise<T> => request<T>('PUT', path, { body }),
+  patch: <T>(path: string, body: object): Promise<T> => request<T>('PATCH', path, { body }),
+};

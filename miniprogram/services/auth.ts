@@ -1,0 +1,46 @@
+import type { DevLoginsResponse, LoginResponse } from '@live-crm/shared-types';
+import { api, isApiError } from './api';
+import { clearSession, saveSession } from './session';
+import type { Session } from './session';
+
+export type DevLogin = DevLoginsResponse['logins'][number];
+
+function wxLoginCode(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    wx.login({
+      success: (res) => (res.code ? resolve(res.code) : reject(new Error(res.errMsg))),
+      fail: (res) => reject(new Error(res.errMsg)),
+    });
+  });
+}
+
+function keep(res: LoginResponse): Session {
+  const session = { token: res.token, user: res.user };
+  saveSession(session);
+  return session;
+}
+
+/** wx.login code -> server (code2Session there; the session_key never reaches the phone). */
+export async function loginWithWechat(): Promise<Session> {
+  const code = await wxLoginCode();
+  return keep(await api.post<LoginResponse>('/api/auth/wechat-login', { code }));
+}
+
+/** Demo accounts, or [] when the server does not allow dev login. */
+export async function listDevLogins(): Promise<DevLogin[]> {
+  try {
+    const res = await api.get<DevLoginsResponse>('/api/auth/dev-logins');
+    return Array.isArray(res.logins) ? res.logins : [];
+  } catch (err) {
+    if (isApiError(err) && [403, 404].includes(err.status)) return [];
+    throw err;
+  }
+}
+
+export async function loginAsDevUser(login: string): Promise<Session> {
+  return keep(await api.post<LoginResponse>('/api/auth/dev-login', { login }));
+}
+
+export function logout(): void {
+  clearSession();
+}

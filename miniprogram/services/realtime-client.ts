@@ -1,0 +1,234 @@
+import type {
+  Ack, AnyTeamEvent, ClientToServerEvents, NotificationPayload, ServerToClientEvents, SyncResumeResult,
+  TeamEventEnvelope, TeamEventType,
+} from '@live-crm/shared-types';
+import type { ManagerOptions, Socket, SocketOptions } from 'weapp.socket.io';
+import { inSeqOrder, Sequencer } from './realtime-sequencer';
+import type { SeqMap, SeqStore } from './realtime-sequencer';
+
+export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type Connect = (url: string, opts: Partial<ManagerOptions & SocketOptions>) => RealtimeSocket;
+export type Unsubscribe = () => void;
+export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'unauthorized';
+/** fresh: no memory of where we were; too-old: the server no longer keeps the gap; failed: resume did not answer. */
+export type ResetReason = 'fresh' | 'too-old' | 'failed' | 'gap';
+export interface ResetInfo { teamIds: number[]; reason: ResetReason }
+
+export interface RealtimeDeps {
+  connect: Connect;
+  url: () => string;
+  token: () => string | null;
+  store: SeqStore;
+  /** weapp.socket.io has no timeout()/emitWithAck: our own limit for acks */
+  ackTimeoutMs?: number;
+  reconnectionDelayMax?: number;
+}
+
+type Handler = (event: AnyTeamEvent) => void;
+type CommandName = 'sync:resume' | 'opportunity:move';
+type CommandArgs<K extends CommandName> = ClientToServerEvents[K] extends (req: infer R, ack: (res: Ack<infer T>) => void) => void
+  ? { req: R; res: T } : never;
+
+/** Every fact the server publishes; typed so a new event name cannot be forgotten here. */
+const TEAM_EVENTS: Record<TeamEventType, true> = {
+  'customer:created': true, 'customer:updated': true, 'customer:note-added': true,
+  'opportunity:created': true, 'opportunity:updated': true, 'opportunity:moved': true,
+  'activity:created': true, 'task:created': true, 'task:updated': true, 'task:assigned': true,
+  'message:created': true, 'communication:logged': true,
+};
+
+export class AckTimeoutError extends Error {
+  constructor(event: string) {
+    super(`${event}: no answer in time`);
+    this.name = 'AckTimeoutError';
+  }
+}
+
+function safely<A>(fn: (arg: A) => void, arg: A): void {
+  // One page's broken handler must not stop the others (or the sequence bookkeeping).
+  try { fn(arg); } catch (err) { console.error('[realtime] handler failed', err); }
+}
+
+export function createRealtimeClient(deps: RealtimeDeps) {
+  const ackTimeoutMs = deps.ackTimeoutMs ?? 8000;
+  const seq = new Sequencer(deps.store);
+  const handlers = new Map<TeamEventType, Set<Handler>>();
+  const resetHandlers = new Set<(info: ResetInfo) => void>();
+  const statusHandlers = new Set<(status: ConnectionStatus) => void>();
+  const notificationHandlers = new Set<(n: NotificationPayload) => void>();
+  let socket: RealtimeSocket | null = null;
+  let status: ConnectionStatus = 'idle';
+  let syncing: { cancel: () => void } | null = null;
+  let pending: AnyTeamEvent[] = [];
+
+  function setStatus(next: ConnectionStatus): void {
+    if (status === next) return;
+    status = next;
+    for (const h of [...statusHandlers]) safely(h, next);
+  }
+
+  function emitReset(info: ResetInfo): void {
+    if (info.teamIds.length === 0) return;
+    for (const h of [...resetHandlers]) safely(h, info);
+  }
+
+  function dispatch(event: AnyTeamEvent): void {
+    seq.advance(event.teamId, event.seq);
+    for (const h of [...(handlers.get(event.type) ?? [])]) safely(h, event);
+  }
+
+  /** Live envelope: in order -> deliver; repeat -> drop; ahead -> hold it and ask for the gap. */
+  function receive(event: AnyTeamEvent): void {
+    if (syncing) { pending.push(event); return; }
+    const verdict = seq.verdict(event);
+    if (verdict === 'deliver') dispatch(event);
+    else if (verdict === 'gap') { pending.push(event); resume(); }
+  }
+
+  /** After a resume: held envelopes in order; a gap that survived the resume is taken as is. */
+  function drainPending(): void {
+    const held = inSeqOrder(pending);
+    pending = [];
+    const gapTeams = new Set<number>();
+    for (const event of held) {
+      const verdict = seq.verdict(event);
+      if (verdict === 'duplicate') continue;
+      if (verdict === 'gap') gapTeams.add(event.teamId);
+      dispatch(event);
+    }
+    emitReset({ teamIds: [...gapTeams], reason: 'gap' });
+  }
+
+  function applyResume(result: SyncResumeResult, sent: SeqMap): void {
+    const teams = Object.keys(result.latestSeq ?? {}).map(Number);
+    if (result.reset) {
+      for (const team of teams) seq.advance(team, result.latestSeq[String(team)] ?? 0);
+      emitReset({ teamIds: teams, reason: 'too-old' });
+      return;
+    }
+    for (const event of inSeqOrder(result.events ?? [])) {
+      if (seq.verdict(event) !== 'duplicate') dispatch(event);
+    }
+    const unknown = teams.filter((team) => sent[String(team)] === undefined);
+    for (const team of teams) seq.advance(team, result.latestSeq[String(team)] ?? 0);
+    // Without a remembered seq, events between the page's fetch and this connect are unknown: refetch once.
+    emitReset({ teamIds: unknown, reason: 'fresh' });
+  }
+
+  function resumeFailed(): void {
+    const teams = new Set(pending.map((e) => e.teamId));
+    for (const key of Object.keys(seq.snapshot())) teams.add(Number(key));
+    emitReset({ teamIds: [...teams], reason: 'failed' });
+  }
+
+  /** `sync:resume` with what we last saw; replays the missed envelopes in order. */
+  function resume(): void {
+    const s = socket;
+    if (!s || syncing || !s.connected) return;
+    const sent = seq.snapshot();
+    const call = command('sync:resume', { lastSeq: sent });
+    let cancelled = false;
+    syncing = { cancel: () => { cancelled = true; syncing = null; } };
+    call.then(
+      (result) => { if (!cancelled) { syncing = null; applyResume(result, sent); drainPending(); } },
+      () => { if (!cancelled) { syncing = null; resumeFailed(); drainPending(); } },
+    );
+  }
+
+  function command<K extends CommandName>(event: K, req: CommandArgs<K>['req']): Promise<CommandArgs<K>['res']> {
+    const s = socket;
+    if (!s || !s.connected) return Promise.reject(new Error(`${event}: not connected`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new AckTimeoutError(event)), ackTimeoutMs);
+      const ack = (res: Ack<CommandArgs<K>['res']>): void => {
+        clearTimeout(timer);
+        if (res && res.ok) resolve(res.data);
+        else reject(Object.assign(new Error(res?.error?.message ?? 'failed'), { code: res?.error?.code }));
+      };
+      // The generic K hides which overload applies; the pairing is fixed by CommandArgs.
+      (s.emit as (ev: string, payload: unknown, cb: typeof ack) => RealtimeSocket)(event, req, ack);
+    });
+  }
+
+  function wire(s: RealtimeSocket): void {
+    s.on('connect', () => { setStatus('online'); resume(); });
+    s.on('disconnect', () => {
+      syncing?.cancel();
+      setStatus(status === 'unauthorized' ? status : 'offline');
+    });
+    s.on('connect_error', (err) => {
+      // A rejected token is final until a new sign-in; transport errors retry by themselves.
+      if (err.message === 'unauthorized') setStatus('unauthorized');
+      else setStatus('offline');
+    });
+    s.on('notification', (n) => { for (const h of [...notificationHandlers]) safely(h, n); });
+    for (const type of Object.keys(TEAM_EVENTS) as TeamEventType[]) s.on(type, receive);
+  }
+
+  function start(): void {
+    if (socket) return;
+    if (!deps.token()) { setStatus('idle'); return; }
+    setStatus('connecting');
+    socket = deps.connect(deps.url(), {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnectionDelayMax: deps.reconnectionDelayMax ?? 10_000,
+      // Asked on every (re)connect, so a refreshed token is used without rebuilding the socket.
+      auth: (cb) => cb({ token: deps.token() ?? '' }),
+    });
+    wire(socket);
+  }
+
+  function stop(): void {
+    const s = socket;
+    socket = null;
+    syncing?.cancel();
+    pending = [];
+    setStatus('idle');
+    if (!s) return;
+    s.off();
+    closeSocket(s);
+  }
+
+  function on<K extends TeamEventType>(type: K, handler: (event: TeamEventEnvelope<K>) => void): Unsubscribe {
+    const set = handlers.get(type) ?? new Set<Handler>();
+    handlers.set(type, set);
+    // dispatch() only hands a handler the envelopes of its own type.
+    const h = handler as unknown as Handler;
+    set.add(h);
+    return () => { set.delete(h); };
+  }
+
+  function subscribe<T>(set: Set<(arg: T) => void>, handler: (arg: T) => void): Unsubscribe {
+    set.add(handler);
+    return () => { set.delete(handler); };
+  }
+
+  return {
+    start,
+    stop,
+    on,
+    onReset: (h: (info: ResetInfo) => void) => subscribe(resetHandlers, h),
+    onStatus: (h: (s: ConnectionStatus) => void) => subscribe(statusHandlers, h),
+    onNotification: (h: (n: NotificationPayload) => void) => subscribe(notificationHandlers, h),
+    status: (): ConnectionStatus => status,
+    /** true once connected and caught up (no resume in flight) */
+    isSynced: (): boolean => status === 'online' && !syncing,
+    lastSeq: (teamId: number) => seq.last(teamId),
+    moveOpportunity: (cmd: CommandArgs<'opportunity:move'>['req']) => command('opportunity:move', cmd),
+    /** sign-out: drop the socket and where we were */
+    forget: (): void => { stop(); seq.forget(); },
+  };
+}
+
+export type RealtimeClient = ReturnType<typeof createRealtimeClient>;
+
+/** weapp.socket.io throws if closed while its WebSocket is still connecting: close once it opens. */
+function closeSocket(s: RealtimeSocket): void {
+  try {
+    s.disconnect();
+  } catch {
+    s.on('connect', () => s.disconnect());
+    s.on('connect_error', () => s.disconnect());
+  }
+}

@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const BUILD_DIR = join(ROOT, '.build', 'miniprogram');
+const LOCK = `${BUILD_DIR}.lock`;
+const STAMP = join(BUILD_DIR, '.stamp');
+
+function* files(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (['test', 'miniprogram_npm', 'node_modules'].includes(entry.name)) continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(full);
+    else yield full;
+  }
+}
+
+/** Changes when any source, build script or npm dependency changes. */
+function sourceStamp(): string {
+  const hash = createHash('sha1');
+  const inputs = [
+    ...files(join(ROOT, 'miniprogram')),
+    join(ROOT, 'scripts', 'build-miniprogram.mjs'),
+    join(ROOT, 'scripts', 'pack-miniprogram-npm.mjs'),
+    join(ROOT, 'node_modules', 'tdesign-miniprogram', 'package.json'),
+    join(ROOT, 'node_modules', 'weapp.socket.io', 'package.json'),
+  ];
+  for (const file of inputs.sort()) {
+    const s = statSync(file);
+    hash.update(`${file}:${s.size}:${s.mtimeMs}\n`);
+  }
+  return hash.digest('hex');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function lock(): Promise<void> {
+  mkdirSync(join(ROOT, '.build'), { recursive: true });
+  for (let waited = 0; ; waited += 100) {
+    try { mkdirSync(LOCK); return; } catch { /* another test file is building */ }
+    // A lock left by a crashed run is older than any real build.
+    const age = Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (waited > 60_000 || age > 60_000) {
+      try { rmdirSync(LOCK); } catch { /* raced with its owner */ }
+    }
+    await sleep(100);
+  }
+}
+
+/**
+ * Test files run in parallel: the first one that finds `.build/miniprogram` stale rebuilds it
+ * (under a lock), the others wait and reuse it.
+ */
+export async function ensureBuilt(): Promise<string> {
+  const stamp = sourceStamp();
+  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stamp) return BUILD_DIR;
+  await lock();
+  try {
+    if (!(existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stamp)) {
+      // A child process: esbuild refuses to run inside jsdom's globals.
+      execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-miniprogram.mjs')], { cwd: ROOT, stdio: 'pipe' });
+      writeFileSync(STAMP, stamp);
+    }
+  } finally {
+    try { rmdirSync(LOCK); } catch { /* already gone */ }
+  }
+  return BUILD_DIR;
+}

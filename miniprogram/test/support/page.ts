@@ -1,0 +1,86 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** The bits of miniprogram-simulate's component wrapper the tests use. */
+export interface SimComponent {
+  dom: HTMLElement;
+  instance: Record<string, unknown> & {
+    data: Record<string, unknown>;
+    setData(patch: Record<string, unknown>, cb?: () => void): void;
+  };
+  attach(parent: Element): void;
+  detach(): void;
+  querySelector(selector: string): SimComponent | null;
+  querySelectorAll(selector: string): SimComponent[];
+  dispatchEvent(name: string, detail?: object): void;
+}
+
+interface Simulate {
+  load(path: string, options: { rootPath: string; compiler?: string }): string;
+  render(id: string, props?: object): SimComponent;
+  sleep(ms: number): Promise<void>;
+}
+
+export function simulate(): Simulate {
+  return require('miniprogram-simulate') as Simulate;
+}
+
+/** Requires a module of the built app: the same instance the pages hold. */
+export function appModule<T>(root: string, path: string): T {
+  return require(join(root, path)) as T;
+}
+
+export interface OpenedPage {
+  comp: SimComponent;
+  /** what a person can read on the page, whitespace collapsed */
+  text(): string;
+  /** waits until the page's text satisfies `test` */
+  waitFor(test: (text: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  call<R = unknown>(method: string, ...args: unknown[]): R;
+  close(): void;
+}
+
+export function textOf(el: Element | null | undefined): string {
+  return (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Loads a Component()-based page from the built app, attaches it and runs its onLoad with the
+ * query, as WeChat does when the page opens.
+ */
+export function openPage(root: string, name: string, query: Record<string, string> = {}): OpenedPage {
+  const sim = simulate();
+  const id = sim.load(join(root, 'pages', name, 'index'), { rootPath: root });
+  const comp = sim.render(id);
+  const parent = document.createElement('div');
+  document.body.appendChild(parent);
+  comp.attach(parent);
+  const call = <R>(method: string, ...args: unknown[]): R => {
+    const fn = comp.instance[method];
+    if (typeof fn !== 'function') throw new Error(`page ${name} has no method ${method}`);
+    return fn.apply(comp.instance, args) as R;
+  };
+  call('onLoad', query);
+  const text = () => textOf(comp.dom);
+  return {
+    comp,
+    text,
+    call,
+    async waitFor(test, what, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const now = text();
+        if (test(now)) return now;
+        if (Date.now() > deadline) throw new Error(`page ${name}: timed out waiting for ${what}; it shows: ${now.slice(0, 600)}`);
+        await sim.sleep(20);
+      }
+    },
+    close() {
+      if (typeof comp.instance['onUnload'] === 'function') call('onUnload');
+      comp.detach();
+      parent.remove();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { t } from '../i18n/index';
+import type { MessageKey } from '../i18n/index';
+import { isApiError } from '../services/api';
+
+/** A tap on an element carrying `data-id`. */
+export type TapEvent = WechatMiniprogram.BaseEvent<Record<string, never>, { id?: string | number }>;
+
+export function idFrom(e: TapEvent): number {
+  return Number(e.currentTarget.dataset.id);
+}
+
+/** What a person should read for a failed call, in their language. */
+export function errorText(err: unknown): string {
+  if (!isApiError(err)) return t('error.generic');
+  const known: Partial<Record<typeof err.code, MessageKey>> = {
+    network: 'error.network', unauthorized: 'error.unauthorized', forbidden: 'error.forbidden',
+    not_found: 'error.not_found', conflict: 'error.conflict', validation: 'error.validation',
+    rate_limited: 'error.rate_limited',
+  };
+  const key = known[err.code];
+  return key ? t(key) : t('error.generic');
+}
+
+/** Page options arrive as strings; a missing or malformed id is null. */
+export function numberParam(value: string | undefined): number | null {
+  if (value === undefined || !/^\d+$/.test(value)) return null;
+  return Number(value);
+}

@@ -1,0 +1,105 @@
+import { MemoryStorage, storageApi } from './storage';
+import { requestApi } from './request';
+import type { RequestRecord } from './request';
+import { socketApi } from './socket';
+import type { TestSocketTask } from './socket';
+import { systemApi } from './system';
+import { uiApi } from './ui';
+import type { UiLog, UiScript } from './ui';
+
+export { MemoryStorage } from './storage';
+export type { TestSocketTask } from './socket';
+export type { RequestRecord } from './request';
+
+export interface InstallWxOptions {
+  /** 'zh_CN' (default) or 'en' ... as wx.getAppBaseInfo().language reports it */
+  language?: string;
+  /** reuse a previous run's storage to "relaunch the app" */
+  storage?: MemoryStorage;
+  /** what wx.login answers; default test-code-1, test-code-2, ... */
+  loginCode?: () => string;
+  maxSockets?: number;
+  /** print reported listener errors (default: only record them) */
+  logErrors?: boolean;
+}
+
+export interface ReportedError { where: string; error: unknown }
+
+export interface WxHandles extends UiLog {
+  wx: Record<string, unknown>;
+  storage: MemoryStorage;
+  requests: RequestRecord[];
+  sockets: TestSocketTask[];
+  /** exceptions thrown by listeners/callbacks that WeChat would have caught and logged */
+  reportedErrors: ReportedError[];
+  script: UiScript;
+  liveSocketCount(): number;
+  /** drop every open connection as a lost network would */
+  dropSockets(): void;
+  closeSockets(): void;
+  uninstall(): void;
+}
+
+type AppOptions = Record<string, unknown>;
+type Globals = {
+  wx?: Record<string, unknown>;
+  window?: unknown;
+  App?: (options: AppOptions) => void;
+  getApp?: () => AppOptions;
+  getCurrentPages?: () => unknown[];
+};
+
+/**
+ * Sets `globalThis.wx` (and `globalThis.window`, which weapp.socket.io reads when it loads)
+ * to a node implementation of the wx APIs the app uses, backed by real HTTP and WebSockets.
+ */
+export function installWx(options: InstallWxOptions = {}): WxHandles {
+  const g = globalThis as unknown as Globals;
+  const previous = { wx: g.wx, window: g.window };
+  const storage = options.storage ?? new MemoryStorage();
+  const reportedErrors: ReportedError[] = [];
+  const report = (where: string, error: unknown) => {
+    reportedErrors.push({ where, error });
+    if (options.logErrors) console.warn(`[wx] ${where} threw`, error);
+  };
+  const requests: RequestRecord[] = [];
+  const sockets: TestSocketTask[] = [];
+  const log: UiLog = { toasts: [], modals: [], actionSheets: [], navigations: [], titles: [], phoneCalls: [], pullDownStops: 0, loading: false };
+  const script: UiScript = { modalAnswers: [], actionSheetAnswers: [] };
+  let codes = 0;
+  const nextCode = options.loginCode ?? (() => `test-code-${++codes}`);
+  const sockApi = socketApi(report, sockets, options.maxSockets);
+  const device = { language: options.language ?? 'zh_CN', windowWidth: 375, windowHeight: 812 };
+
+  const wx: Record<string, unknown> = {
+    // keep what is already there (e.g. miniprogram-simulate's selector queries) underneath ours
+    ...(previous.wx ?? {}),
+    canIUse: () => true,
+    ...storageApi(storage, report),
+    ...requestApi(report, requests),
+    connectSocket: sockApi.connectSocket,
+    ...systemApi(device, report, nextCode),
+    ...uiApi(report, log, script),
+  };
+  g.wx = wx;
+  if (g.window === undefined) g.window = globalThis;
+  // The runtime's other globals: App() registers the app object that getApp() answers.
+  let app: AppOptions = { globalData: {} };
+  const previousGlobals = { App: g.App, getApp: g.getApp, getCurrentPages: g.getCurrentPages };
+  g.App = (appOptions) => { app = appOptions; };
+  g.getApp = () => app;
+  g.getCurrentPages = () => [];
+
+  return Object.assign(log, {
+    wx, storage, requests, sockets, reportedErrors, script,
+    liveSocketCount: sockApi.liveSocketCount,
+    dropSockets: () => sockets.forEach((s) => s.dropConnection()),
+    closeSockets: () => sockets.forEach((s) => s.close()),
+    uninstall: () => {
+      sockets.forEach((s) => s.close());
+      g.wx = previous.wx;
+      g.window = previous.window;
+      Object.assign(g, previousGlobals);
+    },
+  });
+}
