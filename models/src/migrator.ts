@@ -2,6 +2,7 @@ import type { QueryInterface, Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import * as core from './migrations/0001-core.js';
 import * as subscriptionConsents from './migrations/0002-subscription-consents.js';
+import * as analyticsIndexes from './migrations/0005-analytics-indexes.js';
 
 type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
 
@@ -9,6 +10,7 @@ type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: 
 const MIGRATIONS: Array<[string, Migration]> = [
   ['0001-core', core],
   ['0002-subscription-consents', subscriptionConsents],
+  ['0005-analytics-indexes', analyticsIndexes],
 ];
 
 export function createMigrator(sequelize: Sequelize, logger: Console | undefined = undefined): Umzug<QueryInterface> {

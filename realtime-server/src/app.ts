@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { rateLimit, type createOriginPolicy } from './core/guards.js';
 import { actorOf, errorHandler, notFoundHandler } from './core/http.js';
 import type { RateLimiter } from './core/rate-limit.js';
+import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { authRoutes, meRoutes, requireAuth } from './modules/auth/auth.routes.js';
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.js';
 import { syncRoutes } from './modules/sync/sync.routes.js';
@@ -38,6 +39,7 @@ export function createApp({ logger, services, health, origins, limiter, bodyLimi
   crm.use(rateLimit(limiter, (res) => actorOf(res).userId));
   crm.use(pipelineRoutes(services.pipeline));
   crm.use(syncRoutes(services.sync));
+  crm.use(analyticsRoutes(services.analytics));
   app.use('/api/crm', crm);
   app.use('/api/me', requireAuth(services.auth), meRoutes(services.auth));
 

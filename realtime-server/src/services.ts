@@ -2,6 +2,7 @@ import type { Database } from '@live-crm/models';
 import type { Config } from './config.js';
 import { createEventBus, type EventBus } from './core/event-bus.js';
 import { createMutationRunner } from './core/mutation.js';
+import { createAnalyticsService } from './modules/analytics/analytics.service.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createTokenSigner } from './modules/auth/jwt.js';
 import { createWechatClient } from './modules/auth/wechat.client.js';
@@ -17,6 +18,7 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
     wechat,
     auth: createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin }),
     pipeline: createPipelineService({ db, mutate }),
+    analytics: createAnalyticsService({ db }),
     sync: createSyncService({ db, maxEvents: config.syncMaxEvents, retentionDays: config.eventRetentionDays }),
   };
 }

@@ -4,6 +4,7 @@ import type {
   Task, TaskPriority, TaskStatus, TaskType, TeamMember, User,
 } from './entities.js';
 import type { AnyTeamEvent } from './events.js';
+import type { IsoDateTime } from './entities.js';
 
 // Auth
 export interface DevLoginRequest { login: string }
@@ -114,12 +115,124 @@ export interface MetricWithTrend { current: number; previous: number }
 export interface SalesMetrics {
   wonValueCents: MetricWithTrend;
   wonCount: MetricWithTrend;
+  /** won / (won + lost) closed in the period, a fraction 0..1 (4 decimals); 0 when nothing closed. */
   conversionRate: MetricWithTrend;
   averageDealCents: MetricWithTrend;
+  /** Days from created to closed over the deals won in the period, 1 decimal. */
   averageCycleDays: MetricWithTrend;
   newPipelineCents: MetricWithTrend;
 }
-export interface SalesAnalyticsResponse { metrics: SalesMetrics }
+/** `window` says which local days each side of the trend covers. */
+export interface SalesAnalyticsResponse { metrics: SalesMetrics; window: AnalyticsWindow }
 export type ExportType = 'customers' | 'opportunities' | 'tasks' | 'activities';
-export interface ExportRequest { type: ExportType; filters?: Record<string, string | number | boolean> }
+/**
+ * Filters by type (unknown keys are a 400): customers `status, keyword, ownerId, createdFrom, createdTo`;
+ * opportunities `stageId, outcome, ownerId, createdFrom, createdTo`; tasks `status, assigneeId, dueFrom, dueTo`;
+ * activities `type, actorId, from, to`. Dates are YYYY-MM-DD in the tenant time zone, `to` inclusive.
+ * Every type takes `teamId` (admins only; others always export their own team). `locale` picks header language.
+ */
+export interface ExportRequest { type: ExportType; filters?: Record<string, string | number | boolean>; locale?: 'zh-CN' | 'en' }
 export interface ExportResponse { success: true; downloadUrl: string }
+
+/** One side of a trend: the local days [firstDay, lastDay] of the tenant, as absolute [from, to). */
+export interface AnalyticsRange { from: IsoDateTime; to: IsoDateTime; firstDay: string; lastDay: string }
+export interface AnalyticsWindow {
+  period: AnalyticsPeriod;
+  timeZone: string;
+  /** Teams the numbers cover: the caller's team, or for an admin the picked team or the whole tenant. */
+  teamIds: Id[];
+  current: AnalyticsRange;
+  previous: AnalyticsRange;
+}
+export interface AnalyticsQuery { period?: AnalyticsPeriod; teamId?: Id }
+export interface DayCount { date: string; count: number }
+
+/** Current deals per stage; stages of several teams with the same name and place are merged. */
+export interface StageStat {
+  stageIds: Id[];
+  name: string;
+  position: number;
+  outcome: Stage['outcome'];
+  probability: number;
+  count: number;
+  valueCents: number;
+  weightedCents: number;
+}
+/** Moves recorded in the period (`opportunity:moved` facts); `share` of all moves out of `from`. */
+export interface StageTransition { from: string; fromPosition: number; to: string; toPosition: number; count: number; share: number }
+/** Per stage: moves out, moves forward to a later stage that is not lost, and advances / exits. */
+export interface StageConversion { name: string; position: number; exits: number; advances: number; rate: number }
+export interface RottingDeal {
+  id: Id;
+  teamId: Id;
+  title: string;
+  customerName: string;
+  ownerId: Id | null;
+  ownerName: string | null;
+  stageName: string;
+  valueCents: number;
+  /** The later of the latest activity on the deal or its customer and the deal's last change. */
+  lastActivityAt: IsoDateTime;
+  idleDays: number;
+}
+export interface PipelineAnalytics {
+  stages: StageStat[];
+  transitions: StageTransition[];
+  conversion: StageConversion[];
+  openValueCents: number;
+  weightedValueCents: number;
+  rottingDays: number;
+  rottingCount: number;
+  /** The idlest open deals first, at most 50. */
+  rotting: RottingDeal[];
+}
+export interface PipelineAnalyticsQuery extends AnalyticsQuery { rottingDays?: number }
+export interface PipelineAnalyticsResponse { analytics: PipelineAnalytics; window: AnalyticsWindow }
+
+export interface CustomerAnalytics {
+  total: number;
+  newCustomers: MetricWithTrend;
+  byStatus: Array<{ status: CustomerStatus; count: number }>;
+  /** Customers with a contact (last contact time or an activity) in the current period, and the rest. */
+  contacted: number;
+  notContacted: number;
+  newPerDay: DayCount[];
+}
+export interface CustomerAnalyticsResponse { analytics: CustomerAnalytics; window: AnalyticsWindow }
+
+export interface ActivityAnalytics {
+  total: MetricWithTrend;
+  byType: Array<{ type: ActivityType; count: number }>;
+  /** Every member of the covered teams, zero included, busiest first. */
+  byRep: Array<{ userId: Id; name: string; count: number }>;
+  perDay: DayCount[];
+}
+export interface ActivityAnalyticsResponse { analytics: ActivityAnalytics; window: AnalyticsWindow }
+
+// Reports
+export type ReportType = 'weekly-team';
+export interface ReportRequest { type: ReportType; parameters?: { weekStart?: string; teamId?: Id } }
+export interface WeeklyReportCounts {
+  calls: number;
+  meetings: number;
+  dealsMoved: number;
+  wonValueCents: number;
+  tasksCompleted: number;
+  /** Open tasks already due at the end of the week (or now, for the running week). */
+  tasksOverdue: number;
+}
+export interface WeeklyReportRow extends WeeklyReportCounts { userId: Id; name: string; role: User['role'] }
+export interface WeeklyTeamReport {
+  type: 'weekly-team';
+  teamIds: Id[];
+  timeZone: string;
+  /** Monday of the week and the following Monday, local dates; from/to are the absolute bounds. */
+  weekStart: string;
+  weekEnd: string;
+  from: IsoDateTime;
+  to: IsoDateTime;
+  generatedAt: IsoDateTime;
+  rows: WeeklyReportRow[];
+  totals: WeeklyReportCounts;
+}
+export interface ReportResponse { report: WeeklyTeamReport }

@@ -1,0 +1,53 @@
+import type { Database } from '@live-crm/models';
+import type {
+  ActivityAnalyticsResponse, AnalyticsPeriod, CustomerAnalyticsResponse, PipelineAnalyticsResponse,
+  ReportRequest, ReportResponse, SalesAnalyticsResponse,
+} from '@live-crm/shared-types';
+import type { Actor } from '../../core/actor.js';
+import { activityAnalytics } from './activities.queries.js';
+import { periodWindow, resolveScope } from './analytics.scope.js';
+import { customerAnalytics } from './customers.queries.js';
+import { pipelineAnalytics } from './pipeline.queries.js';
+import { weeklyTeamReport } from './report.queries.js';
+import { salesMetrics } from './sales.queries.js';
+
+export interface AnalyticsServiceDeps { db: Database }
+export interface AnalyticsOptions { period: AnalyticsPeriod; teamId?: number | undefined }
+
+/** Read-only: every number is one SQL aggregate over the caller's scope, in the tenant time zone. */
+export function createAnalyticsService({ db }: AnalyticsServiceDeps) {
+  async function prepare(actor: Actor, opts: AnalyticsOptions) {
+    const scope = await resolveScope(db, actor, opts.teamId);
+    const { bounds, window } = await periodWindow(db, scope, opts.period);
+    return { scope, bounds, window };
+  }
+
+  return {
+    async sales(actor: Actor, opts: AnalyticsOptions): Promise<SalesAnalyticsResponse> {
+      const { scope, bounds, window } = await prepare(actor, opts);
+      return { metrics: await salesMetrics(db, scope, bounds), window };
+    },
+
+    async pipeline(actor: Actor, opts: AnalyticsOptions & { rottingDays: number }): Promise<PipelineAnalyticsResponse> {
+      const { scope, bounds, window } = await prepare(actor, opts);
+      return { analytics: await pipelineAnalytics(db, scope, bounds, opts.rottingDays), window };
+    },
+
+    async customers(actor: Actor, opts: AnalyticsOptions): Promise<CustomerAnalyticsResponse> {
+      const { scope, bounds, window } = await prepare(actor, opts);
+      return { analytics: await customerAnalytics(db, scope, bounds), window };
+    },
+
+    async activities(actor: Actor, opts: AnalyticsOptions): Promise<ActivityAnalyticsResponse> {
+      const { scope, bounds, window } = await prepare(actor, opts);
+      return { analytics: await activityAnalytics(db, scope, bounds), window };
+    },
+
+    async report(actor: Actor, req: ReportRequest): Promise<ReportResponse> {
+      const scope = await resolveScope(db, actor, req.parameters?.teamId);
+      return { report: await weeklyTeamReport(db, scope, req.parameters?.weekStart) };
+    },
+  };
+}
+
+export type AnalyticsService = ReturnType<typeof createAnalyticsService>;
