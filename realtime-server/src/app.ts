@@ -5,8 +5,10 @@ import { actorOf, errorHandler, notFoundHandler } from './core/http.js';
 import type { RateLimiter } from './core/rate-limit.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { authRoutes, meRoutes, requireAuth } from './modules/auth/auth.routes.js';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.js';
 import { syncRoutes } from './modules/sync/sync.routes.js';
+import { tasksRoutes } from './modules/tasks/tasks.routes.js';
 import type { Services } from './services.js';
 
 export interface Health { ok: boolean; node: string; db: boolean; redis: boolean | null }
@@ -39,6 +41,8 @@ export function createApp({ logger, services, health, origins, limiter, bodyLimi
   crm.use(rateLimit(limiter, (res) => actorOf(res).userId));
   crm.use(pipelineRoutes(services.pipeline));
   crm.use(syncRoutes(services.sync));
+  crm.use(tasksRoutes(services.tasks));
+  crm.use(notificationsRoutes(services.notifications));
   crm.use(analyticsRoutes(services.analytics));
   app.use('/api/crm', crm);
   app.use('/api/me', requireAuth(services.auth), meRoutes(services.auth));

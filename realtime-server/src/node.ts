@@ -7,6 +7,7 @@ import { createOriginPolicy } from './core/guards.js';
 import { createRateLimiter } from './core/rate-limit.js';
 import type { Config } from './config.js';
 import { createIo, type CrmServer } from './io.js';
+import { createReminderScheduler, type ReminderScheduler } from './modules/notifications/reminder.scheduler.js';
 import { pipelineSocket } from './modules/pipeline/pipeline.socket.js';
 import { syncSocket } from './modules/sync/sync.socket.js';
 import { connectRedis, type RedisLink } from './redis.js';
@@ -23,6 +24,8 @@ export interface CrmNode {
   http: HttpServer;
   io: CrmServer;
   services: Services;
+  /** Runs on every node; the database claim makes each reminder fire once across nodes. */
+  reminders: ReminderScheduler;
   /** Listens on config.port (0 picks a free one) and answers the bound port. */
   listen(): Promise<number>;
   /** Drains: stop accepting, finish in-flight requests, close sockets, then Redis and the database. */
@@ -50,14 +53,21 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     modules: [pipelineSocket(services.pipeline), syncSocket(services.sync)],
     ...(redis ? { adapter: redis.adapter } : {}),
   });
+  const reminders = createReminderScheduler({
+    db, notifications: services.notifications, wechat: services.wechat, bus: services.bus, logger,
+    intervalMs: config.reminders.intervalMs, batch: config.reminders.batch, templateId: config.reminders.templateId,
+    defaultTimeZone: config.timeZone,
+  });
+  reminders.start();
 
   return {
-    http, io, services,
+    http, io, services, reminders,
     listen: () => new Promise((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.port, config.host, () => resolve((http.address() as AddressInfo).port));
     }),
     async close() {
+      await reminders.stop();
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeIdleConnections();
       await closed;

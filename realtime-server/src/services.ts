@@ -6,13 +6,16 @@ import { createAnalyticsService } from './modules/analytics/analytics.service.js
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createTokenSigner } from './modules/auth/jwt.js';
 import { createWechatClient } from './modules/auth/wechat.client.js';
+import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { createPipelineService } from './modules/pipeline/pipeline.service.js';
 import { createSyncService } from './modules/sync/sync.service.js';
+import { createTasksService } from './modules/tasks/tasks.service.js';
 
 /** Composition root of the domain: one service per area, all writing through one mutation runner. */
 export function createServices(config: Config, db: Database, jwtSecret: string, bus: EventBus = createEventBus()) {
   const mutate = createMutationRunner({ db, bus });
   const wechat = createWechatClient(config.wechat);
+  const notifications = createNotificationsService({ db, mutate });
   return {
     bus,
     wechat,
@@ -20,6 +23,8 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
     pipeline: createPipelineService({ db, mutate }),
     analytics: createAnalyticsService({ db }),
     sync: createSyncService({ db, maxEvents: config.syncMaxEvents, retentionDays: config.eventRetentionDays }),
+    notifications,
+    tasks: createTasksService({ db, mutate, notifications, defaultTimeZone: config.timeZone }),
   };
 }
 

@@ -107,6 +107,9 @@ export interface FollowUpResponse { success: true; followUp: FollowUp; task: Tas
 export interface NotificationsResponse { notifications: Notification[]; unread: number }
 export interface MarkReadRequest { ids?: Id[] }
 export interface SubscriptionConsentRequest { templateId: string; accepted: boolean }
+/** Consents left for the template after recording this answer. */
+export interface SubscriptionConsentResponse { templateId: string; accepted: boolean; remaining: number }
+export interface TaskResponse { task: Task }
 export interface TeamFeedResponse { events: AnyTeamEvent[] }
 
 // Analytics, reports, export

@@ -15,10 +15,14 @@ export interface TeamFact<K extends TeamEventType = TeamEventType> {
 
 export type AnyTeamFact = { [K in TeamEventType]: TeamFact<K> }[TeamEventType];
 
-/** What a unit of work hands back: its result, the one fact it caused, and who to notify. */
+/**
+ * What a unit of work hands back: its result, the one fact it caused, and who to notify.
+ * `fact: null` is for a user's own records (notifications read, consents): no team event, but the
+ * same transaction and Idempotency-Key handling.
+ */
 export interface Mutation<R> {
   result: R;
-  fact: AnyTeamFact;
+  fact: AnyTeamFact | null;
   notices?: Array<{ userId: number; notification: NotificationPayload }>;
 }
 
@@ -83,12 +87,12 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
     idem: IdempotencyRef | undefined,
     work: (tx: Transaction) => Promise<Mutation<R>>,
   ): Promise<R> {
-    let committed: { mutation: Mutation<R>; envelope: AnyTeamEvent };
+    let committed: { mutation: Mutation<R>; envelope: AnyTeamEvent | null };
     try {
       committed = await sequelize.transaction(async (tx) => {
         if (idem) await claimKey(actor, idem, tx);
         const mutation = await work(tx);
-        const envelope = await appendEvent(actor, mutation.fact, tx);
+        const envelope = mutation.fact ? await appendEvent(actor, mutation.fact, tx) : null;
         if (idem) {
           await db.models.IdempotencyKey.update(
             { response: mutation.result },
@@ -102,7 +106,7 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
       throw err;
     }
     const { mutation, envelope } = committed;
-    bus.publish({ envelope, alsoToUsers: mutation.fact.alsoToUsers ?? [] });
+    if (envelope) bus.publish({ envelope, alsoToUsers: mutation.fact?.alsoToUsers ?? [] });
     for (const notice of mutation.notices ?? []) bus.notify(notice);
     return mutation.result;
   };

@@ -1,0 +1,98 @@
+import { Op, QueryTypes, type Transaction } from 'sequelize';
+import type { Database, NotificationModel } from '@live-crm/models';
+import type {
+  NotificationKind, NotificationPayload, NotificationsResponse, SubscriptionConsentRequest, SubscriptionConsentResponse,
+} from '@live-crm/shared-types';
+import type { Actor } from '../../core/actor.js';
+import type { UserNotice } from '../../core/event-bus.js';
+import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
+
+export interface NotificationsServiceDeps { db: Database; mutate: MutationRunner }
+
+/** A notification to store for one user; other services hand these over inside their transaction. */
+export interface NotificationDraft {
+  tenantId: number;
+  userId: number;
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  link: string | null;
+}
+
+export interface NotificationPage { limit: number; before?: number }
+
+/** Mini program page a task notification opens. */
+export const taskLink = (taskId: number): string => `/pages/task-detail/index?id=${taskId}`;
+
+function payloadOf(row: NotificationModel): NotificationPayload {
+  const { id, kind, title, body, link, at } = row.toDto();
+  return { id, kind, title, body, link, at };
+}
+
+/** The only writer of notifications and subscription consents; a user reads only their own. */
+export function createNotificationsService({ db, mutate }: NotificationsServiceDeps) {
+  const { Notification, SubscriptionConsent } = db.models;
+  const { sequelize } = db;
+
+  async function page(userId: number, opts: NotificationPage, tx?: Transaction): Promise<NotificationsResponse> {
+    const where = { userId, ...(opts.before !== undefined ? { id: { [Op.lt]: opts.before } } : {}) };
+    const rows = await Notification.findAll({ where, order: [['id', 'DESC']], limit: opts.limit, transaction: tx ?? null });
+    const unread = await Notification.count({ where: { userId, readAt: null }, transaction: tx ?? null });
+    return { notifications: rows.map((r) => r.toDto()), unread };
+  }
+
+  return {
+    /** Stores drafts in the caller's transaction; the notices are sent to `user:<id>` after it commits. */
+    async store(tx: Transaction, drafts: NotificationDraft[]): Promise<UserNotice[]> {
+      if (drafts.length === 0) return [];
+      // One multi-row INSERT; PostgreSQL returns the rows in VALUES order.
+      const rows = await Notification.bulkCreate(drafts, { transaction: tx, returning: true });
+      return rows.map((row) => ({ userId: row.userId, notification: payloadOf(row) }));
+    },
+
+    list(actor: Actor, opts: NotificationPage): Promise<NotificationsResponse> {
+      return page(actor.userId, opts);
+    },
+
+    /** Marks the caller's notifications read (all when `ids` is absent); others' ids are ignored. */
+    markRead(actor: Actor, ids: number[] | undefined, limit: number, idem?: IdempotencyRef): Promise<NotificationsResponse> {
+      return mutate(actor, idem, async (tx) => {
+        await Notification.update(
+          { readAt: new Date() },
+          { where: { userId: actor.userId, readAt: null, ...(ids ? { id: ids } : {}) }, transaction: tx },
+        );
+        return { result: await page(actor.userId, { limit }, tx), fact: null };
+      });
+    },
+
+    /** Each accepted `wx.requestSubscribeMessage` allows one more message for that template. */
+    recordConsent(actor: Actor, input: SubscriptionConsentRequest, idem?: IdempotencyRef): Promise<SubscriptionConsentResponse> {
+      return mutate(actor, idem, async (tx) => {
+        if (input.accepted) {
+          await sequelize.query(
+            `INSERT INTO subscription_consents (user_id, template_id, remaining, created_at, updated_at)
+             VALUES (:userId, :templateId, 1, now(), now())
+             ON CONFLICT (user_id, template_id)
+             DO UPDATE SET remaining = subscription_consents.remaining + 1, updated_at = now()`,
+            { replacements: { userId: actor.userId, templateId: input.templateId }, transaction: tx, type: QueryTypes.INSERT },
+          );
+        }
+        const row = await SubscriptionConsent.findOne({ where: { userId: actor.userId, templateId: input.templateId }, transaction: tx });
+        return { result: { templateId: input.templateId, accepted: input.accepted, remaining: row?.remaining ?? 0 }, fact: null };
+      });
+    },
+
+    /**
+     * Spends up to `wanted` of a user's consents for a template inside the caller's transaction and
+     * answers how many were spent; the row lock makes concurrent spenders queue, never double-spend.
+     */
+    async spendConsents(tx: Transaction, userId: number, templateId: string, wanted: number): Promise<number> {
+      const row = await SubscriptionConsent.findOne({ where: { userId, templateId }, transaction: tx, lock: tx.LOCK.UPDATE });
+      const spent = Math.min(row?.remaining ?? 0, wanted);
+      if (row && spent > 0) await row.update({ remaining: row.remaining - spent }, { transaction: tx });
+      return spent;
+    },
+  };
+}
+
+export type NotificationsService = ReturnType<typeof createNotificationsService>;

@@ -1,0 +1,153 @@
+import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import type { CustomerModel, Database, TaskModel } from '@live-crm/models';
+import type { Task, TaskMutationResponse } from '@live-crm/shared-types';
+import { assertManager, assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
+import { AppError, forbidden, notFound } from '../../core/app-error.js';
+import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
+import { taskLink, type NotificationDraft, type NotificationsService } from '../notifications/notifications.service.js';
+import type { TaskCreateInput, TaskListInput, TaskUpdateInput } from './tasks.schemas.js';
+import { createTaskViews } from './task-views.query.js';
+
+export interface TasksServiceDeps { db: Database; mutate: MutationRunner; notifications: NotificationsService; defaultTimeZone: string }
+
+const invalid = (path: string, message: string): AppError =>
+  new AppError('validation', message, { details: { fields: [{ path, message }] } });
+
+/** The only writer of tasks: create, edit, complete, reassign, and the views of the task list. */
+export function createTasksService({ db, mutate, notifications, defaultTimeZone }: TasksServiceDeps) {
+  const { Task, Customer, User } = db.models;
+  const views = createTaskViews(db, defaultTimeZone);
+
+  async function loadFor(actor: Actor, id: number, tx?: Transaction, lock = false): Promise<TaskModel> {
+    const task = await Task.findByPk(id, { transaction: tx ?? null, ...(lock && tx ? { lock: tx.LOCK.UPDATE } : {}) });
+    if (!task) throw notFound('Task');
+    assertTeamAccess(actor, task.teamId, 'Task');
+    return task;
+  }
+
+  async function customerFor(actor: Actor, customerId: number, tx: Transaction): Promise<CustomerModel> {
+    const customer = await Customer.findByPk(customerId, { transaction: tx });
+    if (!customer) throw notFound('Customer');
+    assertTeamAccess(actor, customer.teamId, 'Customer');
+    return customer;
+  }
+
+  /** Assignees are members of the task's team; anyone else (another team or tenant) is a 400. */
+  async function assertMember(actor: Actor, teamId: number, userId: number, tx: Transaction): Promise<void> {
+    const user = await User.findOne({ where: { id: userId, tenantId: actor.tenantId, teamId }, attributes: ['id'], transaction: tx });
+    if (!user) throw invalid('assigneeId', 'The assignee must be a member of the task\'s team');
+  }
+
+  /** Team of a new task: its customer's, else (admins) the assignee's, else the caller's own. */
+  async function teamOfNew(actor: Actor, input: TaskCreateInput, tx: Transaction): Promise<number> {
+    if (input.customerId) return (await customerFor(actor, input.customerId, tx)).teamId;
+    if (actor.role === 'admin' && input.assigneeId) {
+      const user = await User.findOne({ where: { id: input.assigneeId, tenantId: actor.tenantId }, attributes: ['teamId'], transaction: tx });
+      if (user?.teamId) return user.teamId;
+      throw invalid('assigneeId', 'The assignee must be a member of a team');
+    }
+    return resolveTeam(actor);
+  }
+
+  function assignedDraft(actor: Actor, task: Task): NotificationDraft {
+    return {
+      tenantId: actor.tenantId, userId: task.assigneeId!, kind: 'task-assigned',
+      title: `${actor.name} 给你分配了任务`, body: task.title, link: taskLink(task.id),
+    };
+  }
+
+  async function stale(id: number, tx: Transaction): Promise<never> {
+    const current = await Task.findByPk(id, { transaction: tx });
+    if (!current) throw notFound('Task');
+    throw new AppError('conflict', 'Someone changed this task first; here is the latest version', { current: current.toDto() });
+  }
+
+  return {
+    async list(actor: Actor, q: TaskListInput): Promise<Task[]> {
+      const teamIds = q.teamId === undefined ? actor.teamIds : actor.teamIds.filter((t) => t === q.teamId);
+      const where: WhereOptions[] = [{ teamId: teamIds }];
+      if (q.status) where.push({ status: q.status });
+      if (q.assigneeId) where.push({ assigneeId: q.assigneeId });
+      if (q.customerId) where.push({ customerId: q.customerId });
+      if (q.view !== 'all') where.push(await views.where(actor.tenantId, q.view, q.days));
+      const rows = await Task.findAll({
+        where: { [Op.and]: where },
+        order: [[db.sequelize.literal('due_at IS NULL'), 'ASC'], ['dueAt', 'ASC'], ['id', 'ASC']],
+        limit: q.limit,
+      });
+      return rows.map((t) => t.toDto());
+    },
+
+    async get(actor: Actor, id: number): Promise<Task> {
+      return (await loadFor(actor, id)).toDto();
+    },
+
+    /** Reps create for themselves; managers and admins may name an assignee of the task's team. */
+    async create(actor: Actor, input: TaskCreateInput, idem?: IdempotencyRef): Promise<TaskMutationResponse> {
+      return mutate(actor, idem, async (tx) => {
+        const teamId = await teamOfNew(actor, input, tx);
+        const assigneeId = input.assigneeId === undefined ? (actor.teamId === teamId ? actor.userId : null) : input.assigneeId;
+        if (assigneeId !== null && assigneeId !== actor.userId) {
+          if (actor.role === 'rep') throw forbidden('Only a manager can assign a task to someone else');
+          await assertMember(actor, teamId, assigneeId, tx);
+        }
+        const row = await Task.create({
+          tenantId: actor.tenantId, teamId, customerId: input.customerId ?? null, title: input.title,
+          description: input.description ?? null, type: input.type ?? 'other', priority: input.priority ?? 'medium',
+          dueAt: input.dueAt ?? null, remindAt: input.remindAt ?? null, assigneeId, createdById: actor.userId,
+        }, { transaction: tx });
+        const task = row.toDto();
+        const forOther = assigneeId !== null && assigneeId !== actor.userId;
+        return {
+          result: { success: true as const, task },
+          fact: { teamId, type: 'task:created', data: { task }, ...(forOther ? { alsoToUsers: [assigneeId] } : {}) },
+          notices: forOther ? await notifications.store(tx, [assignedDraft(actor, task)]) : [],
+        };
+      });
+    },
+
+    /** Edits with `version`; completing stamps `completedAt`, reopening clears it; a new `remindAt` re-arms the reminder. */
+    async update(actor: Actor, id: number, patch: TaskUpdateInput, idem?: IdempotencyRef): Promise<TaskMutationResponse> {
+      const { version, assigneeId, ...fields } = patch;
+      return mutate(actor, idem, async (tx) => {
+        const task = await loadFor(actor, id, tx);
+        if (assigneeId !== undefined && assigneeId !== task.assigneeId) {
+          throw invalid('assigneeId', 'Reassign with PUT /api/crm/tasks/:id/assign');
+        }
+        if (fields.customerId && (await customerFor(actor, fields.customerId, tx)).teamId !== task.teamId) {
+          throw invalid('customerId', 'The customer belongs to another team');
+        }
+        const changes: Partial<TaskModel> = { ...fields, version: task.version + 1 };
+        if (fields.status !== undefined) changes.completedAt = fields.status === 'completed' ? (task.completedAt ?? new Date()) : null;
+        if (fields.remindAt !== undefined && fields.remindAt?.getTime() !== task.remindAt?.getTime()) changes.remindedAt = null;
+        const [count] = await Task.update(changes, { where: { id, version }, transaction: tx });
+        if (count === 0) return stale(id, tx);
+        const fresh = (await Task.findByPk(id, { transaction: tx }))!.toDto();
+        return { result: { success: true as const, task: fresh }, fact: { teamId: task.teamId, type: 'task:updated', data: { task: fresh } } };
+      });
+    },
+
+    /**
+     * Managers reassign within their team, admins within their tenant; the new assignee hears it on
+     * `user:<id>` too and gets a stored notification. Reassigning to the same person changes nothing.
+     */
+    async assign(actor: Actor, id: number, assigneeId: number, idem?: IdempotencyRef): Promise<TaskMutationResponse> {
+      assertManager(actor);
+      return mutate(actor, idem, async (tx) => {
+        const task = await loadFor(actor, id, tx, true);
+        await assertMember(actor, task.teamId, assigneeId, tx);
+        const previousAssigneeId = task.assigneeId;
+        if (previousAssigneeId === assigneeId) return { result: { success: true as const, task: task.toDto() }, fact: null };
+        await task.update({ assigneeId, version: task.version + 1 }, { transaction: tx });
+        const dto = task.toDto();
+        return {
+          result: { success: true as const, task: dto },
+          fact: { teamId: task.teamId, type: 'task:assigned', data: { task: dto, previousAssigneeId }, alsoToUsers: [assigneeId] },
+          notices: await notifications.store(tx, [assignedDraft(actor, dto)]),
+        };
+      });
+    },
+  };
+}
+
+export type TasksService = ReturnType<typeof createTasksService>;

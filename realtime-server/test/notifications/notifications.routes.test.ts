@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NotificationsResponse } from '@live-crm/shared-types';
+import { http } from '../support/clients.js';
+import { startTestNode } from '../support/nodes.js';
+import { signInAll, type Session } from '../tasks/sessions.js';
+
+let node: Awaited<ReturnType<typeof startTestNode>>;
+let mia: Session;
+let ray: Session;
+let rita: Session;
+
+beforeAll(async () => {
+  node = await startTestNode();
+  [mia, ray, rita] = await signInAll(node.url, ['mia', 'ray', 'rita']);
+  // Each task a manager creates for someone else leaves them a notification.
+  for (const [who, title] of [[ray, 'r1'], [ray, 'r2'], [ray, 'r3'], [rita, 'x1']] as const) {
+    await mia.send('POST', '/api/crm/tasks', { title, assigneeId: who.user.id });
+  }
+});
+afterAll(() => node.stop());
+
+const inbox = async (who: Session, query = '') => (await who.get<NotificationsResponse>(`/api/crm/notifications${query}`)).body;
+const markRead = (who: Session, body?: unknown) => who.send<NotificationsResponse>('PUT', '/api/crm/notifications/read', body);
+
+describe('notifications', () => {
+  it('lists only the caller\'s own, newest first, with the unread count', async () => {
+    const mine = await inbox(ray);
+    expect(mine.notifications.map((n) => n.body)).toEqual(['r3', 'r2', 'r1']);
+    expect(mine.unread).toBe(3);
+    expect(mine.notifications[0]).toMatchObject({ kind: 'task-assigned', readAt: null, link: expect.stringMatching(/^\/pages\/task-detail\/index\?id=\d+$/) });
+    expect((await inbox(rita)).notifications.map((n) => n.body)).toEqual(['x1']);
+    expect((await inbox(mia)).unread).toBe(0);
+    const paged = await inbox(ray, `?limit=1&before=${mine.notifications[0]!.id}`);
+    expect(paged.notifications.map((n) => n.body)).toEqual(['r2']);
+  });
+
+  it('marks the given ids read, ignoring anyone else\'s, then all of them', async () => {
+    const [newest] = (await inbox(ray)).notifications;
+    const ritaNote = (await inbox(rita)).notifications[0]!;
+    const res = await markRead(ray, { ids: [newest!.id, ritaNote.id] });
+    expect(res.status).toBe(200);
+    expect(res.body.unread).toBe(2);
+    expect(res.body.notifications[0]).toMatchObject({ id: newest!.id, readAt: expect.any(String) });
+    expect((await inbox(rita)).unread).toBe(1);
+    const all = await markRead(ray);
+    expect(all.body.unread).toBe(0);
+    expect(all.body.notifications.every((n) => n.readAt !== null)).toBe(true);
+    expect((await inbox(rita)).unread).toBe(1);
+  });
+
+  it('rejects bad input with 400 and a missing token with 401', async () => {
+    expect((await ray.get('/api/crm/notifications?limit=0')).status).toBe(400);
+    expect((await ray.get('/api/crm/notifications?before[$lt]=5')).status).toBe(400);
+    expect((await markRead(ray, { ids: ['all'] })).status).toBe(400);
+    expect((await ray.send('POST', '/api/crm/notifications/subscriptions', { templateId: 'tpl', accepted: 'yes' })).status).toBe(400);
+    expect((await http(node.url, 'GET', '/api/crm/notifications')).status).toBe(401);
+  });
+});
