@@ -1,0 +1,71 @@
+// Which states each page is previewed in. A state only changes inputs the page's own code reads:
+// the page query, REST answers (by route), storage, phone language, or a call into the page's own
+// handlers after load (`interact`). File names: `<page>.png` for the first state, `<page>--<name>.png`.
+import { SIGNED_IN, apiError, pipeline } from './routes.mjs';
+
+const serverDown = apiError(500, 'internal', '服务器开小差了，请稍后再试');
+const offline = { $fail: 'timeout' };
+const tap = (dataset) => ({ currentTarget: { dataset }, target: { dataset }, detail: {} });
+
+/**
+ * name: file suffix ('' for the page's main picture); description: shown in index.html;
+ * query: page options; routes: REST answers by route (see fixture-wx.mjs for $status/$fail/$pending);
+ * storage: wx storage to start from (default: signed in); language: 'zh_CN' (default) or 'en';
+ * realtime: 'online' (default) or 'offline'; acks / liveEvents: Socket.IO acks and pushed envelopes;
+ * interact: ({ page, component, tick }) => called after load, to open a sheet or switch a tab the
+ * way a tap would; leaves: true when the state is expected to navigate away while loading.
+ * @type {Record<string, Array<object>>}
+ */
+export const PAGE_STATES = {
+  'pages/login/index': [
+    { name: '', description: 'signed out, demo accounts listed', storage: {} },
+    { name: 'no-dev-login', description: 'production server: WeChat login only', storage: {},
+      routes: { 'GET /api/auth/dev-logins': apiError(404, 'not_found', 'Not found') } },
+    { name: 'en', description: 'English phone', storage: {}, language: 'en' },
+  ],
+  'pages/pipeline/index': [
+    { name: '', description: 'team pipeline, Lead tab with a very long deal title' },
+    { name: 'empty', description: 'no deals yet',
+      routes: { 'GET /api/crm/pipeline': { ...pipeline, opportunities: [], totalValue: 0, weightedValue: 0 } } },
+    { name: 'error', description: 'server error on first load', routes: { 'GET /api/crm/pipeline': serverDown } },
+    { name: 'offline', description: 'no network: first load failed, socket reconnecting', realtime: 'offline',
+      routes: { 'GET /api/crm/pipeline': offline } },
+    { name: 'loading', description: 'first load still in flight', routes: { 'GET /api/crm/pipeline': { $pending: true } } },
+    { name: 'move-sheet', description: 'move sheet opened on a deal',
+      interact: ({ page }) => page.onMoveTap(tap({ id: 2 })) },
+    { name: 'en', description: 'English phone', language: 'en' },
+  ],
+  'pages/opportunity-detail/index': [
+    { name: '', description: 'deal with a very long title', query: { id: '2' } },
+    { name: 'won', description: 'a won deal', query: { id: '9' } },
+    { name: 'not-found', description: 'deleted or other team', query: { id: '999' } },
+    { name: 'error', description: 'server error', query: { id: '1' }, routes: { 'GET /api/crm/opportunities/:id': serverDown } },
+  ],
+  'pages/opportunity-form/index': [
+    { name: '', description: 'new deal' },
+    { name: 'edit', description: 'editing a deal', query: { id: '2' } },
+  ],
+};
+
+/** Pages the app opens with wx.reLaunch (after sign-in): WeChat draws no back button on them. */
+export const ENTRY_PAGES = ['pages/pipeline/index'];
+
+/** Storage every state starts from unless it names its own: the demo rep is signed in. */
+export const DEFAULT_STORAGE = SIGNED_IN;
+
+/** Used for a page missing from the table, so it still gets a picture (and the run says so). */
+export const FALLBACK_STATES = [{ name: '', description: 'default fixtures (page has no entry in scripts/previews/states.mjs)' }];
+
+export function statesFor(pagePath) {
+  const states = PAGE_STATES[pagePath];
+  return { declared: Boolean(states), states: (states || FALLBACK_STATES).map((s) => ({ storage: DEFAULT_STORAGE, ...s })) };
+}
+
+/** `pages/pipeline/index` -> `pipeline`; `pages/a/b` -> `a-b`. */
+export function pageSlug(pagePath) {
+  return pagePath.replace(/^pages\//, '').replace(/\/index$/, '').replace(/[^\w-]+/g, '-');
+}
+
+export function previewName(pagePath, state) {
+  return state.name ? `${pageSlug(pagePath)}--${state.name}` : pageSlug(pagePath);
+}
