@@ -150,10 +150,11 @@ describe('reminder scheduler on two nodes', () => {
     const rita = await phone(b, 'rita');
     const { Task, FollowUp, Customer } = cluster.db.models;
     const customer = (await Customer.findOne({ where: { teamId: rita.user.teamId! } }))!;
+    const dueAt = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 1_800_000);
     const taskId = await cluster.db.sequelize.transaction(async (transaction) => {
       const task = await Task.create({
         tenantId: rita.user.tenantId, teamId: rita.user.teamId!, customerId: customer.id, title: '电话回访', description: null,
-        type: 'follow-up', dueAt: new Date(Date.now() + 1_800_000), remindAt: new Date(Date.now() - 1000),
+        type: 'follow-up', dueAt, remindAt: new Date(Date.now() - 1000),
         assigneeId: rita.user.id, createdById: rita.user.id,
       }, { transaction });
       await FollowUp.create({
@@ -164,7 +165,8 @@ describe('reminder scheduler on two nodes', () => {
     });
     await until('the follow-up reminder', () => rita.client.received('notification').some((n: NotificationPayload) => n.kind === 'follow-up-due'));
     const note = rita.client.received('notification').find((n: NotificationPayload) => n.kind === 'follow-up-due');
-    expect(note).toMatchObject({ title: `跟进提醒：${customer.name}`, link: `/pages/task-detail/index?id=${taskId}` });
+    const shanghai = new Date(dueAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    expect(note).toMatchObject({ title: `跟进提醒：${customer.name}`, body: `电话回访 · ${shanghai}`, link: `/pages/task-detail/index?id=${taskId}` });
   });
 
   it('does not lose a reminder that falls due while every node is down', async () => {

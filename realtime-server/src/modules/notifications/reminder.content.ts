@@ -35,10 +35,10 @@ const thing = (text: string | null): string => {
 
 export function reminderDraft(r: ClaimedReminder): NotificationDraft {
   const when = localTime(r.due_at ?? r.remind_at, r.time_zone);
+  const base = { tenantId: r.tenant_id, userId: r.user_id, link: taskLink(r.id) };
+  if (r.follow_up) return { ...base, kind: 'follow-up-due', title: `跟进提醒：${r.customer_name ?? r.title}`, body: `${r.title} · ${when}` };
   const who = r.customer_name ? ` · ${r.customer_name}` : '';
-  return r.follow_up
-    ? { tenantId: r.tenant_id, userId: r.user_id, kind: 'follow-up-due', title: `跟进提醒：${r.customer_name ?? r.title}`, body: `${r.title} · ${when}`, link: taskLink(r.id) }
-    : { tenantId: r.tenant_id, userId: r.user_id, kind: 'task-reminder', title: `任务提醒：${r.title}`, body: `截止 ${when}${who}`, link: taskLink(r.id) };
+  return { ...base, kind: 'task-reminder', title: `任务提醒：${r.title}`, body: `${r.due_at ? '截止' : '提醒'} ${when}${who}` };
 }
 
 /**
