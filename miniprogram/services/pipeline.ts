@@ -1,14 +1,23 @@
 import type {
   Id, MoveOpportunityResponse, Opportunity, OpportunityInput, OpportunityPatch, OpportunityResponse,
-  PipelineResponse,
+  PipelineResponse, Stage,
 } from '@live-crm/shared-types';
 import { api } from './api';
 import type { ApiError } from './api';
 
 /** REST contract section 5: the pipeline board and its opportunities. */
 
-export function getPipeline(teamId?: Id): Promise<PipelineResponse> {
-  return api.get<PipelineResponse>('/api/crm/pipeline', teamId === undefined ? undefined : { teamId });
+let stageCache: Stage[] | null = null;
+
+export async function getPipeline(teamId?: Id): Promise<PipelineResponse> {
+  const res = await api.get<PipelineResponse>('/api/crm/pipeline', teamId === undefined ? undefined : { teamId });
+  stageCache = [...res.stages].sort((a, b) => a.position - b.position);
+  return res;
+}
+
+/** The team's stages in order; remembered from the last pipeline load (they rarely change). */
+export async function getStages(): Promise<Stage[]> {
+  return stageCache ?? (await getPipeline()).stages.sort((a, b) => a.position - b.position);
 }
 
 export async function getOpportunity(id: Id): Promise<Opportunity> {

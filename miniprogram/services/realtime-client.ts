@@ -223,12 +223,15 @@ export function createRealtimeClient(deps: RealtimeDeps) {
 
 export type RealtimeClient = ReturnType<typeof createRealtimeClient>;
 
-/** weapp.socket.io throws if closed while its WebSocket is still connecting: close once it opens. */
+/**
+ * weapp.socket.io cannot close a WebSocket that is still connecting (it throws, or silently leaves
+ * the SocketTask open): wait for the handshake to settle, then close.
+ */
 function closeSocket(s: RealtimeSocket): void {
-  try {
-    s.disconnect();
-  } catch {
-    s.on('connect', () => s.disconnect());
-    s.on('connect_error', () => s.disconnect());
-  }
+  const close = (): void => {
+    try { s.disconnect(); } catch (err) { console.warn('[realtime] close failed', err); }
+  };
+  if (s.connected) { close(); return; }
+  s.on('connect', close);
+  s.on('connect_error', close);
 }

@@ -6,6 +6,7 @@ import { conflictOpportunity, getPipeline, moveOpportunity } from '../../service
 import { realtime } from '../../services/realtime';
 import type { ConnectionStatus, Unsubscribe } from '../../services/realtime';
 import { getSession } from '../../services/session';
+import { lastActorOf, nameOf, teamNames } from '../../services/team';
 import { errorText, idFrom } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
 import { Board } from './board';
@@ -17,7 +18,7 @@ interface State {
   unsubs: Unsubscribe[];
   /** who last moved each deal, from live envelopes (a 409 toast names them) */
   movedBy: Map<Id, Id>;
-  /** user names we know by id; a team member list is not served yet */
+  /** teammates' names by id (GET /api/me), filled in the background */
   names: Map<Id, string>;
   sheetDealId: Id | null;
 }
@@ -63,6 +64,7 @@ Component({
       wx.setNavigationBarTitle({ title: t('pipeline.title') });
       const state = stateOf(this);
       state.names.set(session.user.id, session.user.name);
+      void teamNames().then((names) => names.forEach((name, id) => state.names.set(id, name)));
       for (const type of LIVE_EVENTS) state.unsubs.push(realtime.on(type, (env) => this.onLiveDeal(env)));
       state.unsubs.push(realtime.onReset(() => { void this.load(); }));
       state.unsubs.push(realtime.onStatus((s) => this.onStatus(s)));
@@ -170,22 +172,24 @@ Component({
         const stage = board.stageList().find((s) => s.id === saved.stageId);
         this.toast(t('pipeline.moved', { stage: stage ? stageLabel(stage.name) : '' }), 'success');
       } catch (err) {
-        this.rollBack(board, before, err);
+        await this.rollBack(board, before, err);
       }
     },
 
-    rollBack(board: Board, before: Opportunity, err: unknown) {
+    async rollBack(board: Board, before: Opportunity, err: unknown) {
       const current = isApiError(err) ? conflictOpportunity(err) : null;
       this.patch(board.apply(current ?? before, true));
       this.patch(board.pendingPatch(before.id, false));
       if (!current) { this.toast(errorText(err), 'error'); return; }
-      this.toast(t('pipeline.conflict', { name: this.moverName(current), title: current.title }), 'warning');
+      const name = await this.moverName(current);
+      this.toast(t('pipeline.conflict', { name, title: current.title }), 'warning');
     },
 
-    moverName(opp: Opportunity): string {
+    /** The live envelope may already have told us; otherwise the team feed does. */
+    async moverName(opp: Opportunity): Promise<string> {
       const state = stateOf(this);
-      const actor = state.movedBy.get(opp.id);
-      return (actor !== undefined && state.names.get(actor)) || t('common.someone');
+      const actor = state.movedBy.get(opp.id) ?? (await lastActorOf(opp.id));
+      return (actor !== null && state.names.get(actor)) || nameOf(actor, t('common.someone'));
     },
 
     toast(message: string, theme?: 'success' | 'warning' | 'error') {

@@ -23,6 +23,24 @@ interface Simulate {
   sleep(ms: number): Promise<void>;
 }
 
+interface Exparser {
+  Event: {
+    create(name: string, detail: object, options: { bubbles: boolean; composed: boolean }): unknown;
+    dispatchEvent(node: unknown, event: unknown): void;
+  };
+}
+
+/**
+ * A user's tap on a node. Goes through exparser directly: TDesign components are virtual hosts
+ * (no DOM element of their own), which j-component's dispatchEvent cannot reach.
+ */
+export function tap(node: SimComponent | null | undefined, detail: object = {}): void {
+  if (!node) throw new Error('nothing to tap');
+  const exparser = require('miniprogram-exparser') as Exparser;
+  const target = (node as unknown as { _exparserNode: unknown })._exparserNode;
+  exparser.Event.dispatchEvent(target, exparser.Event.create('tap', detail, { bubbles: true, composed: true }));
+}
+
 export function simulate(): Simulate {
   return require('miniprogram-simulate') as Simulate;
 }

@@ -1,0 +1,88 @@
+import Toast from 'tdesign-miniprogram/toast/index';
+import { t } from '../../i18n/index';
+import { listDevLogins, loginAsDevUser, loginWithWechat } from '../../services/auth';
+import type { DevLogin } from '../../services/auth';
+import { getBaseUrl, setBaseUrl } from '../../services/config';
+import { realtime } from '../../services/realtime';
+import { getSession } from '../../services/session';
+import { errorText } from '../../utils/page';
+import type { TapEvent } from '../../utils/page';
+
+const HOME_PAGE = '/pages/pipeline/index';
+
+interface DevLoginView { login: string; name: string; detail: string }
+
+function roleText(role: DevLogin['role']): string {
+  return t(role === 'admin' ? 'role.admin' : role === 'manager' ? 'role.manager' : 'role.rep');
+}
+
+function toView(entry: DevLogin): DevLoginView {
+  const place = [entry.team, entry.tenant].filter(Boolean).join(' · ');
+  return { login: entry.login, name: entry.name, detail: `${roleText(entry.role)} · ${place} · ${entry.login}` };
+}
+
+Component({
+  data: {
+    text: {
+      appName: t('app.name'), tagline: t('app.tagline'), wechat: t('login.wechat'),
+      devTitle: t('login.devTitle'), devHint: t('login.devHint'), server: t('login.server'),
+    },
+    baseUrl: '',
+    devLogins: [] as DevLoginView[],
+    busy: '',
+  },
+
+  methods: {
+    onLoad() {
+      if (getSession()) { this.enter(); return; }
+      wx.setNavigationBarTitle({ title: t('login.title') });
+      this.setData({ baseUrl: getBaseUrl() });
+      void this.loadDevLogins();
+    },
+
+    /** Dev login is offered only when the server says it allows it. */
+    async loadDevLogins() {
+      try {
+        this.setData({ devLogins: (await listDevLogins()).map(toView) });
+      } catch {
+        this.setData({ devLogins: [] });
+      }
+    },
+
+    onServerChange(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      const url = e.detail.value.trim();
+      if (!/^https?:\/\/\S+$/.test(url) || url === getBaseUrl()) return;
+      setBaseUrl(url);
+      this.setData({ baseUrl: getBaseUrl() });
+      void this.loadDevLogins();
+    },
+
+    async onWechatLogin() {
+      await this.signIn('wechat', () => loginWithWechat());
+    },
+
+    async onDevLogin(e: TapEvent) {
+      const login = String(e.currentTarget.dataset.id ?? '');
+      if (login) await this.signIn(login, () => loginAsDevUser(login));
+    },
+
+    async signIn(busy: string, attempt: () => Promise<{ user: { name: string } }>) {
+      if (this.data.busy) return;
+      this.setData({ busy });
+      try {
+        const session = await attempt();
+        Toast({ context: this, selector: '#t-toast', message: t('login.welcome', { name: session.user.name }), theme: 'success' });
+        this.enter();
+      } catch (err) {
+        Toast({ context: this, selector: '#t-toast', message: `${t('login.failed')}: ${errorText(err)}`, theme: 'error' });
+      } finally {
+        this.setData({ busy: '' });
+      }
+    },
+
+    enter() {
+      realtime.start();
+      wx.reLaunch({ url: HOME_PAGE });
+    },
+  },
+});

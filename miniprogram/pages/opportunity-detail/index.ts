@@ -1,0 +1,147 @@
+import type { Id, Opportunity, Stage, TeamEventEnvelope } from '@live-crm/shared-types';
+import Toast from 'tdesign-miniprogram/toast/index';
+import { stageLabel, t } from '../../i18n/index';
+import { isApiError } from '../../services/api';
+import { conflictOpportunity, getOpportunity, getStages, moveOpportunity } from '../../services/pipeline';
+import { realtime } from '../../services/realtime';
+import type { Unsubscribe } from '../../services/realtime';
+import { getSession } from '../../services/session';
+import { lastActorOf, nameOf } from '../../services/team';
+import { formatDate, formatDateTime, formatMoney } from '../../utils/format';
+import { errorText, numberParam } from '../../utils/page';
+
+interface State { id: Id | null; deal: Opportunity | null; stages: Stage[]; unsubs: Unsubscribe[]; shown: boolean }
+const states = new WeakMap<object, State>();
+const stateOf = (page: object): State => {
+  let s = states.get(page);
+  if (!s) { s = { id: null, deal: null, stages: [], unsubs: [], shown: false }; states.set(page, s); }
+  return s;
+};
+
+function view(deal: Opportunity, stages: Stage[]) {
+  const stage = stages.find((s) => s.id === deal.stageId);
+  const outcome = stage?.outcome ?? 'open';
+  return {
+    title: deal.title,
+    customer: deal.customerName,
+    value: formatMoney(deal.valueCents),
+    stage: stage ? stageLabel(stage.name) : '',
+    stageTheme: outcome === 'won' ? 'success' : outcome === 'lost' ? 'danger' : 'primary',
+    probability: stage ? `${stage.probability}%` : '',
+    owner: deal.ownerName ?? t('common.unassigned'),
+    closeDate: formatDate(deal.expectedCloseDate) || t('common.none'),
+    updatedAt: formatDateTime(deal.updatedAt),
+  };
+}
+
+Component({
+  data: {
+    text: {
+      customer: t('opportunity.customer'), value: t('opportunity.value'), stage: t('opportunity.stage'),
+      probability: t('opportunity.probability'), owner: t('opportunity.owner'),
+      closeDate: t('opportunity.expectedClose'), updatedAt: t('opportunity.updatedAt'),
+      move: t('opportunity.move'), edit: t('common.edit'), retry: t('common.retry'), loading: t('common.loading'),
+      cancel: t('common.cancel'),
+    },
+    loading: true,
+    error: '',
+    moving: false,
+    deal: null as ReturnType<typeof view> | null,
+    sheet: { visible: false, items: [] as Array<{ label: string; disabled: boolean }> },
+  },
+
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      wx.setNavigationBarTitle({ title: t('opportunity.title') });
+      const state = stateOf(this);
+      state.id = numberParam(query.id);
+      const onLive = (env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) => this.onLive(env);
+      state.unsubs.push(realtime.on('opportunity:moved', onLive), realtime.on('opportunity:updated', onLive));
+      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
+      realtime.start();
+      void this.load();
+    },
+
+    onShow() {
+      // Back from the edit form: show what was saved.
+      const state = stateOf(this);
+      if (state.shown) void this.load();
+      state.shown = true;
+    },
+
+    onUnload() {
+      stateOf(this).unsubs.forEach((off) => off());
+    },
+
+    async load() {
+      const state = stateOf(this);
+      if (state.id === null) { this.setData({ loading: false, error: t('error.not_found') }); return; }
+      try {
+        const [deal, stages] = await Promise.all([getOpportunity(state.id), getStages()]);
+        state.stages = stages;
+        this.show(deal, true);
+      } catch (err) {
+        this.setData({ loading: false, error: errorText(err) });
+      }
+    },
+
+    show(deal: Opportunity, force = false) {
+      const state = stateOf(this);
+      if (!force && state.deal && deal.version <= state.deal.version) return false;
+      state.deal = deal;
+      this.setData({ loading: false, error: '', deal: view(deal, state.stages) });
+      return true;
+    },
+
+    async onLive(env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) {
+      const opp = env.data.opportunity;
+      if (opp.id !== stateOf(this).id || !this.show(opp)) return;
+      if (env.actorId === getSession()?.user.id) return;
+      const name = await nameOf(env.actorId, t('common.someone'));
+      this.toast(t('opportunity.changedLive', { name }));
+    },
+
+    onRetry() {
+      this.setData({ loading: true, error: '' });
+      void this.load();
+    },
+
+    onEdit() {
+      wx.navigateTo({ url: `/pages/opportunity-form/index?id=${stateOf(this).id}` });
+    },
+
+    onMoveTap() {
+      const { deal, stages } = stateOf(this);
+      if (!deal) return;
+      const items = stages.map((s) => ({ label: stageLabel(s.name), disabled: s.id === deal.stageId }));
+      this.setData({ sheet: { visible: true, items } });
+    },
+
+    onSheetClose() {
+      this.setData({ 'sheet.visible': false });
+    },
+
+    async onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
+      this.onSheetClose();
+      const { deal, stages } = stateOf(this);
+      const stage = stages[e.detail.index];
+      if (!deal || !stage || stage.id === deal.stageId) return;
+      this.setData({ moving: true });
+      try {
+        this.show(await moveOpportunity(deal.id, stage.id, deal.version));
+        this.toast(t('pipeline.moved', { stage: stageLabel(stage.name) }), 'success');
+      } catch (err) {
+        const current = isApiError(err) ? conflictOpportunity(err) : null;
+        if (current) this.show(current, true);
+        const name = current ? await nameOf(await lastActorOf(current.id), t('common.someone')) : '';
+        this.toast(current ? t('pipeline.conflict', { name, title: current.title }) : errorText(err), 'warning');
+      } finally {
+        this.setData({ moving: false });
+      }
+    },
+
+    toast(message: string, theme?: 'success' | 'warning') {
+      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+    },
+  },
+});

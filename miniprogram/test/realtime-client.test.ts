@@ -1,0 +1,185 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import type { Ack, AnyTeamEvent, Opportunity, SyncResumeRequest, SyncResumeResult } from '@live-crm/shared-types';
+import { Server, type Socket } from 'socket.io';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { installWx, type WxHandles } from '../../test-support/wx/index';
+import { createRealtimeClient, type Connect, type RealtimeClient, type ResetInfo } from '../services/realtime-client';
+import { memorySeqStore, type SeqStore } from '../services/realtime-sequencer';
+
+/** A small real Socket.IO 4 server speaking the contract: team:1 room, seq'd envelopes, sync:resume. */
+class FakeTeamServer {
+  readonly log: AnyTeamEvent[] = [];
+  resumes: SyncResumeRequest[] = [];
+  mode: 'normal' | 'reset' | 'silent' = 'normal';
+  constructor(readonly io: Server) {
+    io.use((socket, next) => (socket.handshake.auth['token'] === 'good' ? next() : next(new Error('unauthorized'))));
+    io.on('connection', (socket: Socket) => {
+      void socket.join('team:1');
+      socket.on('sync:resume', (req: SyncResumeRequest, ack: (res: Ack<SyncResumeResult>) => void) => this.resume(req, ack));
+    });
+  }
+
+  private resume(req: SyncResumeRequest, ack: (res: Ack<SyncResumeResult>) => void): void {
+    this.resumes.push(req);
+    if (this.mode === 'silent') return;
+    const latestSeq = { 1: this.log.length };
+    if (this.mode === 'reset') return ack({ ok: true, data: { events: [], reset: true, latestSeq } });
+    const seen = req.lastSeq['1'];
+    const events = seen === undefined ? [] : this.log.filter((e) => e.seq > seen);
+    ack({ ok: true, data: { events, reset: false, latestSeq } });
+  }
+
+  /** Commits one envelope; `deliver: false` loses it on the way (a gap the client must notice). */
+  publish(title: string, deliver = true): AnyTeamEvent {
+    const seq = this.log.length + 1;
+    // Only the fields the client reads; the rest of the record does not matter here.
+    const opportunity = { id: seq, title } as Opportunity;
+    const env: AnyTeamEvent = { seq, eventId: `e${seq}`, teamId: 1, type: 'opportunity:updated', actorId: 7, at: new Date().toISOString(), data: { opportunity } };
+    this.log.push(env);
+    if (deliver) this.io.to('team:1').emit('opportunity:updated', env);
+    return env;
+  }
+}
+
+let http: HttpServer;
+let server: FakeTeamServer;
+let url: string;
+let h: WxHandles;
+let connect: Connect;
+const clients: RealtimeClient[] = [];
+
+beforeAll(async () => {
+  http = createServer();
+  server = new FakeTeamServer(new Server(http));
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.io.close();
+  await new Promise((r) => http.close(r));
+});
+beforeEach(() => {
+  server.log.length = 0;
+  server.resumes = [];
+  server.mode = 'normal';
+  h = installWx();
+  // weapp.socket.io reads `window` and `wx` when loaded and when connecting: load it after installWx.
+  const { io } = createRequire(import.meta.url)('weapp.socket.io') as { io: Connect };
+  connect = io;
+});
+afterEach(() => {
+  clients.splice(0).forEach((c) => c.stop());
+  h.uninstall();
+});
+
+function client(store: SeqStore = memorySeqStore(), token = 'good'): { c: RealtimeClient; titles: string[]; resets: ResetInfo[] } {
+  const c = createRealtimeClient({ connect, url: () => url, token: () => token, store, ackTimeoutMs: 300, reconnectionDelayMax: 50 });
+  clients.push(c);
+  const titles: string[] = [];
+  const resets: ResetInfo[] = [];
+  c.on('opportunity:updated', (e) => titles.push(e.data.opportunity.title));
+  c.onReset((r) => resets.push(r));
+  c.start();
+  return { c, titles, resets };
+}
+
+const synced = (c: RealtimeClient) => expect.poll(() => c.isSynced(), { timeout: 3000 }).toBe(true);
+
+describe('realtime client over weapp.socket.io and a real Socket.IO server', () => {
+  test('a fresh client learns where the team stands and asks pages to refetch once', async () => {
+    server.publish('old 1'); server.publish('old 2');
+    const { c, titles, resets } = client();
+    await synced(c);
+    expect(server.resumes).toEqual([{ lastSeq: {} }]);
+    expect(resets).toEqual([{ teamIds: [1], reason: 'fresh' }]);
+    expect(c.lastSeq(1)).toBe(2);
+    expect(titles).toEqual([]);
+  });
+
+  test('live envelopes arrive in order; a repeat is dropped', async () => {
+    const { c, titles } = client();
+    await synced(c);
+    const first = server.publish('a');
+    server.publish('b');
+    server.io.to('team:1').emit('opportunity:updated', first);
+    server.publish('c');
+    await expect.poll(() => titles).toEqual(['a', 'b', 'c']);
+  });
+
+  test('a gap triggers sync:resume and the missed envelopes are applied in order, once', async () => {
+    const { c, titles } = client();
+    await synced(c);
+    server.publish('one');
+    server.publish('lost two', false);
+    server.publish('lost three', false);
+    server.publish('four');
+    await expect.poll(() => titles).toEqual(['one', 'lost two', 'lost three', 'four']);
+    expect(server.resumes.at(-1)).toEqual({ lastSeq: { 1: 1 } });
+    expect(c.lastSeq(1)).toBe(4);
+  });
+
+  test('after a dropped connection it reconnects with auth and replays what it missed', async () => {
+    const { c, titles } = client();
+    await synced(c);
+    server.publish('before');
+    await expect.poll(() => titles).toEqual(['before']);
+    h.dropSockets();
+    await expect.poll(() => c.status()).not.toBe('online');
+    server.publish('while away 1');
+    server.publish('while away 2');
+    await expect.poll(() => titles, { timeout: 5000 }).toEqual(['before', 'while away 1', 'while away 2']);
+    expect(server.resumes.at(-1)).toEqual({ lastSeq: { 1: 1 } });
+    expect(h.liveSocketCount()).toBe(1);
+  });
+
+  test('the last seq survives a relaunch: the next run resumes instead of refetching', async () => {
+    const store = memorySeqStore();
+    const first = client(store);
+    await synced(first.c);
+    server.publish('seen');
+    await expect.poll(() => first.titles).toEqual(['seen']);
+    first.c.stop();
+    server.publish('missed while closed');
+    const second = client(store);
+    await expect.poll(() => second.titles).toEqual(['missed while closed']);
+    expect(second.resets).toEqual([]);
+  });
+
+  test('reset: true (gap beyond retention) tells subscribers to refetch', async () => {
+    const store = memorySeqStore({ 1: 0 });
+    server.publish('x');
+    server.mode = 'reset';
+    const { c, resets, titles } = client(store);
+    await synced(c);
+    expect(resets).toEqual([{ teamIds: [1], reason: 'too-old' }]);
+    expect(titles).toEqual([]);
+    expect(c.lastSeq(1)).toBe(1);
+  });
+
+  test('no ack in time: subscribers refetch and held live envelopes still arrive', async () => {
+    server.mode = 'silent';
+    const { c, resets, titles } = client(memorySeqStore({ 1: 0 }));
+    await expect.poll(() => c.status()).toBe('online');
+    server.publish('during resume');
+    await expect.poll(() => resets.map((r) => r.reason), { timeout: 2000 }).toEqual(['failed']);
+    expect(titles).toEqual(['during resume']);
+  });
+
+  test('exactly one socket however often start() is called; a rejected token is final', async () => {
+    const { c } = client();
+    c.start(); c.start();
+    await synced(c);
+    expect(h.liveSocketCount()).toBe(1);
+    const bad = client(memorySeqStore(), 'forged');
+    await expect.poll(() => bad.c.status()).toBe('unauthorized');
+  });
+
+  test('stop() while still connecting leaves no socket behind', async () => {
+    const { c } = client();
+    c.stop();
+    await expect.poll(() => h.liveSocketCount(), { timeout: 3000 }).toBe(0);
+    expect(c.status()).toBe('idle');
+  });
+});
