@@ -36,8 +36,9 @@ export function ensureSystemDeps({ install = true } = {}) {
     packages = missing();
   }
   if (packages.length) {
-    throw new Error(`previews need the Debian packages ${packages.join(' and ')}. Install them with:\n  sudo ${INSTALL_COMMAND}\n`
-      + '(or set PREVIEWS_CHROMIUM to another Chromium binary)');
+    const what = packages.length > 1 ? `the Debian packages ${packages.join(' and ')}` : `the Debian package ${packages[0]}`;
+    throw new Error(`previews need ${what}. Install with:\n  sudo sh -c '${INSTALL_COMMAND}'\n`
+      + `(Chromium is looked for at ${CHROMIUM}; PREVIEWS_CHROMIUM names another binary)`);
   }
   return CHROMIUM;
 }
