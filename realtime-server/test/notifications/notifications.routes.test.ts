@@ -3,6 +3,7 @@ import type { NotificationsResponse } from '@live-crm/shared-types';
 import { http } from '../support/clients.js';
 import { startTestNode } from '../support/nodes.js';
 import { signInAll, type Session } from '../tasks/sessions.js';
+import { until } from './until.js';
 
 let node: Awaited<ReturnType<typeof startTestNode>>;
 let mia: Session;
@@ -10,7 +11,8 @@ let ray: Session;
 let rita: Session;
 
 beforeAll(async () => {
-  node = await startTestNode();
+  // A reminder template but no WeChat credentials: reminders stay in-app and spend no consent.
+  node = await startTestNode({ env: { WECHAT_REMINDER_TEMPLATE_ID: 'tpl-reminder', REMINDER_INTERVAL_MS: '100' } });
   [mia, ray, rita] = await signInAll(node.url, ['mia', 'ray', 'rita']);
   // Each task a manager creates for someone else leaves them a notification.
   for (const [who, title] of [[ray, 'r1'], [ray, 'r2'], [ray, 'r3'], [rita, 'x1']] as const) {
@@ -54,5 +56,15 @@ describe('notifications', () => {
     expect((await markRead(ray, { ids: ['all'] })).status).toBe(400);
     expect((await ray.send('POST', '/api/crm/notifications/subscriptions', { templateId: 'tpl', accepted: 'yes' })).status).toBe(400);
     expect((await http(node.url, 'GET', '/api/crm/notifications')).status).toBe(401);
+  });
+
+  it('keeps reminders in-app and spends no consent when WeChat is not configured', async () => {
+    const [wes] = await signInAll(node.url, ['wes']);
+    const { User, SubscriptionConsent } = node.cluster.db.models;
+    await User.update({ wechatOpenId: 'openid-wes' }, { where: { id: wes.user.id } });
+    await wes.send('POST', '/api/crm/notifications/subscriptions', { templateId: 'tpl-reminder', accepted: true });
+    await wes.send('POST', '/api/crm/tasks', { title: 'call back', remindAt: new Date(Date.now() - 1000).toISOString() });
+    await until('the reminder', async () => (await inbox(wes)).notifications.some((n) => n.kind === 'task-reminder'));
+    expect((await SubscriptionConsent.findOne({ where: { userId: wes.user.id } }))?.remaining).toBe(1);
   });
 });

@@ -178,13 +178,14 @@ describe('GET /api/crm/tasks views in the tenant time zone', () => {
   it('shows a team only its own tasks; an admin sees every team of the tenant, or one', async () => {
     const rays = (await ray.get<TasksResponse>('/api/crm/tasks?limit=500')).body.tasks;
     expect(rays.every((t) => t.teamId === ray.user.teamId)).toBe(true);
+    const rayAsksNorth = (await ray.get<TasksResponse>(`/api/crm/tasks?teamId=${olga.user.teamId}&limit=500`)).body.tasks;
+    expect(rayAsksNorth.map((t) => t.id)).toEqual(rays.map((t) => t.id)); // a rep's teamId is ignored
     const ada = await signIn(node.url, 'ada');
     const all = (await ada.get<TasksResponse>('/api/crm/tasks?limit=500')).body.tasks;
     expect(new Set(all.map((t) => t.teamId)).size).toBe(2);
     const east = (await ada.get<TasksResponse>(`/api/crm/tasks?teamId=${ray.user.teamId}&limit=500`)).body.tasks;
     expect(east.length).toBeGreaterThan(0);
     expect(east.every((t) => t.teamId === ray.user.teamId)).toBe(true);
-    const foreign = (await ada.get<TasksResponse>(`/api/crm/tasks?teamId=${olga.user.teamId}`)).body.tasks;
-    expect(foreign).toEqual([]);
+    expect((await ada.get(`/api/crm/tasks?teamId=${olga.user.teamId}`)).status).toBe(404);
   });
 });

@@ -55,6 +55,8 @@ export function createWechatClient(config: WechatConfig) {
       return typeof body['unionid'] === 'string' ? { openId: body['openid'], unionId: body['unionid'] } : { openId: body['openid'] };
     },
     call,
+    /** Server-to-server calls (access token, subscription messages) need the app id and secret. */
+    canSend: Boolean(config.appId && config.secret),
     getAccessToken,
 
     /** `subscribeMessage.send`; throws WechatApiError on an errcode, AppError when unreachable. */

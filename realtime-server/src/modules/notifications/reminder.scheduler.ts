@@ -50,7 +50,9 @@ const SEND_CONCURRENCY = 8;
 
 /** Fires due task and follow-up reminders: stored notification, live `notification`, WeChat message. */
 export function createReminderScheduler(deps: ReminderSchedulerDeps) {
-  const { db, notifications, wechat, bus, logger, templateId } = deps;
+  const { db, notifications, wechat, bus, logger } = deps;
+  // Without WeChat credentials a send can only fail: spend no consent on it.
+  const templateId = wechat.canSend ? deps.templateId : undefined;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = true;

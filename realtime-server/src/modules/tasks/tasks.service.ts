@@ -64,7 +64,8 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
 
   return {
     async list(actor: Actor, q: TaskListInput): Promise<Task[]> {
-      const teamIds = q.teamId === undefined ? actor.teamIds : actor.teamIds.filter((t) => t === q.teamId);
+      // Like the pipeline: an admin may pick one team of the tenant; anyone else's teamId is ignored.
+      const teamIds = actor.role === 'admin' && q.teamId !== undefined ? [resolveTeam(actor, q.teamId)] : actor.teamIds;
       const where: WhereOptions[] = [{ teamId: teamIds }];
       if (q.status) where.push({ status: q.status });
       if (q.assigneeId) where.push({ assigneeId: q.assigneeId });
