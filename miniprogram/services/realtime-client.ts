@@ -225,13 +225,17 @@ export type RealtimeClient = ReturnType<typeof createRealtimeClient>;
 
 /**
  * weapp.socket.io cannot close a WebSocket that is still connecting (it throws, or silently leaves
- * the SocketTask open): wait for the handshake to settle, then close.
+ * the SocketTask open). Stop retrying, let the pending attempt settle (its onError comes before
+ * its onClose), then close.
  */
 function closeSocket(s: RealtimeSocket): void {
   const close = (): void => {
-    try { s.disconnect(); } catch (err) { console.warn('[realtime] close failed', err); }
+    setTimeout(() => {
+      try { s.disconnect(); } catch (err) { console.warn('[realtime] close failed', err); }
+    }, 0);
   };
-  if (s.connected) { close(); return; }
+  if (s.connected) { s.disconnect(); return; }
+  s.io.reconnection(false);
   s.on('connect', close);
   s.on('connect_error', close);
 }

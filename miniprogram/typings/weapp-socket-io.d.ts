@@ -34,6 +34,8 @@ declare module 'weapp.socket.io' {
     on(event: 'reconnect_error' | 'error', listener: (err: Error) => void): this;
     on(event: 'reconnect_failed', listener: () => void): this;
     off(event?: string, listener?: (...args: never[]) => void): this;
+    /** turns automatic reconnection on or off */
+    reconnection(enabled: boolean): this;
   }
 
   export interface Socket<Listen extends object, Emit extends object> {

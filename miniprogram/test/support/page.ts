@@ -35,10 +35,15 @@ interface Exparser {
  * (no DOM element of their own), which j-component's dispatchEvent cannot reach.
  */
 export function tap(node: SimComponent | null | undefined, detail: object = {}): void {
-  if (!node) throw new Error('nothing to tap');
+  fire(node, 'tap', detail);
+}
+
+/** An event as a component emits it, e.g. t-cell's `click` after a tap inside it. */
+export function fire(node: SimComponent | null | undefined, name: string, detail: object = {}): void {
+  if (!node) throw new Error(`nothing to ${name}`);
   const exparser = require('miniprogram-exparser') as Exparser;
   const target = (node as unknown as { _exparserNode: unknown })._exparserNode;
-  exparser.Event.dispatchEvent(target, exparser.Event.create('tap', detail, { bubbles: true, composed: true }));
+  exparser.Event.dispatchEvent(target, exparser.Event.create(name, detail, { bubbles: true, composed: true }));
 }
 
 export function simulate(): Simulate {
