@@ -145,6 +145,17 @@ describe('reminder scheduler on two nodes', () => {
     expect(oscar.client.received('notification').map(linkedTask)).toEqual([task.id, task.id]);
   });
 
+  it('reminds of a task with a 200-character title, clipping the notification title', async () => {
+    const [a] = urls();
+    const wes = await phone(a, 'wes');
+    const title = '长'.repeat(200);
+    await wes.send('POST', '/api/crm/tasks', { title, remindAt: new Date(Date.now() - 1000).toISOString() });
+    await until('the reminder', () => wes.client.received('notification').some((n: NotificationPayload) => n.title.endsWith('…')));
+    const note = wes.client.received('notification').find((n: NotificationPayload) => n.title.endsWith('…'));
+    expect([...note.title]).toHaveLength(200);
+    expect(note.title.startsWith('任务提醒：长长')).toBe(true);
+  });
+
   it('sends follow-up-due for a reminder on a task a follow-up created', async () => {
     const [, b] = urls();
     const rita = await phone(b, 'rita');

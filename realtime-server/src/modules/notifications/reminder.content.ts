@@ -17,28 +17,45 @@ export interface ClaimedReminder {
   follow_up: boolean;
 }
 
+// Building an Intl formatter costs far more than using one: keep one per zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    const options = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+    // A zone Intl does not know must not fail the whole claim (and every claim after it): use UTC.
+    try {
+      f = new Intl.DateTimeFormat('en-CA', { ...options, timeZone });
+    } catch {
+      f = new Intl.DateTimeFormat('en-CA', { ...options, timeZone: 'UTC' });
+    }
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+// notifications.title holds 200 characters: a long task title must not fail the claim.
+function clip(text: string, max = 200): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
 /** `YYYY-MM-DD HH:mm` in the tenant's time zone (the form WeChat's `time` fields accept). */
 export function localTime(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(at);
+  const parts = formatterFor(timeZone).formatToParts(at);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
 // WeChat `thing` values: at most 20 characters, never empty.
-const thing = (text: string | null): string => {
-  const chars = [...(text ?? '').trim()];
-  if (chars.length === 0) return '无';
-  return chars.length > 20 ? `${chars.slice(0, 19).join('')}…` : chars.join('');
-};
+const thing = (text: string | null): string => clip((text ?? '').trim(), 20) || '无';
 
 export function reminderDraft(r: ClaimedReminder): NotificationDraft {
   const when = localTime(r.due_at ?? r.remind_at, r.time_zone);
   const base = { tenantId: r.tenant_id, userId: r.user_id, link: taskLink(r.id) };
-  if (r.follow_up) return { ...base, kind: 'follow-up-due', title: `跟进提醒：${r.customer_name ?? r.title}`, body: `${r.title} · ${when}` };
+  if (r.follow_up) return { ...base, kind: 'follow-up-due', title: clip(`跟进提醒：${r.customer_name ?? r.title}`), body: `${r.title} · ${when}` };
   const who = r.customer_name ? ` · ${r.customer_name}` : '';
-  return { ...base, kind: 'task-reminder', title: `任务提醒：${r.title}`, body: `${r.due_at ? '截止' : '提醒'} ${when}${who}` };
+  return { ...base, kind: 'task-reminder', title: clip(`任务提醒：${r.title}`), body: `${r.due_at ? '截止' : '提醒'} ${when}${who}` };
 }
 
 /**
