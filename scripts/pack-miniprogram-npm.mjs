@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /* global console, process */
 // Packs the mini program's npm dependencies into miniprogram/miniprogram_npm, as WeChat DevTools'
-// "Build npm" (or miniprogram-ci's packNpmManually) does: a package with a `miniprogram` field
-// gets that folder copied; any other gets its `main` file as index.js. Files are copied, never
-// linked (the WeChat compiler skips symlinks). Runs offline.
+// "Build npm" does. When miniprogram-ci is installed (it is optional: ~280 MB of dependencies) its
+// packNpmManually does it, offline; otherwise (or with --copy) an equivalent copy: a package with a
+// `miniprogram` field gets that folder copied, any other gets its `main` file as index.js. Files
+// are copied, never linked (the WeChat compiler skips symlinks).
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -70,8 +71,27 @@ function copyFile(from, to) {
   cpSync(from, to, { dereference: true });
 }
 
-function main() {
+/** miniprogram-ci's own packer, when it is installed; false when it is not. */
+async function packWithMiniprogramCi(npmDir) {
+  let ci;
+  try {
+    ci = require('miniprogram-ci');
+  } catch {
+    return false;
+  }
+  rmSync(npmDir, { recursive: true, force: true });
+  const result = await ci.packNpmManually({
+    packageJsonPath: join(ROOT, 'package.json'),
+    miniprogramNpmDistDir: join(ROOT, 'miniprogram'),
+  });
+  for (const w of result?.warnList ?? []) console.warn(`miniprogram-ci: ${w.msg}`);
+  console.log(`packed with miniprogram-ci: ${result?.miniProgramPackNum ?? 0} mini program packages, ${result?.otherNpmPackNum ?? 0} others`);
+  return true;
+}
+
+async function main() {
   const npmDir = join(ROOT, 'miniprogram', 'miniprogram_npm');
+  if (!process.argv.includes('--copy') && (await packWithMiniprogramCi(npmDir))) return;
   const packed = packNpm(npmDir);
   for (const p of packed) console.log(`packed ${p.name}: ${p.from} -> ${p.to}`);
   const files = [...walk(npmDir)].length;
@@ -80,4 +100,9 @@ function main() {
   if (!existsSync(join(npmDir, 'weapp.socket.io', 'index.js'))) throw new Error('weapp.socket.io was not packed');
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

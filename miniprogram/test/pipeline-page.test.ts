@@ -39,7 +39,7 @@ const sorted = (res: PipelineResponse): Stage[] => [...res.stages].sort((a, b) =
 async function openPipeline(): Promise<OpenedPage> {
   const opened = openPage(root, 'pipeline');
   page = opened;
-  await opened.waitFor((text) => text.includes('¥') && !text.includes('加载中'), 'the board');
+  await opened.waitFor((text) => text.includes('¥') && !/加载中|Loading/.test(text), 'the board');
   await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
   await requestsSettled(phone.wx);
   return opened;
@@ -168,14 +168,28 @@ describe('pipeline page against a real server', () => {
     phone.realtime.start();
   });
 
+  test('speaks English when the phone does (relaunch, same storage)', async () => {
+    phone.wx.uninstall();
+    phone = { ...phone, ...(await signedInPhone(root, server.url, 'ray', { language: 'en', storage: phone.storage })) };
+    const res = await rita.pipeline();
+    const p = await openPipeline();
+    const stages = sorted(res);
+    expect(p.text()).toContain(`Open pipeline${formatMoneyCompact(res.totalValue, 'en')}`);
+    expect(p.text()).toContain('Weighted');
+    expect(p.text()).toContain('Live');
+    expect(tabLabels(p)[0]).toBe(`Lead ${res.opportunities.filter((o) => o.stageId === stages[0]!.id).length}`);
+    expect(p.text()).toMatch(/\d+ deals · ¥[\d.]+[KM]? · Probability 10%/);
+    expect(phone.wx.titles.at(-1)).toBe('Pipeline');
+  });
+
   test('an unreachable server shows the error state; retry recovers', async () => {
     phone.storage.set(BASE_URL_KEY, 'http://127.0.0.1:1');
     const p = openPage(root, 'pipeline');
     page = p;
-    await p.waitFor((text) => text.includes('网络不可用'), 'the error state');
-    expect(p.text()).toContain('重试');
+    await p.waitFor((text) => /网络不可用|No network/.test(text), 'the error state');
+    expect(p.text()).toMatch(/重试|Retry/);
     phone.storage.set(BASE_URL_KEY, server.url);
     tap(p.comp.querySelector('.retry'));
-    await p.waitFor((text) => text.includes('¥') && !text.includes('网络不可用'), 'the board after retry');
+    await p.waitFor((text) => text.includes('¥') && !/网络不可用|No network/.test(text), 'the board after retry');
   });
 });

@@ -5,6 +5,7 @@ import { actorOf, errorHandler, notFoundHandler } from './core/http.js';
 import type { RateLimiter } from './core/rate-limit.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { authRoutes, meRoutes, requireAuth } from './modules/auth/auth.routes.js';
+import { exportDownloadRoutes, exportRoutes } from './modules/export/export.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.js';
 import { syncRoutes } from './modules/sync/sync.routes.js';
@@ -36,6 +37,8 @@ export function createApp({ logger, services, health, origins, limiter, bodyLimi
   });
   app.use('/api/auth', rateLimit(limiter, (_res, req) => `ip:${req.ip}`), authRoutes(services.auth));
 
+  // Signed link, no bearer token (wx.downloadFile cannot send one): mounted before the auth router.
+  app.use(exportDownloadRoutes(services.exports, logger));
   const crm = Router();
   crm.use(requireAuth(services.auth));
   crm.use(rateLimit(limiter, (res) => actorOf(res).userId));
@@ -44,6 +47,7 @@ export function createApp({ logger, services, health, origins, limiter, bodyLimi
   crm.use(tasksRoutes(services.tasks));
   crm.use(notificationsRoutes(services.notifications));
   crm.use(analyticsRoutes(services.analytics));
+  crm.use(exportRoutes(services.exports));
   app.use('/api/crm', crm);
   app.use('/api/me', requireAuth(services.auth), meRoutes(services.auth));
 

@@ -6,6 +6,8 @@ import { createAnalyticsService } from './modules/analytics/analytics.service.js
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createTokenSigner } from './modules/auth/jwt.js';
 import { createWechatClient } from './modules/auth/wechat.client.js';
+import { createExportService } from './modules/export/export.service.js';
+import { createExportSigner } from './modules/export/export.signer.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { createPipelineService } from './modules/pipeline/pipeline.service.js';
 import { createSyncService } from './modules/sync/sync.service.js';
@@ -16,12 +18,14 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
   const mutate = createMutationRunner({ db, bus });
   const wechat = createWechatClient(config.wechat);
   const notifications = createNotificationsService({ db, mutate });
+  const auth = createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin });
   return {
     bus,
     wechat,
-    auth: createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin }),
+    auth,
     pipeline: createPipelineService({ db, mutate }),
     analytics: createAnalyticsService({ db }),
+    exports: createExportService({ db, signer: createExportSigner(jwtSecret), actorFor: (userId) => auth.actorFor(userId) }),
     sync: createSyncService({ db, maxEvents: config.syncMaxEvents, retentionDays: config.eventRetentionDays }),
     notifications,
     tasks: createTasksService({ db, mutate, notifications, defaultTimeZone: config.timeZone }),

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'conflict'
   | 'duplicate'
   | 'payload_too_large'
+  | 'gone'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';

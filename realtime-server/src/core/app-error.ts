@@ -2,7 +2,7 @@ import type { ApiErrorBody, ErrorCode } from '@live-crm/shared-types';
 
 const STATUS: Record<ErrorCode, number> = {
   validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, duplicate: 409,
-  payload_too_large: 413, rate_limited: 429, unavailable: 503, internal: 500,
+  gone: 410, payload_too_large: 413, rate_limited: 429, unavailable: 503, internal: 500,
 };
 
 /** The one error type domain code throws; the edges map it to a status or an ack. */

@@ -42,6 +42,11 @@ export function createAuthService({ db, signer, wechat, devLogin }: AuthServiceD
       return actor;
     },
 
+    /** The actor for a user id vouched for by another signature (e.g. an export download link). */
+    actorFor(userId: number): Promise<Actor | null> {
+      return loadActor(userId);
+    },
+
     async devLogin(login: string): Promise<LoginResponse> {
       if (!devLogin) throw new AppError('not_found', 'Dev login is disabled on this server');
       const user = await User.findOne({ where: { login } });

@@ -1,0 +1,46 @@
+import { Router, type Request } from 'express';
+import type { Logger } from 'pino';
+import { actorOf } from '../../core/http.js';
+import { parse } from '../../core/validate.js';
+import { DownloadQuery, ExportBody } from './export.schemas.js';
+import type { ExportService } from './export.service.js';
+
+/** Behind bearer auth: answers a short-lived signed link to the spreadsheet. */
+export function exportRoutes(exports: ExportService): Router {
+  const r = Router();
+  r.post('/export', async (req, res) => {
+    const input = parse(ExportBody, req.body, 'export');
+    res.json(await exports.createLink(actorOf(res), input, baseUrlOf(req)));
+  });
+  return r;
+}
+
+/**
+ * `GET /api/crm/export/download?token=`: opened by `wx.downloadFile`, which cannot send an
+ * Authorization header, so the signature alone authenticates it. Mount it before the bearer-auth router.
+ */
+export function exportDownloadRoutes(exports: ExportService, logger: Logger): Router {
+  const r = Router();
+  r.get('/api/crm/export/download', async (req, res) => {
+    const { token } = parse(DownloadQuery, req.query, 'query');
+    const file = await exports.open(token);
+    res.status(200).set({
+      'Content-Type': file.contentType,
+      'Content-Disposition': `attachment; filename="${file.filename}"`,
+      'Cache-Control': 'no-store',
+    });
+    try {
+      await file.write(res);
+    } catch (err) {
+      // Bytes are already on the wire: the only honest signal left is a cut connection.
+      logger.warn({ err }, 'export stream aborted');
+      res.destroy();
+    }
+  });
+  return r;
+}
+
+/** Absolute origin the client used (trust proxy decides whether X-Forwarded-Proto/Host count). */
+function baseUrlOf(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+}
