@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import ExcelJS from 'exceljs';
@@ -91,7 +92,7 @@ const report = (label: string, m: { base: Sample; peak: Sample; ms: number }) =>
 async function fetchTo(url: string, file: string): Promise<number> {
   const res = await fetch(url);
   if (res.status !== 200 || !res.body) throw new Error(`download answered ${res.status}`);
-  const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+  const body = Readable.fromWeb(res.body as WebReadableStream);
   if (args.slow) {
     const out = createWriteStream(file);
     for await (const chunk of body) {

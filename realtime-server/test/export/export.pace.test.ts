@@ -17,7 +17,7 @@ async function writeRows(pace: boolean, batches = 20): Promise<number> {
   let backlog = 0;
   for (let b = 0; b < batches; b++) {
     for (let i = 0; i < 500; i++) sheet.addRow([b * 500 + i, `客户 ${b * 500 + i}`, '上海明达贸易有限公司 华东区域代理']).commit();
-    backlog = Math.max(backlog, (input as { _writableState: { length: number } })._writableState.length);
+    backlog = Math.max(backlog, (input as unknown as { _writableState: { length: number } })._writableState.length);
     if (pace) await paced(out, input);
   }
   sheet.commit();
