@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { createTokenSigner } from '../src/modules/auth/jwt.js';
+import type { SeededTeam } from './bench-db.js';
+import { BenchChild } from './ipc.js';
+import type { LoadgenSetup } from './loadgen-process.js';
+import type { ProcStats } from './proc-stats.js';
+import type { Member } from './senders.js';
+
+export type Kind = 'ours' | 'bare';
+export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+export const JWT_SECRET = `bench-${randomBytes(24).toString('hex')}`;
+const here = (file: string) => resolve(import.meta.dirname, file);
+
+/** Two server processes (ours or bare) sharing one Redis channel prefix of their own. */
+export interface ServerSet {
+  kind: Kind;
+  urls: string[];
+  stats(collect?: boolean): Promise<ProcStats[]>;
+  stop(): Promise<void>;
+  procs: BenchChild[];
+}
+
+export async function startServers(kind: Kind, opts: { databaseUrl: string; nodes: number }): Promise<ServerSet> {
+  const redisKey = `livecrm-bench-${kind}-${randomBytes(5).toString('hex')}`;
+  const procs = Array.from({ length: opts.nodes }, (_, i) => {
+    const env: Record<string, string> = kind === 'ours'
+      ? {
+          NODE_ENV: 'production', DATABASE_URL: opts.databaseUrl, REDIS_URL, REDIS_KEY: redisKey, JWT_SECRET,
+          PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ID: `bench-${i + 1}`, AUTH_DEV_LOGIN: '0',
+        }
+      : { NODE_ENV: 'production', REDIS_URL, REDIS_KEY: redisKey };
+    return BenchChild.start(`${kind}-${i + 1}`, here(kind === 'ours' ? 'node-process.ts' : 'bare-process.ts'), env, ['--expose-gc']);
+  });
+  const ready = await Promise.all(procs.map((p) => p.ready));
+  return {
+    kind, procs,
+    urls: ready.map((r) => `http://127.0.0.1:${r['port']}`),
+    stats: (collect = false) => Promise.all(procs.map((p) => p.call<ProcStats>('stats', { collect }))),
+    async stop() {
+      await Promise.all(procs.map((p) => p.stop()));
+    },
+  };
+}
+
+/** Load generator processes; each gets whole teams so a move and its receipts share a clock. */
+export interface Loadgens {
+  procs: BenchChild[];
+  /** Share of the teams each process holds, to split an open-loop rate. */
+  shares: number[];
+  library: string;
+  stop(): Promise<void>;
+}
+
+export async function startLoadgens(
+  kind: Kind, servers: ServerSet, teams: SeededTeam[], tenantId: number, count: number,
+): Promise<Loadgens & { connected: number; failed: number; connectMs: number }> {
+  const signer = createTokenSigner(JWT_SECRET);
+  const n = Math.min(count, teams.length);
+  const setups: LoadgenSetup[] = Array.from({ length: n }, () => ({ target: kind, teams: [] }));
+  teams.forEach((team, i) => {
+    // Alternate nodes inside each team, so every move also crosses Redis to the other node.
+    const members: Member[] = team.members.map((m, j) => ({
+      ...m, token: signer.sign(m.userId, tenantId), stages: team.stages, teamId: team.teamId,
+      url: servers.urls[j % servers.urls.length]!,
+    }));
+    setups[i % n]!.teams.push({ teamId: team.teamId, members });
+  });
+  const procs = setups.map((_, i) => BenchChild.start(`loadgen-${kind}-${i + 1}`, here('loadgen-process.ts'), {}));
+  await Promise.all(procs.map((p) => p.ready));
+  const outcomes = await Promise.all(procs.map((p, i) => p.call<{ connected: number; failed: number; ms: number }>('connect', setups[i])));
+  return {
+    procs,
+    shares: setups.map((s) => s.teams.length / teams.length),
+    library: await procs[0]!.call<string>('library'),
+    connected: outcomes.reduce((a, o) => a + o.connected, 0),
+    failed: outcomes.reduce((a, o) => a + o.failed, 0),
+    connectMs: Math.max(...outcomes.map((o) => o.ms)),
+    async stop() {
+      await Promise.all(procs.map((p) => p.stop()));
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * A load generator process: connects its share of the clients (whole teams, so a move's sender and
+ * every receiver share one clock), then drives moves on command and reports latencies.
+ */
+import { performance } from 'node:perf_hooks';
+import { clientFactory, type BenchSocket } from './bench-client.js';
+import { runPhase, flightKey, type PhaseSpec, type Team } from './drive.js';
+import { serve } from './ipc.js';
+import type { Recorder } from './recorder.js';
+import { bareSender, restSender, type Member } from './senders.js';
+
+export interface LoadgenSetup {
+  target: 'ours' | 'bare';
+  teams: Array<{ teamId: number; members: Member[] }>;
+}
+
+const factory = await clientFactory();
+let teams: Team[] = [];
+let target: LoadgenSetup['target'] = 'ours';
+let current: Recorder | null = null;
+const ours = restSender();
+
+function listen(m: Member, socket: BenchSocket): void {
+  socket.on('opportunity:moved', (env: { data: { opportunity: { id: number; version: number } } }) => {
+    const { id, version } = env.data.opportunity;
+    current?.receipt(flightKey(id, version), m.userId, env);
+  });
+}
+
+/** Ours authenticates with the rep's token; bare just names the room to join. */
+async function connectAll(setup: LoadgenSetup, concurrency = 50): Promise<{ connected: number; failed: number; ms: number }> {
+  target = setup.target;
+  teams = setup.teams.map((t) => ({ teamId: t.teamId, members: t.members, cursor: 0, connected: 0 }));
+  const queue = teams.flatMap((team) => team.members.map((m) => ({ team, m })));
+  const t0 = performance.now();
+  let failed = 0;
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const { team, m } = next;
+      const auth = target === 'ours' ? { token: m.token } : { room: `team:${team.teamId}` };
+      try {
+        m.socket = await factory.connect(m.url, auth);
+        listen(m, m.socket);
+        team.connected++;
+      } catch {
+        failed++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { connected: teams.reduce((n, t) => n + t.connected, 0), failed, ms: performance.now() - t0 };
+}
+
+serve({
+  connect: (setup: LoadgenSetup) => connectAll(setup),
+  library: () => factory.library,
+  async run({ spec, sample }: { spec: PhaseSpec; sample?: unknown }) {
+    // The wx test double keeps every frame; dropping them each second keeps GC out of the numbers.
+    const sweeper = setInterval(() => factory.forget(), 1000);
+    const send = target === 'ours' ? ours : bareSender(sample);
+    const result = await runPhase(spec, teams, send, (rec) => { current = rec; }).finally(() => clearInterval(sweeper));
+    current = null;
+    factory.forget();
+    const lost = teams.reduce((n, t) => n + t.members.filter((m) => m.socket && !m.socket.connected).length, 0);
+    return { ...result, lost };
+  },
+  stop() {
+    for (const t of teams) for (const m of t.members) m.socket?.disconnect();
+    setTimeout(() => process.exit(0), 200);
+  },
+});

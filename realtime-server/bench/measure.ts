@@ -1,0 +1,96 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BenchSettings, PhaseDef } from './bench-config.js';
+import type { Loadgens, ServerSet } from './cluster.js';
+import type { PhaseSpec } from './drive.js';
+import type { ProcStats } from './proc-stats.js';
+import type { WindowResult } from './recorder.js';
+import { machineCpu, merged, percentile } from './stats.js';
+
+/** One run of one phase against one implementation. */
+export interface RunMetrics extends Record<string, number> {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  deliveriesPerSec: number;
+  /** Delivered / expected, 0..1. */
+  completion: number;
+  /** Server processes' CPU (user + system) per delivery, microseconds. */
+  cpuUsPerDelivery: number;
+  /** Server processes' CPU, % of one core (both processes summed). */
+  serverCpuPct: number;
+  /** Whole machine busy %, all cores (includes PostgreSQL, Redis, load generators). */
+  machineBusyPct: number;
+  answerP50: number;
+  answerP99: number;
+  movesPerSec: number;
+  failed: number;
+  lost: number;
+}
+
+interface Snapshot { t: number; cpu: { busy: number; total: number }; procs: ProcStats[] }
+
+const snapshot = async (servers: ServerSet): Promise<Snapshot> => {
+  const procs = await servers.stats();
+  return { t: performance.now(), cpu: machineCpu(), procs };
+};
+
+/** With a profile target, each server process is CPU-profiled over the measured window only. */
+async function edge(servers: ServerSet, profile: { file: (i: number) => string } | undefined, first: boolean): Promise<Snapshot> {
+  if (profile && !first) await Promise.all(servers.procs.map((p, i) => p.call('profileStop', { file: profile.file(i) })));
+  const snap = await snapshot(servers);
+  if (profile && first) await Promise.all(servers.procs.map((p) => p.call('profileStart')));
+  return snap;
+}
+
+/** Drives one phase on every load generator and samples the servers at the window's edges. */
+export async function measureRun(
+  servers: ServerSet, lgs: Loadgens, phase: PhaseDef, s: BenchSettings, sample: unknown,
+  profile?: { file: (i: number) => string },
+): Promise<{ metrics: RunMetrics; sample: unknown }> {
+  const base: PhaseSpec = { ...phase.spec, warmupMs: s.warmupMs, measureMs: s.measureMs, drainMs: s.drainMs };
+  const runs = lgs.procs.map((p, i) => p.call<WindowResult & { lost: number }>('run', {
+    spec: base.rate === undefined ? base : { ...base, rate: base.rate * lgs.shares[i]! }, sample,
+  }));
+  const edges = [
+    sleep(s.warmupMs).then(() => edge(servers, profile, true)),
+    sleep(s.warmupMs + s.measureMs).then(() => edge(servers, profile, false)),
+  ];
+  const results = await Promise.all(runs);
+  const [a, b] = (await Promise.all(edges)) as [Snapshot, Snapshot];
+
+  const seconds = s.measureMs / 1000;
+  const latencies = merged(results.map((r) => r.latencies));
+  const answers = merged(results.map((r) => r.answers));
+  const sum = (f: (r: WindowResult & { lost: number }) => number) => results.reduce((n, r) => n + f(r), 0);
+  const delivered = sum((r) => r.delivered);
+  const expected = sum((r) => r.expected);
+  const cpuMicros = b.procs.reduce((n, p, i) => n + p.cpuMicros - a.procs[i]!.cpuMicros, 0);
+  const sampledSeconds = (b.t - a.t) / 1000;
+  const deliveriesPerSec = delivered / seconds;
+  return {
+    sample: results.find((r) => r.sample)?.sample ?? sample,
+    metrics: {
+      p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99),
+      max: latencies.length ? latencies[latencies.length - 1]! : NaN,
+      deliveriesPerSec,
+      completion: expected ? delivered / expected : 0,
+      cpuUsPerDelivery: delivered ? cpuMicros / (deliveriesPerSec * sampledSeconds) : NaN,
+      serverCpuPct: (cpuMicros / 1e6 / sampledSeconds) * 100,
+      machineBusyPct: ((b.cpu.busy - a.cpu.busy) / (b.cpu.total - a.cpu.total)) * 100,
+      answerP50: percentile(answers, 50), answerP99: percentile(answers, 99),
+      movesPerSec: sum((r) => r.moves) / seconds,
+      failed: sum((r) => r.failed),
+      lost: sum((r) => r.lost),
+    },
+  };
+}
+
+/** Heap and RSS growth per connected client, after a full GC, averaged over the processes. */
+export function perConnection(before: ProcStats[], after: ProcStats[]): { heap: number; rss: number; connections: number } {
+  const connections = after.reduce((n, p) => n + p.connections, 0);
+  const heap = after.reduce((n, p, i) => n + p.heapUsed - before[i]!.heapUsed, 0);
+  const rss = after.reduce((n, p, i) => n + p.rss - before[i]!.rss, 0);
+  return { heap: heap / connections, rss: rss / connections, connections };
+}

@@ -1,0 +1,47 @@
+/**
+ * One Live CRM node as its own process (so its CPU and heap are measurable on their own):
+ * `node --import tsx realtime-server/bench/node-process.ts` with the node's usual env.
+ */
+import { performance } from 'node:perf_hooks';
+import { createDatabase } from '@live-crm/models';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { createNode } from '../src/node.js';
+import { serve } from './ipc.js';
+import { cpuProfiler, procStats } from './proc-stats.js';
+
+const config = loadConfig(process.env);
+if (!config.databaseUrl || !config.jwtSecret) throw new Error('node-process needs DATABASE_URL and JWT_SECRET');
+const db = createDatabase({ url: config.databaseUrl, poolMax: Number(process.env['BENCH_POOL_MAX'] ?? 10) });
+const node = await createNode({ config, db, logger: createLogger(config.logLevel, config.nodeId), jwtSecret: config.jwtSecret });
+const port = await node.listen();
+
+/**
+ * Server-side time of one `sync:resume`: what the socket handler does (the service reading the
+ * missed envelopes) plus encoding the ack, which Socket.IO does with JSON.stringify.
+ */
+async function timeResume({ token, lastSeq, runs }: { token: string; lastSeq: Record<string, number>; runs: number }) {
+  const actor = await node.services.auth.authenticate(token);
+  const times: number[] = [];
+  let events = 0;
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const result = await node.services.sync.resume(actor, lastSeq);
+    bytes = JSON.stringify(result).length;
+    times.push(performance.now() - t0);
+    events = result.events.length;
+  }
+  return { times, events, bytes };
+}
+
+serve({
+  stats: ({ collect }: { collect?: boolean }) => procStats(node.io.engine.clientsCount, collect),
+  resume: timeResume,
+  ...cpuProfiler(),
+  async stop() {
+    await node.close();
+    await db.close();
+    setImmediate(() => process.exit(0));
+  },
+}, { port });

@@ -1,0 +1,111 @@
+import type { BenchSettings, GroupDef, PhaseDef } from './bench-config.js';
+import type { RunMetrics } from './measure.js';
+import type { ResumeResult } from './resume.js';
+
+export interface PhaseOutcome { group: GroupDef; phase: PhaseDef; ours: RunMetrics; bare: RunMetrics }
+export interface MemoryOutcome {
+  group: GroupDef;
+  ours: { heap: number; rss: number; connections: number };
+  bare: { heap: number; rss: number; connections: number };
+}
+export interface BenchReport {
+  settings: BenchSettings;
+  started: Date;
+  seconds: number;
+  library: string;
+  machine: string;
+  quiet: string;
+  commit: string;
+  phases: PhaseOutcome[];
+  memory: MemoryOutcome[];
+  resume: ResumeResult | null;
+  notes: string[];
+}
+
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
+const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
+const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '-');
+const kb = (v: number) => (Number.isFinite(v) ? `${(v / 1024).toFixed(1)} KB` : '-');
+const ratio = (a: number, b: number) => (b ? `${(a / b).toFixed(2)}x` : '-');
+const verdict = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
+const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+
+/** Each target of the issue, decided on ours against bare from the same run. */
+export function phaseVerdict({ phase, ours, bare }: PhaseOutcome): { ok: boolean; text: string } {
+  const t = phase.target;
+  if (t.kind === 'latency') {
+    const delta = ours.p99 - bare.p99;
+    const ok = delta <= t.p99SlackMs && ours.completion >= t.completion;
+    return { ok, text: `p99 ${delta >= 0 ? '+' : ''}${ms(delta)} ms vs bare (budget +${t.p99SlackMs} ms), delivered ${pct(ours.completion)} (need ${pct(t.completion)})` };
+  }
+  const r = ours.deliveriesPerSec / bare.deliveriesPerSec;
+  return { ok: r >= t.minRatio, text: `${(r * 100).toFixed(0)}% of bare deliveries/s (need ${(t.minRatio * 100).toFixed(0)}%)` };
+}
+
+function latencyTable(phases: PhaseOutcome[]): string[] {
+  const lines = [
+    row(['config', 'impl', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'deliveries/s', 'moves/s', 'completion', 'server CPU µs/delivery', 'server CPU %', 'machine busy %', 'answer p50 / p99 ms']),
+    row(Array(13).fill('---')),
+  ];
+  for (const p of phases) {
+    for (const [impl, m] of [['ours', p.ours], ['bare', p.bare]] as const) {
+      lines.push(row([p.phase.label, impl, ms(m.p50), ms(m.p95), ms(m.p99), ms(m.max), int(m.deliveriesPerSec), ms(m.movesPerSec),
+        pct(m.completion), ms(m.cpuUsPerDelivery), int(m.serverCpuPct), int(m.machineBusyPct), `${ms(m.answerP50)} / ${ms(m.answerP99)}`]));
+    }
+  }
+  return lines;
+}
+
+function ratioTable(phases: PhaseOutcome[], memory: MemoryOutcome[], s: BenchSettings, resume: ResumeResult | null): string[] {
+  const lines = [row(['target', 'ours', 'bare', 'ours / bare', 'verdict']), row(Array(5).fill('---'))];
+  for (const p of phases) {
+    const v = phaseVerdict(p);
+    const [o, b] = p.phase.target.kind === 'latency' ? [p.ours.p99, p.bare.p99] : [p.ours.deliveriesPerSec, p.bare.deliveriesPerSec];
+    const unit = p.phase.target.kind === 'latency' ? 'p99 ms' : 'deliveries/s';
+    lines.push(row([`${p.phase.label}: ${v.text}`, `${p.phase.target.kind === 'latency' ? ms(o) : int(o)} ${unit}`,
+      `${p.phase.target.kind === 'latency' ? ms(b) : int(b)} ${unit}`, ratio(o, b), verdict(v.ok)]));
+    lines.push(row([`${p.phase.label}: server CPU per delivery`, `${ms(p.ours.cpuUsPerDelivery)} µs`, `${ms(p.bare.cpuUsPerDelivery)} µs`, ratio(p.ours.cpuUsPerDelivery, p.bare.cpuUsPerDelivery), '']));
+  }
+  for (const m of memory) {
+    const ok = m.ours.heap <= s.heapRatioMax * m.bare.heap;
+    lines.push(row([`heap per connection, C=${m.ours.connections} T=${m.group.teamSize} (at most ${s.heapRatioMax}x bare)`, kb(m.ours.heap), kb(m.bare.heap), ratio(m.ours.heap, m.bare.heap), verdict(ok)]));
+    lines.push(row([`RSS per connection, C=${m.ours.connections} T=${m.group.teamSize}`, kb(m.ours.rss), kb(m.bare.rss), ratio(m.ours.rss, m.bare.rss), '']));
+  }
+  if (resume) {
+    const ok = resume.server.p95 < s.resumeBudgetMs;
+    lines.push(row([`sync:resume of ${resume.events} missed events at the server, p95 (under ${s.resumeBudgetMs} ms)`, `${ms(resume.server.p95)} ms`, '', '', verdict(ok)]));
+  }
+  return lines;
+}
+
+export function renderReport(r: BenchReport): string {
+  const s = r.settings;
+  const out = [
+    `# Live fan-out benchmark, ${r.started.toISOString().slice(0, 10)}${s.quick ? ' (BENCH_QUICK smoke run)' : ''}`,
+    '',
+    `- Command: \`npm run bench\`${s.quick ? ' with `BENCH_QUICK=1`' : ''}; ${r.seconds.toFixed(0)} s wall clock; commit ${r.commit}.`,
+    `- Machine: ${r.machine}. ${r.quiet}`,
+    `- Topology: 2 server processes + Redis (+ PostgreSQL for ours) on loopback; ${s.loadgens} load generator process(es) per implementation, each holding whole teams.`,
+    `- Client: ${r.library}. Ours moves with \`PUT /api/crm/opportunities/:id/move\` (REST, as the mini program does) and teammates receive \`opportunity:moved\`; bare clients emit the same envelope (same shape and size) and the server forwards it to the room.`,
+    `- Windows: ${s.warmupMs / 1000} s warmup (excluded), ${s.measureMs / 1000} s measured, up to ${s.drainMs / 1000} s drain; runs alternate ours, bare, ours, bare; ${s.reps} run(s) each, medians reported.`,
+    '- Latency: from the request\'s (scheduled, for open loop) start to each teammate\'s receipt, mover excluded. Saturation: closed loop, a few moves in flight per team, each slot waits for its answer and every receipt.',
+    '- Server CPU: `process.cpuUsage()` of the two server processes over the window (PostgreSQL and Redis not included; machine busy % shows the whole box).',
+    '',
+    '## Results (medians)',
+    '',
+    ...latencyTable(r.phases),
+    '',
+    '## Ours against bare',
+    '',
+    ...ratioTable(r.phases, r.memory, s, r.resume),
+    '',
+  ];
+  if (r.resume) {
+    const { server, client } = r.resume;
+    out.push('## sync:resume', '',
+      `${r.resume.events} missed envelopes (${kb(r.resume.bytes)} encoded): server-side (service + ack encoding) p50 ${ms(server.p50)} ms, p95 ${ms(server.p95)} ms, max ${ms(server.max)} ms; ` +
+      `client round trip over loopback p50 ${ms(client.p50)} ms, p95 ${ms(client.p95)} ms, max ${ms(client.max)} ms.`, '');
+  }
+  if (r.notes.length) out.push('## Notes', '', ...r.notes.map((n) => `- ${n}`), '');
+  return out.join('\n');
+}

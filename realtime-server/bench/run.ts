@@ -1,0 +1,142 @@
+/**
+ * `npm run bench`: our fan-out path (REST move -> PostgreSQL -> Socket.IO room -> Redis -> teammates)
+ * against plain Socket.IO + Redis on the same machine, same clients, same payload. See bench-config.ts.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadSettings, type GroupDef } from './bench-config.js';
+import { createBenchDatabase, type BenchDatabase } from './bench-db.js';
+import { startLoadgens, startServers, type Kind, type Loadgens, type ServerSet } from './cluster.js';
+import { measureRun, perConnection, type RunMetrics } from './measure.js';
+import { summarizeProfiles } from './profile-summary.js';
+import { renderReport, phaseVerdict, type MemoryOutcome, type PhaseOutcome } from './report.js';
+import { measureResume, type ResumeResult } from './resume.js';
+import { machineCpu, medianOf } from './stats.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const sh = (cmd: string) => { try { return execSync(cmd, { cwd: REPO, encoding: 'utf8' }).trim(); } catch { return '?'; } };
+
+/** Every client holds a socket in a load generator and one in a server process. */
+function checkFileLimit(clients: number): void {
+  const limit = Number(sh('sh -c "ulimit -n"'));
+  if (Number.isFinite(limit) && limit < clients + 1024) {
+    throw new Error(`ulimit -n is ${limit}; the bench needs at least ${clients + 1024} open files per process. Run \`ulimit -n 65536\` first.`);
+  }
+}
+
+async function busyBefore(): Promise<string> {
+  const a = machineCpu();
+  await sleep(2000);
+  const b = machineCpu();
+  const busy = ((b.busy - a.busy) / (b.total - a.total)) * 100;
+  return `Machine busy ${busy.toFixed(0)}% over the 2 s before start (load average ${loadavg()[0]!.toFixed(2)})${busy > 15 ? ': NOT quiet, other work was running' : ': quiet'}.`;
+}
+
+const settings = loadSettings();
+
+interface GroupRun { outcomes: PhaseOutcome[]; memory: MemoryOutcome; resume: ResumeResult | null; library: string }
+
+async function runGroup(g: GroupDef, db: BenchDatabase, tenantId: number, wantResume: boolean, profileDir?: string): Promise<GroupRun> {
+  const s = settings;
+  const teams = db.groups.get(g.key)!;
+  const servers: Record<Kind, ServerSet> = {
+    ours: await startServers('ours', { databaseUrl: db.url, nodes: 2 }),
+    bare: await startServers('bare', { databaseUrl: db.url, nodes: 2 }),
+  };
+  const lgs: Partial<Record<Kind, Loadgens>> = {};
+  try {
+    const before = { ours: await servers.ours.stats(true), bare: await servers.bare.stats(true) };
+    for (const kind of ['ours', 'bare'] as const) {
+      const started = await startLoadgens(kind, servers[kind], teams, tenantId, s.loadgens);
+      lgs[kind] = started;
+      log(`  ${kind}: ${started.connected}/${g.clients} clients connected in ${(started.connectMs / 1000).toFixed(1)} s${started.failed ? ` (${started.failed} failed)` : ''}`);
+    }
+    await sleep(2000);
+    const memory: MemoryOutcome = {
+      group: g,
+      ours: perConnection(before.ours, await servers.ours.stats(true)),
+      bare: perConnection(before.bare, await servers.bare.stats(true)),
+    };
+    const resume = wantResume ? await measureResume(servers.ours, db, tenantId, s.resumeEvents, s.resumeRuns) : null;
+    const outcomes: PhaseOutcome[] = [];
+    let sample: unknown;
+    for (const phase of g.phases) {
+      const runs: Record<Kind, RunMetrics[]> = { ours: [], bare: [] };
+      for (let rep = 0; rep < s.reps; rep++) {
+        for (const kind of ['ours', 'bare'] as const) {
+          const profile = profileDir ? { file: (i: number) => resolve(profileDir, kind, `${phase.name}-${rep + 1}-node${i + 1}.cpuprofile`) } : undefined;
+          const out = await measureRun(servers[kind], lgs[kind]!, phase, s, sample, profile);
+          sample ??= out.sample;
+          const m = out.metrics;
+          runs[kind].push(m);
+          log(`  ${phase.label} ${kind} #${rep + 1}: p50 ${m.p50.toFixed(1)} p99 ${m.p99.toFixed(1)} max ${m.max.toFixed(1)} ms, ` +
+            `${Math.round(m.deliveriesPerSec)} deliveries/s, ${(m.completion * 100).toFixed(2)}% delivered, ${m.cpuUsPerDelivery.toFixed(1)} µs CPU/delivery, machine ${m.machineBusyPct.toFixed(0)}%`);
+        }
+      }
+      const outcome = { group: g, phase, ours: medianOf(runs.ours), bare: medianOf(runs.bare) };
+      log(`  => ${phase.label}: ${phaseVerdict(outcome).text}`);
+      outcomes.push(outcome);
+    }
+    return { outcomes, memory, resume, library: lgs.ours!.library };
+  } finally {
+    await Promise.all(Object.values(lgs).map((l) => l.stop()));
+    await Promise.all([servers.ours.stop(), servers.bare.stop()]);
+  }
+}
+
+async function main(): Promise<void> {
+  const s = settings;
+  const started = new Date();
+  const maxClients = Math.max(...s.groups.map((g) => g.clients));
+  checkFileLimit(maxClients);
+  const quiet = await busyBefore();
+  log(`Live CRM fan-out bench${s.quick ? ' (quick)' : ''}: ${s.groups.flatMap((g) => g.phases.map((p) => p.label)).join('; ')}`);
+  log(quiet);
+  const db = await createBenchDatabase(s.groups.map(({ key, clients, teamSize }) => ({ key, clients, teamSize })), s.resumeEvents);
+  const tenantId = db.tenantId;
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const profileDir = s.profile ? resolve(REPO, 'bench/results/profiles', stamp) : undefined;
+  const phases: PhaseOutcome[] = [];
+  const memory: MemoryOutcome[] = [];
+  let resume: ResumeResult | null = null;
+  let library = '';
+  try {
+    for (const g of s.groups) {
+      log(`Group ${g.key}: C=${g.clients}, T=${g.teamSize}`);
+      const out = await runGroup(g, db, tenantId, resume === null, profileDir);
+      phases.push(...out.outcomes);
+      memory.push(out.memory);
+      resume ??= out.resume;
+      library = out.library;
+    }
+  } finally {
+    await db.drop();
+  }
+  const notes: string[] = [];
+  if (profileDir) {
+    for (const kind of ['ours', 'bare']) notes.push(`CPU profiles (${kind}, measured windows): ${resolve(profileDir, kind)}`, ...summarizeProfiles(resolve(profileDir, kind), 25));
+  }
+  const md = renderReport({
+    settings: s, started, seconds: (Date.now() - started.getTime()) / 1000, library, quiet,
+    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ${sh('uname -sr')}`,
+    commit: `${sh('git rev-parse --short HEAD')}${sh('git status --porcelain -- realtime-server/src') ? ' (+ uncommitted server changes)' : ''}`,
+    phases, memory, resume, notes,
+  });
+  const dir = resolve(REPO, 'bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = resolve(dir, `${started.toISOString().slice(0, 10)}${s.quick ? '-quick' : ''}.md`);
+  writeFileSync(file, md);
+  log(`\n${md}\nWritten to ${file}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,90 @@
+import { Agent, request } from 'node:http';
+import type { BenchSocket } from './bench-client.js';
+
+/** One connected bench client: a rep with one deal it moves back and forth between two stages. */
+export interface Member {
+  userId: number;
+  token: string;
+  oppId: number;
+  version: number;
+  stageId: number;
+  /** The two open stages the deal alternates between. */
+  stages: [number, number];
+  teamId: number;
+  url: string;
+  socket?: BenchSocket;
+  busy?: boolean;
+}
+
+/** Sends one move for `m` and resolves true once the server accepted it. */
+export type Sender = (m: Member) => Promise<boolean>;
+
+export const nextStage = (m: Member): number => (m.stageId === m.stages[0] ? m.stages[1] : m.stages[0]);
+
+interface HttpAnswer { status: number; body: any }
+
+function put(agent: Agent, url: string, path: string, token: string, payload: unknown): Promise<HttpAnswer> {
+  const body = JSON.stringify(payload);
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({
+      agent, hostname, port, path, method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Ours: the mini program's move, `PUT /api/crm/opportunities/:id/move` with the version it holds. */
+export function restSender(): Sender {
+  const agents = new Map<string, Agent>();
+  const agentFor = (url: string) => {
+    let agent = agents.get(url);
+    if (!agent) agents.set(url, (agent = new Agent({ keepAlive: true, maxSockets: 128 })));
+    return agent;
+  };
+  return async (m) => {
+    const stageId = nextStage(m);
+    const res = await put(agentFor(m.url), m.url, `/api/crm/opportunities/${m.oppId}/move`, m.token, { stageId, version: m.version })
+      .catch((): HttpAnswer => ({ status: 0, body: null }));
+    const fresh = res.status === 200 ? res.body.opportunity : res.status === 409 ? res.body.current : null;
+    if (fresh) {
+      m.version = fresh.version;
+      m.stageId = fresh.stageId;
+    }
+    if (res.status !== 200 && process.env['BENCH_DEBUG']) process.stderr.write(`move ${m.oppId}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}\n`);
+    return res.status === 200;
+  };
+}
+
+/**
+ * Bare: the same envelope shape and size, sent over the socket for the server to forward to the
+ * room. `sample` is an envelope ours delivered in the same run.
+ */
+export function bareSender(sample: any): Sender {
+  let seq = 0;
+  return (m) => new Promise((resolve) => {
+    const stageId = nextStage(m);
+    const version = m.version + 1;
+    const opportunity = { ...sample.data.opportunity, id: m.oppId, version, stageId };
+    const envelope = {
+      ...sample, seq: ++seq, teamId: m.teamId, actorId: m.userId, at: new Date().toISOString(),
+      data: { ...sample.data, opportunity, fromStageId: m.stageId, toStageId: stageId },
+    };
+    const timer = setTimeout(() => resolve(false), 10_000);
+    m.socket!.emit('fwd', envelope, () => {
+      clearTimeout(timer);
+      m.version = version;
+      m.stageId = stageId;
+      resolve(true);
+    });
+  });
+}
