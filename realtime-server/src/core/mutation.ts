@@ -57,25 +57,24 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
   }
 
   async function appendEvent(actor: Actor, fact: AnyTeamFact, tx: Transaction): Promise<AnyTeamEvent> {
-    // The team row lock serialises writers per team, so seq is gap-free and commit-ordered.
-    const [bumped] = await sequelize.query<{ last_seq: number }>(
-      'UPDATE teams SET last_seq = last_seq + 1 WHERE id = :teamId RETURNING last_seq',
-      { replacements: { teamId: fact.teamId }, transaction: tx, type: QueryTypes.SELECT },
-    );
-    if (!bumped) throw new AppError('not_found', 'Team not found');
-    const envelope = {
-      seq: bumped.last_seq, eventId: randomUUID(), teamId: fact.teamId, type: fact.type,
-      actorId: actor.userId, at: new Date().toISOString(), data: fact.data,
-    } as AnyTeamEvent;
-    await sequelize.query(
-      `INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
-       VALUES (:teamId, :seq, :eventId, :type, :actorId, :data, :at)`,
+    const eventId = randomUUID();
+    const at = new Date().toISOString();
+    // One round trip: the team row lock serialises writers per team, so seq is gap-free and
+    // commit-ordered, and the event row is written with the seq it got.
+    const [row] = await sequelize.query<{ seq: number }>(
+      `WITH bumped AS (UPDATE teams SET last_seq = last_seq + 1 WHERE id = :teamId RETURNING last_seq)
+       INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
+       SELECT :teamId, last_seq, CAST(:eventId AS uuid), :type, :actorId, CAST(:data AS jsonb), CAST(:at AS timestamptz) FROM bumped
+       RETURNING seq`,
       {
-        replacements: { ...envelope, data: JSON.stringify(envelope.data) },
-        transaction: tx, type: QueryTypes.INSERT,
+        replacements: { teamId: fact.teamId, eventId, type: fact.type, actorId: actor.userId, data: JSON.stringify(fact.data), at },
+        transaction: tx, type: QueryTypes.SELECT,
       },
     );
-    return envelope;
+    if (!row) throw new AppError('not_found', 'Team not found');
+    return {
+      seq: row.seq, eventId, teamId: fact.teamId, type: fact.type, actorId: actor.userId, at, data: fact.data,
+    } as AnyTeamEvent;
   }
 
   /**
