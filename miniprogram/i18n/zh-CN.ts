@@ -70,7 +70,7 @@ export const zhCN = {
   'form.valueLabel': '金额（元）',
   'form.valuePlaceholder': '例如：120000',
   'form.stageLabel': '阶段',
-  'form.closeDateLabel': '预计成交日期',
+  'form.closeDateLabel': '预计成交',
   'form.closeDatePlaceholder': 'YYYY-MM-DD',
   'form.titleRequired': '请填写商机名称',
   'form.titleTooLong': '商机名称不能超过 {max} 个字',

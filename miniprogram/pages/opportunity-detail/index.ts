@@ -79,7 +79,8 @@ Component({
       try {
         const [deal, stages] = await Promise.all([getOpportunity(state.id), getStages()]);
         state.stages = stages;
-        this.show(deal, true);
+        // A live change may have landed while this answer was on its way: keep the newer one.
+        if (!this.show(deal, !state.deal)) this.setData({ loading: false, error: '' });
       } catch (err) {
         this.setData({ loading: false, error: errorText(err) });
       }

@@ -21,6 +21,9 @@ interface State {
   /** teammates' names by id (GET /api/me), filled in the background */
   names: Map<Id, string>;
   sheetDealId: Id | null;
+  /** live changes seen while a load is in flight: its answer may predate them */
+  duringLoad: Opportunity[] | null;
+  loadsInFlight: number;
 }
 
 const states = new WeakMap<object, State>();
@@ -29,7 +32,7 @@ const LIVE_EVENTS = ['opportunity:created', 'opportunity:updated', 'opportunity:
 function stateOf(page: object): State {
   let state = states.get(page);
   if (!state) {
-    state = { board: null, unsubs: [], movedBy: new Map(), names: new Map(), sheetDealId: null };
+    state = { board: null, unsubs: [], movedBy: new Map(), names: new Map(), sheetDealId: null, duringLoad: null, loadsInFlight: 0 };
     states.set(page, state);
   }
   return state;
@@ -87,8 +90,11 @@ Component({
     async load() {
       const state = stateOf(this);
       if (!state.board) this.setData({ loading: true });
+      if (state.loadsInFlight++ === 0) state.duringLoad = [];
       try {
         const board = new Board(await getPipeline());
+        // Replayed by version: a change newer than the answer wins, an older one is ignored.
+        for (const opp of state.duringLoad ?? []) board.apply(opp);
         state.board = board;
         const columns = board.columns();
         const active = columns.some((c) => String(c.stageId) === this.data.activeStage);
@@ -100,6 +106,8 @@ Component({
         // Keep showing what we had; only an empty page turns into the error state.
         if (state.board) this.toast(errorText(err));
         else this.setData({ loading: false, error: errorText(err) });
+      } finally {
+        if (--state.loadsInFlight === 0) state.duringLoad = null;
       }
     },
 
@@ -111,8 +119,9 @@ Component({
     /** A teammate's create/update/move: patch the changed paths only. */
     onLiveDeal(env: TeamEventEnvelope<(typeof LIVE_EVENTS)[number]>) {
       const state = stateOf(this);
-      if (!state.board || env.teamId !== state.board.teamId) return;
       if (env.type === 'opportunity:moved') state.movedBy.set(env.data.opportunity.id, env.actorId);
+      state.duringLoad?.push(env.data.opportunity);
+      if (!state.board || env.teamId !== state.board.teamId) return;
       this.patch(state.board.apply(env.data.opportunity));
     },
 
