@@ -17,7 +17,8 @@ import { createTasksService } from './modules/tasks/tasks.service.js';
 export function createServices(config: Config, db: Database, jwtSecret: string, bus: EventBus = createEventBus()) {
   const mutate = createMutationRunner({ db, bus });
   const wechat = createWechatClient(config.wechat);
-  const notifications = createNotificationsService({ db, mutate });
+  const reminderTemplateId = wechat.canSend ? config.reminders.templateId : undefined;
+  const notifications = createNotificationsService({ db, mutate, reminderTemplateId });
   const auth = createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin });
   return {
     bus,

@@ -109,6 +109,11 @@ export interface MarkReadRequest { ids?: Id[] }
 export interface SubscriptionConsentRequest { templateId: string; accepted: boolean }
 /** Consents left for the template after recording this answer. */
 export interface SubscriptionConsentResponse { templateId: string; accepted: boolean; remaining: number }
+/**
+ * GET /api/crm/notifications/subscriptions: the task reminder template to ask consent for with
+ * `wx.requestSubscribeMessage` (null when the server cannot send WeChat messages) and the caller's consents left.
+ */
+export interface SubscriptionStatusResponse { templateId: string | null; remaining: number }
 export interface TaskResponse { task: Task }
 export interface TeamFeedResponse { events: AnyTeamEvent[] }
 

@@ -66,5 +66,8 @@ describe('notifications', () => {
     await wes.send('POST', '/api/crm/tasks', { title: 'call back', remindAt: new Date(Date.now() - 1000).toISOString() });
     await until('the reminder', async () => (await inbox(wes)).notifications.some((n) => n.kind === 'task-reminder'));
     expect((await SubscriptionConsent.findOne({ where: { userId: wes.user.id } }))?.remaining).toBe(1);
+    // Nothing to ask the user for: the client learns there is no template.
+    expect((await wes.get('/api/crm/notifications/subscriptions')).body).toEqual({ templateId: null, remaining: 0 });
+    expect((await wes.get('/api/crm/notifications/subscriptions?templateId[$ne]=x')).status).toBe(400);
   });
 });

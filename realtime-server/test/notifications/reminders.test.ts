@@ -96,7 +96,10 @@ describe('reminder scheduler on two nodes', () => {
     const mia = await phone(a, 'mia');
     const openId = await linkWechat(mia, 0);
     const consent = (body: unknown, headers?: Record<string, string>) => mia.send('POST', '/api/crm/notifications/subscriptions', body, headers);
+    // The client learns which template to ask consent for from the server.
+    expect((await mia.get('/api/crm/notifications/subscriptions')).body).toEqual({ templateId: TEMPLATE, remaining: 0 });
     expect((await consent({ templateId: TEMPLATE, accepted: true })).body).toEqual({ templateId: TEMPLATE, accepted: true, remaining: 1 });
+    expect((await mia.get('/api/crm/notifications/subscriptions')).body).toEqual({ templateId: TEMPLATE, remaining: 1 });
     const key = { 'Idempotency-Key': 'consent-mia-0002' };
     await consent({ templateId: TEMPLATE, accepted: true }, key);
     expect((await consent({ templateId: TEMPLATE, accepted: true }, key)).body.remaining).toBe(2); // the repeat adds nothing

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { actorOf, idempotencyOf } from '../../core/http.js';
 import { parse } from '../../core/validate.js';
-import { ConsentBody, MarkReadBody, NotificationsQuery } from './notifications.schemas.js';
+import { ConsentBody, MarkReadBody, NoQuery, NotificationsQuery } from './notifications.schemas.js';
 import type { NotificationsService } from './notifications.service.js';
 
 const PAGE = 50;
@@ -15,6 +15,10 @@ export function notificationsRoutes(notifications: NotificationsService): Router
   r.put('/notifications/read', async (req, res) => {
     const { ids } = parse(MarkReadBody, req.body ?? {}, 'mark read');
     res.json(await notifications.markRead(actorOf(res), ids, PAGE, idempotencyOf(req)));
+  });
+  r.get('/notifications/subscriptions', async (req, res) => {
+    parse(NoQuery, req.query, 'query');
+    res.json(await notifications.subscriptionStatus(actorOf(res)));
   });
   r.post('/notifications/subscriptions', async (req, res) => {
     const input = parse(ConsentBody, req.body, 'subscription consent');

@@ -5,6 +5,8 @@ const limit = z.coerce.number().int().min(1).max(100).default(50);
 
 export const NotificationsQuery = z.object({ limit, before: id.optional() }).strict();
 
+export const NoQuery = z.object({}).strict();
+
 export const MarkReadBody = z.object({
   ids: z.array(z.number().int().positive().max(2_147_483_647)).max(500).optional(),
 });

@@ -2,12 +2,18 @@ import { Op, QueryTypes, type Transaction } from 'sequelize';
 import type { Database, NotificationModel } from '@live-crm/models';
 import type {
   NotificationKind, NotificationPayload, NotificationsResponse, SubscriptionConsentRequest, SubscriptionConsentResponse,
+  SubscriptionStatusResponse,
 } from '@live-crm/shared-types';
 import type { Actor } from '../../core/actor.js';
 import type { UserNotice } from '../../core/event-bus.js';
 import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
 
-export interface NotificationsServiceDeps { db: Database; mutate: MutationRunner }
+export interface NotificationsServiceDeps {
+  db: Database;
+  mutate: MutationRunner;
+  /** The task reminder template, only when WeChat messages can actually be sent (else no consent is worth asking). */
+  reminderTemplateId?: string | undefined;
+}
 
 /** A notification to store for one user; other services hand these over inside their transaction. */
 export interface NotificationDraft {
@@ -30,7 +36,7 @@ function payloadOf(row: NotificationModel): NotificationPayload {
 }
 
 /** The only writer of notifications and subscription consents; a user reads only their own. */
-export function createNotificationsService({ db, mutate }: NotificationsServiceDeps) {
+export function createNotificationsService({ db, mutate, reminderTemplateId }: NotificationsServiceDeps) {
   const { Notification, SubscriptionConsent } = db.models;
   const { sequelize } = db;
 
@@ -63,6 +69,13 @@ export function createNotificationsService({ db, mutate }: NotificationsServiceD
         );
         return { result: await page(actor.userId, { limit }, tx), fact: null };
       });
+    },
+
+    /** Which template the client should ask consent for (null: none) and how many consents the caller has left. */
+    async subscriptionStatus(actor: Actor): Promise<SubscriptionStatusResponse> {
+      if (!reminderTemplateId) return { templateId: null, remaining: 0 };
+      const row = await SubscriptionConsent.findOne({ where: { userId: actor.userId, templateId: reminderTemplateId } });
+      return { templateId: reminderTemplateId, remaining: row?.remaining ?? 0 };
     },
 
     /** Each accepted `wx.requestSubscribeMessage` allows one more message for that template. */
