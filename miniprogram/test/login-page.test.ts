@@ -93,6 +93,14 @@ describe('login page', () => {
     expect(wx.navigations).toEqual([]);
   });
 
+  test('a token the server rejects (401) clears the session and returns to the login page', async () => {
+    phone();
+    wx.storage.set(SESSION_KEY, { token: 'forged-token', user: { id: 1, name: 'Ray Li', role: 'rep', teamId: 1, tenantId: 1 } });
+    page = openPage(root, 'pipeline');
+    await expect.poll(() => wx.navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/login/index' });
+    expect(session()).toBe('');
+  });
+
   test('an existing session skips the login page', async () => {
     phone();
     wx.storage.set(SESSION_KEY, { token: 'kept', user: { id: 1, name: 'Ray Li', role: 'rep', teamId: 1, tenantId: 1 } });
