@@ -6,26 +6,41 @@ import { AppError } from '../../core/app-error.js';
 import type { TokenSigner } from './jwt.js';
 import type { WechatClient } from './wechat.client.js';
 
-const ACTOR_TTL_MS = 30_000;
+// Nothing older is ever served. Reps act about every 30 s (the design load), so a shorter TTL made
+// nearly every move wait on a users query; entries in use are refreshed in the background instead.
+const ACTOR_TTL_MS = 120_000;
 
 export interface AuthServiceDeps { db: Database; signer: TokenSigner; wechat: WechatClient; devLogin: boolean }
 
 export function createAuthService({ db, signer, wechat, devLogin }: AuthServiceDeps) {
   const { User, Team } = db.models;
   // Short cache so the hot path (every move, every socket) does not query users each time.
-  const actors = new Map<number, { actor: Actor; until: number }>();
+  const actors = new Map<number, { actor: Actor; until: number; refreshing?: boolean }>();
 
-  async function loadActor(userId: number): Promise<Actor | null> {
-    const hit = actors.get(userId);
-    if (hit && hit.until > Date.now()) return hit.actor;
+  async function fetchActor(userId: number): Promise<Actor | null> {
     const user = await User.findByPk(userId);
-    if (!user) return null;
+    if (!user) {
+      actors.delete(userId);
+      return null;
+    }
     const teamIds = user.role === 'admin'
       ? (await Team.findAll({ where: { tenantId: user.tenantId }, attributes: ['id'], order: [['id', 'ASC']] })).map((t) => t.id)
       : user.teamId === null ? [] : [user.teamId];
     const actor: Actor = { userId: user.id, tenantId: user.tenantId, teamId: user.teamId, role: user.role, name: user.name, teamIds };
     actors.set(userId, { actor, until: Date.now() + ACTOR_TTL_MS });
     return actor;
+  }
+
+  async function loadActor(userId: number): Promise<Actor | null> {
+    const hit = actors.get(userId);
+    const left = hit ? hit.until - Date.now() : 0;
+    if (!hit || left <= 0) return fetchActor(userId);
+    // Past half its life, an entry still in use is reloaded off the request's path.
+    if (left < ACTOR_TTL_MS / 2 && !hit.refreshing) {
+      hit.refreshing = true;
+      fetchActor(userId).catch(() => { hit.refreshing = false; });
+    }
+    return hit.actor;
   }
 
   function issue(user: UserModel): LoginResponse {
