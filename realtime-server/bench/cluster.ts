@@ -6,6 +6,7 @@ import { BenchChild } from './ipc.js';
 import type { LoadgenSetup } from './loadgen-process.js';
 import type { ProcStats } from './proc-stats.js';
 import type { Member } from './senders.js';
+import { backendCpu } from './stats.js';
 
 export type Kind = 'ours' | 'bare';
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -17,6 +18,8 @@ export interface ServerSet {
   kind: Kind;
   urls: string[];
   stats(collect?: boolean): Promise<ProcStats[]>;
+  /** CPU of the PostgreSQL backends serving these servers, microseconds (0 for bare). */
+  dbCpu(): Promise<number>;
   stop(): Promise<void>;
   procs: BenchChild[];
 }
@@ -33,12 +36,15 @@ export async function startServers(kind: Kind, opts: { databaseUrl: string; node
     return BenchChild.start(`${kind}-${i + 1}`, here(kind === 'ours' ? 'node-process.ts' : 'bare-process.ts'), env, ['--expose-gc']);
   });
   const ready = await Promise.all(procs.map((p) => p.ready));
+  const db = kind === 'ours' ? backendCpu(opts.databaseUrl) : null;
   return {
     kind, procs,
     urls: ready.map((r) => `http://127.0.0.1:${r['port']}`),
     stats: (collect = false) => Promise.all(procs.map((p) => p.call<ProcStats>('stats', { collect }))),
+    dbCpu: async () => (db ? db.sample() : 0),
     async stop() {
       await Promise.all(procs.map((p) => p.stop()));
+      await db?.close();
     },
   };
 }

@@ -18,6 +18,8 @@ export interface RunMetrics extends Record<string, number> {
   completion: number;
   /** Server processes' CPU (user + system) per delivery, microseconds. */
   cpuUsPerDelivery: number;
+  /** PostgreSQL backends' CPU per delivery (ours only), microseconds. */
+  dbCpuUsPerDelivery: number;
   /** Server processes' CPU, % of one core (both processes summed). */
   serverCpuPct: number;
   /** Whole machine busy %, all cores (includes PostgreSQL, Redis, load generators). */
@@ -29,11 +31,11 @@ export interface RunMetrics extends Record<string, number> {
   lost: number;
 }
 
-interface Snapshot { t: number; cpu: { busy: number; total: number }; procs: ProcStats[] }
+interface Snapshot { t: number; cpu: { busy: number; total: number }; procs: ProcStats[]; db: number }
 
 const snapshot = async (servers: ServerSet): Promise<Snapshot> => {
-  const procs = await servers.stats();
-  return { t: performance.now(), cpu: machineCpu(), procs };
+  const [procs, db] = await Promise.all([servers.stats(), servers.dbCpu()]);
+  return { t: performance.now(), cpu: machineCpu(), procs, db };
 };
 
 /** With a profile target, each server process is CPU-profiled over the measured window only. */
@@ -77,6 +79,7 @@ export async function measureRun(
       deliveriesPerSec,
       completion: expected ? delivered / expected : 0,
       cpuUsPerDelivery: delivered ? cpuMicros / (deliveriesPerSec * sampledSeconds) : NaN,
+      dbCpuUsPerDelivery: delivered ? (b.db - a.db) / (deliveriesPerSec * sampledSeconds) : NaN,
       serverCpuPct: (cpuMicros / 1e6 / sampledSeconds) * 100,
       machineBusyPct: ((b.cpu.busy - a.cpu.busy) / (b.cpu.total - a.cpu.total)) * 100,
       answerP50: percentile(answers, 50), answerP99: percentile(answers, 99),

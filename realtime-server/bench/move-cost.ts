@@ -3,38 +3,19 @@
  * latency, at a few concurrencies. Steadier than the full bench on a busy machine, so it is what
  * server changes are judged with: `npx tsx realtime-server/bench/move-cost.ts [moves]`.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { createTokenSigner } from '../src/modules/auth/jwt.js';
 import { createBenchDatabase } from './bench-db.js';
 import { JWT_SECRET, startServers } from './cluster.js';
 import { restSender, type Member } from './senders.js';
 import { summarizeProfiles } from './profile-summary.js';
-import { median, percentile } from './stats.js';
-
-const TICK_US = 10_000; // /proc/<pid>/stat counts in 1/100 s
-
-/** CPU of the PostgreSQL backends serving the bench database, microseconds. */
-async function backendCpu(admin: pg.Client, database: string): Promise<number> {
-  const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [database]);
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch { /* backend gone */ }
-  }
-  return ticks * TICK_US;
-}
+import { backendCpu, median, percentile } from './stats.js';
 
 const moves = Number(process.argv[2] ?? 1500);
 const db = await createBenchDatabase([{ key: 'm', clients: 400, teamSize: 10 }], 10);
-const database = new URL(db.url).pathname.slice(1);
 const servers = await startServers('ours', { databaseUrl: db.url, nodes: 2 });
-const admin = new pg.Client({ connectionString: db.url });
-await admin.connect();
+const pgCpu = backendCpu(db.url);
 const signer = createTokenSigner(JWT_SECRET);
 const members: Member[] = db.groups.get('m')!.flatMap((t) => t.members.map((m, j) => ({
   ...m, token: signer.sign(m.userId, db.tenantId), stages: t.stages, teamId: t.teamId, url: servers.urls[j % 2]!,
@@ -48,7 +29,7 @@ const profileDir = process.env['BENCH_PROFILE'] === '1'
 async function round(concurrency: number, n: number, profile = false) {
   if (profile) await Promise.all(servers.procs.map((p) => p.call('profileStart')));
   const cpu0 = (await servers.stats()).reduce((a, p) => a + p.cpuMicros, 0);
-  const pg0 = await backendCpu(admin, database);
+  const pg0 = await pgCpu.sample();
   const times: number[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -63,9 +44,9 @@ async function round(concurrency: number, n: number, profile = false) {
   const seconds = (performance.now() - t0) / 1000;
   if (profile) await Promise.all(servers.procs.map((p, i) => p.call('profileStop', { file: resolve(profileDir!, `c${concurrency}-node${i + 1}-${Date.now()}.cpuprofile`) })));
   const cpu = (await servers.stats()).reduce((a, p) => a + p.cpuMicros, 0) - cpu0;
-  const pgCpu = (await backendCpu(admin, database)) - pg0;
+  const pgUs = (await pgCpu.sample()) - pg0;
   times.sort((a, b) => a - b);
-  return { concurrency, movesPerSec: n / seconds, nodeUs: cpu / n, pgUs: pgCpu / n, p50: percentile(times, 50), p99: percentile(times, 99) };
+  return { concurrency, movesPerSec: n / seconds, nodeUs: cpu / n, pgUs: pgUs / n, p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
 try {
@@ -78,7 +59,7 @@ try {
   }
   if (profileDir) process.stdout.write(`${summarizeProfiles(profileDir, 30).join('\n')}\n`);
 } finally {
-  await admin.end();
+  await pgCpu.close();
   await servers.stop();
   await db.drop();
 }

@@ -44,13 +44,13 @@ export function phaseVerdict({ phase, ours, bare }: PhaseOutcome): { ok: boolean
 
 function latencyTable(phases: PhaseOutcome[]): string[] {
   const lines = [
-    row(['config', 'impl', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'deliveries/s', 'moves/s', 'completion', 'server CPU µs/delivery', 'server CPU %', 'machine busy %', 'answer p50 / p99 ms']),
-    row(Array(13).fill('---')),
+    row(['config', 'impl', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'deliveries/s', 'moves/s', 'completion', 'server CPU µs/delivery', 'PostgreSQL CPU µs/delivery', 'server CPU %', 'machine busy %', 'answer p50 / p99 ms']),
+    row(Array(14).fill('---')),
   ];
   for (const p of phases) {
     for (const [impl, m] of [['ours', p.ours], ['bare', p.bare]] as const) {
       lines.push(row([p.phase.label, impl, ms(m.p50), ms(m.p95), ms(m.p99), ms(m.max), int(m.deliveriesPerSec), ms(m.movesPerSec),
-        pct(m.completion), ms(m.cpuUsPerDelivery), int(m.serverCpuPct), int(m.machineBusyPct), `${ms(m.answerP50)} / ${ms(m.answerP99)}`]));
+        pct(m.completion), ms(m.cpuUsPerDelivery), impl === 'ours' ? ms(m.dbCpuUsPerDelivery) : '-', int(m.serverCpuPct), int(m.machineBusyPct), `${ms(m.answerP50)} / ${ms(m.answerP99)}`]));
     }
   }
   return lines;
@@ -64,7 +64,8 @@ function ratioTable(phases: PhaseOutcome[], memory: MemoryOutcome[], s: BenchSet
     const unit = p.phase.target.kind === 'latency' ? 'p99 ms' : 'deliveries/s';
     lines.push(row([`${p.phase.label}: ${v.text}`, `${p.phase.target.kind === 'latency' ? ms(o) : int(o)} ${unit}`,
       `${p.phase.target.kind === 'latency' ? ms(b) : int(b)} ${unit}`, ratio(o, b), verdict(v.ok)]));
-    lines.push(row([`${p.phase.label}: server CPU per delivery`, `${ms(p.ours.cpuUsPerDelivery)} µs`, `${ms(p.bare.cpuUsPerDelivery)} µs`, ratio(p.ours.cpuUsPerDelivery, p.bare.cpuUsPerDelivery), '']));
+    lines.push(row([`${p.phase.label}: server CPU per delivery (ours: nodes + PostgreSQL)`, `${ms(p.ours.cpuUsPerDelivery)} + ${ms(p.ours.dbCpuUsPerDelivery)} µs`,
+      `${ms(p.bare.cpuUsPerDelivery)} µs`, ratio(p.ours.cpuUsPerDelivery + p.ours.dbCpuUsPerDelivery, p.bare.cpuUsPerDelivery), '']));
   }
   for (const m of memory) {
     const ok = m.ours.heap <= s.heapRatioMax * m.bare.heap;
@@ -89,7 +90,7 @@ export function renderReport(r: BenchReport): string {
     `- Client: ${r.library}. Ours moves with \`PUT /api/crm/opportunities/:id/move\` (REST, as the mini program does) and teammates receive \`opportunity:moved\`; bare clients emit the same envelope (same shape and size) and the server forwards it to the room.`,
     `- Windows: ${s.warmupMs / 1000} s warmup (excluded), ${s.measureMs / 1000} s measured, up to ${s.drainMs / 1000} s drain; runs alternate ours, bare, ours, bare; ${s.reps} run(s) each, medians reported.`,
     '- Latency: from the request\'s (scheduled, for open loop) start to each teammate\'s receipt, mover excluded. Saturation: closed loop, a few moves in flight per team, each slot waits for its answer and every receipt.',
-    '- Server CPU: `process.cpuUsage()` of the two server processes over the window (PostgreSQL and Redis not included; machine busy % shows the whole box).',
+    '- Server CPU: `process.cpuUsage()` of the two server processes over the window; PostgreSQL CPU: /proc of the backends serving the bench database (Redis not counted; machine busy % shows the whole box).',
     '',
     '## Results (medians)',
     '',

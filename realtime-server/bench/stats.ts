@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 
 /** Nearest-rank percentile of an ascending array. */
 export function percentile(sorted: ArrayLike<number>, p: number): number {
@@ -42,4 +43,30 @@ export function medianOf<T extends Record<string, number>>(runs: T[]): T {
   const out: Record<string, number> = {};
   for (const key of Object.keys(runs[0] ?? {})) out[key] = median(runs.map((r) => r[key]!));
   return out as T;
+}
+
+const TICK_US = 10_000; // /proc/<pid>/stat counts in 1/100 s
+
+/** CPU (user + system, microseconds) of the PostgreSQL backends serving one database. */
+export function backendCpu(databaseUrl: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  const connected = client.connect();
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  return {
+    async sample(): Promise<number> {
+      await connected;
+      const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+      let ticks = 0;
+      for (const { pid } of rows) {
+        try {
+          const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+          ticks += Number(fields[11]) + Number(fields[12]);
+        } catch {
+          // the backend exited between the query and the read
+        }
+      }
+      return ticks * TICK_US;
+    },
+    close: () => client.end(),
+  };
 }
