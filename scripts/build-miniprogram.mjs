@@ -107,6 +107,7 @@ export function buildMiniprogram({ srcDir = join(ROOT, 'miniprogram'), outDir = 
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
-  const { outDir, count } = buildMiniprogram();
+  const at = process.argv.indexOf('--out');
+  const { outDir, count } = buildMiniprogram(at > 0 && process.argv[at + 1] ? { outDir: resolve(process.argv[at + 1]) } : {});
   console.log(`built ${count} app files into ${relative(ROOT, outDir)} in ${Date.now() - started} ms`);
 }

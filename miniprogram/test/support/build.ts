@@ -1,13 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const BUILD_DIR = join(ROOT, '.build', 'miniprogram');
-const LOCK = `${BUILD_DIR}.lock`;
-const STAMP = join(BUILD_DIR, '.stamp');
+/** One build per source state: a run never has its build swapped out from under it. */
+const BUILDS = join(ROOT, '.build', 'mp-test');
+const LOCK = join(BUILDS, '.lock');
+const DONE = '.complete';
 
 function* files(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -32,13 +33,13 @@ function sourceStamp(): string {
     const s = statSync(file);
     hash.update(`${file}:${s.size}:${s.mtimeMs}\n`);
   }
-  return hash.digest('hex');
+  return hash.digest('hex').slice(0, 16);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function lock(): Promise<void> {
-  mkdirSync(join(ROOT, '.build'), { recursive: true });
+  mkdirSync(BUILDS, { recursive: true });
   for (let waited = 0; ; waited += 100) {
     try { mkdirSync(LOCK); return; } catch { /* another test file is building */ }
     // A lock left by a crashed run is older than any real build.
@@ -50,22 +51,33 @@ async function lock(): Promise<void> {
   }
 }
 
+/** Builds of earlier source states, once nobody can still be reading them. */
+function pruneOld(keep: string): void {
+  for (const name of readdirSync(BUILDS)) {
+    const dir = join(BUILDS, name);
+    if (name === keep || name.startsWith('.')) continue;
+    if (Date.now() - statSync(dir).mtimeMs > 30 * 60_000) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
- * Test files run in parallel: the first one that finds `.build/miniprogram` stale rebuilds it
- * (under a lock), the others wait and reuse it.
+ * Test files run in parallel: the first one that finds no build of the current sources makes it
+ * (under a lock), the others wait and reuse it. Answers the build's root folder.
  */
 export async function ensureBuilt(): Promise<string> {
   const stamp = sourceStamp();
-  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stamp) return BUILD_DIR;
+  const dir = join(BUILDS, stamp);
+  if (existsSync(join(dir, DONE))) return dir;
   await lock();
   try {
-    if (!(existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stamp)) {
+    if (!existsSync(join(dir, DONE))) {
       // A child process: esbuild refuses to run inside jsdom's globals.
-      execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-miniprogram.mjs')], { cwd: ROOT, stdio: 'pipe' });
-      writeFileSync(STAMP, stamp);
+      execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-miniprogram.mjs'), '--out', dir], { cwd: ROOT, stdio: 'pipe' });
+      writeFileSync(join(dir, DONE), stamp);
     }
+    pruneOld(stamp);
   } finally {
     try { rmdirSync(LOCK); } catch { /* already gone */ }
   }
-  return BUILD_DIR;
+  return dir;
 }
