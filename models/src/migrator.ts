@@ -3,6 +3,7 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import * as core from './migrations/0001-core.js';
 import * as subscriptionConsents from './migrations/0002-subscription-consents.js';
 import * as analyticsIndexes from './migrations/0005-analytics-indexes.js';
+import * as customerSearch from './migrations/0003-customer-search.js';
 
 type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
 
@@ -11,6 +12,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0001-core', core],
   ['0002-subscription-consents', subscriptionConsents],
   ['0005-analytics-indexes', analyticsIndexes],
+  ['0003-customer-search', customerSearch],
 ];
 
 export function createMigrator(sequelize: Sequelize, logger: Console | undefined = undefined): Umzug<QueryInterface> {

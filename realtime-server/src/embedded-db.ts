@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /**
@@ -11,7 +12,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 export async function startEmbeddedPostgres(dataDir: string, maxConnections = 1) {
   const dir = join(dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
-  const pg = await PGlite.create(dir);
+  // pg_trgm backs the customer keyword search (migration 0003 creates the extension).
+  const pg = await PGlite.create(dir, { extensions: { pg_trgm } });
   const server = new PGLiteSocketServer({ db: pg, host: '127.0.0.1', port: 0, maxConnections });
   await server.start();
   const conn = server.getServerConn();
