@@ -5,6 +5,8 @@ import { actorOf, errorHandler, notFoundHandler } from './core/http.js';
 import type { RateLimiter } from './core/rate-limit.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { authRoutes, meRoutes, requireAuth } from './modules/auth/auth.routes.js';
+import { communicationRoutes } from './modules/communications/communication.routes.js';
+import { customerRoutes } from './modules/customers/customer.routes.js';
 import { exportDownloadRoutes, exportRoutes } from './modules/export/export.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.js';
@@ -46,6 +48,8 @@ export function createApp({ logger, services, health, origins, limiter, bodyLimi
   crm.use(syncRoutes(services.sync));
   crm.use(tasksRoutes(services.tasks));
   crm.use(notificationsRoutes(services.notifications));
+  crm.use(customerRoutes(services.customers));
+  crm.use(communicationRoutes(services.communications));
   crm.use(analyticsRoutes(services.analytics));
   crm.use(exportRoutes(services.exports));
   app.use('/api/crm', crm);

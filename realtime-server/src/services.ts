@@ -2,6 +2,8 @@ import type { Database } from '@live-crm/models';
 import type { Config } from './config.js';
 import { createEventBus, type EventBus } from './core/event-bus.js';
 import { createMutationRunner } from './core/mutation.js';
+import { createCommunicationService } from './modules/communications/communication.service.js';
+import { createCustomerService } from './modules/customers/customer.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createTokenSigner } from './modules/auth/jwt.js';
@@ -19,6 +21,7 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
   const wechat = createWechatClient(config.wechat);
   const reminderTemplateId = wechat.canSend ? config.reminders.templateId : undefined;
   const notifications = createNotificationsService({ db, mutate, reminderTemplateId });
+  const customers = createCustomerService({ db, mutate });
   const auth = createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin });
   return {
     bus,
@@ -30,6 +33,8 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
     sync: createSyncService({ db, maxEvents: config.syncMaxEvents, retentionDays: config.eventRetentionDays }),
     notifications,
     tasks: createTasksService({ db, mutate, notifications, defaultTimeZone: config.timeZone }),
+    customers,
+    communications: createCommunicationService({ db, mutate, customers }),
   };
 }
 

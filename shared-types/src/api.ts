@@ -21,8 +21,18 @@ export interface CustomerListQuery {
   keyword?: string;
   status?: CustomerStatus | 'all';
   sortBy?: CustomerSort;
+  /** The previous answer's `nextCursor`: continue after its last row (wins over `page`). */
+  cursor?: string;
+  /** Admins only: one team of their tenant (default: every team). */
+  teamId?: Id;
 }
-export interface CustomerListResponse { customers: Customer[]; hasMore: boolean; total: number }
+/**
+ * Orders (each with the id tie-breaker): `lastContact` most recent first, never contacted last;
+ * `name` A-Z; `createdAt` in the order customers were added. In `lastContact` and `createdAt` a new
+ * customer sorts after every existing one, so `page` N stays put while teammates add customers;
+ * following `nextCursor` also survives inserts in `name` order and customers moving up on a contact.
+ */
+export interface CustomerListResponse { customers: Customer[]; hasMore: boolean; total: number; nextCursor?: string | null }
 export interface CustomerInput {
   name: string;
   company?: string | null;

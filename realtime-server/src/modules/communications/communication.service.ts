@@ -1,0 +1,134 @@
+import type { Transaction } from 'sequelize';
+import type { Database } from '@live-crm/models';
+import type { Activity, ActivityType, Communication, CommunicationStatus, FollowUpResponse, Message } from '@live-crm/shared-types';
+import type { Actor } from '../../core/actor.js';
+import { AppError } from '../../core/app-error.js';
+import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
+import type { CustomerService } from '../customers/customer.service.js';
+import type {
+  ActivityCreateInput, CommunicationCreateInput, FollowUpCreateInput, MessageCreateInput,
+} from './communication.schemas.js';
+
+export interface CommunicationServiceDeps { db: Database; mutate: MutationRunner; customers: CustomerService }
+
+/** Activities that mean someone actually reached (or tried to reach) the customer. */
+const CONTACT_ACTIVITIES = new Set<ActivityType>(['call', 'meeting', 'email', 'message', 'visit']);
+/** A failed or missed call is logged for the timeline but is not a contact. */
+const CONTACT_STATUSES = new Set<CommunicationStatus>(['initiated', 'connected', 'completed']);
+const REMIND_BEFORE_MS = 30 * 60_000;
+
+/**
+ * The only writer of activities, messages, communications and follow-ups (with the follow-up's
+ * task). `lastContactAt` moves through the customer service, inside the same transaction.
+ */
+export function createCommunicationService({ db, mutate, customers }: CommunicationServiceDeps) {
+  const { Activity, Message, Communication, FollowUp, Task, Opportunity, User } = db.models;
+  const byUser = (as: string) => [{ model: User, as, attributes: ['id', 'name'] }];
+
+  async function assertOpportunity(opportunityId: number, customerId: number, tx: Transaction): Promise<void> {
+    const opp = await Opportunity.findOne({ where: { id: opportunityId, customerId }, attributes: ['id'], transaction: tx });
+    if (!opp) {
+      throw new AppError('validation', 'That deal does not belong to this customer', {
+        details: { fields: [{ path: 'opportunityId', message: 'unknown deal for this customer' }] },
+      });
+    }
+  }
+
+  return {
+    async logActivity(actor: Actor, input: ActivityCreateInput, idem?: IdempotencyRef): Promise<Activity> {
+      return mutate(actor, idem, async (tx) => {
+        const customer = await customers.reachable(actor, input.customerId, tx);
+        if (input.opportunityId) await assertOpportunity(input.opportunityId, customer.id, tx);
+        const now = new Date();
+        const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
+        const row = await Activity.create({
+          tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id,
+          opportunityId: input.opportunityId ?? null, actorId: actor.userId, type: input.type,
+          content: input.content, occurredAt,
+        }, { transaction: tx });
+        // A contact dated in the future does not count until it happens.
+        if (CONTACT_ACTIVITIES.has(input.type)) await customers.touchLastContact(customer.id, occurredAt < now ? occurredAt : now, tx);
+        const activity = row.toDto(actor.name);
+        return { result: activity, fact: { teamId: customer.teamId, type: 'activity:created', data: { activity } } };
+      });
+    },
+
+    async sendMessage(actor: Actor, input: MessageCreateInput, idem?: IdempotencyRef): Promise<{ success: true; message: Message }> {
+      return mutate(actor, idem, async (tx) => {
+        const customer = await customers.reachable(actor, input.customerId, tx);
+        const row = await Message.create({
+          tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id,
+          senderId: actor.userId, type: input.type, content: input.message,
+        }, { transaction: tx });
+        await customers.touchLastContact(customer.id, row.createdAt, tx);
+        const message = row.toDto(actor.name);
+        return { result: { success: true as const, message }, fact: { teamId: customer.teamId, type: 'message:created', data: { message } } };
+      });
+    },
+
+    async logCommunication(actor: Actor, input: CommunicationCreateInput, idem?: IdempotencyRef): Promise<Communication> {
+      return mutate(actor, idem, async (tx) => {
+        const customer = await customers.reachable(actor, input.customerId, tx);
+        const dialled = input.type === 'call' || input.type === 'sms' ? customer.phone : null;
+        const row = await Communication.create({
+          tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id, userId: actor.userId,
+          type: input.type, direction: input.direction, status: input.status,
+          phoneNumber: input.phoneNumber ?? dialled, durationSec: input.durationSec ?? null, error: input.error ?? null,
+        }, { transaction: tx });
+        if (CONTACT_STATUSES.has(input.status)) await customers.touchLastContact(customer.id, row.createdAt, tx);
+        const communication = row.toDto();
+        return { result: communication, fact: { teamId: customer.teamId, type: 'communication:logged', data: { communication } } };
+      });
+    },
+
+    /**
+     * The follow-up and its task (due at the scheduled time, reminder 30 minutes before, assigned
+     * to the caller) commit together; teammates hear one `task:created`.
+     */
+    async scheduleFollowUp(actor: Actor, input: FollowUpCreateInput, idem?: IdempotencyRef): Promise<FollowUpResponse> {
+      return mutate(actor, idem, async (tx) => {
+        const customer = await customers.reachable(actor, input.customerId, tx);
+        const scheduledAt = new Date(input.scheduledDate);
+        const notes = input.notes || null;
+        const base = { tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id };
+        const taskRow = await Task.create({
+          ...base, title: `跟进 ${customer.name}`, description: notes, type: 'follow-up', priority: 'medium',
+          dueAt: scheduledAt, remindAt: new Date(scheduledAt.getTime() - REMIND_BEFORE_MS),
+          assigneeId: actor.userId, createdById: actor.userId,
+        }, { transaction: tx });
+        const followUpRow = await FollowUp.create({
+          ...base, userId: actor.userId, taskId: taskRow.id, scheduledAt, notes,
+        }, { transaction: tx });
+        const task = (await Task.findByPk(taskRow.id, { transaction: tx }))!.toDto();
+        return {
+          result: { success: true as const, followUp: followUpRow.toDto(), task },
+          fact: { teamId: customer.teamId, type: 'task:created', data: { task } },
+        };
+      });
+    },
+
+    async activities(actor: Actor, customerId: number, limit: number): Promise<Activity[]> {
+      await customers.reachable(actor, customerId);
+      const rows = await Activity.findAll({
+        where: { customerId }, include: byUser('actor'), order: [['occurredAt', 'DESC'], ['id', 'DESC']], limit,
+      });
+      return rows.map((r) => r.toDto());
+    },
+
+    async messages(actor: Actor, customerId: number, limit: number): Promise<Message[]> {
+      await customers.reachable(actor, customerId);
+      const rows = await Message.findAll({
+        where: { customerId }, include: byUser('sender'), order: [['createdAt', 'DESC'], ['id', 'DESC']], limit,
+      });
+      return rows.map((r) => r.toDto());
+    },
+
+    async communications(actor: Actor, customerId: number, limit: number): Promise<Communication[]> {
+      await customers.reachable(actor, customerId);
+      const rows = await Communication.findAll({ where: { customerId }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit });
+      return rows.map((r) => r.toDto());
+    },
+  };
+}
+
+export type CommunicationService = ReturnType<typeof createCommunicationService>;

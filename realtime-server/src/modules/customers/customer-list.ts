@@ -1,0 +1,117 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+import type { CustomerSort } from '@live-crm/shared-types';
+import { AppError } from '../../core/app-error.js';
+import type { CustomerListInput } from './customer.schemas.js';
+
+/**
+ * The customer list query. Every order ends with the id tie-breaker, so it is total and a row has
+ * exactly one place. In `lastContact` (never contacted last, by id) and `createdAt` (oldest first)
+ * a new customer sorts after every existing one: `page` N keeps its rows while customers are added.
+ * `cursor` continues strictly after the last row seen (keyset), which also holds in `name` order
+ * and when a contact moves a customer up. The SQL below is fixed text; every value is a bind parameter.
+ */
+interface Order {
+  orderBy: string;
+  /** The sort key as exact text (timestamps keep their microseconds). */
+  key: string;
+  /** Rows strictly after the cursor row, for a non-null and a null cursor key. */
+  after: string;
+  afterNull: string;
+}
+
+const ORDERS: Record<CustomerSort, Order> = {
+  lastContact: {
+    orderBy: 'c.last_contact_at DESC NULLS LAST, c.id ASC',
+    key: 'c.last_contact_at::text',
+    after: '(c.last_contact_at < CAST($cursorKey AS timestamptz) OR (c.last_contact_at = CAST($cursorKey AS timestamptz) AND c.id > $cursorId) OR c.last_contact_at IS NULL)',
+    afterNull: '(c.last_contact_at IS NULL AND c.id > $cursorId)',
+  },
+  name: {
+    orderBy: 'c.name ASC, c.id ASC',
+    key: 'c.name',
+    after: '(c.name, c.id) > ($cursorKey, $cursorId)',
+    afterNull: 'FALSE',
+  },
+  createdAt: {
+    orderBy: 'c.created_at ASC, c.id ASC',
+    key: 'c.created_at::text',
+    after: '(c.created_at, c.id) > (CAST($cursorKey AS timestamptz), $cursorId)',
+    afterNull: 'FALSE',
+  },
+};
+
+type CursorTuple = [sort: CustomerSort, key: string | null, id: number];
+
+export function encodeCursor(sort: CustomerSort, key: string | null, id: number): string {
+  return Buffer.from(JSON.stringify([sort, key, id] satisfies CursorTuple)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: CustomerSort): { key: string | null; id: number } {
+  const invalid = new AppError('validation', 'Invalid query: cursor is not one this list gave out; start again from page 1', {
+    details: { fields: [{ path: 'cursor', message: 'unknown cursor' }] },
+  });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid;
+  const [s, key, id] = parsed as unknown[];
+  if (s !== sort || !(key === null || typeof key === 'string') || !Number.isSafeInteger(id) || (id as number) < 1) throw invalid;
+  return { key: key as string | null, id: id as number };
+}
+
+/** `%`, `_` and `\` in a keyword are literal characters, not patterns. */
+const likePattern = (s: string): string => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function filters(q: CustomerListInput, teamIds: number[]) {
+  // One team compares with `=`, so the planner walks the order's index instead of sorting.
+  const where = [teamIds.length === 1 ? 'c.team_id = $teamId' : 'c.team_id = ANY($teamIds)'];
+  const bind: Record<string, unknown> = teamIds.length === 1 ? { teamId: teamIds[0] } : { teamIds };
+  if (q.status !== 'all') {
+    where.push('c.status = $status');
+    bind['status'] = q.status;
+  }
+  if (q.keyword) {
+    // Phones are stored without separators: a keyword typed as `138-0000` searches `1380000`.
+    const digits = q.keyword.replace(/[\s\-().]/g, '');
+    // search_text (migration 0003) is name, company, email and phone, lower-cased, trigram-indexed.
+    where.push('c.search_text LIKE lower($kw)');
+    bind['kw'] = likePattern(/^\+?\d+$/.test(digits) ? digits : q.keyword);
+  }
+  return { where, bind };
+}
+
+export interface ListPage { ids: number[]; hasMore: boolean; total: number; nextCursor: string | null }
+
+/** One page of ids in list order, the filtered total, and the cursor after the page's last row. */
+export async function listCustomerIds(sequelize: Sequelize, q: CustomerListInput, teamIds: number[]): Promise<ListPage> {
+  const order = ORDERS[q.sortBy];
+  const { where, bind } = filters(q, teamIds);
+  const countSql = `SELECT count(*)::int AS total FROM customers c WHERE ${where.join(' AND ')}`;
+  const pageWhere = [...where];
+  const pageBind: Record<string, unknown> = { ...bind, limit: q.limit + 1, offset: 0 };
+  if (q.cursor !== undefined) {
+    const c = decodeCursor(q.cursor, q.sortBy);
+    pageWhere.push(c.key === null ? order.afterNull : order.after);
+    Object.assign(pageBind, { cursorKey: c.key, cursorId: c.id });
+  } else {
+    pageBind['offset'] = (q.page - 1) * q.limit;
+  }
+  const pageSql = `SELECT c.id, ${order.key} AS sort_key FROM customers c WHERE ${pageWhere.join(' AND ')}
+    ORDER BY ${order.orderBy} LIMIT $limit OFFSET $offset`;
+  const [rows, [count]] = await Promise.all([
+    sequelize.query<{ id: number; sort_key: string | null }>(pageSql, { bind: pageBind, type: QueryTypes.SELECT }),
+    sequelize.query<{ total: number }>(countSql, { bind, type: QueryTypes.SELECT }),
+  ]);
+  const hasMore = rows.length > q.limit;
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    ids: page.map((r) => r.id),
+    hasMore,
+    total: count?.total ?? 0,
+    nextCursor: hasMore && last ? encodeCursor(q.sortBy, last.sort_key, last.id) : null,
+  };
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+export const CUSTOMER_STATUSES = ['lead', 'prospect', 'active', 'inactive'] as const;
+export const CUSTOMER_SORTS = ['lastContact', 'name', 'createdAt'] as const;
+
+const id = z.coerce.number().int().positive().max(2_147_483_647);
+const blankToNull = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? null : v);
+
+/** Optional free text: trimmed, and an empty string clears the field. */
+const text = (max: number) => z.preprocess(blankToNull, z.string().trim().max(max).nullable()).optional();
+
+/** Separators people type are dropped, so `138-0000-0001` and `13800000001` are the same phone. */
+export const phone = z.preprocess(
+  blankToNull,
+  z.string()
+    .transform((v) => v.replace(/[\s\-().]/g, ''))
+    .pipe(z.string().regex(/^\+?\d{5,20}$/, 'enter a phone number of 5 to 20 digits'))
+    .nullable(),
+).optional();
+
+/** Lower-cased, so duplicate detection and search do not depend on how it was typed. */
+const email = z.preprocess(
+  blankToNull,
+  z.string().trim().toLowerCase().pipe(z.email('enter a valid email address').max(254)).nullable(),
+).optional();
+
+const name = z.string({ error: 'name is required' }).trim().min(1, 'name is required').max(200);
+const status = z.enum(CUSTOMER_STATUSES, { error: `status must be one of ${CUSTOMER_STATUSES.join(', ')}` });
+
+const fields = { company: text(200), phone, email, address: text(500) };
+
+/** `teamId` is honoured for admins only (resolveTeam); a bad one from anyone is simply ignored. */
+export const CustomerCreate = z.object({
+  name,
+  ...fields,
+  status: status.optional(),
+  teamId: z.number().int().positive().optional().catch(undefined),
+});
+
+export const CustomerPatch = z.object({
+  name: name.optional(),
+  ...fields,
+  status: status.optional(),
+  version: z.number({ error: 'version is required' }).int().positive(),
+}).refine((p) => Object.entries(p).some(([k, v]) => k !== 'version' && v !== undefined), { message: 'nothing to change' });
+
+export const CustomerListQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100, 'limit is at most 100').default(20),
+  keyword: z.string().trim().max(100).regex(/^\P{Cc}*$/u, 'keyword cannot contain control characters').optional(),
+  status: z.enum([...CUSTOMER_STATUSES, 'all']).default('all'),
+  sortBy: z.enum(CUSTOMER_SORTS).default('lastContact'),
+  cursor: z.string().max(600).optional(),
+  teamId: id.optional(),
+}).strict();
+
+export const TimelineQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100, 'limit is at most 100').default(50),
+}).strict();
+
+export const NoteCreate = z.object({
+  content: z.string({ error: 'content is required' }).trim().min(1, 'content is required').max(5000),
+});
+
+export type CustomerCreateInput = z.infer<typeof CustomerCreate>;
+export type CustomerPatchInput = z.infer<typeof CustomerPatch>;
+export type CustomerListInput = z.infer<typeof CustomerListQuery>;
