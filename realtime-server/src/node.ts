@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { createIo, type CrmServer } from './io.js';
 import { createReminderScheduler, type ReminderScheduler } from './modules/notifications/reminder.scheduler.js';
 import { pipelineSocket } from './modules/pipeline/pipeline.socket.js';
+import { presenceSocket } from './modules/presence/presence.socket.js';
 import { syncSocket } from './modules/sync/sync.socket.js';
 import { connectRedis, type RedisLink } from './redis.js';
 import { createServices, type Services } from './services.js';
@@ -50,7 +51,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
   const io = createIo(http, {
     logger, auth: services.auth, bus: services.bus, allowRequest: origins.socket,
     limiter, maxSocketsPerUser: config.maxSocketsPerUser,
-    modules: [pipelineSocket(services.pipeline), syncSocket(services.sync)],
+    modules: [pipelineSocket(services.pipeline), syncSocket(services.sync), presenceSocket({ customer: services.customers.reachable }, { clustered: Boolean(redis) })],
     ...(redis ? { adapter: redis.adapter } : {}),
   });
   const reminders = createReminderScheduler({
