@@ -57,7 +57,7 @@ const sample = (): Sample => {
 };
 
 /**
- * Runs `work` while sampling memory every 10 ms (every 100 ms with a GC first when `live`, so the
+ * Runs `work` while sampling memory every 10 ms (every 250 ms with a GC first when `live`, so the
  * peak is what is actually retained rather than garbage not yet collected); baseline after a GC.
  */
 async function measure<T>(work: () => Promise<T>, live = false): Promise<{ result: T; base: Sample; peak: Sample; ms: number }> {
@@ -69,7 +69,7 @@ async function measure<T>(work: () => Promise<T>, live = false): Promise<{ resul
     if (live) gc?.();
     const s = sample();
     for (const k of Object.keys(peak) as Array<keyof Sample>) peak[k] = Math.max(peak[k], s[k]);
-  }, live ? 100 : 10);
+  }, live ? 250 : 10);
   const t0 = performance.now();
   try {
     const result = await work();
