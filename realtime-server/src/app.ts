@@ -1,4 +1,4 @@
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { rateLimit, type createOriginPolicy } from './core/guards.js';
 import { actorOf, errorHandler, notFoundHandler } from './core/http.js';
@@ -26,11 +26,18 @@ export interface AppDeps {
   bodyLimit?: string;
 }
 
+/** wx.request has no PATCH: the mini program sends POST with `X-HTTP-Method-Override: PATCH`. Nothing else is overridable. */
+const patchOverride: RequestHandler = (req, _res, next) => {
+  if (req.method === 'POST' && req.get('X-HTTP-Method-Override')?.toUpperCase() === 'PATCH') req.method = 'PATCH';
+  next();
+};
+
 export function createApp({ logger, services, health, origins, limiter, bodyLimit = '64kb' }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(origins.http);
+  app.use(patchOverride);
   app.use(express.json({ limit: bodyLimit }));
 
   app.get('/healthz', async (_req, res) => {

@@ -134,3 +134,18 @@ describe('opportunity create and update', () => {
     expect(stale.body.current.title).toBe('Renamed');
   });
 });
+
+describe('PATCH from the mini program', () => {
+  it('accepts POST with X-HTTP-Method-Override: PATCH, since wx.request cannot send PATCH', async () => {
+    const deal = (await pipeline()).opportunities[6]!;
+    const res = await ray.send('POST', `/api/crm/opportunities/${deal.id}`, { title: 'Via override', version: deal.version }, { 'X-HTTP-Method-Override': 'PATCH' });
+    expect(res.status).toBe(200);
+    expect(res.body.opportunity).toMatchObject({ id: deal.id, title: 'Via override', version: deal.version + 1 });
+  });
+
+  it('overrides nothing but PATCH', async () => {
+    const deal = (await pipeline()).opportunities[6]!;
+    const res = await ray.send('POST', `/api/crm/opportunities/${deal.id}`, {}, { 'X-HTTP-Method-Override': 'DELETE' });
+    expect(res.status).toBe(404);
+  });
+});
