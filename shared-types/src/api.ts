@@ -197,6 +197,8 @@ export interface PipelineAnalytics {
   stages: StageStat[];
   transitions: StageTransition[];
   conversion: StageConversion[];
+  /** Moves are counted from here: the period's start, or the event log's retention horizon when later. */
+  movesFrom: IsoDateTime;
   openValueCents: number;
   weightedValueCents: number;
   rottingDays: number;

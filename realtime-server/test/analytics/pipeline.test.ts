@@ -51,7 +51,8 @@ const moves: Array<Move & { key: string; by: 'rep1' | 'rep2' }> = [
 const oldMove: Move = { from: 'Lead', to: 'Qualified' };
 
 beforeAll(async () => {
-  node = await startTestNode();
+  // The event log keeps 60 days here (default 30), so the 40-day-old move below survives pruning.
+  node = await startTestNode({ env: { EVENT_RETENTION_DAYS: '60' } });
   const customerKeys = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8'];
   fx = await buildFixture(node.cluster.db, {
     deals, activities, tasks: [],
@@ -99,16 +100,19 @@ describe('GET /api/crm/analytics/pipeline', () => {
 
   it('turns the period\'s stage moves into transitions with shares and per-stage conversion', async () => {
     const want = expectedTransitions(moves);
-    const a = await pipeline(rep2, 'period=30d');
+    const res = await rep2.get<PipelineAnalyticsResponse>('/api/crm/analytics/pipeline?period=30d');
+    const a = res.body.analytics;
+    expect(a.movesFrom).toBe(res.body.window.current.from);
     expect(a.transitions.map(({ from, to, count }) => ({ from, to, count }))).toEqual(want.transitions.map(({ from, to, count }) => ({ from, to, count })));
     a.transitions.forEach((t, i) => expect(t.share).toBeCloseTo(want.transitions[i]!.share, 4));
     expect(a.conversion.map(({ name, exits, advances }) => ({ name, exits, advances }))).toEqual(want.conversion.map(({ name, exits, advances }) => ({ name, exits, advances })));
     a.conversion.forEach((c, i) => expect(c.rate).toBeCloseTo(want.conversion[i]!.rate, 4));
   });
 
-  it('reaches back as far as the period: the 40-day-old move counts in 90 days only', async () => {
+  it('reaches back as far as the period and the event log allow: the 40-day-old move counts in 90 days only', async () => {
     const want = expectedTransitions([oldMove, ...moves]);
     const a = await pipeline(rep1, 'period=90d');
+    expect(Math.abs(Date.parse(a.movesFrom) - (Date.now() - 60 * DAY))).toBeLessThan(60_000);
     expect(a.transitions.map(({ from, to, count }) => ({ from, to, count }))).toEqual(want.transitions.map(({ from, to, count }) => ({ from, to, count })));
     expect(a.conversion.find((c) => c.name === 'Lead')).toMatchObject({ exits: 4, advances: 3 });
   });

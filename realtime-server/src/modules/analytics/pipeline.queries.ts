@@ -28,7 +28,7 @@ const TRANSITIONS_SQL = `
 WITH moves AS (
   SELECT CAST(e.data->>'fromStageId' AS int) AS from_id, CAST(e.data->>'toStageId' AS int) AS to_id
   FROM team_events e
-  WHERE e.team_id IN (:teamIds) AND e.type = 'opportunity:moved' AND e.at >= :curFrom AND e.at < :curTo
+  WHERE e.team_id IN (:teamIds) AND e.type = 'opportunity:moved' AND e.at >= :movesFrom AND e.at < :curTo
 ),
 pairs AS (
   SELECT f.name AS from_name, f.position AS from_pos, t.name AS to_name, t.position AS to_pos, count(*) AS count,
@@ -70,9 +70,9 @@ interface StageRow { stage_ids: number[]; name: string; position: number; outcom
 interface TransitionRow { from_name: string; from_pos: number; to_name: string; to_pos: number; count: string; share: string; exits: string; advances: string; rate: string }
 interface RottingRow { id: number; team_id: number; title: string; owner_id: number | null; value_cents: string; stage_name: string; customer_name: string; owner_name: string | null; last_at: Date; idle_days: string; total: string }
 
-export async function pipelineAnalytics(db: Database, scope: Scope, b: PeriodBounds, rottingDays: number): Promise<PipelineAnalytics> {
+export async function pipelineAnalytics(db: Database, scope: Scope, b: PeriodBounds & { movesFrom: Date }, rottingDays: number): Promise<PipelineAnalytics> {
   const q = <T extends object>(sql: string, extra: Record<string, unknown> = {}) => db.sequelize.query<T>(sql, {
-    replacements: { tenantId: scope.tenantId, teamIds: scope.teamIds, curFrom: b.curFrom, curTo: b.curTo, ...extra },
+    replacements: { tenantId: scope.tenantId, teamIds: scope.teamIds, movesFrom: b.movesFrom, curTo: b.curTo, ...extra },
     type: QueryTypes.SELECT,
   });
   const [stages, transitions, rotting] = await Promise.all([
@@ -85,6 +85,7 @@ export async function pipelineAnalytics(db: Database, scope: Scope, b: PeriodBou
       from: r.from_name, fromPosition: r.from_pos, to: r.to_name, toPosition: r.to_pos, count: num(r.count), share: num(r.share),
     })),
     conversion: conversionOf(transitions),
+    movesFrom: b.movesFrom.toISOString(),
     openValueCents: num(stages[0]?.open_total),
     weightedValueCents: num(stages[0]?.weighted_total),
     rottingDays,
