@@ -22,6 +22,7 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
   const reminderTemplateId = wechat.canSend ? config.reminders.templateId : undefined;
   const notifications = createNotificationsService({ db, mutate, reminderTemplateId });
   const customers = createCustomerService({ db, mutate });
+  const tasks = createTasksService({ db, mutate, notifications, defaultTimeZone: config.timeZone });
   const auth = createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin });
   return {
     bus,
@@ -32,9 +33,9 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
     exports: createExportService({ db, signer: createExportSigner(jwtSecret), actorFor: (userId) => auth.actorFor(userId) }),
     sync: createSyncService({ db, maxEvents: config.syncMaxEvents, retentionDays: config.eventRetentionDays }),
     notifications,
-    tasks: createTasksService({ db, mutate, notifications, defaultTimeZone: config.timeZone }),
+    tasks,
     customers,
-    communications: createCommunicationService({ db, mutate, customers }),
+    communications: createCommunicationService({ db, mutate, customers, tasks }),
   };
 }
 

@@ -5,11 +5,12 @@ import type { Actor } from '../../core/actor.js';
 import { AppError } from '../../core/app-error.js';
 import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
 import type { CustomerService } from '../customers/customer.service.js';
+import type { TasksService } from '../tasks/tasks.service.js';
 import type {
   ActivityCreateInput, CommunicationCreateInput, FollowUpCreateInput, MessageCreateInput,
 } from './communication.schemas.js';
 
-export interface CommunicationServiceDeps { db: Database; mutate: MutationRunner; customers: CustomerService }
+export interface CommunicationServiceDeps { db: Database; mutate: MutationRunner; customers: CustomerService; tasks: TasksService }
 
 /** Activities that mean someone actually reached (or tried to reach) the customer. */
 const CONTACT_ACTIVITIES = new Set<ActivityType>(['call', 'meeting', 'email', 'message', 'visit']);
@@ -21,8 +22,8 @@ const REMIND_BEFORE_MS = 30 * 60_000;
  * The only writer of activities, messages, communications and follow-ups (with the follow-up's
  * task). `lastContactAt` moves through the customer service, inside the same transaction.
  */
-export function createCommunicationService({ db, mutate, customers }: CommunicationServiceDeps) {
-  const { Activity, Message, Communication, FollowUp, Task, Opportunity, User } = db.models;
+export function createCommunicationService({ db, mutate, customers, tasks }: CommunicationServiceDeps) {
+  const { Activity, Message, Communication, FollowUp, Opportunity, User } = db.models;
   const byUser = (as: string) => [{ model: User, as, attributes: ['id', 'name'] }];
 
   async function assertOpportunity(opportunityId: number, customerId: number, tx: Transaction): Promise<void> {
@@ -91,15 +92,14 @@ export function createCommunicationService({ db, mutate, customers }: Communicat
         const scheduledAt = new Date(input.scheduledDate);
         const notes = input.notes || null;
         const base = { tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id };
-        const taskRow = await Task.create({
-          ...base, title: `跟进 ${customer.name}`, description: notes, type: 'follow-up', priority: 'medium',
+        const task = await tasks.createWithin(tx, {
+          ...base, title: `跟进 ${customer.name}`, description: notes,
           dueAt: scheduledAt, remindAt: new Date(scheduledAt.getTime() - REMIND_BEFORE_MS),
           assigneeId: actor.userId, createdById: actor.userId,
-        }, { transaction: tx });
+        });
         const followUpRow = await FollowUp.create({
-          ...base, userId: actor.userId, taskId: taskRow.id, scheduledAt, notes,
+          ...base, userId: actor.userId, taskId: task.id, scheduledAt, notes,
         }, { transaction: tx });
-        const task = (await Task.findByPk(taskRow.id, { transaction: tx }))!.toDto();
         return {
           result: { success: true as const, followUp: followUpRow.toDto(), task },
           fact: { teamId: customer.teamId, type: 'task:created', data: { task } },

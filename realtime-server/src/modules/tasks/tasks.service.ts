@@ -8,6 +8,11 @@ import { taskLink, type NotificationDraft, type NotificationsService } from '../
 import type { TaskCreateInput, TaskListInput, TaskUpdateInput } from './tasks.schemas.js';
 import { createTaskViews } from './task-views.query.js';
 
+export interface FollowUpTaskDraft {
+  tenantId: number; teamId: number; customerId: number; title: string; description: string | null;
+  dueAt: Date; remindAt: Date; assigneeId: number; createdById: number;
+}
+
 export interface TasksServiceDeps { db: Database; mutate: MutationRunner; notifications: NotificationsService; defaultTimeZone: string }
 
 const invalid = (path: string, message: string): AppError =>
@@ -81,6 +86,15 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
 
     async get(actor: Actor, id: number): Promise<Task> {
       return (await loadFor(actor, id)).toDto();
+    },
+
+    /**
+     * A task written inside another domain's transaction (a follow-up's task): this module stays
+     * the only writer of tasks, and the caller's mutation publishes the one fact.
+     */
+    async createWithin(tx: Transaction, draft: FollowUpTaskDraft): Promise<Task> {
+      const row = await Task.create({ ...draft, type: 'follow-up', priority: 'medium' }, { transaction: tx });
+      return row.toDto();
     },
 
     /** Reps create for themselves; managers and admins may name an assignee of the task's team. */
