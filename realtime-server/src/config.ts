@@ -26,10 +26,14 @@ const EnvSchema = z.object({
   NODE_ID: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('.data'),
-  /** Days of team_events kept for sync:resume and the feed; older clients get reset: true. */
-  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Days of team_events kept: sync:resume, the feed, and stage-conversion analytics (365d view) read them. */
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
   /** At most this many envelopes replayed per team by one sync:resume; beyond it, reset. */
   SYNC_MAX_EVENTS: z.coerce.number().int().min(1).default(5000),
+  /** Hours an Idempotency-Key is remembered; a retry later than this runs again. */
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(1).default(48),
+  /** How often each node prunes old team_events and idempotency keys; 0 turns it off. */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   CORS_ORIGINS: z.string().default(''),
   RATE_LIMIT_PER_SEC: z.coerce.number().positive().default(20),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(60),
@@ -56,6 +60,7 @@ export interface Config {
   dataDir: string;
   eventRetentionDays: number;
   syncMaxEvents: number;
+  retention: { intervalMs: number; idempotencyHours: number };
   corsOrigins: string[];
   rateLimit: { perSecond: number; burst: number };
   maxSocketsPerUser: number;
@@ -83,6 +88,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     reminders: { intervalMs: e.REMINDER_INTERVAL_MS, batch: e.REMINDER_BATCH, templateId: e.WECHAT_REMINDER_TEMPLATE_ID },
     timeZone: e.TZ_DEFAULT, logLevel: e.LOG_LEVEL, dataDir: e.DATA_DIR,
     eventRetentionDays: e.EVENT_RETENTION_DAYS, syncMaxEvents: e.SYNC_MAX_EVENTS,
+    retention: { intervalMs: e.RETENTION_INTERVAL_MS, idempotencyHours: e.IDEMPOTENCY_RETENTION_HOURS },
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     rateLimit: { perSecond: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,

@@ -1,5 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Database } from '@live-crm/models';
 import { createApp, type Health } from './app.js';
@@ -10,6 +11,7 @@ import { createIo, type CrmServer } from './io.js';
 import { createReminderScheduler, type ReminderScheduler } from './modules/notifications/reminder.scheduler.js';
 import { pipelineSocket } from './modules/pipeline/pipeline.socket.js';
 import { presenceSocket } from './modules/presence/presence.socket.js';
+import { createRetentionScheduler, type RetentionScheduler } from './modules/sync/retention.scheduler.js';
 import { syncSocket } from './modules/sync/sync.socket.js';
 import { connectRedis, type RedisLink } from './redis.js';
 import { createServices, type Services } from './services.js';
@@ -23,10 +25,14 @@ export interface NodeDeps {
 
 export interface CrmNode {
   http: HttpServer;
+  /** The Express app (tests walk its router to list every route). */
+  app: Express;
   io: CrmServer;
   services: Services;
   /** Runs on every node; the database claim makes each reminder fire once across nodes. */
   reminders: ReminderScheduler;
+  /** Prunes team_events beyond retention and old Idempotency-Keys, on every node. */
+  retention: RetentionScheduler;
   /** Listens on config.port (0 picks a free one) and answers the bound port. */
   listen(): Promise<number>;
   /** Drains: stop accepting, finish in-flight requests, close sockets, then Redis and the database. */
@@ -60,15 +66,17 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     defaultTimeZone: config.timeZone,
   });
   reminders.start();
+  const retention = createRetentionScheduler({ sync: services.sync, logger, intervalMs: config.retention.intervalMs });
+  retention.start();
 
   return {
-    http, io, services, reminders,
+    http, app, io, services, reminders, retention,
     listen: () => new Promise((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.port, config.host, () => resolve((http.address() as AddressInfo).port));
     }),
     async close() {
-      await reminders.stop();
+      await Promise.all([reminders.stop(), retention.stop()]);
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeIdleConnections();
       await closed;

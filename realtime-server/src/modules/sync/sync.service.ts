@@ -3,7 +3,24 @@ import type { Database } from '@live-crm/models';
 import type { AnyTeamEvent, SyncResumeResult } from '@live-crm/shared-types';
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 
-export interface SyncServiceDeps { db: Database; maxEvents: number; retentionDays: number }
+export interface SyncServiceDeps {
+  db: Database;
+  maxEvents: number;
+  retentionDays: number;
+  /** Hours an Idempotency-Key is kept for replays. */
+  idempotencyHours?: number;
+}
+
+/** Rows deleted per statement, so a large backlog never holds long locks or one huge WAL burst. */
+const PRUNE_BATCH = 5000;
+
+const PRUNE_EVENTS_SQL = `
+  DELETE FROM team_events WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM team_events WHERE at < :cutoff LIMIT :batch))`;
+
+const PRUNE_KEYS_SQL = `
+  DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
+    SELECT ctid FROM idempotency_keys WHERE created_at < :cutoff LIMIT :batch))`;
 
 interface EventRow { team_id: number; seq: number; event_id: string; type: string; actor_id: number; data: unknown; at: Date }
 
@@ -15,8 +32,18 @@ function toEnvelope(r: EventRow): AnyTeamEvent {
 }
 
 /** Reads the team event log: catch-up after a reconnect, and the team feed. */
-export function createSyncService({ db, maxEvents, retentionDays }: SyncServiceDeps) {
+export function createSyncService({ db, maxEvents, retentionDays, idempotencyHours = 48 }: SyncServiceDeps) {
   const { sequelize } = db;
+
+  /** Deletes in batches until a batch comes back short; answers the rows removed. */
+  async function pruneBefore(sql: string, cutoff: Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count: number = await sequelize.query(sql, { replacements: { cutoff, batch: PRUNE_BATCH }, type: QueryTypes.BULKDELETE });
+      total += count;
+      if (count < PRUNE_BATCH) return total;
+    }
+  }
 
   async function latest(teamIds: number[]): Promise<Map<number, number>> {
     const teams = await db.models.Team.findAll({ where: { id: teamIds }, attributes: ['id', 'lastSeq'] });
@@ -65,8 +92,12 @@ export function createSyncService({ db, maxEvents, retentionDays }: SyncServiceD
 
     /** Drops envelopes older than retention; clients further behind get `reset: true`. */
     async prune(now = new Date()): Promise<number> {
-      const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
-      return db.models.TeamEvent.destroy({ where: { at: { [Op.lt]: cutoff } } });
+      return pruneBefore(PRUNE_EVENTS_SQL, new Date(now.getTime() - retentionDays * 86_400_000));
+    },
+
+    /** Forgets Idempotency-Keys older than their window; a retry after that runs as a new request. */
+    async pruneIdempotencyKeys(now = new Date()): Promise<number> {
+      return pruneBefore(PRUNE_KEYS_SQL, new Date(now.getTime() - idempotencyHours * 3_600_000));
     },
   };
 }
