@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '@live-crm/models';
+import type { User } from '@live-crm/shared-types';
+import { devLogin, http } from '../support/clients.js';
+
+export const LOGINS = ['ray', 'rita', 'mia', 'will', 'wes', 'ada', 'olga', 'oscar'] as const;
+export type Login = (typeof LOGINS)[number];
+
+export interface Person { user: User; token: string }
+
+/**
+ * The victim is team East of Demo Trading Co.: its records, and a marker string planted in its
+ * customer, note, deal, task, activity and message so any response that leaks East data shows it.
+ */
+export interface Fixture {
+  url: string;
+  db: Database;
+  people: Record<Login, Person>;
+  teams: { east: number; west: number; north: number };
+  east: { customerId: number; opportunityId: number; taskId: number; stageIds: number[] };
+  marker: string;
+  /** A number no other request in this run uses (for unique titles and names). */
+  unique(): number;
+}
+
+async function plantMarker(url: string, ray: Person, marker: string): Promise<{ customerId: number; opportunityId: number; taskId: number }> {
+  const send = async (method: string, path: string, body: unknown) => {
+    const res = await http(url, method, path, { token: ray.token, body });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const { customer } = await send('POST', '/api/crm/customers', { name: `${marker} customer`, company: `${marker} Co` });
+  await send('POST', `/api/crm/customers/${customer.id}/notes`, { content: `${marker} note` });
+  const { opportunity } = await send('POST', '/api/crm/opportunities', { customerId: customer.id, title: `${marker} deal`, valueCents: 123_400 });
+  const { task } = await send('POST', '/api/crm/tasks', { title: `${marker} task`, customerId: customer.id });
+  await send('POST', '/api/crm/activities', { customerId: customer.id, type: 'call', content: `${marker} call` });
+  await send('POST', '/api/crm/messages', { customerId: customer.id, message: `${marker} message` });
+  return { customerId: customer.id, opportunityId: opportunity.id, taskId: task.id };
+}
+
+export async function loadFixture(url: string, db: Database): Promise<Fixture> {
+  const people = {} as Record<Login, Person>;
+  for (const login of LOGINS) {
+    const { token, user } = await devLogin(url, login);
+    people[login] = { token, user };
+  }
+  const teams = { east: people.ray.user.teamId!, west: people.will.user.teamId!, north: people.olga.user.teamId! };
+  const marker = `MARK${randomBytes(4).toString('hex')}`;
+  const planted = await plantMarker(url, people.ray, marker);
+  const stages = await db.models.Stage.findAll({ where: { teamId: teams.east }, order: [['position', 'ASC']] });
+  let counter = 0;
+  return {
+    url, db, people, teams, marker,
+    east: { ...planted, stageIds: stages.map((s) => s.id) },
+    unique: () => ++counter,
+  };
+}
+
+/** Current row versions, read when a request is built so it is valid at that moment. */
+export async function versionOf(db: Database, model: 'Opportunity' | 'Customer' | 'Task', id: number): Promise<number> {
+  const row = await (db.models[model] as unknown as { findByPk(id: number): Promise<{ version: number } | null> }).findByPk(id);
+  if (!row) throw new Error(`${model} ${id} is gone`);
+  return row.version;
+}
+
+/** An East opportunity's current stage and version, plus another open stage to move it to. */
+export async function moveOf(fx: Fixture, id: number): Promise<{ stageId: number; version: number }> {
+  const opp = await fx.db.models.Opportunity.findByPk(id);
+  if (!opp) throw new Error(`opportunity ${id} is gone`);
+  const open = fx.east.stageIds.slice(0, 4);
+  return { stageId: open.find((s) => s !== opp.stageId)!, version: opp.version };
+}
+
+/** Who the East task should go to next: the other East rep, so every assign is a real change. */
+export async function nextAssignee(fx: Fixture, taskId: number): Promise<number> {
+  const task = await fx.db.models.Task.findByPk(taskId);
+  const { ray, rita } = fx.people;
+  return task?.assigneeId === ray.user.id ? rita.user.id : ray.user.id;
+}

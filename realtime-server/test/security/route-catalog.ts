@@ -1,0 +1,266 @@
+import { type Fixture, type Login, moveOf, nextAssignee, versionOf } from './fixture.js';
+
+/** What a field must be; the fuzz test makes it anything else. */
+export type Field =
+  | { kind: 'id' }
+  | { kind: 'int'; min: number; max: number }
+  | { kind: 'text'; max: number }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'bool' }
+  | { kind: 'time' }
+  | { kind: 'ids' }
+  | { kind: 'token' };
+
+export interface Req { path: string; body?: unknown; query?: Record<string, string> }
+
+export interface RouteCase {
+  auth: 'public' | 'bearer' | 'signed-link';
+  /**
+   * How an outsider's call aimed at East is judged. record: it names an East record, so it must be
+   * refused. scope: a team-scoped read where a non-admin's teamId is ignored, so the answer must be
+   * the caller's own scope and hold nothing of East's. self: the caller's own data only (nothing of
+   * East's to aim at; mass assignment covers the ids it might carry). public: no sign-in.
+   */
+  aim: 'record' | 'scope' | 'self' | 'public';
+  manager?: boolean;
+  /** What a success changes: a team event (and rows), rows of the caller's own, or nothing. */
+  effect: 'event' | 'own-row' | 'none';
+  /** The legitimate caller (an East member). */
+  as: Login;
+  /** A request that succeeds for `as` right now, aimed at East. */
+  request(fx: Fixture): Promise<Req>;
+  /** For scope rows: the same request without anything naming East. */
+  own?(fx: Fixture): Promise<Req>;
+  /** The answer is a download link: follow it. */
+  download?: boolean;
+  /** The rightful caller's answer shows East's marker (so the leak check on outsiders' answers can fire). */
+  showsMarker?: boolean;
+  /** Fields the server checks: the fuzz test breaks at least one of them. */
+  body?: Record<string, Field>;
+  query?: Record<string, Field>;
+}
+
+const id: Field = { kind: 'id' };
+const text = (max: number): Field => ({ kind: 'text', max });
+const limit: Field = { kind: 'int', min: 1, max: 100 };
+const period: Field = { kind: 'enum', values: ['7d', '30d', '90d', '365d'] };
+const get = (path: string, query?: Record<string, string>) => async (): Promise<Req> => ({ path, ...(query ? { query } : {}) });
+const at = (fn: (fx: Fixture) => Req) => async (fx: Fixture): Promise<Req> => fn(fx);
+const inAnHour = (): string => new Date(Date.now() + 3_600_000).toISOString();
+
+const c = (fx: Fixture): number => fx.east.customerId;
+const teamQuery = (fx: Fixture) => ({ teamId: String(fx.teams.east) });
+
+const analytics = (name: string, extra: Record<string, Field> = {}): RouteCase => ({
+  auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
+  request: at((fx) => ({ path: `/api/crm/analytics/${name}`, query: { period: '30d', ...teamQuery(fx) } })),
+  own: get(`/api/crm/analytics/${name}`, { period: '30d' }),
+  query: { period, teamId: id, ...extra },
+});
+
+const timeline = (name: string): RouteCase => ({
+  auth: 'bearer', aim: 'record', effect: 'none', as: 'ray',
+  request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}/${name}`, query: { limit: '20' } })),
+  query: { limit },
+});
+
+/** One row per route the app answers; a route without a row fails the authorization test. */
+export const ROUTES: Record<string, RouteCase> = {
+  'GET /healthz': { auth: 'public', aim: 'public', effect: 'none', as: 'ray', request: get('/healthz') },
+  'POST /api/auth/dev-login': {
+    auth: 'public', aim: 'public', effect: 'none', as: 'ray',
+    request: at(() => ({ path: '/api/auth/dev-login', body: { login: 'ray' } })), body: { login: text(64) },
+  },
+  'GET /api/auth/dev-logins': { auth: 'public', aim: 'public', effect: 'none', as: 'ray', request: get('/api/auth/dev-logins') },
+  'POST /api/auth/wechat-login': {
+    auth: 'public', aim: 'public', effect: 'none', as: 'ray',
+    request: at(() => ({ path: '/api/auth/wechat-login', body: { code: 'x' } })), body: { code: text(256) },
+  },
+  'GET /api/crm/export/download': {
+    auth: 'signed-link', aim: 'public', effect: 'none', as: 'ray',
+    request: get('/api/crm/export/download', { token: 'x' }), query: { token: { kind: 'token' } },
+  },
+
+  'GET /api/crm/pipeline': {
+    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/pipeline', query: teamQuery(fx) })), own: get('/api/crm/pipeline'), query: { teamId: id },
+    showsMarker: true,
+  },
+  'POST /api/crm/opportunities': {
+    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/opportunities', body: { customerId: c(fx), title: `Deal ${fx.unique()}`, valueCents: 500_000 } })),
+    body: { customerId: id, title: text(200), valueCents: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER } },
+  },
+  'GET /api/crm/opportunities/:id': {
+    auth: 'bearer', aim: 'record', effect: 'none', as: 'ray', request: at((fx) => ({ path: `/api/crm/opportunities/${fx.east.opportunityId}` })),
+  },
+  'PATCH /api/crm/opportunities/:id': {
+    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    request: async (fx) => ({
+      path: `/api/crm/opportunities/${fx.east.opportunityId}`,
+      body: { title: `Deal edit ${fx.unique()}`, version: await versionOf(fx.db, 'Opportunity', fx.east.opportunityId) },
+    }),
+    body: { version: id },
+  },
+  'PUT /api/crm/opportunities/:id/move': {
+    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    request: async (fx) => ({ path: `/api/crm/opportunities/${fx.east.opportunityId}/move`, body: await moveOf(fx, fx.east.opportunityId) }),
+    body: { stageId: id, version: id },
+  },
+  'GET /api/crm/team/feed': {
+    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/team/feed', query: { limit: '50', ...teamQuery(fx) } })),
+    own: get('/api/crm/team/feed', { limit: '50' }), showsMarker: true,
+    query: { before: id, limit, teamId: id },
+  },
+  'GET /api/crm/tasks': {
+    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/tasks', query: { ...teamQuery(fx), customerId: String(c(fx)) } })), showsMarker: true,
+    query: {
+      view: { kind: 'enum', values: ['today', 'overdue', 'upcoming', 'all'] }, days: { kind: 'int', min: 1, max: 90 },
+      status: { kind: 'enum', values: ['pending', 'in_progress', 'completed'] }, assigneeId: id, customerId: id, teamId: id,
+      limit: { kind: 'int', min: 1, max: 500 },
+    },
+  },
+  'POST /api/crm/tasks': {
+    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/tasks', body: { title: `Task ${fx.unique()}`, customerId: c(fx), dueAt: inAnHour() } })),
+    body: { title: text(200) },
+  },
+  'GET /api/crm/tasks/:id': {
+    auth: 'bearer', aim: 'record', effect: 'none', as: 'ray', request: at((fx) => ({ path: `/api/crm/tasks/${fx.east.taskId}` })),
+  },
+  'PUT /api/crm/tasks/:id': {
+    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    request: async (fx) => ({
+      path: `/api/crm/tasks/${fx.east.taskId}`,
+      body: { title: `Task edit ${fx.unique()}`, version: await versionOf(fx.db, 'Task', fx.east.taskId) },
+    }),
+    body: { version: id },
+  },
+  'PUT /api/crm/tasks/:id/assign': {
+    auth: 'bearer', aim: 'record', manager: true, effect: 'event', as: 'mia',
+    request: async (fx) => ({ path: `/api/crm/tasks/${fx.east.taskId}/assign`, body: { assigneeId: await nextAssignee(fx, fx.east.taskId) } }),
+    body: { assigneeId: id },
+  },
+  'GET /api/crm/notifications': {
+    auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/crm/notifications'), query: { limit, before: id },
+  },
+  'PUT /api/crm/notifications/read': {
+    auth: 'bearer', aim: 'self', effect: 'own-row', as: 'ray',
+    request: at(() => ({ path: '/api/crm/notifications/read', body: {} })), body: { ids: { kind: 'ids' } },
+  },
+  'GET /api/crm/notifications/subscriptions': {
+    auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/crm/notifications/subscriptions'), query: {},
+  },
+  'POST /api/crm/notifications/subscriptions': {
+    auth: 'bearer', aim: 'self', effect: 'own-row', as: 'ray',
+    request: at(() => ({ path: '/api/crm/notifications/subscriptions', body: { templateId: 'tpl-replay', accepted: true } })),
+    body: { templateId: text(64), accepted: { kind: 'bool' } },
+  },
+  'GET /api/crm/customers': {
+    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/customers', query: { limit: '100', keyword: fx.marker, ...teamQuery(fx) } })), showsMarker: true,
+    query: {
+      page: { kind: 'int', min: 1, max: 100_000 }, limit, keyword: text(100),
+      status: { kind: 'enum', values: ['all', 'lead', 'prospect', 'active', 'inactive'] },
+      sortBy: { kind: 'enum', values: ['lastContact', 'name', 'createdAt'] }, cursor: { kind: 'token' }, teamId: id,
+    },
+  },
+  'POST /api/crm/customers': {
+    auth: 'bearer', aim: 'self', effect: 'event', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/customers', body: { name: `Customer ${fx.unique()}`, company: 'Acme' } })),
+    body: { name: text(200) },
+  },
+  'GET /api/crm/customers/:id': {
+    auth: 'bearer', aim: 'record', effect: 'none', as: 'ray', request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}` })),
+  },
+  'PATCH /api/crm/customers/:id': {
+    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    request: async (fx) => ({ path: `/api/crm/customers/${c(fx)}`, body: { address: `Road ${fx.unique()}`, version: await versionOf(fx.db, 'Customer', c(fx)) } }),
+    body: { version: id },
+  },
+  'GET /api/crm/customers/:id/notes': timeline('notes'),
+  'POST /api/crm/customers/:id/notes': {
+    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}/notes`, body: { content: `Note ${fx.unique()}` } })),
+    body: { content: text(5000) },
+  },
+  'POST /api/crm/activities': {
+    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/activities', body: { customerId: c(fx), type: 'call', content: `Call ${fx.unique()}` } })),
+    body: { customerId: id, type: { kind: 'enum', values: ['call', 'meeting', 'email', 'message', 'note', 'visit', 'follow-up', 'other'] }, content: text(5000) },
+  },
+  'POST /api/crm/messages': {
+    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/messages', body: { customerId: c(fx), message: `Hello ${fx.unique()}`, type: 'text' } })),
+    body: { customerId: id, message: text(5000) },
+  },
+  'POST /api/crm/communications': {
+    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/communications', body: { customerId: c(fx), type: 'call', direction: 'outbound', status: 'completed', durationSec: fx.unique() } })),
+    body: {
+      customerId: id, type: { kind: 'enum', values: ['call', 'sms', 'wechat', 'email'] },
+      direction: { kind: 'enum', values: ['outbound', 'inbound'] },
+      status: { kind: 'enum', values: ['initiated', 'connected', 'completed', 'failed', 'missed'] },
+    },
+  },
+  'POST /api/crm/follow-ups': {
+    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/follow-ups', body: { customerId: c(fx), scheduledDate: inAnHour(), notes: `Follow ${fx.unique()}` } })),
+    body: { customerId: id, scheduledDate: { kind: 'time' } },
+  },
+  'GET /api/crm/customers/:id/activities': timeline('activities'),
+  'GET /api/crm/customers/:id/messages': timeline('messages'),
+  'GET /api/crm/customers/:id/communications': timeline('communications'),
+  'GET /api/crm/analytics/sales': analytics('sales'),
+  'GET /api/crm/analytics/pipeline': analytics('pipeline', { rottingDays: { kind: 'int', min: 1, max: 365 } }),
+  'GET /api/crm/analytics/customers': analytics('customers'),
+  'GET /api/crm/analytics/activities': analytics('activities'),
+  'GET /api/crm/analytics/teams': { auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/crm/analytics/teams') },
+  'POST /api/crm/reports/generate': {
+    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/reports/generate', body: { type: 'weekly-team', parameters: { teamId: fx.teams.east } } })),
+    own: at(() => ({ path: '/api/crm/reports/generate', body: { type: 'weekly-team', parameters: {} } })),
+    body: { type: { kind: 'enum', values: ['weekly-team'] } },
+  },
+  'POST /api/crm/export': {
+    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray', download: true, showsMarker: true,
+    request: at((fx) => ({ path: '/api/crm/export', body: { type: 'customers', filters: { teamId: fx.teams.east, keyword: fx.marker } } })),
+    own: at((fx) => ({ path: '/api/crm/export', body: { type: 'customers', filters: { keyword: fx.marker } } })),
+    body: { type: { kind: 'enum', values: ['customers', 'opportunities', 'tasks', 'activities'] } },
+  },
+  'GET /api/me': { auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/me') },
+};
+
+export interface CommandCase {
+  aim: 'record' | 'scope' | 'self';
+  effect: 'event' | 'none';
+  payload(fx: Fixture): Promise<unknown>;
+  fields: Record<string, Field>;
+}
+
+/** Every socket command; a handler without a row fails the authorization test. */
+export const COMMANDS: Record<string, CommandCase> = {
+  'sync:resume': {
+    aim: 'scope', effect: 'none',
+    payload: async (fx) => ({ lastSeq: { [fx.teams.east]: 0 } }),
+    fields: { lastSeq: { kind: 'ids' } },
+  },
+  'presence:join': {
+    aim: 'record', effect: 'none',
+    payload: async (fx) => ({ resource: `customer:${fx.east.customerId}` }),
+    fields: { resource: text(30) },
+  },
+  // Leaving a room one is not in is a no-op that answers `{ resource }`: nothing to refuse or leak.
+  'presence:leave': {
+    aim: 'self', effect: 'none',
+    payload: async (fx) => ({ resource: `customer:${fx.east.customerId}` }),
+    fields: { resource: text(30) },
+  },
+  'opportunity:move': {
+    aim: 'record', effect: 'event',
+    payload: async (fx) => ({ id: fx.east.opportunityId, ...(await moveOf(fx, fx.east.opportunityId)) }),
+    fields: { id, stageId: id, version: id },
+  },
+};
