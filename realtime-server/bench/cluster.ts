@@ -55,12 +55,12 @@ export interface Loadgens {
   /** Share of the teams each process holds, to split an open-loop rate. */
   shares: number[];
   library: string;
+  /** Connects half of every team (0, then 1); answers the total connected so far. */
+  connect(half: 0 | 1): Promise<{ connected: number; failed: number; ms: number }>;
   stop(): Promise<void>;
 }
 
-export async function startLoadgens(
-  kind: Kind, servers: ServerSet, teams: SeededTeam[], tenantId: number, count: number,
-): Promise<Loadgens & { connected: number; failed: number; connectMs: number }> {
+export async function startLoadgens(kind: Kind, servers: ServerSet, teams: SeededTeam[], tenantId: number, count: number): Promise<Loadgens> {
   const signer = createTokenSigner(JWT_SECRET);
   const n = Math.min(count, teams.length);
   const setups: LoadgenSetup[] = Array.from({ length: n }, () => ({ target: kind, teams: [] }));
@@ -74,14 +74,19 @@ export async function startLoadgens(
   });
   const procs = setups.map((_, i) => BenchChild.start(`loadgen-${kind}-${i + 1}`, here('loadgen-process.ts'), {}));
   await Promise.all(procs.map((p) => p.ready));
-  const outcomes = await Promise.all(procs.map((p, i) => p.call<{ connected: number; failed: number; ms: number }>('connect', setups[i])));
+  await Promise.all(procs.map((p, i) => p.call('setup', setups[i])));
   return {
     procs,
     shares: setups.map((s) => s.teams.length / teams.length),
     library: await procs[0]!.call<string>('library'),
-    connected: outcomes.reduce((a, o) => a + o.connected, 0),
-    failed: outcomes.reduce((a, o) => a + o.failed, 0),
-    connectMs: Math.max(...outcomes.map((o) => o.ms)),
+    async connect(half) {
+      const outcomes = await Promise.all(procs.map((p) => p.call<{ connected: number; failed: number; ms: number }>('connect', { half })));
+      return {
+        connected: outcomes.reduce((a, o) => a + o.connected, 0),
+        failed: outcomes.reduce((a, o) => a + o.failed, 0),
+        ms: Math.max(...outcomes.map((o) => o.ms)),
+      };
+    },
     async stop() {
       await Promise.all(procs.map((p) => p.stop()));
     },

@@ -27,11 +27,18 @@ function listen(m: Member, socket: BenchSocket): void {
   });
 }
 
-/** Ours authenticates with the rep's token; bare just names the room to join. */
-async function connectAll(setup: LoadgenSetup, concurrency = 50): Promise<{ connected: number; failed: number; ms: number }> {
+function setUp(setup: LoadgenSetup): void {
   target = setup.target;
   teams = setup.teams.map((t) => ({ teamId: t.teamId, members: t.members, cursor: 0, connected: 0 }));
-  const queue = teams.flatMap((team) => team.members.map((m) => ({ team, m })));
+}
+
+/**
+ * Connects one half of every team (members 0-1, 4-5, ... or 2-3, 6-7, ..., so both nodes get their
+ * share), letting the orchestrator measure memory between halves. Ours authenticates with the
+ * rep's token; bare just names the room to join.
+ */
+async function connectHalf(half: 0 | 1, concurrency = 50): Promise<{ connected: number; failed: number; ms: number }> {
+  const queue = teams.flatMap((team) => team.members.filter((_, j) => ((j >> 1) & 1) === half).map((m) => ({ team, m })));
   const t0 = performance.now();
   let failed = 0;
   const worker = async () => {
@@ -52,7 +59,8 @@ async function connectAll(setup: LoadgenSetup, concurrency = 50): Promise<{ conn
 }
 
 serve({
-  connect: (setup: LoadgenSetup) => connectAll(setup),
+  setup: (setup: LoadgenSetup) => setUp(setup),
+  connect: ({ half }: { half: 0 | 1 }) => connectHalf(half),
   library: () => factory.library,
   async run({ spec, sample }: { spec: PhaseSpec; sample?: unknown }) {
     // The wx test double keeps every frame; dropping them each second keeps GC out of the numbers.

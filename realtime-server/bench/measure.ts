@@ -90,10 +90,13 @@ export async function measureRun(
   };
 }
 
-/** Heap and RSS growth per connected client, after a full GC, averaged over the processes. */
+/** Heap and RSS growth per client connected between two samples, summed over the processes. */
 export function perConnection(before: ProcStats[], after: ProcStats[]): { heap: number; rss: number; connections: number } {
-  const connections = after.reduce((n, p) => n + p.connections, 0);
-  const heap = after.reduce((n, p, i) => n + p.heapUsed - before[i]!.heapUsed, 0);
-  const rss = after.reduce((n, p, i) => n + p.rss - before[i]!.rss, 0);
-  return { heap: heap / connections, rss: rss / connections, connections };
+  const sum = (list: ProcStats[], f: (p: ProcStats) => number) => list.reduce((n, p) => n + f(p), 0);
+  const added = sum(after, (p) => p.connections) - sum(before, (p) => p.connections);
+  return {
+    heap: (sum(after, (p) => p.heapUsed) - sum(before, (p) => p.heapUsed)) / added,
+    rss: (sum(after, (p) => p.rss) - sum(before, (p) => p.rss)) / added,
+    connections: sum(after, (p) => p.connections),
+  };
 }

@@ -90,6 +90,7 @@ export function renderReport(r: BenchReport): string {
     `- Client: ${r.library}. Ours moves with \`PUT /api/crm/opportunities/:id/move\` (REST, as the mini program does) and teammates receive \`opportunity:moved\`; bare clients emit the same envelope (same shape and size) and the server forwards it to the room.`,
     `- Windows: ${s.warmupMs / 1000} s warmup (excluded), ${s.measureMs / 1000} s measured, up to ${s.drainMs / 1000} s drain; runs alternate ours, bare, ours, bare; ${s.reps} run(s) each, medians reported.`,
     '- Latency: from the request\'s (scheduled, for open loop) start to each teammate\'s receipt, mover excluded. Saturation: closed loop, a few moves in flight per team, each slot waits for its answer and every receipt.',
+    '- Memory per connection: heap and RSS growth of the two server processes between half and all clients connected, full GC before each sample.',
     '- Server CPU: `process.cpuUsage()` of the two server processes over the window; PostgreSQL CPU: /proc of the backends serving the bench database (Redis not counted; machine busy % shows the whole box).',
     '',
     '## Results (medians)',

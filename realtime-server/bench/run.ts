@@ -38,6 +38,12 @@ async function busyBefore(): Promise<string> {
 
 const settings = loadSettings();
 
+/** Server samples after the connection churn settles and a full GC. */
+async function settled(servers: ServerSet) {
+  await sleep(1500);
+  return servers.stats(true);
+}
+
 interface GroupRun { outcomes: PhaseOutcome[]; memory: MemoryOutcome; resume: ResumeResult | null; library: string }
 
 async function runGroup(g: GroupDef, db: BenchDatabase, tenantId: number, wantResume: boolean, profileDir?: string): Promise<GroupRun> {
@@ -49,18 +55,17 @@ async function runGroup(g: GroupDef, db: BenchDatabase, tenantId: number, wantRe
   };
   const lgs: Partial<Record<Kind, Loadgens>> = {};
   try {
-    const before = { ours: await servers.ours.stats(true), bare: await servers.bare.stats(true) };
+    // Memory per connection is the slope between half and all clients connected, after full GCs,
+    // so what a process allocates while starting up does not count.
+    const memory = { group: g } as MemoryOutcome;
     for (const kind of ['ours', 'bare'] as const) {
-      const started = await startLoadgens(kind, servers[kind], teams, tenantId, s.loadgens);
-      lgs[kind] = started;
-      log(`  ${kind}: ${started.connected}/${g.clients} clients connected in ${(started.connectMs / 1000).toFixed(1)} s${started.failed ? ` (${started.failed} failed)` : ''}`);
+      const l = (lgs[kind] = await startLoadgens(kind, servers[kind], teams, tenantId, s.loadgens));
+      await l.connect(0);
+      const half = await settled(servers[kind]);
+      const all = await l.connect(1);
+      memory[kind] = perConnection(half, await settled(servers[kind]));
+      log(`  ${kind}: ${all.connected}/${g.clients} clients connected (second half in ${(all.ms / 1000).toFixed(1)} s)${all.failed ? `, ${all.failed} failed` : ''}`);
     }
-    await sleep(2000);
-    const memory: MemoryOutcome = {
-      group: g,
-      ours: perConnection(before.ours, await servers.ours.stats(true)),
-      bare: perConnection(before.bare, await servers.bare.stats(true)),
-    };
     const resume = wantResume ? await measureResume(servers.ours, db, tenantId, s.resumeEvents, s.resumeRuns) : null;
     const outcomes: PhaseOutcome[] = [];
     let sample: unknown;
