@@ -1,7 +1,7 @@
 import type {
   Activity, ActivityType, Communication, CommunicationDirection, CommunicationStatus, CommunicationType,
   Customer, CustomerStatus, FollowUp, Id, Message, MessageType, Note, Notification, Opportunity, Stage,
-  Task, TaskPriority, TaskStatus, TaskType, TeamMember, User,
+  Task, TaskPriority, TaskStatus, TaskType, Team, TeamMember, User,
 } from './entities.js';
 import type { AnyTeamEvent } from './events.js';
 import type { IsoDateTime } from './entities.js';
@@ -226,8 +226,12 @@ export interface ActivityAnalytics {
   /** Every member of the covered teams, zero included, busiest first. */
   byRep: Array<{ userId: Id; name: string; count: number }>;
   perDay: DayCount[];
+  /** Non-zero (day, type) pairs of the current period, by day then type: a stacked chart's segments. */
+  perDayByType: Array<{ date: string; type: ActivityType; count: number }>;
 }
 export interface ActivityAnalyticsResponse { analytics: ActivityAnalytics; window: AnalyticsWindow }
+/** `GET /api/crm/analytics/teams`: the teams the caller's dashboard can show (an admin: every team of the tenant). */
+export interface AnalyticsTeamsResponse { teams: Array<Pick<Team, 'id' | 'name'>> }
 
 // Reports
 export type ReportType = 'weekly-team';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityAnalyticsResponse, AnalyticsPeriod, CustomerAnalyticsResponse } from '@live-crm/shared-types';
+import type { ActivityAnalyticsResponse, AnalyticsPeriod, AnalyticsTeamsResponse, CustomerAnalyticsResponse } from '@live-crm/shared-types';
 import { signIn } from '../support/clients.js';
 import { startTestNode } from '../support/nodes.js';
 import { expectedActivities, expectedCustomers } from './expected.js';
@@ -55,6 +55,16 @@ afterAll(() => node.stop());
 const PERIODS: AnalyticsPeriod[] = ['7d', '30d', '90d'];
 const daysOf = (p: AnalyticsPeriod) => Number(p.replace('d', ''));
 
+describe('GET /api/crm/analytics/teams', () => {
+  it('lists every team of the tenant by name for the admin, and only their own for a rep', async () => {
+    const all = await admin.get<AnalyticsTeamsResponse>('/api/crm/analytics/teams');
+    expect(all.status).toBe(200);
+    expect(all.body.teams.map((t) => t.name)).toEqual(['Alpha', 'Beta']);
+    const mine = await rep1.get<AnalyticsTeamsResponse>('/api/crm/analytics/teams');
+    expect(mine.body.teams.map((t) => t.name)).toEqual(['Alpha']);
+  });
+});
+
 describe('GET /api/crm/analytics/customers', () => {
   it.each(PERIODS)('matches the fixture for %s: new, by status, contacted vs not, per day', async (period) => {
     const res = await rep1.get<CustomerAnalyticsResponse>(`/api/crm/analytics/customers?period=${period}`);
@@ -77,7 +87,7 @@ describe('GET /api/crm/analytics/activities', () => {
     expect(res.status).toBe(200);
     const want = expectedActivities(activities, alphaMembers, periodOf(daysOf(period)));
     const { byRep, ...rest } = res.body.analytics;
-    expect(rest).toEqual({ total: want.total, byType: want.byType, perDay: want.perDay });
+    expect(rest).toEqual({ total: want.total, byType: want.byType, perDay: want.perDay, perDayByType: want.perDayByType });
     expect(byRep.map(({ name, count }) => ({ name, count }))).toEqual(want.byRep);
   });
 
@@ -86,6 +96,16 @@ describe('GET /api/crm/analytics/activities', () => {
     expect(analytics.perDay).toHaveLength(7);
     expect(analytics.perDay[0]).toEqual({ date: shanghaiDate(periodOf(7).curFrom), count: 1 });
     expect(analytics.total).toEqual({ current: 6, previous: 2 });
+  });
+
+  it('splits each day by type, and the split adds up to the day', async () => {
+    const { analytics } = (await rep1.get<ActivityAnalyticsResponse>('/api/crm/analytics/activities?period=7d')).body;
+    const first = shanghaiDate(periodOf(7).curFrom);
+    expect(analytics.perDayByType.filter((r) => r.date === first)).toEqual([{ date: first, type: 'call', count: 1 }]);
+    for (const day of analytics.perDay) {
+      const split = analytics.perDayByType.filter((r) => r.date === day.date).reduce((n, r) => n + r.count, 0);
+      expect(split, day.date).toBe(day.count);
+    }
   });
 
   it('gives the admin both teams and the rep their own only', async () => {

@@ -126,7 +126,21 @@ export function expectedActivities(activities: ActivitySpec[], members: Array<{ 
     byRep: tally(people, (a) => a.actor).sort((x, y) => y.count - x.count || nameOf(x.k).localeCompare(nameOf(y.k)))
       .map(({ k, count }) => ({ name: nameOf(k), count })),
     perDay: perDay(cur.map((a) => a.occurredAt), b),
+    perDayByType: perDayByType(cur),
   };
+}
+
+/** Non-zero (local day, type) pairs, by day then type. */
+function perDayByType(cur: ActivitySpec[]) {
+  const counts = new Map<string, number>();
+  for (const a of cur) {
+    const key = `${shanghaiDate(a.occurredAt)} ${a.type}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.keys()].sort().map((key) => {
+    const [date = '', type = ''] = key.split(' ');
+    return { date, type, count: counts.get(key) ?? 0 };
+  });
 }
 
 export interface WeekBounds { from: number; to: number; cutoff: number }

@@ -40,19 +40,30 @@ LEFT JOIN activities a ON a.tenant_id = :tenantId AND a.team_id IN (:teamIds)
 GROUP BY d
 ORDER BY d`;
 
+/** Only the non-zero (day, type) pairs; the chart fills the gaps from `perDay`. */
+const PER_DAY_TYPE_SQL = `
+SELECT to_char(d, 'YYYY-MM-DD') AS date, a.type, count(*) AS count
+FROM generate_series(CAST(:firstDay AS timestamp), CAST(:lastDay AS timestamp), interval '1 day') AS d
+JOIN activities a ON a.tenant_id = :tenantId AND a.team_id IN (:teamIds)
+  AND a.occurred_at >= (d AT TIME ZONE :tz) AND a.occurred_at < ((d + interval '1 day') AT TIME ZONE :tz)
+GROUP BY d, a.type
+ORDER BY d, a.type`;
+
 export async function activityAnalytics(db: Database, scope: Scope, b: PeriodBounds): Promise<ActivityAnalytics> {
   const replacements = { tenantId: scope.tenantId, teamIds: scope.teamIds, tz: scope.timeZone, ...b };
   const q = <T extends object>(sql: string) => db.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT });
-  const [[totals], byType, byRep, perDay] = await Promise.all([
+  const [[totals], byType, byRep, perDay, perDayByType] = await Promise.all([
     q<{ current: string; previous: string }>(TOTALS_SQL),
     q<{ type: ActivityType; count: string }>(BY_TYPE_SQL),
     q<{ id: number; name: string; count: string }>(BY_REP_SQL),
     q<{ date: string; count: string }>(PER_DAY_SQL),
+    q<{ date: string; type: ActivityType; count: string }>(PER_DAY_TYPE_SQL),
   ]);
   return {
     total: { current: num(totals?.current), previous: num(totals?.previous) },
     byType: byType.map((r) => ({ type: r.type, count: num(r.count) })),
     byRep: byRep.map((r) => ({ userId: r.id, name: r.name, count: num(r.count) })),
     perDay: perDay.map((r) => ({ date: r.date, count: num(r.count) })),
+    perDayByType: perDayByType.map((r) => ({ date: r.date, type: r.type, count: num(r.count) })),
   };
 }

@@ -18,6 +18,9 @@ export function analyticsRoutes(analytics: AnalyticsService): Router {
   r.get('/analytics/activities', async (req, res) => {
     res.json(await analytics.activities(actorOf(res), parse(AnalyticsQuery, req.query, 'query')));
   });
+  r.get('/analytics/teams', async (_req, res) => {
+    res.json(await analytics.teams(actorOf(res)));
+  });
   r.post('/reports/generate', async (req, res) => {
     res.json(await analytics.report(actorOf(res), parse(ReportBody, req.body, 'report')));
   });
