@@ -1,3 +1,5 @@
+import { filesApi } from './files';
+import type { DownloadRecord, OpenedDocument } from './files';
 import { MemoryStorage, storageApi } from './storage';
 import { requestApi } from './request';
 import type { RequestRecord } from './request';
@@ -10,6 +12,7 @@ import type { UiLog, UiScript } from './ui';
 export { MemoryStorage } from './storage';
 export type { TestSocketTask } from './socket';
 export type { RequestRecord } from './request';
+export type { DownloadRecord, OpenedDocument } from './files';
 
 export interface InstallWxOptions {
   /** 'zh_CN' (default) or 'en' ... as wx.getAppBaseInfo().language reports it */
@@ -29,6 +32,10 @@ export interface WxHandles extends UiLog {
   wx: Record<string, unknown>;
   storage: MemoryStorage;
   requests: RequestRecord[];
+  /** every wx.downloadFile, with the temp file it wrote */
+  downloads: DownloadRecord[];
+  /** every document wx.openDocument opened */
+  documents: OpenedDocument[];
   sockets: TestSocketTask[];
   /** exceptions thrown by listeners/callbacks that WeChat would have caught and logged */
   reportedErrors: ReportedError[];
@@ -69,6 +76,9 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   let codes = 0;
   const nextCode = options.loginCode ?? (() => `test-code-${++codes}`);
   const sockApi = socketApi(report, sockets, options.maxSockets);
+  const downloads: DownloadRecord[] = [];
+  const documents: OpenedDocument[] = [];
+  const files = filesApi(report, downloads, documents);
   const device = { language: options.language ?? 'zh_CN', windowWidth: 375, windowHeight: 812 };
 
   const wx: Record<string, unknown> = {
@@ -78,6 +88,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     ...storageApi(storage, report),
     ...requestApi(report, requests),
     connectSocket: sockApi.connectSocket,
+    ...files.api,
     ...systemApi(device, report, nextCode),
     ...uiApi(report, log, script),
   };
@@ -91,12 +102,13 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   g.getCurrentPages = () => [];
 
   return Object.assign(log, {
-    wx, storage, requests, sockets, reportedErrors, script,
+    wx, storage, requests, downloads, documents, sockets, reportedErrors, script,
     liveSocketCount: sockApi.liveSocketCount,
     dropSockets: () => sockets.forEach((s) => s.dropConnection()),
     closeSockets: () => sockets.forEach((s) => s.close()),
     uninstall: () => {
       sockets.forEach((s) => s.close());
+      files.cleanup();
       g.wx = previous.wx;
       g.window = previous.window;
       Object.assign(g, previousGlobals);
