@@ -95,3 +95,12 @@ export function todayInShanghai(now: number = Date.now()): string {
   const p = partsAt(new Date(now).toISOString(), SHANGHAI_OFFSET_MIN);
   return p ? `${p.year}-${pad(p.month)}-${pad(p.day)}` : '';
 }
+
+/** A calendar date without the year, for ranges within a year: "5月20日" / "May 20". */
+export function formatShortDate(date: string, loc: Locale = locale()): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  if (!m) return '';
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return loc === 'en' ? `${monthsEn[month - 1] ?? ''} ${day}` : `${month}月${day}日`;
+}

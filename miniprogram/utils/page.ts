@@ -26,3 +26,19 @@ export function numberParam(value: string | undefined): number | null {
   if (value === undefined || !/^\d+$/.test(value)) return null;
   return Number(value);
 }
+
+/**
+ * State per page instance, kept outside `data` so it is never sent to the view:
+ * `const stateOf = pageState(() => ({ ... }))`, then `stateOf(this)` in the page's methods.
+ */
+export function pageState<S extends object>(init: () => S): (page: object) => S {
+  const states = new WeakMap<object, S>();
+  return (page) => {
+    let state = states.get(page);
+    if (!state) {
+      state = init();
+      states.set(page, state);
+    }
+    return state;
+  };
+}

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { clearPageTimers, forgetModules, installRuntime, launchApp, resetClock, setCurrentPage, tick } from './app-runtime.mjs';
 import { forgetBuiltins, reflectBuiltins, registerBuiltins } from './builtins.mjs';
+import { forgetCanvases, installCanvasNodes, reflectCanvases } from './canvas.mjs';
 import { isTabPage, tabBarHtml, windowSettings } from './chrome.mjs';
 import { windowHeight } from './device.mjs';
 import { compileAppWxss, getSimulate, setProjectRoot, takeRenderedCss } from './environment.mjs';
@@ -22,6 +23,7 @@ function setup(root) {
   if (!baseWx) {
     baseWx = { ...globalThis.wx };
     registerBuiltins();
+    installCanvasNodes();
   }
   return simulate;
 }
@@ -109,6 +111,7 @@ export async function renderPage({ root, pagePath, state, routes }) {
   resetDocument();
   takeRenderedCss();
   forgetBuiltins();
+  forgetCanvases();
   clearPageTimers();
   forgetModules(root);
   resetClock(state.now);
@@ -140,6 +143,7 @@ export async function renderPage({ root, pagePath, state, routes }) {
   if (!comp) return { html: '', record, text: '', empty: true, missingIcons: [] };
 
   reflectBuiltins(root);
+  reflectCanvases();
   const text = comp.dom.textContent.replace(/\s+/g, ' ').trim();
   const empty = !text && !comp.dom.querySelector('img, wx-image, [class*="t-icon-base"]');
   const { html, missingIcons } = serializePage({

@@ -14,6 +14,7 @@ export const tasks = load('tasks');
 export const timeline = load('timeline');
 export const inbox = load('inbox');
 export const analytics = load('analytics');
+export const report = load('report');
 
 /** The signed-in rep, stored the way services/session.ts keeps it. */
 export const SIGNED_IN = { 'liveCrm.session': { token: 'preview-token', user: team.me } };
@@ -117,6 +118,8 @@ export const DEFAULT_ROUTES = {
   'GET /api/crm/analytics/customers': { analytics: analytics.customers, window: analytics.window },
   'GET /api/crm/analytics/activities': { analytics: analytics.activities, window: analytics.window },
   'POST /api/crm/export': { success: true, downloadUrl: 'https://preview.invalid/exports/customers.xlsx' },
+  'GET /api/crm/analytics/teams': { teams: [team.team, { id: 2, name: 'West' }] },
+  'POST /api/crm/reports/generate': { report },
 };
 
 /** Socket.IO acks (ARCHITECTURE.md section 6): caught up, nothing missed. */

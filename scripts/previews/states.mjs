@@ -1,10 +1,21 @@
 // Which states each page is previewed in. A state only changes inputs the page's own code reads:
 // the page query, REST answers (by route), storage, phone language, or a call into the page's own
 // handlers after load (`interact`). File names: `<page>.png` for the first state, `<page>--<name>.png`.
-import { SIGNED_IN, apiError, pipeline } from './routes.mjs';
+import { SIGNED_IN, analytics, apiError, pipeline, report } from './routes.mjs';
 
 const serverDown = apiError(500, 'internal', '服务器开小差了，请稍后再试');
 const offline = { $fail: 'timeout' };
+/** Dashboard of a brand-new team: every metric zero, stages empty, no activity. */
+const zero = { current: 0, previous: 0 };
+const EMPTY_ANALYTICS = {
+  'GET /api/crm/analytics/sales': { window: analytics.window, metrics: Object.fromEntries(Object.keys(analytics.sales).map((k) => [k, zero])) },
+  'GET /api/crm/analytics/pipeline': { window: analytics.window, analytics: { ...analytics.pipeline,
+    stages: analytics.pipeline.stages.map((s) => ({ ...s, count: 0, valueCents: 0, weightedCents: 0 })), transitions: [], conversion: [],
+    openValueCents: 0, weightedValueCents: 0, rottingCount: 0, rotting: [] } },
+  'GET /api/crm/analytics/activities': { window: analytics.window, analytics: { total: zero, byType: [], byRep: [],
+    perDay: analytics.activities.perDay.map((d) => ({ ...d, count: 0 })), perDayByType: [] } },
+};
+const SIGNED_IN_ADMIN = { 'liveCrm.session': { token: 'preview-token', user: { id: 1, tenantId: 1, teamId: null, name: 'Ada Sun', role: 'admin' } } };
 const tap = (dataset) => ({ currentTarget: { dataset }, target: { dataset }, detail: {} });
 
 /**
@@ -44,6 +55,20 @@ export const PAGE_STATES = {
   'pages/opportunity-form/index': [
     { name: '', description: 'new deal' },
     { name: 'edit', description: 'editing a deal', query: { id: '2' } },
+  ],
+  'pages/dashboard/index': [
+    { name: '', description: 'rep: team metrics with trends, funnel, activity legend, stalled deals' },
+    { name: 'admin', description: 'tenant admin: all teams, team picker', storage: SIGNED_IN_ADMIN },
+    { name: 'team-sheet', description: 'admin picking a team', storage: SIGNED_IN_ADMIN, interact: ({ page }) => page.onTeamTap() },
+    { name: 'empty', description: 'new team: nothing won, no deals, no activity', routes: EMPTY_ANALYTICS },
+    { name: 'error', description: 'server error on first load', routes: { 'GET /api/crm/analytics/sales': serverDown } },
+    { name: 'en', description: 'English phone', language: 'en' },
+  ],
+  'pages/report/index': [
+    { name: '', description: 'weekly team report, a long Chinese member name' },
+    { name: 'empty', description: 'team without members', routes: { 'POST /api/crm/reports/generate': { report: { ...report, rows: [] } } } },
+    { name: 'error', description: 'server error', routes: { 'POST /api/crm/reports/generate': serverDown } },
+    { name: 'en', description: 'English phone', language: 'en' },
   ],
 };
 

@@ -107,3 +107,11 @@ export function openPage(root: string, name: string, query: Record<string, strin
     },
   };
 }
+
+/** Records every setData patch the page sends to the view from now on. */
+export function captureSetData(p: OpenedPage): Array<Record<string, unknown>> {
+  const sent: Array<Record<string, unknown>> = [];
+  const original = p.comp.instance.setData.bind(p.comp.instance);
+  p.comp.instance.setData = (patch, cb) => { sent.push(patch); original(patch, cb); };
+  return sent;
+}
