@@ -1,10 +1,12 @@
 /**
  * Cost of one move without fan-out: node CPU and PostgreSQL backend CPU per move, and answer
  * latency, at a few concurrencies. Steadier than the full bench on a busy machine, so it is what
- * server changes are judged with: `npx tsx realtime-server/bench/move-cost.ts [moves]`.
+ * server changes are judged with: `npx tsx realtime-server/bench/move-cost.ts [moves] [--cadence]`
+ * (--cadence also counts queries per move when each rep moved 31 s before, as at design load).
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createTokenSigner } from '../src/modules/auth/jwt.js';
 import { createBenchDatabase } from './bench-db.js';
 import { JWT_SECRET, startServers } from './cluster.js';
@@ -13,6 +15,7 @@ import { summarizeProfiles } from './profile-summary.js';
 import { backendCpu, median, percentile } from './stats.js';
 
 const moves = Number(process.argv[2] ?? 1500);
+const withCadence = process.argv.includes('--cadence');
 const db = await createBenchDatabase([{ key: 'm', clients: 400, teamSize: 10 }], 10);
 const servers = await startServers('ours', { databaseUrl: db.url, nodes: 2 });
 const pgCpu = backendCpu(db.url);
@@ -49,8 +52,27 @@ async function round(concurrency: number, n: number, profile = false) {
   return { concurrency, movesPerSec: n / seconds, nodeUs: cpu / n, pgUs: pgUs / n, p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
+type Counts = { total: number; users: number };
+const queryCounts = async (): Promise<Counts> => (await Promise.all(servers.procs.map((p) => p.call<Counts>('queries'))))
+  .reduce((a, c) => ({ total: a.total + c.total, users: a.users + c.users }), { total: 0, users: 0 });
+
+/** Queries per move with every rep's last move `idleMs` ago (the design load: one move per rep per 30 s). */
+async function perMove(idleMs: number, n = 100) {
+  await sleep(idleMs);
+  const q0 = await queryCounts();
+  for (const m of members.slice(0, n)) await send(m);
+  const q1 = await queryCounts();
+  return { total: (q1.total - q0.total) / n, users: (q1.users - q0.users) / n };
+}
+
 try {
   await round(8, 400); // warm the JIT, pools and caches
+  const hot = await perMove(0);
+  process.stdout.write(`queries per move, back to back: ${hot.total.toFixed(2)} (users lookups ${hot.users.toFixed(2)})\n`);
+  if (withCadence) {
+    const slow = await perMove(31_000);
+    process.stdout.write(`queries per move, each rep's previous move 31 s earlier: ${slow.total.toFixed(2)} (users lookups ${slow.users.toFixed(2)})\n`);
+  }
   for (const c of [1, 16]) {
     const n = c === 1 ? Math.round(moves / 3) : moves;
     const runs = [await round(c, n), await round(c, n, Boolean(profileDir) && c > 1)];

@@ -13,6 +13,12 @@ import { cpuProfiler, procStats } from './proc-stats.js';
 const config = loadConfig(process.env);
 if (!config.databaseUrl || !config.jwtSecret) throw new Error('node-process needs DATABASE_URL and JWT_SECRET');
 const db = createDatabase({ url: config.databaseUrl, poolMax: Number(process.env['BENCH_POOL_MAX'] ?? 10) });
+// What the bench asks "how many round trips does a move cost?": every query, and those on users.
+const queries = { total: 0, users: 0 };
+db.sequelize.addHook('afterQuery', (_options, query) => {
+  queries.total++;
+  if (/\bFROM "?users"?/.test((query as { sql?: string }).sql ?? '')) queries.users++;
+});
 const node = await createNode({ config, db, logger: createLogger(config.logLevel, config.nodeId), jwtSecret: config.jwtSecret });
 const port = await node.listen();
 
@@ -38,6 +44,7 @@ async function timeResume({ token, lastSeq, runs }: { token: string; lastSeq: Re
 serve({
   stats: ({ collect }: { collect?: boolean }) => procStats(node.io.engine.clientsCount, collect),
   resume: timeResume,
+  queries: () => ({ ...queries }),
   ...cpuProfiler(),
   async stop() {
     await node.close();
