@@ -110,12 +110,14 @@ describe('dashboard page against a real server', () => {
     const started = Date.now();
     await rita.move(a!, won.id);
     await rita.move(b!, won.id);
-    const after = await serverView();
-    expect(after.sales.wonValueCents.current).toBe(before.sales.wonValueCents.current + a!.valueCents + b!.valueCents);
-    const wonText = `赢单金额${formatMoneyCompact(after.sales.wonValueCents.current, 'zh-CN')}`;
-    expect(metricText(p, 'wonValueCents')).not.toContain(wonText);
+    const wonCents = before.sales.wonValueCents.current + a!.valueCents + b!.valueCents;
+    const wonText = `赢单金额${formatMoneyCompact(wonCents, 'zh-CN')}`;
+    expect(formatMoneyCompact(wonCents, 'zh-CN')).not.toBe(formatMoneyCompact(before.sales.wonValueCents.current, 'zh-CN'));
+    expect(metricText(p, 'wonValueCents')).not.toContain(wonText); // debounced: not yet
     await p.waitFor(() => metricText(p, 'wonValueCents').includes(wonText), 'the new won value', 6000);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    const after = await serverView();
+    expect(after.sales.wonValueCents.current).toBe(wonCents);
     expect(metricText(p, 'wonCount')).toContain(`赢单数${after.sales.wonCount.current}`);
     expect(section(p, 'funnel')).toContain(`赢单${after.pipeline.stages.find((st) => st.outcome === 'won')!.count}个`);
 
