@@ -161,3 +161,24 @@ describe('UI recorders and system info', () => {
     expect(api(h, 'getWindowInfo')().windowWidth).toBe(375);
   });
 });
+
+describe('losing the network', () => {
+  test('offline: requests fail, sockets drop and are refused, listeners and getNetworkType know; online again works', async () => {
+    h = installWx();
+    const task = await new Promise<any>((resolve) => { const t = api(h, 'connectSocket')({ url: wsUrl }); t.onOpen(() => resolve(t)); });
+    const dropped = new Promise<unknown>((r) => task.onClose(r));
+    const changes: Array<{ isConnected: boolean; networkType: string }> = [];
+    api(h, 'onNetworkStatusChange')((res: { isConnected: boolean; networkType: string }) => changes.push(res));
+    h.setOffline(true);
+    await dropped;
+    const req = await call<{ errMsg: string }>(api(h, 'request'), { url: `${httpUrl}/a`, method: 'POST', data: {} });
+    expect(req).toEqual({ ok: false, res: { errMsg: 'request:fail net::ERR_INTERNET_DISCONNECTED' } });
+    const refused = await new Promise<{ errMsg: string }>((r) => api(h, 'connectSocket')({ url: wsUrl, fail: r }));
+    expect(refused.errMsg).toBe('connectSocket:fail net::ERR_INTERNET_DISCONNECTED');
+    expect((await call<{ networkType: string }>(api(h, 'getNetworkType'), {})).res.networkType).toBe('none');
+    expect(changes).toEqual([{ isConnected: false, networkType: 'none' }]);
+    h.setOffline(false);
+    expect((await call<{ statusCode: number }>(api(h, 'request'), { url: `${httpUrl}/a` })).res.statusCode).toBe(200);
+    expect(changes.at(-1)).toEqual({ isConnected: true, networkType: 'wifi' });
+  });
+});

@@ -4,6 +4,7 @@ import { MemoryStorage, storageApi } from './storage';
 import { requestApi } from './request';
 import type { RequestRecord } from './request';
 import { socketApi } from './socket';
+import { NetworkState } from './network';
 import type { TestSocketTask } from './socket';
 import { systemApi } from './system';
 import { uiApi } from './ui';
@@ -43,6 +44,11 @@ export interface WxHandles extends UiLog {
   liveSocketCount(): number;
   /** drop every open connection as a lost network would */
   dropSockets(): void;
+  /**
+   * Lose (or regain) the network: requests fail with `request:fail`, answers in flight are lost,
+   * sockets drop and new ones are refused; onNetworkStatusChange listeners hear of it.
+   */
+  setOffline(offline: boolean): void;
   closeSockets(): void;
   uninstall(): void;
 }
@@ -75,7 +81,8 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   const script: UiScript = { modalAnswers: [], actionSheetAnswers: [] };
   let codes = 0;
   const nextCode = options.loginCode ?? (() => `test-code-${++codes}`);
-  const sockApi = socketApi(report, sockets, options.maxSockets);
+  const network = new NetworkState(report);
+  const sockApi = socketApi(report, sockets, options.maxSockets, network);
   const downloads: DownloadRecord[] = [];
   const documents: OpenedDocument[] = [];
   const files = filesApi(report, downloads, documents);
@@ -86,7 +93,8 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     ...(previous.wx ?? {}),
     canIUse: () => true,
     ...storageApi(storage, report),
-    ...requestApi(report, requests),
+    ...requestApi(report, requests, network),
+    ...network.api(),
     connectSocket: sockApi.connectSocket,
     ...files.api,
     ...systemApi(device, report, nextCode),
@@ -106,6 +114,10 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     liveSocketCount: sockApi.liveSocketCount,
     dropSockets: () => sockets.forEach((s) => s.dropConnection()),
     closeSockets: () => sockets.forEach((s) => s.close()),
+    setOffline: (offline: boolean) => {
+      network.set(offline);
+      if (offline) sockets.forEach((s) => s.dropConnection());
+    },
     uninstall: () => {
       sockets.forEach((s) => s.close());
       files.cleanup();

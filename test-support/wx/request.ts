@@ -1,5 +1,6 @@
 import { settle } from './callbacks';
 import type { Callbacks, ErrorReporter } from './callbacks';
+import { OFFLINE_ERROR } from './network';
 
 export interface RequestOptions extends Callbacks<RequestSuccess> {
   url: string;
@@ -59,8 +60,11 @@ function parse(text: string, dataType: string | undefined): unknown {
   try { return JSON.parse(text); } catch { return text; }
 }
 
-/** wx.request over real HTTP (fetch): any HTTP status is a `success`; only a transport failure is `fail`. */
-export function requestApi(report: ErrorReporter, log: RequestRecord[]) {
+/**
+ * wx.request over real HTTP (fetch): any HTTP status is a `success`; only a transport failure is `fail`.
+ * With `network.offline`, nothing leaves the phone, and an answer arriving after the drop is lost.
+ */
+export function requestApi(report: ErrorReporter, log: RequestRecord[], network: { offline: boolean } = { offline: false }) {
   return {
     request(opts: RequestOptions) {
       const method = (opts.method ?? 'GET').toUpperCase();
@@ -73,11 +77,13 @@ export function requestApi(report: ErrorReporter, log: RequestRecord[]) {
       const timer = setTimeout(() => controller.abort(new Error('timeout')), opts.timeout ?? 60_000);
       const done = (outcome: { ok: true; res: RequestSuccess } | { ok: false; errMsg: string }) => {
         clearTimeout(timer);
+        if (network.offline) outcome = { ok: false, errMsg: `request:fail ${OFFLINE_ERROR}` };
         if (outcome.ok) record.statusCode = outcome.res.statusCode; else record.errMsg = outcome.errMsg;
         settle(opts, report, 'request', outcome);
       };
       const run = async () => {
         if (!METHODS.includes(method)) throw new Error(`invalid method ${method}`);
+        if (network.offline) throw new Error(OFFLINE_ERROR);
         const res = await fetch(url, { method, headers: header, body: body ?? null, signal: controller.signal });
         const resHeader: Record<string, string> = {};
         res.headers.forEach((v, k) => { resHeader[k] = v; });

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { later, settle } from './callbacks';
 import type { Callbacks, ErrorReporter } from './callbacks';
+import { OFFLINE_ERROR } from './network';
 
 type Listener<T> = (res: T) => void;
 export type SocketData = string | ArrayBuffer;
@@ -112,16 +113,19 @@ export class TestSocketTask {
   }
 }
 
-export function socketApi(report: ErrorReporter, tasks: TestSocketTask[], maxSockets = MAX_SOCKETS) {
+export function socketApi(report: ErrorReporter, tasks: TestSocketTask[], maxSockets = MAX_SOCKETS, network: { offline: boolean } = { offline: false }) {
   const live = () => tasks.filter((t) => !t.closed).length;
+  const refusal = () => network.offline ? `connectSocket:fail ${OFFLINE_ERROR}`
+    : live() >= maxSockets ? `connectSocket:fail exceed max task count ${maxSockets}` : undefined;
   return {
     connectSocket(opts: ConnectSocketOptions): TestSocketTask {
-      const refused = live() >= maxSockets ? `connectSocket:fail exceed max task count ${maxSockets}` : undefined;
+      const refused = refusal();
       const task = new TestSocketTask(opts, report, refused);
       tasks.push(task);
-      later(() => settle(opts, report, 'connectSocket', refused
+      // connectSocket answers a SocketTask, never a Promise: a refusal without callbacks is not a rejection.
+      later(() => void settle(opts, report, 'connectSocket', refused
         ? { ok: false, errMsg: refused }
-        : { ok: true, res: { errMsg: 'connectSocket:ok' } }));
+        : { ok: true, res: { errMsg: 'connectSocket:ok' } })?.catch(() => undefined));
       return task;
     },
     liveSocketCount: live,
