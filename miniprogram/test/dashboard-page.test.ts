@@ -10,7 +10,7 @@ import { readSheets } from '../../realtime-server/test/export/xlsx.js';
 import { formatMoneyCompact } from '../utils/format';
 import { BASE_URL_KEY, requestsSettled, signedInPhone, teammate } from './support/app';
 import { ensureBuilt } from './support/build';
-import { captureSetData, openPage, tap, textOf, type OpenedPage } from './support/page';
+import { captureSetData, fire, openPage, tap, textOf, type OpenedPage } from './support/page';
 
 const ZH_STAGES: Record<string, string> = { Lead: '线索', Qualified: '已确认', Proposal: '方案', Negotiation: '谈判', Won: '赢单', Lost: '输单' };
 
@@ -82,6 +82,18 @@ describe('dashboard page against a real server', () => {
     for (const deal of want.pipeline.rotting.slice(0, 8)) expect(rotting).toContain(deal.title);
     expect(phone.wx.titles).toContain('看板');
     expect(p.text()).toContain('实时同步中');
+  });
+
+  test('a stalled deal opens its detail; the report row opens the weekly report', async () => {
+    const want = await serverView();
+    const p = await openDashboard();
+    const deal = want.pipeline.rotting[0];
+    if (deal) {
+      tap(p.comp.querySelectorAll('.deal')[0]); // the idlest deal, in the first slot on first load
+      expect(phone.wx.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: `/pages/opportunity-detail/index?id=${deal.id}` });
+    }
+    fire(p.comp.querySelector('.report-link'), 'click');
+    expect(phone.wx.navigations.at(-1)).toEqual({ kind: 'navigateTo', url: '/pages/report/index' });
   });
 
   test('switching the period refetches and shows that period', async () => {

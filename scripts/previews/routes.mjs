@@ -125,6 +125,8 @@ export const DEFAULT_ROUTES = {
 /** Socket.IO acks (ARCHITECTURE.md section 6): caught up, nothing missed. */
 export const DEFAULT_ACKS = {
   'sync:resume': { ok: true, data: { events: [], reset: false } },
+  'presence:join': ({ resource }) => ({ ok: true, data: { resource, viewers: [{ userId: team.me.id, name: team.me.name }] } }),
+  'presence:leave': ({ resource }) => ({ ok: true, data: { resource } }),
   'opportunity:move': ({ id, stageId, version }) => {
     const answer = moveOpportunity({ params: { id: String(id) }, body: { stageId, version } });
     return answer.$status ? { ok: false, error: answer.$body.error } : { ok: true, data: answer };

@@ -1,7 +1,7 @@
 // Which states each page is previewed in. A state only changes inputs the page's own code reads:
 // the page query, REST answers (by route), storage, phone language, or a call into the page's own
 // handlers after load (`interact`). File names: `<page>.png` for the first state, `<page>--<name>.png`.
-import { SIGNED_IN, analytics, apiError, pipeline, report } from './routes.mjs';
+import { SIGNED_IN, analytics, apiError, customers, pipeline, report, team } from './routes.mjs';
 
 const serverDown = apiError(500, 'internal', '服务器开小差了，请稍后再试');
 const offline = { $fail: 'timeout' };
@@ -16,6 +16,9 @@ const EMPTY_ANALYTICS = {
     perDay: analytics.activities.perDay.map((d) => ({ ...d, count: 0 })), perDayByType: [] } },
 };
 const SIGNED_IN_ADMIN = { 'liveCrm.session': { token: 'preview-token', user: { id: 1, tenantId: 1, teamId: null, name: 'Ada Sun', role: 'admin' } } };
+/** Presence on a customer page: the rep and Rita (the page leaves the rep out). */
+const viewingWithRita = ({ resource }) => ({ ok: true, data: { resource, viewers: [
+  { userId: team.me.id, name: team.me.name }, { userId: 4, name: 'Rita Wang' }] } });
 const tap = (dataset) => ({ currentTarget: { dataset }, target: { dataset }, detail: {} });
 
 /**
@@ -55,6 +58,40 @@ export const PAGE_STATES = {
   'pages/opportunity-form/index': [
     { name: '', description: 'new deal' },
     { name: 'edit', description: 'editing a deal', query: { id: '2' } },
+  ],
+  'pages/customers/index': [
+    { name: '', description: 'team customers by last contact, a long company and a long English name' },
+    { name: 'search', description: 'searching “张”', interact: ({ page }) => page.search('张') },
+    { name: 'no-match', description: 'a search that finds nobody', interact: ({ page }) => page.search('不存在的客户') },
+    { name: 'empty', description: 'no customers yet',
+      routes: { 'GET /api/crm/customers': { customers: [], hasMore: false, total: 0, nextCursor: null } } },
+    { name: 'error', description: 'server error on first load', routes: { 'GET /api/crm/customers': serverDown } },
+    { name: 'sort-sheet', description: 'sort sheet open', interact: ({ page }) => page.onSortTap() },
+    { name: 'en', description: 'English phone', language: 'en' },
+  ],
+  'pages/customer-detail/index': [
+    { name: '', description: 'customer with a timeline; Rita is viewing too', query: { id: '1' }, acks: { 'presence:join': viewingWithRita } },
+    { name: 'long', description: 'long company and address, nothing logged yet', query: { id: '2' } },
+    { name: 'follow-up', description: 'schedule follow-up sheet', query: { id: '1' }, interact: ({ page }) => page.onFollowUp() },
+    { name: 'not-found', description: 'deleted or another team’s', query: { id: '999' } },
+    { name: 'error', description: 'server error', query: { id: '1' }, routes: { 'GET /api/crm/customers/:id': serverDown } },
+    { name: 'en', description: 'English phone', query: { id: '1' }, language: 'en', acks: { 'presence:join': viewingWithRita } },
+  ],
+  'pages/customer-form/index': [
+    { name: '', description: 'new customer' },
+    { name: 'edit', description: 'editing a customer', query: { id: '2' } },
+    { name: 'errors', description: 'inline errors after saving bad input',
+      interact: async ({ page }) => { page.setData({ 'values.phone': '12-34', 'values.email': 'wang@' }); await page.onSubmit(); } },
+    { name: 'duplicate', description: 'the phone belongs to an existing customer: offer to open it',
+      routes: { 'POST /api/crm/customers': { $status: 409, $body: { current: customers[0], error: { code: 'duplicate',
+        message: '张伟 already has this phone', details: { fields: [{ path: 'phone', message: 'already used' }], customerId: 1 } } } } },
+      interact: async ({ page }) => { page.setData({ 'values.name': '张先生', 'values.phone': '138 0000 0001' }); await page.onSubmit(); } },
+  ],
+  'pages/message/index': [
+    { name: '', description: 'conversation with a customer', query: { customerId: '1', name: '张伟' } },
+    { name: 'empty', description: 'no messages yet', query: { customerId: '3', name: '李娜' } },
+    { name: 'error', description: 'server error', query: { customerId: '1', name: '张伟' },
+      routes: { 'GET /api/crm/customers/:id/messages': serverDown } },
   ],
   'pages/dashboard/index': [
     { name: '', description: 'rep: team metrics with trends, funnel, activity legend, stalled deals' },
