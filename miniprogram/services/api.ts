@@ -32,6 +32,8 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface RequestOptions {
   query?: Query;
   body?: object;
+  /** Sent again on a retry of the same action, so the server applies it once (see newIdempotencyKey). */
+  idempotencyKey?: string;
 }
 
 export const LOGIN_PAGE = '/pages/login/index';
@@ -46,7 +48,7 @@ function queryString(query: Query | undefined): string {
 }
 
 /** A repeat of the same mutation (e.g. a flaky network) must not apply twice. */
-function idempotencyKey(): string {
+export function newIdempotencyKey(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
@@ -82,7 +84,7 @@ export function request<T>(method: Method, path: string, options: RequestOptions
   const header: Record<string, string> = { 'content-type': 'application/json' };
   const token = getToken();
   if (token) header.Authorization = `Bearer ${token}`;
-  if (method !== 'GET') header['Idempotency-Key'] = idempotencyKey();
+  if (method !== 'GET') header['Idempotency-Key'] = options.idempotencyKey ?? newIdempotencyKey();
   return new Promise<T>((resolve, reject) => {
     wx.request({
       url: `${getBaseUrl()}${path}${queryString(options.query)}`,
@@ -105,6 +107,8 @@ export function request<T>(method: Method, path: string, options: RequestOptions
 export const api = {
   get: <T>(path: string, query?: Query): Promise<T> => request<T>('GET', path, query ? { query } : {}),
   post: <T>(path: string, body: object): Promise<T> => request<T>('POST', path, { body }),
+  /** A POST the caller may retry with the same key (a note, a message) without a second effect. */
+  postOnce: <T>(path: string, body: object, idempotencyKey: string): Promise<T> => request<T>('POST', path, { body, idempotencyKey }),
   put: <T>(path: string, body: object): Promise<T> => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body: object): Promise<T> => request<T>('PATCH', path, { body }),
 };

@@ -1,7 +1,70 @@
-import type { CustomerListQuery, CustomerListResponse } from '@live-crm/shared-types';
+import type {
+  Customer, CustomerInput, CustomerListQuery, CustomerListResponse, CustomerPatch, CustomerResponse, Id, Note,
+  NoteResponse, NotesResponse, TeamFeedResponse,
+} from '@live-crm/shared-types';
 import { api } from './api';
+import type { ApiError } from './api';
 
-/** Only what the opportunity form needs (a customer to attach the deal to); the customers slice extends this. */
-export function listCustomers(query: CustomerListQuery = {}): Promise<CustomerListResponse> {
-  return api.get<CustomerListResponse>('/api/crm/customers', { ...query });
+/** REST contract section 5: customers and their notes. */
+
+/** One page of the list; `nextCursor` (when the server gives one) continues exactly after its last row. */
+export type CustomerPage = CustomerListResponse & { nextCursor?: string | null };
+
+export function listCustomers(query: CustomerListQuery = {}): Promise<CustomerPage> {
+  return api.get<CustomerPage>('/api/crm/customers', { ...query });
+}
+
+export async function getCustomer(id: Id): Promise<Customer> {
+  return (await api.get<CustomerResponse>(`/api/crm/customers/${id}`)).customer;
+}
+
+export async function createCustomer(input: CustomerInput): Promise<Customer> {
+  return (await api.post<CustomerResponse>('/api/crm/customers', input)).customer;
+}
+
+/** A stale `version` answers 409 `conflict` with `current`; see conflictCustomer. */
+export async function updateCustomer(id: Id, patch: CustomerPatch): Promise<Customer> {
+  return (await api.patch<CustomerResponse>(`/api/crm/customers/${id}`, patch)).customer;
+}
+
+export async function listNotes(customerId: Id, limit = 50): Promise<Note[]> {
+  return (await api.get<NotesResponse>(`/api/crm/customers/${customerId}/notes`, { limit })).notes;
+}
+
+/** `key` stays the same when the rep retries this note, so it is saved once. */
+export async function addNote(customerId: Id, content: string, key: string): Promise<Note> {
+  return (await api.postOnce<NoteResponse>(`/api/crm/customers/${customerId}/notes`, { content }, key)).note;
+}
+
+export function isCustomer(value: unknown): value is Customer {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Partial<Customer>;
+  return typeof v.id === 'number' && typeof v.name === 'string' && typeof v.version === 'number';
+}
+
+/** The fresh record a 409 `conflict` carries. */
+export function conflictCustomer(err: ApiError): Customer | null {
+  return err.status === 409 && err.code === 'conflict' && isCustomer(err.current) ? err.current : null;
+}
+
+/**
+ * A 409 `duplicate`: the customer who already has this phone or email. Another team's customer
+ * comes as `{ id, teamId }` only (not ours to read), so `customer` is null then.
+ */
+export function duplicateOf(err: ApiError): { id: Id; customer: Customer | null } | null {
+  if (err.status !== 409 || err.code !== 'duplicate') return null;
+  const current = err.current as { id?: unknown } | null | undefined;
+  if (!current || typeof current.id !== 'number') return null;
+  return { id: current.id, customer: isCustomer(current) ? current : null };
+}
+
+/** Who last changed a customer's profile, from the team feed (a 409 does not say; the live envelope may lag). */
+export async function lastCustomerActorOf(customerId: Id): Promise<Id | null> {
+  try {
+    const { events } = await api.get<TeamFeedResponse>('/api/crm/team/feed', { limit: 30 });
+    const hit = events.find((e) => 'customer' in e.data && e.data.customer.id === customerId);
+    return hit ? hit.actorId : null;
+  } catch {
+    return null;
+  }
 }

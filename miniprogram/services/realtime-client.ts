@@ -1,5 +1,5 @@
 import type {
-  Ack, AnyTeamEvent, ClientToServerEvents, NotificationPayload, ServerToClientEvents, SyncResumeResult,
+  Ack, AnyTeamEvent, ClientToServerEvents, NotificationPayload, PresenceChanged, ServerToClientEvents, SyncResumeResult,
   TeamEventEnvelope, TeamEventType,
 } from '@live-crm/shared-types';
 import type { ManagerOptions, Socket, SocketOptions } from 'weapp.socket.io';
@@ -25,7 +25,7 @@ export interface RealtimeDeps {
 }
 
 type Handler = (event: AnyTeamEvent) => void;
-type CommandName = 'sync:resume' | 'opportunity:move';
+type CommandName = 'sync:resume' | 'opportunity:move' | 'presence:join' | 'presence:leave';
 type CommandArgs<K extends CommandName> = ClientToServerEvents[K] extends (req: infer R, ack: (res: Ack<infer T>) => void) => void
   ? { req: R; res: T } : never;
 
@@ -56,6 +56,9 @@ export function createRealtimeClient(deps: RealtimeDeps) {
   const resetHandlers = new Set<(info: ResetInfo) => void>();
   const statusHandlers = new Set<(status: ConnectionStatus) => void>();
   const notificationHandlers = new Set<(n: NotificationPayload) => void>();
+  const presenceHandlers = new Set<(p: PresenceChanged) => void>();
+  /** resources this phone is viewing (count of watchers), joined again after every reconnect */
+  const watched = new Map<string, number>();
   let socket: RealtimeSocket | null = null;
   let status: ConnectionStatus = 'idle';
   let syncing: { cancel: () => void } | null = null;
@@ -151,7 +154,7 @@ export function createRealtimeClient(deps: RealtimeDeps) {
   }
 
   function wire(s: RealtimeSocket): void {
-    s.on('connect', () => { setStatus('online'); resume(); });
+    s.on('connect', () => { setStatus('online'); resume(); for (const r of watched.keys()) joinPresence(r); });
     s.on('disconnect', () => {
       syncing?.cancel();
       setStatus(status === 'unauthorized' ? status : 'offline');
@@ -162,6 +165,7 @@ export function createRealtimeClient(deps: RealtimeDeps) {
       else setStatus('offline');
     });
     s.on('notification', (n) => { for (const h of [...notificationHandlers]) safely(h, n); });
+    s.on('presence:changed', (p) => { for (const h of [...presenceHandlers]) safely(h, p); });
     for (const type of Object.keys(TEAM_EVENTS) as TeamEventType[]) s.on(type, receive);
   }
 
@@ -199,6 +203,29 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     return () => { set.delete(h); };
   }
 
+  /** The join's ack carries the viewers too: the page need not wait for the room's broadcast. */
+  function joinPresence(resource: string): void {
+    command('presence:join', { resource }).then(
+      (p) => { for (const h of [...presenceHandlers]) safely(h, p); },
+      (err: unknown) => console.warn('[realtime] presence:join failed', err),
+    );
+  }
+
+  /** Counted as viewing `resource` (e.g. `customer:12`) now and after reconnects, until the returned leave. */
+  function watchPresence(resource: string): Unsubscribe {
+    watched.set(resource, (watched.get(resource) ?? 0) + 1);
+    if (socket?.connected) joinPresence(resource);
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      const rest = (watched.get(resource) ?? 1) - 1;
+      if (rest > 0) { watched.set(resource, rest); return; }
+      watched.delete(resource);
+      if (socket?.connected) command('presence:leave', { resource }).catch(() => undefined);
+    };
+  }
+
   function subscribe<T>(set: Set<(arg: T) => void>, handler: (arg: T) => void): Unsubscribe {
     set.add(handler);
     return () => { set.delete(handler); };
@@ -211,13 +238,17 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     onReset: (h: (info: ResetInfo) => void) => subscribe(resetHandlers, h),
     onStatus: (h: (s: ConnectionStatus) => void) => subscribe(statusHandlers, h),
     onNotification: (h: (n: NotificationPayload) => void) => subscribe(notificationHandlers, h),
+    onPresence: (h: (p: PresenceChanged) => void) => subscribe(presenceHandlers, h),
+    watchPresence,
+    /** A typed command with an ack (rejects on `{ ok: false }`, a timeout, or no connection). */
+    command,
     status: (): ConnectionStatus => status,
     /** true once connected and caught up (no resume in flight) */
     isSynced: (): boolean => status === 'online' && !syncing,
     lastSeq: (teamId: number) => seq.last(teamId),
     moveOpportunity: (cmd: CommandArgs<'opportunity:move'>['req']) => command('opportunity:move', cmd),
     /** sign-out: drop the socket and where we were */
-    forget: (): void => { stop(); seq.forget(); },
+    forget: (): void => { stop(); seq.forget(); watched.clear(); },
   };
 }
 
