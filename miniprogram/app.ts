@@ -1,4 +1,5 @@
 import { LOGIN_PAGE } from './services/api';
+import { startNotifications } from './services/notifications';
 import { realtime } from './services/realtime';
 import { clearSession, getSession } from './services/session';
 
@@ -11,6 +12,8 @@ realtime.onStatus((status) => {
 
 App({
   onLaunch() {
+    // The unread badge on the 动态 tab stays live app-wide, whichever page is open.
+    startNotifications();
     if (getSession()) realtime.start();
   },
   onShow() {

@@ -1,4 +1,4 @@
-import type { Id, MeResponse, TeamFeedResponse } from '@live-crm/shared-types';
+import type { AnyTeamEvent, Id, MeResponse, TeamFeedResponse, TeamMember } from '@live-crm/shared-types';
 import { api } from './api';
 import { onSessionCleared } from './session';
 
@@ -18,15 +18,40 @@ export function teamNames(): Promise<Map<Id, string>> {
 
 onSessionCleared(() => { names = null; });
 
+let members: Promise<TeamMember[]> | null = null;
+onSessionCleared(() => { members = null; });
+
+/** The people of the signed-in user's team(s), by name (GET /api/me): whom a manager can assign work to. */
+export function teamMembers(): Promise<TeamMember[]> {
+  members ??= api.get<MeResponse>('/api/me').then((me) => me.members ?? [], (err: unknown) => {
+    members = null; // try again next time
+    throw err;
+  });
+  return members;
+}
+
+/** The team's history, newest first: the page of envelopes before `before` (a seq). */
+export async function teamFeed(before?: number, limit = 20): Promise<AnyTeamEvent[]> {
+  return (await api.get<TeamFeedResponse>('/api/crm/team/feed', { limit, ...(before ? { before } : {}) })).events;
+}
+
 /**
  * Who last changed an opportunity, from the team feed (newest first). Used after a 409, when the
  * teammate's live envelope may not have arrived yet.
  */
-export async function lastActorOf(opportunityId: Id): Promise<Id | null> {
+export function lastActorOf(opportunityId: Id): Promise<Id | null> {
+  return lastActor((e) => 'opportunity' in e.data && e.data.opportunity.id === opportunityId);
+}
+
+/** Who last changed a task, the same way (after a 409 on a task). */
+export function lastTaskActorOf(taskId: Id): Promise<Id | null> {
+  return lastActor((e) => 'task' in e.data && e.data.task.id === taskId);
+}
+
+async function lastActor(match: (e: AnyTeamEvent) => boolean): Promise<Id | null> {
   try {
     const { events } = await api.get<TeamFeedResponse>('/api/crm/team/feed', { limit: 30 });
-    const hit = events.find((e) => 'opportunity' in e.data && e.data.opportunity.id === opportunityId);
-    return hit ? hit.actorId : null;
+    return events.find(match)?.actorId ?? null;
   } catch {
     return null;
   }

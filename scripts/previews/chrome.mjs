@@ -26,6 +26,9 @@ wx-chrome-tabbar { display: flex; position: relative; z-index: 1000; height: ${T
   border-top: 0.5px solid rgba(0,0,0,.15); font: 10px/1 -apple-system, "PingFang SC", "Noto Sans CJK SC", sans-serif; }
 wx-chrome-tabbar > a { flex: 1; display: flex; flex-direction: column; align-items: center; justify-content: center; gap: 3px; }
 wx-chrome-tabbar > a > img { width: 24px; height: 24px; }
+wx-chrome-tabbar > a { position: relative; }
+wx-chrome-tabbar > a > em { position: absolute; top: 3px; left: calc(50% + 6px); min-width: 16px; height: 16px; padding: 0 4px; box-sizing: border-box;
+  border-radius: 8px; background: #fa5151; color: #fff; font: 600 10px/16px -apple-system, "PingFang SC", sans-serif; font-style: normal; text-align: center; }
 wx-chrome-overlay { position: fixed; inset: 0; z-index: 2000; display: flex; align-items: center; justify-content: center; pointer-events: none;
   font-family: -apple-system, "PingFang SC", "Noto Sans CJK SC", sans-serif; }
 wx-chrome-overlay.mask { background: rgba(0,0,0,.6); }
@@ -73,12 +76,14 @@ function tabIcon(root, file) {
   return `<img src="data:${mime};base64,${fs.readFileSync(full).toString('base64')}" alt="">`;
 }
 
-export function tabBarHtml(root, tabBar, pagePath) {
+/** `badges`: text by tab index, as the page left them with wx.setTabBarBadge. */
+export function tabBarHtml(root, tabBar, pagePath, badges = {}) {
   if (!tabBar?.list?.some((item) => item.pagePath === pagePath) || tabBar.custom) return '';
-  const items = tabBar.list.map((item) => {
+  const items = tabBar.list.map((item, index) => {
     const selected = item.pagePath === pagePath;
     const color = selected ? tabBar.selectedColor : tabBar.color;
-    return `<a style="color:${escapeHtml(color)}">${tabIcon(root, selected ? item.selectedIconPath : item.iconPath)}<span>${escapeHtml(item.text)}</span></a>`;
+    const badge = badges[index] ? `<em>${escapeHtml(badges[index])}</em>` : '';
+    return `<a style="color:${escapeHtml(color)}">${tabIcon(root, selected ? item.selectedIconPath : item.iconPath)}<span>${escapeHtml(item.text)}</span>${badge}</a>`;
   });
   return `<wx-chrome-tabbar style="background:${escapeHtml(tabBar.backgroundColor || '#ffffff')}">${items.join('')}</wx-chrome-tabbar>`;
 }

@@ -212,6 +212,9 @@ function createNativeUi(record) {
     reLaunch: navigate('reLaunch'),
     switchTab: navigate('switchTab'),
     navigateBack: navigate('navigateBack'),
+    // Tab bar badges are drawn on the picture's tab bar.
+    setTabBarBadge: asyncApi((options) => void (record.tabBadges[options.index] = String(options.text ?? ''))),
+    removeTabBarBadge: asyncApi((options) => void delete record.tabBadges[options.index]),
   };
 }
 
@@ -223,7 +226,7 @@ const noop = asyncApi(() => ({}));
  */
 export function createFixtureWx({ base, routes, storage, language = 'zh_CN', tabBar = false, customNav = false,
   socket = { mode: 'online', acks: {}, events: [] } }) {
-  const record = { requests: [], navigations: [], pending: 0, overlay: { toast: null, loading: null, modal: null, actionSheet: null },
+  const record = { requests: [], navigations: [], pending: 0, tabBadges: {}, overlay: { toast: null, loading: null, modal: null, actionSheet: null },
     title: null, navColor: null, errors: [], logs: [] };
   const info = windowInfo({ customNav, tabBar });
   const appBase = { SDKVersion: '3.5.0', language, version: '8.0.50', theme: 'light', enableDebug: false, host: { env: 'WeChat' } };

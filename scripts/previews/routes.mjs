@@ -14,6 +14,7 @@ export const tasks = load('tasks');
 export const timeline = load('timeline');
 export const inbox = load('inbox');
 export const analytics = load('analytics');
+export const teamFeed = load('team-feed');
 export const report = load('report');
 
 /** The signed-in rep, stored the way services/session.ts keeps it. */
@@ -43,14 +44,14 @@ function listCustomers({ query }) {
 const HOUR = 3_600_000;
 
 function listTasks({ query }) {
-  const now = Date.now();
   const endOfToday = Date.parse('2025-06-18T16:00:00Z');
   const due = (task) => (task.dueAt ? Date.parse(task.dueAt) : Infinity);
   const open = (task) => task.status !== 'completed';
+  // The server's views, in China time: disjoint, so a task shows in one tab only.
   const views = {
     today: (task) => due(task) < endOfToday && due(task) >= endOfToday - 24 * HOUR,
-    overdue: (task) => open(task) && due(task) < now,
-    upcoming: (task) => open(task) && due(task) >= now && due(task) < now + (Number(query.days) || 7) * 24 * HOUR,
+    overdue: (task) => open(task) && due(task) < endOfToday - 24 * HOUR,
+    upcoming: (task) => due(task) >= endOfToday && due(task) < endOfToday + (Number(query.days) || 7) * 24 * HOUR,
     all: () => true,
   };
   const inView = views[query.view] || views.all;
@@ -111,6 +112,7 @@ export const DEFAULT_ROUTES = {
   'POST /api/crm/follow-ups': ({ body }) => ({ $status: 201, $body: { success: true, followUp: { id: 99, teamId: 1, customerId: body?.customerId, userId: team.me.id, taskId: 99, scheduledAt: body?.scheduledDate, notes: body?.notes ?? null, createdAt: nowIso() }, task: tasks[0] } }),
   'GET /api/crm/notifications': { notifications: inbox.notifications, unread: inbox.unread },
   'PUT /api/crm/notifications/read': { notifications: inbox.notifications.map((n) => ({ ...n, readAt: n.readAt ?? nowIso() })), unread: 0 },
+  'GET /api/crm/notifications/subscriptions': { templateId: 'tpl-preview-reminder', remaining: 0 },
   'POST /api/crm/notifications/subscriptions': ({ body }) => ({ templateId: body?.templateId, accepted: Boolean(body?.accepted), remaining: 1 }),
   'GET /api/crm/team/feed': { events: inbox.feed },
   'GET /api/crm/analytics/sales': { metrics: analytics.sales, window: analytics.window },

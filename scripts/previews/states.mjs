@@ -1,7 +1,7 @@
 // Which states each page is previewed in. A state only changes inputs the page's own code reads:
 // the page query, REST answers (by route), storage, phone language, or a call into the page's own
 // handlers after load (`interact`). File names: `<page>.png` for the first state, `<page>--<name>.png`.
-import { SIGNED_IN, analytics, apiError, customers, pipeline, report, team } from './routes.mjs';
+import { SIGNED_IN, analytics, apiError, customers, pipeline, report, team, teamFeed } from './routes.mjs';
 
 const serverDown = apiError(500, 'internal', '服务器开小差了，请稍后再试');
 const offline = { $fail: 'timeout' };
@@ -20,6 +20,9 @@ const SIGNED_IN_ADMIN = { 'liveCrm.session': { token: 'preview-token', user: { i
 const viewingWithRita = ({ resource }) => ({ ok: true, data: { resource, viewers: [
   { userId: team.me.id, name: team.me.name }, { userId: 4, name: 'Rita Wang' }] } });
 const tap = (dataset) => ({ currentTarget: { dataset }, target: { dataset }, detail: {} });
+const SIGNED_IN_MANAGER = { 'liveCrm.session': { token: 'preview-token', user: { id: 2, tenantId: 1, teamId: 1, name: 'Mia Zhang', role: 'manager' } } };
+/** The team feed, one page: older pages are empty. */
+const feedPage = ({ query }) => ({ events: query.before ? [] : teamFeed });
 
 /**
  * name: file suffix ('' for the page's main picture); description: shown in index.html;
@@ -58,6 +61,41 @@ export const PAGE_STATES = {
   'pages/opportunity-form/index': [
     { name: '', description: 'new deal' },
     { name: 'edit', description: 'editing a deal', query: { id: '2' } },
+  ],
+  'pages/tasks/index': [
+    { name: '', description: 'rep: Today tab with open counts on every tab, a long title, a done task' },
+    { name: 'overdue', description: 'Overdue tab: due times in red', interact: ({ page }) => page.onTabChange({ detail: { value: 'overdue' } }) },
+    { name: 'manager', description: 'manager: the whole team, each row names its assignee', storage: SIGNED_IN_MANAGER,
+      interact: ({ page }) => page.onScopeTap(tap({ scope: 'team' })) },
+    { name: 'assign-sheet', description: 'manager reassigning a task', storage: SIGNED_IN_MANAGER,
+      interact: async ({ page }) => { page.setData({ scope: 'team' }); await page.load(); page.onSwipeAssign(tap({ id: 2 })); } },
+    { name: 'empty', description: 'nothing due anywhere', routes: { 'GET /api/crm/tasks': { tasks: [] } } },
+    { name: 'error', description: 'server error on first load', routes: { 'GET /api/crm/tasks': serverDown } },
+    { name: 'en', description: 'English phone', language: 'en' },
+  ],
+  'pages/task-form/index': [
+    { name: '', description: 'new task: next full hour, reminder 30 min before' },
+    { name: 'edit', description: 'manager editing a task with a customer and a long title', query: { id: '2' }, storage: SIGNED_IN_MANAGER },
+    { name: 'errors', description: 'saved without a title', interact: ({ page }) => page.onSubmit() },
+    { name: 'en', description: 'English phone', language: 'en' },
+  ],
+  'pages/task-detail/index': [
+    { name: '', description: 'open task with notes, due later today', query: { id: '3' } },
+    { name: 'overdue', description: 'an overdue task with a long title and a long customer name', query: { id: '1' } },
+    { name: 'done', description: 'a completed task', query: { id: '4' } },
+    { name: 'not-found', description: 'deleted or another team’s', query: { id: '999' } },
+    { name: 'error', description: 'server error', query: { id: '1' }, routes: { 'GET /api/crm/tasks/:id': serverDown } },
+  ],
+  'pages/team/index': [
+    { name: '', description: 'team feed, newest first; unread count on the bell and the 动态 tab', routes: { 'GET /api/crm/team/feed': feedPage } },
+    { name: 'empty', description: 'a new team: no history yet', routes: { 'GET /api/crm/team/feed': { events: [] } } },
+    { name: 'error', description: 'server error on first load', routes: { 'GET /api/crm/team/feed': serverDown } },
+    { name: 'en', description: 'English phone', language: 'en', routes: { 'GET /api/crm/team/feed': feedPage } },
+  ],
+  'pages/notifications/index': [
+    { name: '', description: 'notification centre: three unread on top, a long customer name' },
+    { name: 'empty', description: 'no notifications yet', routes: { 'GET /api/crm/notifications': { notifications: [], unread: 0 } } },
+    { name: 'error', description: 'server error', routes: { 'GET /api/crm/notifications': serverDown } },
   ],
   'pages/customers/index': [
     { name: '', description: 'team customers by last contact, a long company and a long English name' },

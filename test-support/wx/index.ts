@@ -77,8 +77,8 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   };
   const requests: RequestRecord[] = [];
   const sockets: TestSocketTask[] = [];
-  const log: UiLog = { toasts: [], modals: [], actionSheets: [], navigations: [], titles: [], phoneCalls: [], pullDownStops: 0, loading: false };
-  const script: UiScript = { modalAnswers: [], actionSheetAnswers: [] };
+  const log: UiLog = { toasts: [], modals: [], actionSheets: [], navigations: [], titles: [], phoneCalls: [], pullDownStops: 0, loading: false, tabBarBadges: {}, subscribeRequests: [] };
+  const script: UiScript = { modalAnswers: [], actionSheetAnswers: [], subscribeAnswers: [] };
   let codes = 0;
   const nextCode = options.loginCode ?? (() => `test-code-${++codes}`);
   const network = new NetworkState(report);

@@ -10,12 +10,18 @@ export interface UiLog {
   phoneCalls: string[];
   pullDownStops: number;
   loading: boolean;
+  /** tab bar badges by tab index, as setTabBarBadge / removeTabBarBadge left them */
+  tabBarBadges: Record<number, string>;
+  /** template ids of each wx.requestSubscribeMessage call */
+  subscribeRequests: string[][];
 }
 
 /** Scripted user answers: the next modal confirms or cancels, the next action sheet taps an index or cancels. */
 export interface UiScript {
   modalAnswers: boolean[];
   actionSheetAnswers: Array<number | 'cancel'>;
+  /** the next subscription dialog's answer for every template asked (default 'accept') */
+  subscribeAnswers: Array<'accept' | 'reject'>;
 }
 
 type Ok = { errMsg: string };
@@ -63,6 +69,21 @@ export function uiApi(report: ErrorReporter, log: UiLog, script: UiScript) {
     },
     startPullDownRefresh: (o?: Callbacks<Ok>) => reply(o, 'startPullDownRefresh', ok('startPullDownRefresh')),
     stopPullDownRefresh: (o?: Callbacks<Ok>) => { log.pullDownStops += 1; return reply(o, 'stopPullDownRefresh', ok('stopPullDownRefresh')); },
+    setTabBarBadge: (o: { index: number; text: string } & Callbacks<Ok>) => {
+      if (typeof o.text !== 'string' || o.text === '') return reply(o, 'setTabBarBadge', { ok: false, errMsg: 'setTabBarBadge:fail parameter error' });
+      log.tabBarBadges[o.index] = o.text;
+      return reply(o, 'setTabBarBadge', ok('setTabBarBadge'));
+    },
+    removeTabBarBadge: (o: { index: number } & Callbacks<Ok>) => {
+      delete log.tabBarBadges[o.index];
+      return reply(o, 'removeTabBarBadge', ok('removeTabBarBadge'));
+    },
+    requestSubscribeMessage: (o: { tmplIds: string[] } & Callbacks<Ok & Record<string, string>>) => {
+      log.subscribeRequests.push([...o.tmplIds]);
+      const answer = script.subscribeAnswers.shift() ?? 'accept';
+      const res = Object.fromEntries(o.tmplIds.map((id) => [id, answer]));
+      return reply(o, 'requestSubscribeMessage', ok('requestSubscribeMessage', res));
+    },
     makePhoneCall: (o: { phoneNumber: string } & Callbacks<Ok>) => {
       log.phoneCalls.push(o.phoneNumber);
       return reply(o, 'makePhoneCall', ok('makePhoneCall'));
