@@ -1,5 +1,6 @@
 import { LOGIN_PAGE } from './services/api';
 import { startNotifications } from './services/notifications';
+import { startOfflineQueue } from './services/offline-queue';
 import { realtime } from './services/realtime';
 import { clearSession, getSession } from './services/session';
 
@@ -15,9 +16,12 @@ App({
     // The unread badge on the 动态 tab stays live app-wide, whichever page is open.
     startNotifications();
     if (getSession()) realtime.start();
+    // Changes made offline, even before the app was killed, go out as soon as they can.
+    startOfflineQueue(realtime);
   },
   onShow() {
     // WeChat drops sockets of a backgrounded app; start() is a no-op while one is alive.
     if (getSession()) realtime.start();
+    startOfflineQueue(realtime);
   },
 });
