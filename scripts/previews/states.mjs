@@ -50,6 +50,9 @@ export const PAGE_STATES = {
     { name: 'loading', description: 'first load still in flight', routes: { 'GET /api/crm/pipeline': { $pending: true } } },
     { name: 'move-sheet', description: 'move sheet opened on a deal',
       interact: ({ page }) => page.onMoveTap(tap({ id: 2 })) },
+    { name: 'queued', description: 'no connection: a move waits in the offline queue (pending card, 待同步 tag, toast)',
+      realtime: 'offline', routes: { 'PUT /api/crm/opportunities/:id/move': offline },
+      interact: async ({ page }) => { await page.move(3, 2); page.onTabChange({ detail: { value: '2' } }); } },
     { name: 'en', description: 'English phone', language: 'en' },
   ],
   'pages/opportunity-detail/index': [

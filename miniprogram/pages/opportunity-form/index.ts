@@ -3,7 +3,7 @@ import Toast from 'tdesign-miniprogram/toast/index';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
 import { listCustomers } from '../../services/customers';
-import { conflictOpportunity, createOpportunity, getOpportunity, getStages, updateOpportunity } from '../../services/pipeline';
+import { conflictOpportunity, createOpportunity, getOpportunity, getStages, saveOpportunity } from '../../services/pipeline';
 import { lastActorOf, nameOf } from '../../services/team';
 import { errorText, numberParam } from '../../utils/page';
 import { emptyValues, serverFieldErrors, toInput, toPatch, validate, valuesFrom } from './form';
@@ -145,10 +145,14 @@ Component({
       wx.redirectTo({ url: `/pages/opportunity-detail/index?id=${opp.id}` });
     },
 
+    /** Offline the edit waits in the queue (the server checks its version when it gets there). */
     async update(id: Id, values: FormValues) {
-      const opp = await updateOpportunity(id, toPatch(values, stateOf(this).version));
-      stateOf(this).version = opp.version;
-      this.toast(t('form.saved'), 'success');
+      const res = await saveOpportunity(id, toPatch(values, stateOf(this).version), values.title.trim());
+      if (res.queued) this.toast(t('offline.queued'));
+      else {
+        stateOf(this).version = res.value.version;
+        this.toast(t('form.saved'), 'success');
+      }
       wx.navigateBack({ delta: 1 });
     },
 

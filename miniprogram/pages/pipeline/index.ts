@@ -2,7 +2,9 @@ import type { Id, Opportunity, TeamEventEnvelope } from '@live-crm/shared-types'
 import Toast from 'tdesign-miniprogram/toast/index';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError, LOGIN_PAGE } from '../../services/api';
-import { conflictOpportunity, getPipeline, moveOpportunity } from '../../services/pipeline';
+import { offlineQueue } from '../../services/offline-queue';
+import { conflictOpportunity, getPipeline, onDealSync, queuedMoves, saveMove } from '../../services/pipeline';
+import type { DealSync } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
 import type { ConnectionStatus, Unsubscribe } from '../../services/realtime';
 import { getSession } from '../../services/session';
@@ -54,6 +56,8 @@ Component({
     error: '',
     empty: false,
     online: false,
+    /** '待同步 N' while changes made offline wait for the server; '' hides the tag */
+    queued: '',
     columns: [] as ReturnType<Board['columns']>,
     summary: { total: '', weighted: '' },
     activeStage: '',
@@ -71,6 +75,9 @@ Component({
       for (const type of LIVE_EVENTS) state.unsubs.push(realtime.on(type, (env) => this.onLiveDeal(env)));
       state.unsubs.push(realtime.onReset(() => { void this.load(); }));
       state.unsubs.push(realtime.onStatus((s) => this.onStatus(s)));
+      state.unsubs.push(offlineQueue.subscribe(() => this.showQueued()));
+      state.unsubs.push(onDealSync((sync) => this.onDealSync(sync)));
+      this.showQueued();
       realtime.start();
       this.onStatus(realtime.status());
       void this.load();
@@ -102,6 +109,7 @@ Component({
           loading: false, error: '', empty: board.dealCount === 0, columns, summary: board.summary(),
           activeStage: active ? this.data.activeStage : String(columns[0]?.stageId ?? ''),
         });
+        this.markQueued(board);
       } catch (err) {
         // Keep showing what we had; only an empty page turns into the error state.
         if (state.board) this.toast(errorText(err));
@@ -168,21 +176,51 @@ Component({
       if (stage && dealId !== null) void this.move(dealId, stage.id);
     },
 
-    /** Optimistic move, then the REST move with `version`; a 409 rolls back to the server's record. */
+    /**
+     * Optimistic move, then the REST move with `version`; a 409 rolls back to the server's record.
+     * Offline it stays pending in the queue; onDealSync settles it when the server has it.
+     */
     async move(id: Id, stageId: Id) {
       const board = stateOf(this).board;
       const before = board?.get(id);
-      if (!board || !before || before.stageId === stageId) return;
+      const target = board?.stageList().find((s) => s.id === stageId);
+      if (!board || !before || !target || before.stageId === stageId) return;
       this.patch(board.apply({ ...before, stageId }, true));
       this.patch(board.pendingPatch(id, true));
       try {
-        const saved = await moveOpportunity(id, stageId, before.version);
-        this.patch(board.apply(saved) ?? board.pendingPatch(id, false));
-        const stage = board.stageList().find((s) => s.id === saved.stageId);
-        this.toast(t('pipeline.moved', { stage: stage ? stageLabel(stage.name) : '' }), 'success');
+        const res = await saveMove(before, target);
+        if (res.queued) { this.toast(t('offline.queued')); return; }
+        this.patch(board.apply(res.value) ?? board.pendingPatch(id, false));
+        this.toast(t('pipeline.moved', { stage: stageLabel(target.name) }), 'success');
       } catch (err) {
         await this.rollBack(board, before, err);
       }
+    },
+
+    showQueued() {
+      const count = offlineQueue.pending().length;
+      const queued = count ? t('offline.pending', { count }) : '';
+      if (queued !== this.data.queued) this.setData({ queued });
+    },
+
+    /** After a load (or a relaunch): moves still queued show in their new stage, pending. */
+    markQueued(board: Board) {
+      for (const [id, stageId] of queuedMoves()) {
+        const deal = board.get(id);
+        if (!deal || deal.stageId === stageId) continue;
+        this.patch(board.apply({ ...deal, stageId }, true));
+        this.patch(board.pendingPatch(id, true));
+      }
+    },
+
+    /** A queued move or edit reached the server: show what it saved, or roll back what it refused (the queue says why). */
+    onDealSync(sync: DealSync) {
+      const board = stateOf(this).board;
+      if (!board) return;
+      if (sync.kind === 'applied') { this.patch(board.apply(sync.opportunity) ?? board.pendingPatch(sync.opportunity.id, false)); return; }
+      if (!sync.current) { void this.load(); return; }
+      this.patch(board.apply(sync.current, true));
+      this.patch(board.pendingPatch(sync.id, false));
     },
 
     async rollBack(board: Board, before: Opportunity, err: unknown) {
