@@ -1,0 +1,280 @@
+import type { Customer, CustomerSort, CustomerStatus, TeamEventEnvelope } from '@live-crm/shared-types';
+import Toast from 'tdesign-miniprogram/toast/index';
+import { t } from '../../i18n/index';
+import type { MessageKey } from '../../i18n/index';
+import { LOGIN_PAGE } from '../../services/api';
+import { listCustomers } from '../../services/customers';
+import { realtime } from '../../services/realtime';
+import type { Unsubscribe } from '../../services/realtime';
+import { getSession } from '../../services/session';
+import { callCustomer } from '../../utils/call';
+import { contactOf } from '../../utils/contact';
+import { errorText, idFrom } from '../../utils/page';
+import type { TapEvent } from '../../utils/page';
+import { localizeTabBar } from '../../utils/tab-bar';
+import { CustomerRows } from './rows';
+import type { ListFilter, Patch, Row } from './rows';
+
+const PAGE_SIZE = 20;
+const SEARCH_DEBOUNCE_MS = 300;
+const STATUSES: Array<CustomerStatus | 'all'> = ['all', 'lead', 'prospect', 'active', 'inactive'];
+const SORTS: CustomerSort[] = ['lastContact', 'name', 'createdAt'];
+
+/** Per page instance, outside `data`: never sent to the view. */
+interface State {
+  filter: ListFilter;
+  rows: CustomerRows | null;
+  /** a newer load (new search or filter) makes older answers stale */
+  generation: number;
+  page: number;
+  cursor: string | null;
+  loadingMore: boolean;
+  searchTimer: ReturnType<typeof setTimeout> | null;
+  /** live changes seen while a load is in flight: its answer may predate them */
+  duringLoad: Array<(rows: CustomerRows) => void> | null;
+  unsubs: Unsubscribe[];
+}
+
+const states = new WeakMap<object, State>();
+function stateOf(page: object): State {
+  let s = states.get(page);
+  if (!s) {
+    s = {
+      filter: { keyword: '', status: 'all', sortBy: 'lastContact' }, rows: null, generation: 0, page: 1, cursor: null,
+      loadingMore: false, searchTimer: null, duringLoad: null, unsubs: [],
+    };
+    states.set(page, s);
+  }
+  return s;
+}
+
+const sortLabel = (sort: CustomerSort): string => t(`sort.${sort}` as MessageKey);
+
+function texts() {
+  return {
+    search: t('customers.searchPlaceholder'), call: t('customers.call'), message: t('customers.message'),
+    empty: t('customers.empty'), noMatch: t('customers.noMatch'), newCustomer: t('customers.new'),
+    noMore: t('customers.noMore'), loading: t('common.loading'), retry: t('common.retry'),
+    cancel: t('common.cancel'), sortTitle: t('customers.sortTitle'),
+  };
+}
+
+Component({
+  data: {
+    text: texts(),
+    statuses: STATUSES.map((value) => ({ value, label: t(`status.${value}` as MessageKey) })),
+    status: 'all' as string,
+    keyword: '',
+    sortText: t('customers.sortBy', { sort: sortLabel('lastContact') }),
+    loading: true,
+    loadingMore: false,
+    error: '',
+    rows: [] as Row[],
+    count: 0,
+    totalText: '',
+    hasMore: false,
+    sheet: { visible: false, items: SORTS.map((s) => ({ label: sortLabel(s) })) },
+  },
+
+  methods: {
+    onLoad() {
+      if (!getSession()) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      wx.setNavigationBarTitle({ title: t('customers.title') });
+      const state = stateOf(this);
+      const onCustomer = (env: TeamEventEnvelope<'customer:created' | 'customer:updated'>) =>
+        this.live((rows) => rows.apply(env.data.customer, env.type === 'customer:created'));
+      state.unsubs.push(realtime.on('customer:created', onCustomer), realtime.on('customer:updated', onCustomer));
+      for (const type of ['communication:logged', 'message:created', 'activity:created'] as const) {
+        state.unsubs.push(realtime.on(type, (env) => {
+          const contact = contactOf(env);
+          if (contact) this.live((rows) => rows.touch(contact.customerId, contact.at));
+        }));
+      }
+      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
+      realtime.start();
+      void this.load();
+    },
+
+    onShow() {
+      localizeTabBar();
+    },
+
+    onUnload() {
+      const state = stateOf(this);
+      state.unsubs.forEach((off) => off());
+      state.unsubs = [];
+      if (state.searchTimer) clearTimeout(state.searchTimer);
+    },
+
+    async onPullDownRefresh() {
+      await this.load();
+      wx.stopPullDownRefresh();
+    },
+
+    onReachBottom() {
+      void this.loadMore();
+    },
+
+    /** One live change: patch the row it touches (and remember it if a load is racing it). */
+    live(change: (rows: CustomerRows) => Patch | null) {
+      const state = stateOf(this);
+      state.duringLoad?.push((rows) => { change(rows); });
+      const patch = state.rows ? change(state.rows) : null;
+      if (!patch) return;
+      if (state.rows && 'totalText' in patch) patch['count'] = state.rows.size;
+      this.setData(patch);
+    },
+
+    query(filter: ListFilter, page: number, cursor: string | null) {
+      return listCustomers({
+        page, limit: PAGE_SIZE, status: filter.status, sortBy: filter.sortBy,
+        ...(filter.keyword.trim() ? { keyword: filter.keyword.trim() } : {}),
+        ...(cursor ? { cursor } : {}),
+      });
+    },
+
+    async load() {
+      const state = stateOf(this);
+      const generation = ++state.generation;
+      const filter = { ...state.filter };
+      if (!state.rows) this.setData({ loading: true });
+      state.duringLoad = [];
+      try {
+        const res = await this.query(filter, 1, null);
+        if (generation !== state.generation) return;
+        const rows = new CustomerRows(filter);
+        rows.total = res.total;
+        rows.hasMore = res.hasMore;
+        rows.append(res.customers);
+        for (const replay of state.duringLoad ?? []) replay(rows);
+        Object.assign(state, { rows, page: 1, cursor: res.nextCursor ?? null });
+        this.setData({
+          loading: false, error: '', rows: rows.rows(), count: rows.size, totalText: rows.totalText(), hasMore: rows.hasMore,
+        });
+      } catch (err) {
+        if (generation !== state.generation) return;
+        // Keep showing what we had; only an empty page turns into the error state.
+        if (state.rows) this.toast(errorText(err));
+        else this.setData({ loading: false, error: errorText(err) });
+      } finally {
+        if (generation === state.generation) state.duringLoad = null;
+      }
+    },
+
+    /** The next page after the last row seen (the server's cursor when it gives one), repeats dropped. */
+    async loadMore() {
+      const state = stateOf(this);
+      const rows = state.rows;
+      if (!rows || !rows.hasMore || state.loadingMore) return;
+      const generation = state.generation;
+      state.loadingMore = true;
+      this.setData({ loadingMore: true });
+      try {
+        const res = await this.query(rows.filter, state.page + 1, state.cursor);
+        if (generation !== state.generation) return;
+        Object.assign(state, { page: state.page + 1, cursor: res.nextCursor ?? null });
+        rows.hasMore = res.hasMore;
+        this.setData({ ...rows.append(res.customers), count: rows.size, hasMore: rows.hasMore });
+      } catch (err) {
+        this.toast(errorText(err));
+      } finally {
+        state.loadingMore = false;
+        this.setData({ loadingMore: false });
+      }
+    },
+
+    /** Typing searches once the rep pauses; the keyboard's search key and clearing search at once. */
+    onSearchChange(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      const state = stateOf(this);
+      if (state.searchTimer) clearTimeout(state.searchTimer);
+      state.searchTimer = setTimeout(() => this.search(e.detail.value), SEARCH_DEBOUNCE_MS);
+    },
+
+    onSearchSubmit(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.search(e.detail.value);
+    },
+
+    onSearchClear() {
+      this.search('');
+    },
+
+    search(keyword: string) {
+      const state = stateOf(this);
+      if (state.searchTimer) clearTimeout(state.searchTimer);
+      state.searchTimer = null;
+      if (keyword.trim() === state.filter.keyword.trim()) return;
+      state.filter = { ...state.filter, keyword };
+      this.setData({ keyword });
+      void this.load();
+    },
+
+    onStatusChange(e: WechatMiniprogram.CustomEvent<{ value: string | number }>) {
+      const status = String(e.detail.value) as CustomerStatus | 'all';
+      if (!STATUSES.includes(status)) return;
+      stateOf(this).filter.status = status;
+      this.setData({ status });
+      void this.load();
+    },
+
+    onSortTap() {
+      this.setData({ 'sheet.visible': true });
+    },
+
+    onSheetClose() {
+      this.setData({ 'sheet.visible': false });
+    },
+
+    onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
+      this.onSheetClose();
+      const sortBy = SORTS[e.detail.index];
+      const state = stateOf(this);
+      if (!sortBy || sortBy === state.filter.sortBy) return;
+      state.filter.sortBy = sortBy;
+      this.setData({ sortText: t('customers.sortBy', { sort: sortLabel(sortBy) }) });
+      void this.load();
+    },
+
+    onRowTap(e: TapEvent) {
+      wx.navigateTo({ url: `/pages/customer-detail/index?id=${idFrom(e)}` });
+    },
+
+    async onCallTap(e: TapEvent) {
+      const customer = stateOf(this).rows?.get(idFrom(e));
+      if (!customer) return;
+      if (!customer.phone) { this.toast(t('customers.noPhone')); return; }
+      await this.call(customer);
+    },
+
+    async call(customer: Customer) {
+      try {
+        const result = await callCustomer(customer);
+        if (result === 'logged') this.toast(t('call.logged'), 'success');
+        else if (result === 'failed') this.toast(t('call.failed'), 'error');
+      } catch (err) {
+        this.toast(errorText(err), 'error');
+      }
+    },
+
+    onMessageTap(e: TapEvent) {
+      const customer = stateOf(this).rows?.get(idFrom(e));
+      if (!customer) return;
+      wx.navigateTo({ url: `/pages/message/index?customerId=${customer.id}&name=${encodeURIComponent(customer.name)}` });
+    },
+
+    /** Taps on the call and message buttons stop here instead of also opening the customer. */
+    onNoop() {},
+
+    onNew() {
+      wx.navigateTo({ url: '/pages/customer-form/index' });
+    },
+
+    onRetry() {
+      this.setData({ loading: true, error: '' });
+      void this.load();
+    },
+
+    toast(message: string, theme?: 'success' | 'error') {
+      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+    },
+  },
+});

@@ -1,0 +1,128 @@
+import type { Id, TeamEventEnvelope } from '@live-crm/shared-types';
+import Toast from 'tdesign-miniprogram/toast/index';
+import { t } from '../../i18n/index';
+import { LOGIN_PAGE, newIdempotencyKey } from '../../services/api';
+import { listMessages, sendMessage } from '../../services/communications';
+import { realtime } from '../../services/realtime';
+import type { Unsubscribe } from '../../services/realtime';
+import { getSession } from '../../services/session';
+import { errorText, numberParam } from '../../utils/page';
+import { Thread } from './thread';
+import type { Bubble, Patch } from './thread';
+
+interface State { customerId: Id | null; myId: Id; myName: string; thread: Thread | null; unsubs: Unsubscribe[] }
+const states = new WeakMap<object, State>();
+const stateOf = (page: object): State => {
+  let s = states.get(page);
+  if (!s) { s = { customerId: null, myId: 0, myName: '', thread: null, unsubs: [] }; states.set(page, s); }
+  return s;
+};
+
+Component({
+  data: {
+    text: {
+      placeholder: t('message.placeholder'), send: t('message.send'), empty: t('message.empty'),
+      loading: t('common.loading'), retry: t('common.retry'),
+    },
+    loading: true,
+    error: '',
+    bubbles: [] as Bubble[],
+    empty: false,
+    draft: '',
+  },
+
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      const session = getSession();
+      if (!session) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      const state = stateOf(this);
+      Object.assign(state, { customerId: numberParam(query.customerId), myId: session.user.id, myName: session.user.name });
+      const name = query.name ? decodeURIComponent(query.name) : '';
+      wx.setNavigationBarTitle({ title: name || t('message.title') });
+      state.unsubs.push(realtime.on('message:created', (env) => this.onLive(env)));
+      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
+      realtime.start();
+      void this.load();
+    },
+
+    onUnload() {
+      stateOf(this).unsubs.forEach((off) => off());
+    },
+
+    async load() {
+      const state = stateOf(this);
+      if (state.customerId === null) { this.setData({ loading: false, error: t('error.not_found') }); return; }
+      try {
+        const messages = await listMessages(state.customerId, 100);
+        const thread = new Thread(state.myId);
+        const bubbles = thread.initial(messages);
+        state.thread = thread;
+        this.setData({ loading: false, error: '', bubbles, empty: bubbles.length === 0 }, () => this.toBottom());
+      } catch (err) {
+        if (state.thread) this.toast(errorText(err));
+        else this.setData({ loading: false, error: errorText(err) });
+      }
+    },
+
+    onLive(env: TeamEventEnvelope<'message:created'>) {
+      const state = stateOf(this);
+      if (env.data.message.customerId !== state.customerId || !state.thread) return;
+      this.patch(state.thread.append(env.data.message));
+    },
+
+    patch(patch: Patch | null) {
+      if (patch) this.setData(patch, () => this.toBottom());
+    },
+
+    toBottom() {
+      if (typeof wx.pageScrollTo === 'function') wx.pageScrollTo({ scrollTop: 1e6, duration: 0, fail: () => undefined });
+    },
+
+    onInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ draft: e.detail.value });
+    },
+
+    /** Shown at once; the Idempotency-Key stays with the message, so a retry never sends it twice. */
+    onSend() {
+      const state = stateOf(this);
+      const content = this.data.draft.trim();
+      if (!content || !state.thread) return;
+      const key = newIdempotencyKey();
+      this.patch(state.thread.addPending(key, content, state.myName));
+      this.setData({ draft: '' });
+      void this.deliver(key, content);
+    },
+
+    async deliver(key: string, content: string) {
+      const state = stateOf(this);
+      const thread = state.thread;
+      if (!thread || state.customerId === null) return;
+      try {
+        this.patch(thread.settle(key, await sendMessage(state.customerId, content, key)));
+      } catch (err) {
+        this.patch(thread.fail(key));
+        this.toast(errorText(err), 'error');
+      }
+    },
+
+    onBubbleTap(e: WechatMiniprogram.BaseEvent<Record<string, never>, { key?: string; state?: string }>) {
+      const { key, state: bubbleState } = e.currentTarget.dataset;
+      const thread = stateOf(this).thread;
+      if (bubbleState !== 'failed' || !key?.startsWith('pending:') || !thread) return;
+      const localKey = key.slice('pending:'.length);
+      const retry = thread.retrying(localKey);
+      if (!retry) return;
+      this.patch(retry.patch);
+      void this.deliver(localKey, retry.content);
+    },
+
+    onRetry() {
+      this.setData({ loading: true, error: '' });
+      void this.load();
+    },
+
+    toast(message: string, theme?: 'error') {
+      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+    },
+  },
+});
