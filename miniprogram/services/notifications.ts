@@ -29,11 +29,21 @@ function badgeText(n: number): string {
   return n > 99 ? '99+' : String(n);
 }
 
-/** Shows the count on the tab bar. WeChat refuses on a page without the tab bar: tried again on the next tab page show. */
+let retry: ReturnType<typeof setTimeout> | null = null;
+const RETRY_MS = 2000;
+
+/**
+ * Shows the count on the tab bar. WeChat refuses while a page without the tab bar is on top
+ * ("not TabBar page"): it is tried again shortly, and by every tab page of ours when it shows.
+ */
 export function showTabBadge(): void {
   const text = getSession() ? badgeText(unread) : '';
   if (text === shownBadge) return;
-  const done = { success: () => { shownBadge = text; }, fail: () => { shownBadge = null; } };
+  const failed = (): void => {
+    shownBadge = null;
+    if (getSession()) retry ??= setTimeout(() => { retry = null; showTabBadge(); }, RETRY_MS);
+  };
+  const done = { success: () => { shownBadge = text; }, fail: failed };
   if (text) wx.setTabBarBadge({ index: TEAM_TAB_INDEX, text, ...done });
   else wx.removeTabBarBadge({ index: TEAM_TAB_INDEX, ...done });
 }

@@ -114,4 +114,15 @@ describe('notification centre', () => {
     await expect.poll(() => phone.wx.tabBarBadges[3]).toBeUndefined();
     expect((await ray.inbox()).unread).toBe(0);
   });
+
+  test('a notification that arrives on a page without the tab bar still reaches the badge once a tab page is back', async () => {
+    const p = await open('notifications', (text) => /未读|已读|暂无通知/.test(text));
+    const unread = (await ray.inbox()).unread;
+    phone.wx.script.offTabBarPage = true; // e.g. a task detail page is on top
+    await mia.createTask({ title: '补充发票信息', dueAt: dueTodayIso(), assigneeId: ray.user.id });
+    await p.waitFor((text) => text.includes(`${unread + 1} 条未读`), 'the live count');
+    expect(phone.wx.tabBarBadges[3]).toBe(unread ? String(unread) : undefined);
+    phone.wx.script.offTabBarPage = false; // back on a tab page
+    await expect.poll(() => phone.wx.tabBarBadges[3], { timeout: 5000 }).toBe(String(unread + 1));
+  });
 });

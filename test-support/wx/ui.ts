@@ -22,6 +22,8 @@ export interface UiScript {
   actionSheetAnswers: Array<number | 'cancel'>;
   /** the next subscription dialog's answer for every template asked (default 'accept') */
   subscribeAnswers: Array<'accept' | 'reject'>;
+  /** a page without the tab bar is on top: WeChat refuses tab bar badges then */
+  offTabBarPage?: boolean;
 }
 
 type Ok = { errMsg: string };
@@ -70,11 +72,13 @@ export function uiApi(report: ErrorReporter, log: UiLog, script: UiScript) {
     startPullDownRefresh: (o?: Callbacks<Ok>) => reply(o, 'startPullDownRefresh', ok('startPullDownRefresh')),
     stopPullDownRefresh: (o?: Callbacks<Ok>) => { log.pullDownStops += 1; return reply(o, 'stopPullDownRefresh', ok('stopPullDownRefresh')); },
     setTabBarBadge: (o: { index: number; text: string } & Callbacks<Ok>) => {
+      if (script.offTabBarPage) return reply(o, 'setTabBarBadge', { ok: false, errMsg: 'setTabBarBadge:fail not TabBar page' });
       if (typeof o.text !== 'string' || o.text === '') return reply(o, 'setTabBarBadge', { ok: false, errMsg: 'setTabBarBadge:fail parameter error' });
       log.tabBarBadges[o.index] = o.text;
       return reply(o, 'setTabBarBadge', ok('setTabBarBadge'));
     },
     removeTabBarBadge: (o: { index: number } & Callbacks<Ok>) => {
+      if (script.offTabBarPage) return reply(o, 'removeTabBarBadge', { ok: false, errMsg: 'removeTabBarBadge:fail not TabBar page' });
       delete log.tabBarBadges[o.index];
       return reply(o, 'removeTabBarBadge', ok('removeTabBarBadge'));
     },
