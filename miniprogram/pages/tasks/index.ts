@@ -12,6 +12,7 @@ import { lastTaskActorOf, teamMembers } from '../../services/team';
 import { errorText, idFrom } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
 import { taskLink } from '../../utils/links';
+import { localizeTabBar } from '../../utils/tab-bar';
 import { TaskLists } from './task-lists';
 import type { ListData, Patch, Scope } from './task-lists';
 import { UPCOMING_DAYS, VIEWS } from './task-row';
@@ -85,6 +86,7 @@ Component({
 
     onShow() {
       showTabBadge();
+      localizeTabBar();
     },
 
     onUnload() {

@@ -10,6 +10,7 @@ import type { ConnectionStatus, Unsubscribe } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { teamFeed, teamMembers } from '../../services/team';
 import { openLink } from '../../utils/links';
+import { localizeTabBar } from '../../utils/tab-bar';
 import { errorText } from '../../utils/page';
 import { entryOf, FEED_EVENTS, said } from './describe';
 import type { FeedEntry, Names } from './describe';
@@ -91,6 +92,7 @@ Component({
 
     onShow() {
       showTabBadge();
+      localizeTabBar();
     },
 
     onUnload() {
