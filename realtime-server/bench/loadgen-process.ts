@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { clientFactory, type BenchSocket } from './bench-client.js';
 import { runPhase, flightKey, type PhaseSpec, type Team } from './drive.js';
 import { serve } from './ipc.js';
+import { procStats } from './proc-stats.js';
 import type { Recorder } from './recorder.js';
 import { bareSender, restSender, type Member } from './senders.js';
 
@@ -62,6 +63,7 @@ serve({
   setup: (setup: LoadgenSetup) => setUp(setup),
   connect: ({ half }: { half: 0 | 1 }) => connectHalf(half),
   library: () => factory.library,
+  stats: () => procStats(0),
   async run({ spec, sample }: { spec: PhaseSpec; sample?: unknown }) {
     // The wx test double keeps every frame; dropping them each second keeps GC out of the numbers.
     const sweeper = setInterval(() => factory.forget(), 1000);

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BenchSettings, PhaseDef } from './bench-config.js';
 import type { Loadgens, ServerSet } from './cluster.js';
 import type { PhaseSpec } from './drive.js';
+import type { BenchChild } from './ipc.js';
 import type { ProcStats } from './proc-stats.js';
 import type { WindowResult } from './recorder.js';
 import { machineCpu, merged, percentile } from './stats.js';
@@ -88,6 +89,24 @@ export async function measureRun(
       lost: sum((r) => r.lost),
     },
   };
+}
+
+/**
+ * Waits until every bench process is idle (under 5% of a core over half a second), so a run never
+ * starts while the previous one is still draining backlogs somewhere; gives up after `maxMs`.
+ */
+export async function quiesce(procs: BenchChild[], maxMs = 30_000): Promise<number> {
+  const t0 = performance.now();
+  const cpu = () => Promise.all(procs.map((p) => p.call<ProcStats>('stats').then((x) => x.cpuMicros)));
+  let before = await cpu();
+  while (performance.now() - t0 < maxMs) {
+    await sleep(500);
+    const after = await cpu();
+    const busiest = Math.max(...after.map((c, i) => c - before[i]!));
+    if (busiest < 25_000) break;
+    before = after;
+  }
+  return performance.now() - t0;
 }
 
 /** Heap and RSS growth per client connected between two samples, summed over the processes. */

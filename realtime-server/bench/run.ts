@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadSettings, type GroupDef } from './bench-config.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-db.js';
 import { startLoadgens, startServers, type Kind, type Loadgens, type ServerSet } from './cluster.js';
-import { measureRun, perConnection, type RunMetrics } from './measure.js';
+import { measureRun, perConnection, quiesce, type RunMetrics } from './measure.js';
 import { summarizeProfiles } from './profile-summary.js';
 import { renderReport, phaseVerdict, type MemoryOutcome, type PhaseOutcome } from './report.js';
 import { measureResume, type ResumeResult } from './resume.js';
@@ -74,6 +74,7 @@ async function runGroup(g: GroupDef, db: BenchDatabase, tenantId: number, wantRe
       for (let rep = 0; rep < s.reps; rep++) {
         for (const kind of ['ours', 'bare'] as const) {
           const profile = profileDir ? { file: (i: number) => resolve(profileDir, kind, `${phase.name}-${rep + 1}-node${i + 1}.cpuprofile`) } : undefined;
+          await quiesce([...servers.ours.procs, ...servers.bare.procs, ...lgs.ours!.procs, ...lgs.bare!.procs]);
           const out = await measureRun(servers[kind], lgs[kind]!, phase, s, sample, profile);
           sample ??= out.sample;
           const m = out.metrics;
