@@ -256,4 +256,19 @@ describe('dashboard page against a real server', () => {
     expect(p.text()).toContain('West');
     expect(metricText(p, 'wonValueCents')).toContain(`赢单金额${formatMoneyCompact(westSales.metrics.wonValueCents.current, 'zh-CN')}`);
   });
+
+  test('speaks English when the phone does', async () => {
+    phone.realtime.forget();
+    phone.wx.uninstall();
+    phone = await signedInPhone(root, server.url, 'mia', { language: 'en' });
+    const want = await serverView();
+    const p = openPage(root, 'dashboard');
+    page = p;
+    await p.waitFor((text) => text.includes('Won value') && !text.includes('Loading'), 'the English dashboard');
+    expect(metricText(p, 'wonValueCents')).toContain(`Won value${formatMoneyCompact(want.sales.wonValueCents.current, 'en')}`);
+    expect(metricText(p, 'wonValueCents')).toContain(`Before: ${formatMoneyCompact(want.sales.wonValueCents.previous, 'en')}`);
+    expect(section(p, 'funnel')).toContain('Stage funnel');
+    expect(p.text()).toContain('Weekly report');
+    expect(phone.wx.titles.at(-1)).toBe('Dashboard');
+  });
 });

@@ -9,6 +9,7 @@ import { getSession } from '../../services/session';
 import { diffData } from '../../utils/diff';
 import { exportButtons, isExportType, runExport } from '../../utils/export-flow';
 import { errorText, idFrom, pageState } from '../../utils/page';
+import { localizeTabBar } from '../../utils/tab-bar';
 import type { TapEvent } from '../../utils/page';
 import { drawActivityChart, emptyView, loadDashboard } from './load';
 import type { ChartData, DashboardView } from './load';
@@ -97,6 +98,7 @@ Component({
     },
 
     onShow() {
+      localizeTabBar();
       const state = stateOf(this);
       state.hidden = false;
       if (state.stale) {
