@@ -76,14 +76,14 @@ function tabIcon(root, file) {
   return `<img src="data:${mime};base64,${fs.readFileSync(full).toString('base64')}" alt="">`;
 }
 
-/** `badges`: text by tab index, as the page left them with wx.setTabBarBadge. */
-export function tabBarHtml(root, tabBar, pagePath, badges = {}) {
+/** `badges` / `texts`: by tab index, as the page left them with wx.setTabBarBadge / wx.setTabBarItem. */
+export function tabBarHtml(root, tabBar, pagePath, badges = {}, texts = {}) {
   if (!tabBar?.list?.some((item) => item.pagePath === pagePath) || tabBar.custom) return '';
   const items = tabBar.list.map((item, index) => {
     const selected = item.pagePath === pagePath;
     const color = selected ? tabBar.selectedColor : tabBar.color;
     const badge = badges[index] ? `<em>${escapeHtml(badges[index])}</em>` : '';
-    return `<a style="color:${escapeHtml(color)}">${tabIcon(root, selected ? item.selectedIconPath : item.iconPath)}<span>${escapeHtml(item.text)}</span>${badge}</a>`;
+    return `<a style="color:${escapeHtml(color)}">${tabIcon(root, selected ? item.selectedIconPath : item.iconPath)}<span>${escapeHtml(texts[index] ?? item.text)}</span>${badge}</a>`;
   });
   return `<wx-chrome-tabbar style="background:${escapeHtml(tabBar.backgroundColor || '#ffffff')}">${items.join('')}</wx-chrome-tabbar>`;
 }

@@ -215,6 +215,7 @@ function createNativeUi(record) {
     // Tab bar badges are drawn on the picture's tab bar.
     setTabBarBadge: asyncApi((options) => void (record.tabBadges[options.index] = String(options.text ?? ''))),
     removeTabBarBadge: asyncApi((options) => void delete record.tabBadges[options.index]),
+    setTabBarItem: asyncApi((options) => void (options.text !== undefined && (record.tabTexts[options.index] = String(options.text)))),
   };
 }
 
@@ -226,7 +227,7 @@ const noop = asyncApi(() => ({}));
  */
 export function createFixtureWx({ base, routes, storage, language = 'zh_CN', tabBar = false, customNav = false,
   socket = { mode: 'online', acks: {}, events: [] } }) {
-  const record = { requests: [], navigations: [], pending: 0, tabBadges: {}, overlay: { toast: null, loading: null, modal: null, actionSheet: null },
+  const record = { requests: [], navigations: [], pending: 0, tabBadges: {}, tabTexts: {}, overlay: { toast: null, loading: null, modal: null, actionSheet: null },
     title: null, navColor: null, errors: [], logs: [] };
   const info = windowInfo({ customNav, tabBar });
   const appBase = { SDKVersion: '3.5.0', language, version: '8.0.50', theme: 'light', enableDebug: false, host: { env: 'WeChat' } };

@@ -148,7 +148,7 @@ export async function renderPage({ root, pagePath, state, routes }) {
   const empty = !text && !comp.dom.querySelector('img, wx-image, [class*="t-icon-base"]');
   const { html, missingIcons } = serializePage({
     document, pageDom: comp.dom, appCss: compileAppWxss(root), componentCss: takeRenderedCss(), settings, record, viewport,
-    windowHeight: windowHeight(viewport), tabBar: tabBarHtml(root, appJson.tabBar, pagePath, record.tabBadges),
+    windowHeight: windowHeight(viewport), tabBar: tabBarHtml(root, appJson.tabBar, pagePath, record.tabBadges, record.tabTexts),
     isFirstPage: appJson.pages?.[0] === pagePath || viewport.tabBar || ENTRY_PAGES.includes(pagePath),
   });
   comp.detach();

@@ -11,6 +11,7 @@ import { getSession } from '../../services/session';
 import { lastActorOf, nameOf, teamNames } from '../../services/team';
 import { errorText, idFrom } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
+import { localizeTabBar } from '../../utils/tab-bar';
 import { Board } from './board';
 import type { Patch } from './board';
 
@@ -81,6 +82,10 @@ Component({
       realtime.start();
       this.onStatus(realtime.status());
       void this.load();
+    },
+
+    onShow() {
+      localizeTabBar();
     },
 
     onUnload() {
