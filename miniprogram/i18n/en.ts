@@ -166,6 +166,7 @@ export const en: Messages = {
   'offline.callLabel': 'Call log {phone}',
   'offline.completeLabel': 'Complete “{title}”',
   'offline.reopenLabel': 'Reopen “{title}”',
+  'customer.noteQueued': 'Waiting to sync',
   'stage.lead': 'Lead',
   'stage.qualified': 'Qualified',
   'stage.proposal': 'Proposal',

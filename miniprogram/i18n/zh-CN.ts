@@ -165,6 +165,7 @@ export const zhCN = {
   'offline.callLabel': '通话记录 {phone}',
   'offline.completeLabel': '完成任务“{title}”',
   'offline.reopenLabel': '重新打开任务“{title}”',
+  'customer.noteQueued': '待同步',
   'stage.lead': '线索',
   'stage.qualified': '已确认',
   'stage.proposal': '方案',

@@ -4,6 +4,7 @@ import type {
 import { t } from '../i18n/index';
 import { offlineQueue } from './offline-queue';
 import type { Submitted } from './offline-queue';
+import type { Unsubscribe } from './realtime-client';
 
 /**
  * Saves from the customer and task flows that also work without a connection: each goes out now, or
@@ -18,10 +19,12 @@ function unwrap<R, T>(res: Submitted<R>, pick: (r: R) => T): Submitted<T> {
   return res.queued ? res : { queued: false, value: pick(res.value) };
 }
 
+const notesPath = (customerId: Id): string => `/api/crm/customers/${customerId}/notes`;
+
 /** `key` is the one the page shows the pending note under, so the replay saves it once. */
 export async function saveNote(customerId: Id, content: string, key: string): Promise<Submitted<Note>> {
   return unwrap(await offlineQueue.submit<NoteResponse>({
-    method: 'POST', path: `/api/crm/customers/${customerId}/notes`, body: { content }, key,
+    method: 'POST', path: notesPath(customerId), body: { content }, key,
     label: t('offline.noteLabel', { content: short(content) }),
   }), (r) => r.note);
 }
@@ -40,4 +43,26 @@ export async function saveCallLog(input: CommunicationInput): Promise<Submitted<
     method: 'POST', path: '/api/crm/communications', body: { ...input },
     label: t('offline.callLabel', { phone: input.phoneNumber ?? '' }),
   }), (r) => r.communication);
+}
+
+
+/** A queued note reaching the server: saved, or refused (the queue tells the person why). */
+export type NoteSync = { kind: 'applied'; key: string; note: Note } | { kind: 'refused'; key: string };
+
+export function onNoteSync(customerId: Id, handler: (sync: NoteSync) => void): Unsubscribe {
+  const path = notesPath(customerId);
+  return offlineQueue.subscribe((e) => {
+    if (e.item.path !== path || e.kind === 'queued') return;
+    const note = e.kind === 'applied' ? (e.result as { note?: Note } | null)?.note : undefined;
+    if (note) handler({ kind: 'applied', key: e.item.id, note });
+    else if (e.kind === 'refused') handler({ kind: 'refused', key: e.item.id });
+  });
+}
+
+/** This customer's notes still waiting for a connection (after a relaunch too), oldest first. */
+export function queuedNotes(customerId: Id): Array<{ key: string; content: string }> {
+  const path = notesPath(customerId);
+  return offlineQueue.pending()
+    .filter((item) => item.path === path && typeof item.body?.['content'] === 'string')
+    .map((item) => ({ key: item.id, content: String(item.body?.['content']) }));
 }

@@ -1,8 +1,9 @@
 import type { Communication, CommunicationInput, Customer } from '@live-crm/shared-types';
 import { t } from '../i18n/index';
-import { logCommunication } from '../services/communications';
+import { saveCallLog } from '../services/offline-saves';
 
-export type CallResult = 'logged' | 'cancelled' | 'failed';
+/** `queued`: logged while offline; the log waits in the offline queue and is sent when back online. */
+export type CallResult = 'logged' | 'queued' | 'cancelled' | 'failed';
 
 function dial(phoneNumber: string): Promise<{ ok: true } | { ok: false; errMsg: string }> {
   return new Promise((resolve) => {
@@ -29,16 +30,18 @@ function askOutcome(): Promise<'completed' | 'missed' | null> {
 /**
  * Opens the dialer and logs the call (`initiated`); a refused dial is logged as `failed`, a
  * cancelled one not at all. Then the rep may mark the outcome, logged as a second entry.
- * `onLogged` sees each saved log, so the page can show it before the live echo arrives.
+ * `onLogged` sees each saved log, so the page can show it before the live echo arrives; a log made
+ * without a connection is queued instead (the echo shows it once the queue has sent it).
  */
 export async function callCustomer(customer: Pick<Customer, 'id' | 'phone'>, onLogged?: (c: Communication) => void): Promise<CallResult> {
   const phoneNumber = customer.phone;
   if (!phoneNumber) return 'failed';
   const base = { customerId: customer.id, type: 'call' as const, direction: 'outbound' as const, phoneNumber };
-  // Not `onLogged?.(await log(...))`: an optional call skips evaluating its arguments, so nothing would be logged.
+  let queued = false;
   const log = async (input: Pick<CommunicationInput, 'status' | 'error'>): Promise<void> => {
-    const saved = await logCommunication({ ...base, ...input });
-    if (onLogged) onLogged(saved);
+    const res = await saveCallLog({ ...base, ...input });
+    if (res.queued) queued = true;
+    else if (onLogged) onLogged(res.value);
   };
   const dialled = await dial(phoneNumber);
   if (!dialled.ok) {
@@ -49,5 +52,5 @@ export async function callCustomer(customer: Pick<Customer, 'id' | 'phone'>, onL
   await log({ status: 'initiated' });
   const outcome = await askOutcome();
   if (outcome) await log({ status: outcome });
-  return 'logged';
+  return queued ? 'queued' : 'logged';
 }

@@ -3,7 +3,9 @@ import Toast from 'tdesign-miniprogram/toast/index';
 import { t } from '../../i18n/index';
 import { LOGIN_PAGE, newIdempotencyKey } from '../../services/api';
 import { listActivities, listCommunications, listMessages } from '../../services/communications';
-import { addNote, getCustomer, listNotes } from '../../services/customers';
+import { getCustomer, listNotes } from '../../services/customers';
+import { onNoteSync, queuedNotes, saveNote } from '../../services/offline-saves';
+import type { NoteSync } from '../../services/offline-saves';
 import { realtime } from '../../services/realtime';
 import type { Unsubscribe } from '../../services/realtime';
 import { getSession } from '../../services/session';
@@ -87,6 +89,7 @@ Component({
       state.unsubs.push(realtime.on('customer:updated', (env) => { void this.onLiveCustomer(env); }));
       state.unsubs.push(realtime.onPresence((p) => this.onPresence(p)));
       state.unsubs.push(realtime.onReset(() => { void this.load(); }));
+      if (state.id !== null) state.unsubs.push(onNoteSync(state.id, (sync) => this.onNoteSync(sync)));
       realtime.start();
       this.watchPresence();
       void this.load();
@@ -145,6 +148,8 @@ Component({
         state.customer = customer;
         this.setData({ loading: false, error: '', profile: this.profileView(customer), entries, empty: entries.length === 0 });
         for (const item of state.duringLoad ?? []) this.patch(timeline.prepend(item));
+        // Notes written offline (maybe before a relaunch) show pending until the queue sends them.
+        for (const q of queuedNotes(id)) this.patch(timeline.addPending(q.key, q.content, state.names.get(state.myId) ?? '', true));
       } catch (err) {
         if (!state.customer) this.setData({ loading: false, error: errorText(err) });
         else this.toast(errorText(err));
@@ -228,11 +233,18 @@ Component({
       const timeline = state.timeline;
       if (!timeline || state.id === null) return;
       try {
-        this.patch(timeline.settle(key, await addNote(state.id, content, key)));
+        const res = await saveNote(state.id, content, key);
+        this.patch(res.queued ? timeline.queued(key) : timeline.settle(key, res.value));
       } catch (err) {
         this.patch(timeline.fail(key));
         this.toast(errorText(err), 'error');
       }
+    },
+
+    /** A queued note reached the server: the pending line becomes the note; a refusal is told by the queue. */
+    onNoteSync(sync: NoteSync) {
+      const timeline = stateOf(this).timeline;
+      if (timeline) this.patch(sync.kind === 'applied' ? timeline.settle(sync.key, sync.note) : timeline.fail(sync.key));
     },
 
     onEntryTap(e: WechatMiniprogram.BaseEvent<Record<string, never>, { key?: string; state?: string }>) {
@@ -253,6 +265,7 @@ Component({
         const timeline = stateOf(this).timeline;
         const result = await callCustomer(c, (communication) => this.patch(timeline?.prepend({ kind: 'communication', communication }) ?? null));
         if (result === 'logged') this.toast(t('call.logged'), 'success');
+        else if (result === 'queued') this.toast(t('offline.queued'));
         else if (result === 'failed') this.toast(t('call.failed'), 'error');
       } catch (err) {
         this.toast(errorText(err), 'error');

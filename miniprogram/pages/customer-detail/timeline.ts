@@ -19,8 +19,8 @@ export interface Entry {
   stamp: string;
   /** flex `order`: live entries are appended to the array but shown on top */
   order: number;
-  /** '' saved; 'sending' / 'failed' for a note of ours on its way */
-  state: '' | 'sending' | 'failed';
+  /** '' saved; 'sending' / 'queued' (waits for a connection) / 'failed' for a note of ours on its way; 'gone' hidden */
+  state: '' | 'sending' | 'queued' | 'failed' | 'gone';
 }
 
 export type Patch = Record<string, unknown>;
@@ -86,13 +86,14 @@ export class Timeline {
     return { [`entries[${index}]`]: this.entry(item, --this.top, now), empty: false };
   }
 
-  /** Our note, shown before the server has it. */
-  addPending(localKey: string, content: string, authorName: string): Patch {
+  /** Our note, shown before the server has it (`queued`: already waiting in the offline queue). */
+  addPending(localKey: string, content: string, authorName: string, queued = false): Patch {
     const index = this.length++;
     this.pending.set(localKey, { index, content });
     const entry: Entry = {
       key: `pending:${localKey}`, icon: 'edit-1', tone: 'note', title: t('timeline.note', { name: authorName }),
-      body: content, stamp: t('customer.noteSaving'), order: --this.top, state: 'sending',
+      body: content, stamp: t(queued ? 'customer.noteQueued' : 'customer.noteSaving'), order: --this.top,
+      state: queued ? 'queued' : 'sending',
     };
     return { [`entries[${index}]`]: entry, empty: false };
   }
@@ -102,6 +103,8 @@ export class Timeline {
     const p = this.pending.get(localKey);
     if (!p) return null;
     this.pending.delete(localKey);
+    // Already on the page from a reload (the first answer was lost): hide the pending twin.
+    if (this.seen.has(`note:${note.id}`)) return { [`entries[${p.index}].state`]: 'gone' };
     this.seen.add(`note:${note.id}`);
     return { [`entries[${p.index}].state`]: '', [`entries[${p.index}].stamp`]: formatStamp(note.createdAt, now) };
   }
@@ -109,6 +112,12 @@ export class Timeline {
   fail(localKey: string): Patch | null {
     const p = this.pending.get(localKey);
     return p ? { [`entries[${p.index}].state`]: 'failed', [`entries[${p.index}].stamp`]: t('customer.noteFailed') } : null;
+  }
+
+  /** No connection: the note waits in the offline queue and is sent when the phone is back online. */
+  queued(localKey: string): Patch | null {
+    const p = this.pending.get(localKey);
+    return p ? { [`entries[${p.index}].state`]: 'queued', [`entries[${p.index}].stamp`]: t('customer.noteQueued') } : null;
   }
 
   retrying(localKey: string): Patch | null {

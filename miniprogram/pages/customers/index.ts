@@ -249,6 +249,7 @@ Component({
       try {
         const result = await callCustomer(customer);
         if (result === 'logged') this.toast(t('call.logged'), 'success');
+        else if (result === 'queued') this.toast(t('offline.queued'));
         else if (result === 'failed') this.toast(t('call.failed'), 'error');
       } catch (err) {
         this.toast(errorText(err), 'error');
