@@ -40,9 +40,9 @@ async function someDeal(stageIndex: number): Promise<{ deal: Opportunity; stages
   return { deal, stages };
 }
 
-async function openDetail(id: number): Promise<OpenedPage> {
+async function openDetail(id: number, action = '移动阶段'): Promise<OpenedPage> {
   const p = page = openPage(root, 'opportunity-detail', { id: String(id) });
-  await p.waitFor((t) => t.includes('移动阶段'), 'the deal');
+  await p.waitFor((t) => t.includes(action), 'the deal');
   await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
   await requestsSettled(phone.wx);
   return p;
@@ -74,9 +74,32 @@ describe('opportunity detail', () => {
     expect((await rita.get(deal.id)).version).toBe(deal.version + 1);
   });
 
-  test('a missing id shows a clear error', async () => {
+  test('a missing deal says so and offers going back, not a retry that cannot help', async () => {
     const p = page = openPage(root, 'opportunity-detail', { id: '99999999' });
     await p.waitFor((t) => t.includes('记录不存在或无权查看'), 'the not-found state');
+    expect(p.text()).not.toContain('重试');
+    tap(p.comp.querySelector('.back'));
+    await expect.poll(() => phone.wx.navigations.at(-1)).toEqual({ kind: 'navigateBack', delta: 1 });
+  });
+
+  test('a closed (won) deal offers reopening into an open stage instead of move and edit', async () => {
+    const { deal, stages } = await someDeal(1);
+    const won = stages.find((s) => s.outcome === 'won')!;
+    const closed = await rita.move(deal, won.id);
+    const p = await openDetail(deal.id, '重新打开');
+    expect(p.text()).toContain('此商机已赢单，如需修改请先重新打开');
+    expect(p.text()).not.toContain('移动阶段');
+    expect(p.comp.querySelector('.edit')).toBeFalsy();
+    tap(p.comp.querySelector('.reopen'));
+    await p.waitFor((t) => t.includes('重新打开到哪个阶段？'), 'the reopen sheet');
+    const items = p.comp.querySelector('.sheet')!.querySelectorAll('.t-action-sheet__list-item');
+    expect(items.map((i) => textOf(i.dom))).toEqual(['线索', '已确认', '方案', '谈判']);
+    tap(items[3]);
+    await p.waitFor((t) => t.includes('谈判 · 75%') && t.includes('已重新打开到“谈判”'), 'the reopened deal');
+    expect(p.text()).toContain('移动阶段');
+    const after = await rita.get(deal.id);
+    expect(after.stageId).toBe(stages[3]!.id);
+    expect(after.version).toBe(closed.version + 1);
   });
 });
 

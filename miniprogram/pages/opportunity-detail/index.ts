@@ -10,18 +10,24 @@ import { lastActorOf, nameOf } from '../../services/team';
 import { formatDate, formatDateTime, formatMoney } from '../../utils/format';
 import { errorText, numberParam } from '../../utils/page';
 
-interface State { id: Id | null; deal: Opportunity | null; stages: Stage[]; unsubs: Unsubscribe[]; shown: boolean }
+/** `choices`: the stages the open sheet lists, in its order. */
+interface State { id: Id | null; deal: Opportunity | null; stages: Stage[]; choices: Stage[]; unsubs: Unsubscribe[]; shown: boolean }
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { id: null, deal: null, stages: [], unsubs: [], shown: false }; states.set(page, s); }
+  if (!s) { s = { id: null, deal: null, stages: [], choices: [], unsubs: [], shown: false }; states.set(page, s); }
   return s;
 };
+
+const isClosed = (stage: Stage | undefined): boolean => !!stage && stage.outcome !== 'open';
 
 function view(deal: Opportunity, stages: Stage[]) {
   const stage = stages.find((s) => s.id === deal.stageId);
   const outcome = stage?.outcome ?? 'open';
+  const closed = isClosed(stage);
   return {
+    closed,
+    closedHint: closed && stage ? t('opportunity.closedHint', { stage: stageLabel(stage.name) }) : '',
     title: deal.title,
     customer: deal.customerName,
     value: formatMoney(deal.valueCents),
@@ -41,13 +47,15 @@ Component({
       probability: t('opportunity.probability'), owner: t('opportunity.owner'),
       closeDate: t('opportunity.expectedClose'), updatedAt: t('opportunity.updatedAt'),
       move: t('opportunity.move'), edit: t('common.edit'), retry: t('common.retry'), loading: t('common.loading'),
-      cancel: t('common.cancel'),
+      cancel: t('common.cancel'), back: t('opportunity.back'), reopen: t('opportunity.reopen'),
     },
     loading: true,
     error: '',
+    /** deleted, another team's, or a bad link: retrying will not help, going back does */
+    notFound: false,
     moving: false,
     deal: null as ReturnType<typeof view> | null,
-    sheet: { visible: false, items: [] as Array<{ label: string; disabled: boolean }> },
+    sheet: { visible: false, title: '', items: [] as Array<{ label: string; disabled: boolean }> },
   },
 
   methods: {
@@ -75,14 +83,14 @@ Component({
 
     async load() {
       const state = stateOf(this);
-      if (state.id === null) { this.setData({ loading: false, error: t('error.not_found') }); return; }
+      if (state.id === null) { this.setData({ loading: false, error: t('error.not_found'), notFound: true }); return; }
       try {
         const [deal, stages] = await Promise.all([getOpportunity(state.id), getStages()]);
         state.stages = stages;
         // A live change may have landed while this answer was on its way: keep the newer one.
         if (!this.show(deal, !state.deal)) this.setData({ loading: false, error: '' });
       } catch (err) {
-        this.setData({ loading: false, error: errorText(err) });
+        this.setData({ loading: false, error: errorText(err), notFound: isApiError(err) && err.status === 404 });
       }
     },
 
@@ -107,15 +115,23 @@ Component({
       void this.load();
     },
 
+    onBack() {
+      wx.navigateBack({ delta: 1, fail: () => wx.switchTab({ url: '/pages/pipeline/index' }) });
+    },
+
     onEdit() {
       wx.navigateTo({ url: `/pages/opportunity-form/index?id=${stateOf(this).id}` });
     },
 
+    /** Any stage for an open deal; a closed (won/lost) one is reopened into an open stage. */
     onMoveTap() {
-      const { deal, stages } = stateOf(this);
+      const state = stateOf(this);
+      const deal = state.deal;
       if (!deal) return;
-      const items = stages.map((s) => ({ label: stageLabel(s.name), disabled: s.id === deal.stageId }));
-      this.setData({ sheet: { visible: true, items } });
+      const reopening = isClosed(state.stages.find((s) => s.id === deal.stageId));
+      state.choices = reopening ? state.stages.filter((s) => s.outcome === 'open') : state.stages;
+      const items = state.choices.map((s) => ({ label: stageLabel(s.name), disabled: s.id === deal.stageId }));
+      this.setData({ sheet: { visible: true, title: reopening ? t('opportunity.reopenTitle') : '', items } });
     },
 
     onSheetClose() {
@@ -124,13 +140,14 @@ Component({
 
     async onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
       this.onSheetClose();
-      const { deal, stages } = stateOf(this);
-      const stage = stages[e.detail.index];
+      const { deal, choices } = stateOf(this);
+      const stage = choices[e.detail.index];
       if (!deal || !stage || stage.id === deal.stageId) return;
+      const reopening = !!this.data.deal?.closed;
       this.setData({ moving: true });
       try {
         this.show(await moveOpportunity(deal.id, stage.id, deal.version));
-        this.toast(t('pipeline.moved', { stage: stageLabel(stage.name) }), 'success');
+        this.toast(t(reopening ? 'opportunity.reopened' : 'pipeline.moved', { stage: stageLabel(stage.name) }), 'success');
       } catch (err) {
         const current = isApiError(err) ? conflictOpportunity(err) : null;
         if (current) this.show(current, true);
