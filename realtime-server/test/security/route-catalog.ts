@@ -8,7 +8,9 @@ export type Field =
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'bool' }
   | { kind: 'time' }
+  | { kind: 'pattern'; valid: RegExp; max: number }
   | { kind: 'ids' }
+  | { kind: 'seqmap' }
   | { kind: 'token' };
 
 export interface Req { path: string; body?: unknown; query?: Record<string, string> }
@@ -37,12 +39,15 @@ export interface RouteCase {
   showsMarker?: boolean;
   /** Fields the server checks: the fuzz test breaks at least one of them. */
   body?: Record<string, Field>;
+  /** No body field is required (an empty or non-JSON body is a valid request). */
+  bodyOptional?: boolean;
   query?: Record<string, Field>;
 }
 
 const id: Field = { kind: 'id' };
 const text = (max: number): Field => ({ kind: 'text', max });
 const limit: Field = { kind: 'int', min: 1, max: 100 };
+const resource: Field = { kind: 'pattern', valid: /^customer:[1-9]\d{0,9}$/, max: 30 };
 const period: Field = { kind: 'enum', values: ['7d', '30d', '90d', '365d'] };
 const get = (path: string, query?: Record<string, string>) => async (): Promise<Req> => ({ path, ...(query ? { query } : {}) });
 const at = (fn: (fx: Fixture) => Req) => async (fx: Fixture): Promise<Req> => fn(fx);
@@ -148,7 +153,7 @@ export const ROUTES: Record<string, RouteCase> = {
   },
   'PUT /api/crm/notifications/read': {
     auth: 'bearer', aim: 'self', effect: 'own-row', as: 'ray',
-    request: at(() => ({ path: '/api/crm/notifications/read', body: {} })), body: { ids: { kind: 'ids' } },
+    request: at(() => ({ path: '/api/crm/notifications/read', body: {} })), body: { ids: { kind: 'ids' } }, bodyOptional: true,
   },
   'GET /api/crm/notifications/subscriptions': {
     auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/crm/notifications/subscriptions'), query: {},
@@ -156,7 +161,7 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /api/crm/notifications/subscriptions': {
     auth: 'bearer', aim: 'self', effect: 'own-row', as: 'ray',
     request: at(() => ({ path: '/api/crm/notifications/subscriptions', body: { templateId: 'tpl-replay', accepted: true } })),
-    body: { templateId: text(64), accepted: { kind: 'bool' } },
+    body: { templateId: { kind: 'pattern', valid: /^[A-Za-z0-9_-]{1,64}$/, max: 64 }, accepted: { kind: 'bool' } },
   },
   'GET /api/crm/customers': {
     auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
@@ -245,18 +250,18 @@ export const COMMANDS: Record<string, CommandCase> = {
   'sync:resume': {
     aim: 'scope', effect: 'none',
     payload: async (fx) => ({ lastSeq: { [fx.teams.east]: 0 } }),
-    fields: { lastSeq: { kind: 'ids' } },
+    fields: { lastSeq: { kind: 'seqmap' } },
   },
   'presence:join': {
     aim: 'record', effect: 'none',
     payload: async (fx) => ({ resource: `customer:${fx.east.customerId}` }),
-    fields: { resource: text(30) },
+    fields: { resource },
   },
   // Leaving a room one is not in is a no-op that answers `{ resource }`: nothing to refuse or leak.
   'presence:leave': {
     aim: 'self', effect: 'none',
     payload: async (fx) => ({ resource: `customer:${fx.east.customerId}` }),
-    fields: { resource: text(30) },
+    fields: { resource },
   },
   'opportunity:move': {
     aim: 'record', effect: 'event',

@@ -41,7 +41,7 @@ export const CustomerPatch = z.object({
   name: name.optional(),
   ...fields,
   status: status.optional(),
-  version: z.number({ error: 'version is required' }).int().positive(),
+  version: z.number({ error: 'version is required' }).int().positive().max(2_147_483_647),
 }).refine((p) => Object.entries(p).some(([k, v]) => k !== 'version' && v !== undefined), { message: 'nothing to change' });
 
 export const CustomerListQuery = z.object({

@@ -19,12 +19,12 @@ export const OpportunityPatch = z.object({
   title: title.optional(),
   valueCents: cents.optional(),
   expectedCloseDate: date.optional(),
-  version: z.number().int().positive(),
+  version: z.number().int().positive().max(2_147_483_647),
 });
 
 export const MoveBody = z.object({
   stageId: z.number().int().positive(),
-  version: z.number().int().positive(),
+  version: z.number().int().positive().max(2_147_483_647),
 });
 
 export const MoveCommand = MoveBody.extend({ id: z.number().int().positive() });

@@ -4,10 +4,12 @@ import { actorOf } from '../../core/http.js';
 import { parse } from '../../core/validate.js';
 import type { SyncService } from './sync.service.js';
 
+const id = z.coerce.number().int().positive().max(2_147_483_647);
+
 const FeedQuery = z.object({
-  before: z.coerce.number().int().positive().optional(),
+  before: id.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
-  teamId: z.coerce.number().int().positive().optional(),
+  teamId: id.optional(),
 }).strict();
 
 export function syncRoutes(sync: SyncService): Router {

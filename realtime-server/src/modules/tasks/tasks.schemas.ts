@@ -39,7 +39,7 @@ export const TaskUpdate = z.object({
   status: z.enum(TASK_STATUSES).optional(),
   /** Accepted only when unchanged (edit forms send the whole task); reassigning is PUT .../assign. */
   assigneeId: bodyId.nullable().optional(),
-  version: z.number().int().positive(),
+  version: bodyId,
 });
 
 export const AssignBody = z.object({ assigneeId: bodyId });
