@@ -21,6 +21,8 @@ export interface RunMetrics extends Record<string, number> {
   cpuUsPerDelivery: number;
   /** PostgreSQL backends' CPU per delivery (ours only), microseconds. */
   dbCpuUsPerDelivery: number;
+  /** Load generators' CPU per delivery (sending moves, receiving events), microseconds. */
+  clientCpuUsPerDelivery: number;
   /** Server processes' CPU, % of one core (both processes summed). */
   serverCpuPct: number;
   /** Whole machine busy %, all cores (includes PostgreSQL, Redis, load generators). */
@@ -32,17 +34,19 @@ export interface RunMetrics extends Record<string, number> {
   lost: number;
 }
 
-interface Snapshot { t: number; cpu: { busy: number; total: number }; procs: ProcStats[]; db: number }
+interface Snapshot { t: number; cpu: { busy: number; total: number }; procs: ProcStats[]; db: number; clients: number }
 
-const snapshot = async (servers: ServerSet): Promise<Snapshot> => {
-  const [procs, db] = await Promise.all([servers.stats(), servers.dbCpu()]);
-  return { t: performance.now(), cpu: machineCpu(), procs, db };
+const snapshot = async (servers: ServerSet, lgs: Loadgens): Promise<Snapshot> => {
+  const [procs, db, clients] = await Promise.all([
+    servers.stats(), servers.dbCpu(), Promise.all(lgs.procs.map((p) => p.call<ProcStats>('stats'))),
+  ]);
+  return { t: performance.now(), cpu: machineCpu(), procs, db, clients: clients.reduce((n, c) => n + c.cpuMicros, 0) };
 };
 
 /** With a profile target, each server process is CPU-profiled over the measured window only. */
-async function edge(servers: ServerSet, profile: { file: (i: number) => string } | undefined, first: boolean): Promise<Snapshot> {
+async function edge(servers: ServerSet, lgs: Loadgens, profile: { file: (i: number) => string } | undefined, first: boolean): Promise<Snapshot> {
   if (profile && !first) await Promise.all(servers.procs.map((p, i) => p.call('profileStop', { file: profile.file(i) })));
-  const snap = await snapshot(servers);
+  const snap = await snapshot(servers, lgs);
   if (profile && first) await Promise.all(servers.procs.map((p) => p.call('profileStart')));
   return snap;
 }
@@ -57,8 +61,8 @@ export async function measureRun(
     spec: base.rate === undefined ? base : { ...base, rate: base.rate * lgs.shares[i]! }, sample,
   }));
   const edges = [
-    sleep(s.warmupMs).then(() => edge(servers, profile, true)),
-    sleep(s.warmupMs + s.measureMs).then(() => edge(servers, profile, false)),
+    sleep(s.warmupMs).then(() => edge(servers, lgs, profile, true)),
+    sleep(s.warmupMs + s.measureMs).then(() => edge(servers, lgs, profile, false)),
   ];
   const results = await Promise.all(runs);
   const [a, b] = (await Promise.all(edges)) as [Snapshot, Snapshot];
@@ -81,6 +85,7 @@ export async function measureRun(
       completion: expected ? delivered / expected : 0,
       cpuUsPerDelivery: delivered ? cpuMicros / (deliveriesPerSec * sampledSeconds) : NaN,
       dbCpuUsPerDelivery: delivered ? (b.db - a.db) / (deliveriesPerSec * sampledSeconds) : NaN,
+      clientCpuUsPerDelivery: delivered ? (b.clients - a.clients) / (deliveriesPerSec * sampledSeconds) : NaN,
       serverCpuPct: (cpuMicros / 1e6 / sampledSeconds) * 100,
       machineBusyPct: ((b.cpu.busy - a.cpu.busy) / (b.cpu.total - a.cpu.total)) * 100,
       answerP50: percentile(answers, 50), answerP99: percentile(answers, 99),

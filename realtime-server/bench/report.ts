@@ -44,13 +44,13 @@ export function phaseVerdict({ phase, ours, bare }: PhaseOutcome): { ok: boolean
 
 function latencyTable(phases: PhaseOutcome[]): string[] {
   const lines = [
-    row(['config', 'impl', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'deliveries/s', 'moves/s', 'completion', 'server CPU µs/delivery', 'PostgreSQL CPU µs/delivery', 'server CPU %', 'machine busy %', 'answer p50 / p99 ms', 'failed moves / lost sockets']),
-    row(Array(15).fill('---')),
+    row(['config', 'impl', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'deliveries/s', 'moves/s', 'completion', 'server CPU µs/delivery', 'PostgreSQL CPU µs/delivery', 'load generator CPU µs/delivery', 'server CPU %', 'machine busy %', 'answer p50 / p99 ms', 'failed moves / lost sockets']),
+    row(Array(16).fill('---')),
   ];
   for (const p of phases) {
     for (const [impl, m] of [['ours', p.ours], ['bare', p.bare]] as const) {
       lines.push(row([p.phase.label, impl, ms(m.p50), ms(m.p95), ms(m.p99), ms(m.max), int(m.deliveriesPerSec), ms(m.movesPerSec),
-        pct(m.completion), ms(m.cpuUsPerDelivery), impl === 'ours' ? ms(m.dbCpuUsPerDelivery) : '-', int(m.serverCpuPct), int(m.machineBusyPct), `${ms(m.answerP50)} / ${ms(m.answerP99)}`, `${int(m.failed)} / ${int(m.lost)}`]));
+        pct(m.completion), ms(m.cpuUsPerDelivery), impl === 'ours' ? ms(m.dbCpuUsPerDelivery) : '-', ms(m.clientCpuUsPerDelivery), int(m.serverCpuPct), int(m.machineBusyPct), `${ms(m.answerP50)} / ${ms(m.answerP99)}`, `${int(m.failed)} / ${int(m.lost)}`]));
     }
   }
   return lines;

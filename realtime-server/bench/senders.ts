@@ -22,13 +22,13 @@ export type Sender = (m: Member) => Promise<boolean>;
 export const nextStage = (m: Member): number => (m.stageId === m.stages[0] ? m.stages[1] : m.stages[0]);
 
 interface HttpAnswer { status: number; body: any }
+interface Target { agent: Agent; hostname: string; port: string }
 
-function put(agent: Agent, url: string, path: string, token: string, payload: unknown): Promise<HttpAnswer> {
+function put(to: Target, path: string, token: string, payload: unknown): Promise<HttpAnswer> {
   const body = JSON.stringify(payload);
-  const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request({
-      agent, hostname, port, path, method: 'PUT',
+      agent: to.agent, hostname: to.hostname, port: to.port, path, method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     }, (res) => {
       const chunks: Buffer[] = [];
@@ -45,15 +45,18 @@ function put(agent: Agent, url: string, path: string, token: string, payload: un
 
 /** Ours: the mini program's move, `PUT /api/crm/opportunities/:id/move` with the version it holds. */
 export function restSender(): Sender {
-  const agents = new Map<string, Agent>();
-  const agentFor = (url: string) => {
-    let agent = agents.get(url);
-    if (!agent) agents.set(url, (agent = new Agent({ keepAlive: true, maxSockets: 128 })));
-    return agent;
+  const targets = new Map<string, Target>();
+  const targetFor = (url: string) => {
+    let t = targets.get(url);
+    if (!t) {
+      const { hostname, port } = new URL(url);
+      targets.set(url, (t = { agent: new Agent({ keepAlive: true, maxSockets: 128 }), hostname, port }));
+    }
+    return t;
   };
   return async (m) => {
     const stageId = nextStage(m);
-    const res = await put(agentFor(m.url), m.url, `/api/crm/opportunities/${m.oppId}/move`, m.token, { stageId, version: m.version })
+    const res = await put(targetFor(m.url), `/api/crm/opportunities/${m.oppId}/move`, m.token, { stageId, version: m.version })
       .catch((): HttpAnswer => ({ status: 0, body: null }));
     const fresh = res.status === 200 ? res.body.opportunity : res.status === 409 ? res.body.current : null;
     if (fresh) {
