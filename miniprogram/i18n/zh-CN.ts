@@ -197,7 +197,7 @@ export const zhCN = {
   'form.valuePlaceholder': '例如：120000',
   'form.stageLabel': '阶段',
   'form.closeDateLabel': '预计成交',
-  'form.closeDatePlaceholder': 'YYYY-MM-DD',
+  'form.closeDatePlaceholder': '选择日期',
   'form.titleRequired': '请填写商机名称',
   'form.titleTooLong': '商机名称不能超过 {max} 个字',
   'form.customerRequired': '请选择客户',

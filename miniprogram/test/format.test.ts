@@ -4,7 +4,7 @@ import { en } from '../i18n/en';
 import { detectLocale, resetLocale, stageLabel, t } from '../i18n/index';
 import { zhCN } from '../i18n/zh-CN';
 import {
-  centsToYuanInput, formatDate, formatDateTime, formatMoney, formatMoneyCompact, parseYuanToCents, todayInShanghai,
+  centsToYuanInput, formatDate, formatDateTime, formatMoney, formatMoneyCompact, groupYuanInput, parseYuanToCents, todayInShanghai,
 } from '../utils/format';
 
 afterEach(() => resetLocale());
@@ -34,6 +34,15 @@ describe('money from integer cents', () => {
     expect(parseYuanToCents('')).toBeNull();
     expect(centsToYuanInput(1234560)).toBe('12345.60');
     expect(centsToYuanInput(10000)).toBe('100');
+  });
+
+  test('the amount input groups thousands once typed, and keeps what does not parse', () => {
+    expect(groupYuanInput('1280000')).toBe('1,280,000');
+    expect(groupYuanInput('1234.5')).toBe('1,234.50');
+    expect(groupYuanInput('1,234,567.89')).toBe('1,234,567.89');
+    expect(groupYuanInput('999')).toBe('999');
+    expect(groupYuanInput('12a')).toBe('12a');
+    expect(parseYuanToCents(groupYuanInput('1280000'))).toBe(128_000_000);
   });
 });
 

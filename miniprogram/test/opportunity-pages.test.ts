@@ -112,18 +112,24 @@ describe('opportunity form', () => {
     expect(phone.wx.requests.some((r) => r.method === 'POST')).toBe(false);
 
     input(p, 'title', '西北区年度维保');
+    input(p, 'value', '12345.6');
+    // Leaving the amount groups its thousands; coming back to it gives the plain digits to edit.
+    fire(p.comp.querySelector('#field-value'), 'blur', { value: '12345.6' });
+    await p.waitFor(() => (p.comp.instance.data['values'] as { value: string }).value === '12,345.60', 'the grouped amount');
+    fire(p.comp.querySelector('#field-value'), 'focus', { value: '12,345.60' });
+    await p.waitFor(() => (p.comp.instance.data['values'] as { value: string }).value === '12345.60', 'the plain amount');
     input(p, 'value', '12,345.67');
-    input(p, 'closeDate', '2026-13-01');
     fire(p.comp.querySelector('.customer'), 'click');
     await p.waitFor(() => (p.comp.querySelector('.sheet')?.querySelectorAll('.t-action-sheet__list-item').length ?? 0) > 0, 'the customer sheet');
     const firstCustomer = p.comp.querySelector('.sheet')!.querySelectorAll('.t-action-sheet__list-item')[0]!;
     const customerLabel = textOf(firstCustomer.dom);
     tap(firstCustomer);
-    tap(p.comp.querySelector('.submit'));
-    await p.waitFor((t) => t.includes('日期格式应为 YYYY-MM-DD'), 'the date error');
-    expect(p.text()).not.toContain('请填写商机名称');
-
-    input(p, 'closeDate', '2026-12-31');
+    // The date comes from a date picker, shown as people read it.
+    expect(p.text()).toContain('选择日期');
+    fire(p.comp.querySelector('.close-date'), 'click');
+    await expect.poll(() => (p.comp.instance.data['datePicker'] as { visible: boolean }).visible).toBe(true);
+    fire(p.comp.querySelector('.date-picker'), 'confirm', { value: '2026-12-31' });
+    await p.waitFor((t) => t.includes('2026年12月31日'), 'the picked date');
     tap(p.comp.querySelector('.submit'));
     await expect.poll(() => phone.wx.navigations.at(-1)?.kind).toBe('redirectTo');
     const id = Number(/id=(\d+)/.exec(phone.wx.navigations.at(-1)!.url!)![1]);

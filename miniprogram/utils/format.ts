@@ -53,6 +53,14 @@ export function centsToYuanInput(cents: number): string {
   return fen === 0 ? String(yuan) : `${yuan}.${String(fen).padStart(2, '0')}`;
 }
 
+/** The amount input once the user leaves it: "1280000" -> "1,280,000", "1234.5" -> "1,234.50"; what does not parse stays as typed. */
+export function groupYuanInput(text: string): string {
+  const cents = parseYuanToCents(text);
+  if (cents === null) return text;
+  const [whole = '0', frac] = centsToYuanInput(cents).split('.');
+  return frac === undefined ? groupThousands(whole) : `${groupThousands(whole)}.${frac}`;
+}
+
 /** Asia/Shanghai has no daylight saving: a fixed +08:00. */
 export const SHANGHAI_OFFSET_MIN = 480;
 

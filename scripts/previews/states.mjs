@@ -58,12 +58,16 @@ export const PAGE_STATES = {
   'pages/opportunity-detail/index': [
     { name: '', description: 'deal with a very long title', query: { id: '2' } },
     { name: 'won', description: 'a won deal', query: { id: '9' } },
+    { name: 'won-reopen', description: 'a won deal: 重新打开 lists the open stages', query: { id: '9' }, interact: ({ page }) => page.onMoveTap() },
     { name: 'not-found', description: 'deleted or other team', query: { id: '999' } },
     { name: 'error', description: 'server error', query: { id: '1' }, routes: { 'GET /api/crm/opportunities/:id': serverDown } },
   ],
   'pages/opportunity-form/index': [
     { name: '', description: 'new deal' },
     { name: 'edit', description: 'editing a deal', query: { id: '2' } },
+    { name: 'errors', description: 'saved empty: inline errors in the value column', interact: ({ page }) => page.onSubmit() },
+    { name: 'date-picker', description: 'picking the expected close date', query: { id: '2' }, interact: ({ page }) => page.onPickDate() },
+    { name: 'en', description: 'English phone, editing a deal', query: { id: '2' }, language: 'en' },
   ],
   'pages/tasks/index': [
     { name: '', description: 'rep: Today tab with open counts on every tab, a long title, a done task' },
@@ -114,6 +118,9 @@ export const PAGE_STATES = {
     { name: '', description: 'customer with a timeline; Rita is viewing too', query: { id: '1' }, acks: { 'presence:join': viewingWithRita } },
     { name: 'long', description: 'long company and address, nothing logged yet', query: { id: '2' } },
     { name: 'follow-up', description: 'schedule follow-up sheet', query: { id: '1' }, interact: ({ page }) => page.onFollowUp() },
+    { name: 'queued-note', description: 'no connection: a new note waits in the offline queue (待同步)', query: { id: '1' },
+      realtime: 'offline', routes: { 'POST /api/crm/customers/:id/notes': offline },
+      interact: ({ page }) => { page.setData({ noteDraft: '地铁上记的：客户要下周二前报价' }); page.onAddNote(); } },
     { name: 'not-found', description: 'deleted or another team’s', query: { id: '999' } },
     { name: 'error', description: 'server error', query: { id: '1' }, routes: { 'GET /api/crm/customers/:id': serverDown } },
     { name: 'en', description: 'English phone', query: { id: '1' }, language: 'en', acks: { 'presence:join': viewingWithRita } },

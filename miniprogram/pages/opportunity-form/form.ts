@@ -1,6 +1,6 @@
 import type { Id, Opportunity, OpportunityInput, OpportunityPatch } from '@live-crm/shared-types';
 import { t } from '../../i18n/index';
-import { centsToYuanInput, parseYuanToCents } from '../../utils/format';
+import { centsToYuanInput, groupYuanInput, parseYuanToCents } from '../../utils/format';
 
 export const TITLE_MAX = 200;
 
@@ -24,7 +24,7 @@ export function emptyValues(): FormValues {
 export function valuesFrom(opp: Opportunity): FormValues {
   return {
     title: opp.title, customerId: opp.customerId, customerName: opp.customerName,
-    value: centsToYuanInput(opp.valueCents), stageId: opp.stageId, closeDate: opp.expectedCloseDate ?? '',
+    value: groupYuanInput(centsToYuanInput(opp.valueCents)), stageId: opp.stageId, closeDate: opp.expectedCloseDate ?? '',
   };
 }
 

@@ -5,6 +5,7 @@ import { isApiError } from '../../services/api';
 import { listCustomers } from '../../services/customers';
 import { conflictOpportunity, createOpportunity, getOpportunity, getStages, saveOpportunity } from '../../services/pipeline';
 import { lastActorOf, nameOf } from '../../services/team';
+import { formatDate, groupYuanInput, todayInShanghai } from '../../utils/format';
 import { errorText, numberParam } from '../../utils/page';
 import { emptyValues, serverFieldErrors, toInput, toPatch, validate, valuesFrom } from './form';
 import type { Field, FieldErrors, FormValues } from './form';
@@ -24,8 +25,16 @@ function texts() {
     customerPlaceholder: t('form.customerPlaceholder'), value: t('form.valueLabel'),
     valuePlaceholder: t('form.valuePlaceholder'), stage: t('form.stageLabel'), closeDate: t('form.closeDateLabel'),
     closeDatePlaceholder: t('form.closeDatePlaceholder'), save: t('common.save'), saving: t('common.saving'),
-    cancel: t('common.cancel'), loading: t('common.loading'), retry: t('common.retry'),
+    cancel: t('common.cancel'), confirm: t('common.confirm'), loading: t('common.loading'), retry: t('common.retry'),
   };
+}
+
+type ValueEvent = WechatMiniprogram.CustomEvent<{ value: string }>;
+
+/** The date picker's range: deals closed years ago stay editable, and plans reach ten years out. */
+function dateRange(today: string): { start: string; end: string } {
+  const year = Number(today.slice(0, 4));
+  return { start: `${year - 5}-01-01`, end: `${year + 10}-12-31` };
 }
 
 Component({
@@ -38,6 +47,9 @@ Component({
     notice: '',
     values: emptyValues() as FormValues,
     stageName: '',
+    /** the expected close date as people read it ("2025年9月30日"); '' when none is set */
+    dateLabel: '',
+    datePicker: { visible: false, value: '', start: '', end: '' },
     errors: {} as FieldErrors,
     sheet: { visible: false, items: [] as string[] },
   },
@@ -71,7 +83,7 @@ Component({
 
     fill(values: FormValues) {
       const stage = stateOf(this).stages.find((s) => s.id === values.stageId);
-      this.setData({ values, stageName: stage ? stageLabel(stage.name) : '', errors: {} });
+      this.setData({ values, stageName: stage ? stageLabel(stage.name) : '', dateLabel: formatDate(values.closeDate), errors: {} });
     },
 
     onRetry() {
@@ -81,11 +93,40 @@ Component({
 
     onInput(e: WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { field?: Field }>) {
       const field = e.currentTarget.dataset.field;
-      if (field !== 'title' && field !== 'value' && field !== 'closeDate') return;
+      if (field !== 'title' && field !== 'value') return;
       this.setData({ [`values.${field}`]: e.detail.value, [`errors.${field}`]: '' });
     },
 
+    /** Thousands separators once the amount is typed; plain digits again while editing it. */
+    onValueBlur(e: ValueEvent) {
+      this.setData({ 'values.value': groupYuanInput(e.detail.value ?? this.data.values.value) });
+    },
+
+    onValueFocus() {
+      this.setData({ 'values.value': this.data.values.value.replace(/,/g, '') });
+    },
+
+    onPickDate() {
+      const today = todayInShanghai();
+      this.setData({ datePicker: { visible: true, value: this.data.values.closeDate || today, ...dateRange(today) } });
+    },
+
+    onDateConfirm(e: ValueEvent) {
+      const date = String(e.detail.value).slice(0, 10);
+      this.setData({ 'datePicker.visible': false, 'values.closeDate': date, dateLabel: formatDate(date), 'errors.closeDate': '' });
+    },
+
+    onDateCancel() {
+      this.setData({ 'datePicker.visible': false });
+    },
+
+    onClearDate() {
+      this.setData({ 'values.closeDate': '', dateLabel: '', 'errors.closeDate': '' });
+    },
+
     async onPickCustomer() {
+      // An existing deal keeps its customer.
+      if (!this.data.creating) return;
       const state = stateOf(this);
       try {
         const { customers } = await listCustomers({ limit: 50, sortBy: 'lastContact' });
