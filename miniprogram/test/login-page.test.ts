@@ -6,7 +6,7 @@ import { startTestNode, type TestNode } from '../../realtime-server/test/support
 import { installWx, type WxHandles } from '../../test-support/wx/index';
 import { BASE_URL_KEY, SESSION_KEY, type AppRealtime } from './support/app';
 import { ensureBuilt } from './support/build';
-import { appModule, fire, openPage, tap, type OpenedPage } from './support/page';
+import { appModule, fire, openPage, tap, textOf, type OpenedPage } from './support/page';
 
 /** WeChat's code2Session, the one WeChat server API the login needs: code -> openid. */
 async function fakeCode2Session(openIds: Record<string, string>): Promise<{ url: string; server: Server }> {
@@ -61,8 +61,10 @@ describe('login page', () => {
     const text = await p.waitFor((t) => t.includes('Rita'), 'the dev login list');
     expect(text).toContain('开发环境登录');
     for (const who of ['Ray Li', 'Rita Wang', 'Mia']) expect(text).toContain(who);
-    expect(text).toMatch(/销售 · East · Demo Trading Co\. · ray/);
-    expect(text).toMatch(/经理 · East · Demo Trading Co\. · mia/);
+    // One row per account: name, role · team · company, and the login id on its own at the right.
+    const rows = [...p.comp.dom.querySelectorAll('.t-cell--t-cell')].map((el) => textOf(el));
+    expect(rows).toContain('Ray Li销售 · East · Demo Trading Co.ray');
+    expect(rows).toContain('Mia Zhang经理 · East · Demo Trading Co.mia');
     expect(text).toContain('微信一键登录');
     fire(p.comp.querySelector('#dev-rita'), 'click');
     await p.waitFor((t) => t.includes('欢迎，Rita Wang'), 'the welcome toast');

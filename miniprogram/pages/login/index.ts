@@ -16,9 +16,9 @@ function roleText(role: DevLogin['role']): string {
   return t(role === 'admin' ? 'role.admin' : role === 'manager' ? 'role.manager' : 'role.rep');
 }
 
+/** The login id goes on the right of the row, so a long role/team line ends with an ellipsis, never a dangling "·". */
 function toView(entry: DevLogin): DevLoginView {
-  const place = [entry.team, entry.tenant].filter(Boolean).join(' · ');
-  return { login: entry.login, name: entry.name, detail: `${roleText(entry.role)} · ${place} · ${entry.login}` };
+  return { login: entry.login, name: entry.name, detail: [roleText(entry.role), entry.team, entry.tenant].filter(Boolean).join(' · ') };
 }
 
 Component({
