@@ -5,6 +5,7 @@ import type {
   AnyTeamEvent, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData,
 } from '@live-crm/shared-types';
 import type { Actor } from './core/actor.js';
+import { toAppError } from './core/app-error.js';
 import type { EventBus } from './core/event-bus.js';
 import type { RateLimiter } from './core/rate-limit.js';
 import type { AuthService } from './modules/auth/auth.service.js';
@@ -56,7 +57,8 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
         socket.data = { userId: actor.userId, tenantId: actor.tenantId, teamIds: actor.teamIds, name: actor.name, role: actor.role };
         next();
       },
-      () => next(new Error('unauthorized')),
+      // Only a bad token is "unauthorized" (final for the client); a database that is away is not.
+      (err: unknown) => next(new Error(toAppError(err).code === 'unauthorized' ? 'unauthorized' : 'unavailable')),
     );
   });
 

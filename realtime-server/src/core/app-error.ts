@@ -34,12 +34,32 @@ export class AppError extends Error {
 export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`);
 export const forbidden = (message = 'You do not have permission to do that'): AppError => new AppError('forbidden', message);
 
+/** SQLSTATEs that mean "the database went away", not "the request was wrong". */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P01|57P02|57P03|53300)$/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|connection error and is not queryable|Client was closed and is not queryable/i;
+
+/**
+ * True when the database connection failed, before or in the middle of a transaction (a restart
+ * terminates open sessions with 57P01; a dropped socket surfaces as a wrapped pg error).
+ */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name ?? '';
+  if (/^Sequelize(Connection|ConnectionRefused|HostNotFound|ConnectionAcquireTimeout|ConnectionTimedOut|AccessDenied)Error$/.test(name)) return true;
+  // Socket errnos count only inside a database error: an outbound HTTP call has its own handling.
+  const fromDatabase = name.startsWith('Sequelize');
+  for (let e = err as Record<string, unknown> | null, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    const code = typeof e['code'] === 'string' ? e['code'] : '';
+    if (UNAVAILABLE_SQLSTATE.test(code) || (fromDatabase && UNAVAILABLE_ERRNO.has(code))) return true;
+    if (typeof e['message'] === 'string' && UNAVAILABLE_MESSAGE.test(e['message'])) return true;
+    e = (e['parent'] ?? e['original'] ?? e['cause'] ?? null) as Record<string, unknown> | null;
+  }
+  return false;
+}
+
 /** Turns anything thrown into an AppError; unknown errors become `internal` (or `unavailable` when the database is down). */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const name = (err as { name?: string } | null)?.name ?? '';
-  if (/^Sequelize(Connection|ConnectionRefused|HostNotFound|ConnectionAcquireTimeout|ConnectionTimedOut)Error$/.test(name)) {
-    return new AppError('unavailable', 'The database is unavailable; please retry shortly');
-  }
+  if (isDatabaseUnavailable(err)) return new AppError('unavailable', 'The database is unavailable; please retry shortly');
   return new AppError('internal', 'Something went wrong on our side');
 }

@@ -31,14 +31,15 @@ export async function startTcpProxy(backendPorts: number[], host = '127.0.0.1'):
   let next = 0;
 
 
-  function attach(client: Socket, attempt: number): void {
+  /** Tries the backends in turn from `first`; a refused one hands the connection to the next. */
+  function attach(client: Socket, first: number, attempt = 0): void {
     if (attempt >= backendPorts.length || client.destroyed) {
       client.destroy();
       return;
     }
-    const backendPort = backendPorts[(next++) % backendPorts.length]!;
+    const backendPort = backendPorts[(first + attempt) % backendPorts.length]!;
     const upstream = connect({ port: backendPort, host });
-    upstream.once('error', () => attach(client, attempt + 1));
+    upstream.once('error', () => attach(client, first, attempt + 1));
     upstream.once('connect', () => {
       upstream.removeAllListeners('error');
       const link: Link = { client, upstream, backendPort };
@@ -64,7 +65,7 @@ export async function startTcpProxy(backendPorts: number[], host = '127.0.0.1'):
 
   const server: Server = createServer({ pauseOnConnect: true }, (client) => {
     client.on('error', () => client.destroy());
-    attach(client, 0);
+    attach(client, next++);
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as AddressInfo).port;

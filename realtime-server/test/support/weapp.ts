@@ -19,7 +19,7 @@ type WeappIo = (url: string, opts: Record<string, unknown>) => WeappSocket;
  * One phone: its own copy of the real weapp.socket.io bundle evaluated against its own `wx`
  * (a faithful wx.connectSocket over `ws`), so several phones can live in one test process.
  */
-function phoneLibrary(): { io: WeappIo; tasks: TestSocketTask[]; errors: unknown[] } {
+export function phoneLibrary(): { io: WeappIo; tasks: TestSocketTask[]; errors: unknown[] } {
   const tasks: TestSocketTask[] = [];
   const errors: unknown[] = [];
   const wx = socketApi((_where, err) => errors.push(err), tasks);
