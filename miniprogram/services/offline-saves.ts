@@ -5,6 +5,7 @@ import { t } from '../i18n/index';
 import { offlineQueue } from './offline-queue';
 import type { Submitted } from './offline-queue';
 import type { Unsubscribe } from './realtime-client';
+import { conflictTask } from './tasks';
 
 /**
  * Saves from the customer and task flows that also work without a connection: each goes out now, or
@@ -65,4 +66,19 @@ export function queuedNotes(customerId: Id): Array<{ key: string; content: strin
   return offlineQueue.pending()
     .filter((item) => item.path === path && typeof item.body?.['content'] === 'string')
     .map((item) => ({ key: item.id, content: String(item.body?.['content']) }));
+}
+
+const TASK_PATH = /^\/api\/crm\/tasks\/(\d+)$/;
+
+/** A queued task change reaching the server: applied (the saved task) or refused (the 409's fresh record, if any). */
+export type TaskSync = { kind: 'applied'; task: Task } | { kind: 'refused'; id: Id; current: Task | null };
+
+export function onTaskSync(handler: (sync: TaskSync) => void): Unsubscribe {
+  return offlineQueue.subscribe((e) => {
+    const match = TASK_PATH.exec(e.item.path);
+    if (!match || e.item.method !== 'PUT' || e.kind === 'queued') return;
+    if (e.kind === 'refused') { handler({ kind: 'refused', id: Number(match[1]), current: conflictTask(e.error) }); return; }
+    const task = (e.result as { task?: Task } | null)?.task;
+    if (task) handler({ kind: 'applied', task });
+  });
 }

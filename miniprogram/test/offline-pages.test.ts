@@ -4,8 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startTestNode, type TestNode } from '../../realtime-server/test/support/nodes.js';
 import { requestsSettled } from './support/app';
 import { ensureBuilt } from './support/build';
+import { colleague, dueTodayIso } from './support/crm';
 import { crmTeammate, type CrmTeammate } from './support/customers';
-import { killApp, launchApp, type AppRun } from './support/offline';
+import { eventsAfter, killApp, lastSeq, launchApp, type AppRun } from './support/offline';
 import { fire, openPage, tap, textOf, type OpenedPage } from './support/page';
 
 /** Pages that save while the phone has no network: what shows at once, and what reaches the server once back. */
@@ -125,5 +126,35 @@ describe('saving without a network, against a real server', () => {
     expect(entries(p)[1]).toContain('电话 · 已拨出');
     const logs = (await rita.communications(customer.id)).filter((c) => !before.has(c.id));
     expect(logs.map((c) => c.status).sort()).toEqual(['completed', 'initiated']);
+  });
+
+  test('a task completed offline stays checked and pending, and is applied once when the phone is back', async () => {
+    const ray = await colleague(server.url, 'ray');
+    const task = await ray.createTask({ title: '离线时完成的任务', type: 'call', dueAt: dueTodayIso() });
+    const app = run = await launchApp(root, server);
+    const p = page = openPage(root, 'tasks');
+    const row = () => p.comp.dom.querySelector(`[data-row="${task.id}"]`);
+    await p.waitFor(() => row() !== null && !p.text().includes('加载中'), 'the new task');
+    await expect.poll(() => app.realtime.isSynced(), { timeout: 5000 }).toBe(true);
+    await requestsSettled(app.wx);
+    app.wx.setOffline(true);
+    await expect.poll(() => app.realtime.status(), { timeout: 5000 }).not.toBe('online');
+    const before = await lastSeq(server, task.teamId);
+
+    tap(p.comp.querySelector(`#check-${task.id}`));
+    await p.waitFor((t) => t.includes('离线保存，联网后同步'), 'the queued toast');
+    expect(row()!.className).toContain('row--done');
+    expect(row()!.className).toContain('row--pending');
+    expect(app.queue.pending().map((i) => i.label)).toEqual(['完成任务“离线时完成的任务”']);
+    expect((await ray.task(task.id)).status).not.toBe('completed');
+
+    app.wx.setOffline(false);
+    await p.waitFor(() => !row()!.className.includes('row--pending'), 'the completion applied');
+    expect(row()!.className).toContain('row--done');
+    const saved = await ray.task(task.id);
+    expect(saved).toMatchObject({ status: 'completed', version: task.version + 1 });
+    const events = (await eventsAfter(server, task.teamId, before)).filter((e) => e.type === 'task:updated');
+    expect(events.map((e) => (e.data as { task: { id: number } }).task.id)).toEqual([task.id]);
+    expect(app.wx.modals).toEqual([]);
   });
 });

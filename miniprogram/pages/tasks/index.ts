@@ -7,7 +7,9 @@ import { showTabBadge, startNotifications } from '../../services/notifications';
 import { realtime } from '../../services/realtime';
 import type { Unsubscribe } from '../../services/realtime';
 import { getSession } from '../../services/session';
-import { assignTask, conflictTask, listTasks, setTaskStatus } from '../../services/tasks';
+import { onTaskSync, saveTaskStatus } from '../../services/offline-saves';
+import type { TaskSync } from '../../services/offline-saves';
+import { assignTask, conflictTask, listTasks } from '../../services/tasks';
 import { lastTaskActorOf, teamMembers } from '../../services/team';
 import { errorText, idFrom } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
@@ -80,6 +82,7 @@ Component({
       startNotifications();
       for (const type of LIVE_EVENTS) state.unsubs.push(realtime.on(type, (env) => this.onLive(env as LiveEnvelope)));
       state.unsubs.push(realtime.onReset(() => { void this.load(); }));
+      state.unsubs.push(onTaskSync((sync) => this.onTaskSync(sync)));
       realtime.start();
       void this.load();
     },
@@ -218,7 +221,10 @@ Component({
       if (task) this.openAssign(task);
     },
 
-    /** Optimistic: the row changes at once; the PUT carries `version`; a 409 rolls back to the server's record. */
+    /**
+     * Optimistic: the row changes at once; the PUT carries `version`; a 409 rolls back to the server's record.
+     * Offline the row stays pending in the queue; onTaskSync settles it when the server has it.
+     */
     async setStatus(before: Task, status: TaskStatus) {
       const lists = stateOf(this).lists;
       if (!lists) return;
@@ -227,12 +233,22 @@ Component({
       this.patch(lists.apply(optimistic, true));
       this.patch(lists.pendingPatch(before.id, true));
       try {
-        const saved = await setTaskStatus(before, status);
-        this.patch(lists.apply(saved, true));
-        this.toast(t(done ? 'tasks.completed' : 'tasks.reopened', { title: saved.title }), 'success');
+        const res = await saveTaskStatus(before, status);
+        if (res.queued) { this.toast(t('offline.queued')); return; }
+        this.patch(lists.apply(res.value, true));
+        this.toast(t(done ? 'tasks.completed' : 'tasks.reopened', { title: res.value.title }), 'success');
       } catch (err) {
         await this.rollBack(before, err);
       }
+    },
+
+    /** A queued completion reached the server: show what it saved, or the server's record it refused for (the queue says why). */
+    onTaskSync(sync: TaskSync) {
+      const lists = stateOf(this).lists;
+      if (!lists) return;
+      if (sync.kind === 'applied') this.patch(lists.apply(sync.task, true));
+      else if (sync.current) this.patch(lists.apply(sync.current, true));
+      else void this.load();
     },
 
     async rollBack(before: Task, err: unknown) {
