@@ -180,6 +180,9 @@ describe('pipeline page against a real server', () => {
     expect(tabLabels(p)[0]).toBe(`Lead ${res.opportunities.filter((o) => o.stageId === stages[0]!.id).length}`);
     expect(p.text()).toMatch(/\d+ deals · ¥[\d.]+[KM]? · Probability 10%/);
     expect(phone.wx.titles.at(-1)).toBe('Pipeline');
+    // app.json's tab texts are Chinese: an English phone gets them set when a tab page shows.
+    p.call('onShow');
+    await expect.poll(() => phone.wx.tabBarTexts).toEqual({ 0: 'Pipeline', 1: 'Customers', 2: 'Tasks', 3: 'Team', 4: 'Dashboard' });
   });
 
   test('an unreachable server shows the error state; retry recovers', async () => {

@@ -12,6 +12,8 @@ export interface UiLog {
   loading: boolean;
   /** tab bar badges by tab index, as setTabBarBadge / removeTabBarBadge left them */
   tabBarBadges: Record<number, string>;
+  /** tab texts by tab index, as setTabBarItem left them (app.json's own texts are not listed) */
+  tabBarTexts: Record<number, string>;
   /** template ids of each wx.requestSubscribeMessage call */
   subscribeRequests: string[][];
 }
@@ -81,6 +83,11 @@ export function uiApi(report: ErrorReporter, log: UiLog, script: UiScript) {
       if (script.offTabBarPage) return reply(o, 'removeTabBarBadge', { ok: false, errMsg: 'removeTabBarBadge:fail not TabBar page' });
       delete log.tabBarBadges[o.index];
       return reply(o, 'removeTabBarBadge', ok('removeTabBarBadge'));
+    },
+    setTabBarItem: (o: { index: number; text?: string } & Callbacks<Ok>) => {
+      if (script.offTabBarPage) return reply(o, 'setTabBarItem', { ok: false, errMsg: 'setTabBarItem:fail not TabBar page' });
+      if (o.text !== undefined) log.tabBarTexts[o.index] = o.text;
+      return reply(o, 'setTabBarItem', ok('setTabBarItem'));
     },
     requestSubscribeMessage: (o: { tmplIds: string[] } & Callbacks<Ok & Record<string, string>>) => {
       log.subscribeRequests.push([...o.tmplIds]);
