@@ -153,16 +153,25 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     });
   }
 
+  let refusals = 0;
+  function retryRefused(s: RealtimeSocket): void {
+    const delay = Math.min(1000 * 2 ** refusals, deps.reconnectionDelayMax ?? 10_000);
+    refusals += 1;
+    setTimeout(() => { if (socket === s && !s.connected) s.connect(); }, delay);
+  }
+
   function wire(s: RealtimeSocket): void {
-    s.on('connect', () => { setStatus('online'); resume(); for (const r of watched.keys()) joinPresence(r); });
+    s.on('connect', () => { refusals = 0; setStatus('online'); resume(); for (const r of watched.keys()) joinPresence(r); });
     s.on('disconnect', () => {
       syncing?.cancel();
       setStatus(status === 'unauthorized' ? status : 'offline');
     });
     s.on('connect_error', (err) => {
       // A rejected token is final until a new sign-in; transport errors retry by themselves.
-      if (err.message === 'unauthorized') setStatus('unauthorized');
-      else setStatus('offline');
+      if (err.message === 'unauthorized') { setStatus('unauthorized'); return; }
+      setStatus('offline');
+      // A refusal for now (database away, too many sockets) is not retried by the library: we do, with backoff.
+      if (err.message === 'unavailable' || err.message === 'too_many_connections') retryRefused(s);
     });
     s.on('notification', (n) => { for (const h of [...notificationHandlers]) safely(h, n); });
     s.on('presence:changed', (p) => { for (const h of [...presenceHandlers]) safely(h, p); });

@@ -13,8 +13,13 @@ class FakeTeamServer {
   readonly log: AnyTeamEvent[] = [];
   resumes: SyncResumeRequest[] = [];
   mode: 'normal' | 'reset' | 'silent' = 'normal';
+  /** How many more handshakes to refuse with 'unavailable' (the server's database is away). */
+  refuse = 0;
   constructor(readonly io: Server) {
-    io.use((socket, next) => (socket.handshake.auth['token'] === 'good' ? next() : next(new Error('unauthorized'))));
+    io.use((socket, next) => {
+      if (this.refuse > 0) { this.refuse -= 1; return next(new Error('unavailable')); }
+      return socket.handshake.auth['token'] === 'good' ? next() : next(new Error('unauthorized'));
+    });
     io.on('connection', (socket: Socket) => {
       void socket.join('team:1');
       socket.on('sync:resume', (req: SyncResumeRequest, ack: (res: Ack<SyncResumeResult>) => void) => this.resume(req, ack));
@@ -64,6 +69,7 @@ beforeEach(() => {
   server.log.length = 0;
   server.resumes = [];
   server.mode = 'normal';
+  server.refuse = 0;
   h = installWx();
   // weapp.socket.io reads `window` and `wx` when loaded and when connecting: load it after installWx.
   const { io } = createRequire(import.meta.url)('weapp.socket.io') as { io: Connect };
@@ -118,6 +124,16 @@ describe('realtime client over weapp.socket.io and a real Socket.IO server', () 
     await expect.poll(() => titles).toEqual(['one', 'lost two', 'lost three', 'four']);
     expect(server.resumes.at(-1)).toEqual({ lastSeq: { 1: 1 } });
     expect(c.lastSeq(1)).toBe(4);
+  });
+
+  test('a handshake refused as unavailable is retried until the server takes it', async () => {
+    server.refuse = 2;
+    server.publish('while refused');
+    const { c } = client();
+    await synced(c);
+    expect(server.refuse).toBe(0);
+    expect(c.status()).toBe('online');
+    expect(c.lastSeq(1)).toBe(1);
   });
 
   test('after a dropped connection it reconnects with auth and replays what it missed', async () => {
