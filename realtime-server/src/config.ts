@@ -31,7 +31,7 @@ const EnvSchema = z.object({
   /** At most this many envelopes replayed per team by one sync:resume; beyond it, reset. */
   SYNC_MAX_EVENTS: z.coerce.number().int().min(1).default(5000),
   /** Hours an Idempotency-Key is remembered; a retry later than this runs again. */
-  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(1).default(48),
+  IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
   /** How often each node prunes old team_events and idempotency keys; 0 turns it off. */
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   CORS_ORIGINS: z.string().default(''),
