@@ -16,6 +16,8 @@ export interface GroupDef { key: string; clients: number; teamSize: number; phas
 
 export interface BenchSettings {
   quick: boolean;
+  /** A subset of phases (BENCH_ONLY) or a smoke run: written beside, never over, a full result. */
+  suffix: string;
   groups: GroupDef[];
   warmupMs: number;
   measureMs: number;
@@ -70,7 +72,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     .map((g) => ({ ...g, phases: g.phases.filter((p) => only.length === 0 || only.includes(p.name)) }))
     .filter((g) => g.phases.length > 0);
   return {
-    quick, groups,
+    quick, groups, suffix: quick ? '-quick' : only.length ? '-partial' : '',
     warmupMs: num(env, 'BENCH_WARMUP_S', quick ? 1 : 3) * 1000,
     measureMs: num(env, 'BENCH_MEASURE_S', quick ? 3 : 15) * 1000,
     drainMs: 5000,

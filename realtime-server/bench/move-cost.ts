@@ -33,6 +33,7 @@ async function round(concurrency: number, n: number, profile = false) {
   if (profile) await Promise.all(servers.procs.map((p) => p.call('profileStart')));
   const cpu0 = (await servers.stats()).reduce((a, p) => a + p.cpuMicros, 0);
   const pg0 = await pgCpu.sample();
+  const client0 = process.cpuUsage();
   const times: number[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -45,11 +46,12 @@ async function round(concurrency: number, n: number, profile = false) {
     }
   }));
   const seconds = (performance.now() - t0) / 1000;
+  const client = process.cpuUsage(client0);
   if (profile) await Promise.all(servers.procs.map((p, i) => p.call('profileStop', { file: resolve(profileDir!, `c${concurrency}-node${i + 1}-${Date.now()}.cpuprofile`) })));
   const cpu = (await servers.stats()).reduce((a, p) => a + p.cpuMicros, 0) - cpu0;
   const pgUs = (await pgCpu.sample()) - pg0;
   times.sort((a, b) => a - b);
-  return { concurrency, movesPerSec: n / seconds, nodeUs: cpu / n, pgUs: pgUs / n, p50: percentile(times, 50), p99: percentile(times, 99) };
+  return { concurrency, movesPerSec: n / seconds, nodeUs: cpu / n, pgUs: pgUs / n, clientUs: (client.user + client.system) / n, p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
 type Counts = { total: number; users: number };
@@ -77,7 +79,7 @@ try {
     const n = c === 1 ? Math.round(moves / 3) : moves;
     const runs = [await round(c, n), await round(c, n, Boolean(profileDir) && c > 1)];
     const m = (k: keyof typeof runs[0]) => median(runs.map((r) => r[k])).toFixed(1);
-    process.stdout.write(`concurrency ${c}: ${m('movesPerSec')} moves/s, node CPU ${m('nodeUs')} µs/move, PostgreSQL backends ${m('pgUs')} µs/move, answer p50 ${m('p50')} ms p99 ${m('p99')} ms\n`);
+    process.stdout.write(`concurrency ${c}: ${m('movesPerSec')} moves/s, node CPU ${m('nodeUs')} µs/move, PostgreSQL backends ${m('pgUs')} µs/move, HTTP client ${m('clientUs')} µs/move, answer p50 ${m('p50')} ms p99 ${m('p99')} ms\n`);
   }
   if (profileDir) process.stdout.write(`${summarizeProfiles(profileDir, 30).join('\n')}\n`);
 } finally {

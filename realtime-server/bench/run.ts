@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   });
   const dir = resolve(REPO, 'bench/results');
   mkdirSync(dir, { recursive: true });
-  const file = resolve(dir, `${started.toISOString().slice(0, 10)}${s.quick ? '-quick' : ''}.md`);
+  const file = resolve(dir, `${started.toISOString().slice(0, 10)}${s.suffix}.md`);
   writeFileSync(file, md);
   log(`\n${md}\nWritten to ${file}`);
 }
