@@ -27,12 +27,16 @@ export interface RunMetrics extends Record<string, number> {
   serverCpuPct: number;
   /** Whole machine busy %, all cores (includes PostgreSQL, Redis, load generators). */
   machineBusyPct: number;
+  /** Machine busy % not spent by the bench's servers, PostgreSQL backends or load generators. */
+  otherBusyPct: number;
   answerP50: number;
   answerP99: number;
   movesPerSec: number;
   failed: number;
   lost: number;
 }
+
+const JIFFY_US = 10_000; // /proc/stat counts in 1/100 s
 
 interface Snapshot { t: number; cpu: { busy: number; total: number }; procs: ProcStats[]; db: number; clients: number }
 
@@ -88,6 +92,7 @@ export async function measureRun(
       clientCpuUsPerDelivery: delivered ? (b.clients - a.clients) / (deliveriesPerSec * sampledSeconds) : NaN,
       serverCpuPct: (cpuMicros / 1e6 / sampledSeconds) * 100,
       machineBusyPct: ((b.cpu.busy - a.cpu.busy) / (b.cpu.total - a.cpu.total)) * 100,
+      otherBusyPct: Math.max(0, ((b.cpu.busy - a.cpu.busy) * JIFFY_US - cpuMicros - (b.db - a.db) - (b.clients - a.clients)) / ((b.cpu.total - a.cpu.total) * JIFFY_US)) * 100,
       answerP50: percentile(answers, 50), answerP99: percentile(answers, 99),
       movesPerSec: sum((r) => r.moves) / seconds,
       failed: sum((r) => r.failed),

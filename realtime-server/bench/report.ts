@@ -81,11 +81,12 @@ function ratioTable(phases: PhaseOutcome[], memory: MemoryOutcome[], s: BenchSet
 
 export function renderReport(r: BenchReport): string {
   const s = r.settings;
+  const others = Math.max(0, ...r.phases.flatMap((p) => [p.ours.otherBusyPct, p.bare.otherBusyPct]));
   const out = [
     `# Live fan-out benchmark, ${r.started.toISOString().slice(0, 10)}${s.quick ? ' (BENCH_QUICK smoke run)' : ''}`,
     '',
     `- Command: \`npm run bench\`${s.quick ? ' with `BENCH_QUICK=1`' : ''}; ${r.seconds.toFixed(0)} s wall clock; commit ${r.commit}.`,
-    `- Machine: ${r.machine}. ${r.quiet}`,
+    `- Machine: ${r.machine}. ${r.quiet} During the measured windows, work outside the bench used up to ${others.toFixed(0)}% of the machine (median per phase; 0-10% is noise, Redis and the orchestrator included).`,
     `- Topology: 2 server processes + Redis (+ PostgreSQL for ours) on loopback; ${s.loadgens} load generator process(es) per implementation, each holding whole teams.`,
     `- Client: ${r.library}. Ours moves with \`PUT /api/crm/opportunities/:id/move\` (REST, as the mini program does) and teammates receive \`opportunity:moved\`; bare clients emit the same envelope (same shape and size) and the server forwards it to the room.`,
     `- Windows: ${s.warmupMs / 1000} s warmup (excluded), ${s.measureMs / 1000} s measured, up to ${s.drainMs / 1000} s drain; runs alternate ours, bare, ours, bare; ${s.reps} run(s) each, medians reported.`,

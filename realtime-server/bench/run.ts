@@ -80,7 +80,7 @@ async function runGroup(g: GroupDef, db: BenchDatabase, tenantId: number, wantRe
           const m = out.metrics;
           runs[kind].push(m);
           log(`  ${phase.label} ${kind} #${rep + 1}: p50 ${m.p50.toFixed(1)} p99 ${m.p99.toFixed(1)} max ${m.max.toFixed(1)} ms, ` +
-            `${Math.round(m.deliveriesPerSec)} deliveries/s, ${(m.completion * 100).toFixed(2)}% delivered, ${m.cpuUsPerDelivery.toFixed(1)} µs CPU/delivery, machine ${m.machineBusyPct.toFixed(0)}%` +
+            `${Math.round(m.deliveriesPerSec)} deliveries/s, ${(m.completion * 100).toFixed(2)}% delivered, ${m.cpuUsPerDelivery.toFixed(1)} µs CPU/delivery, machine ${m.machineBusyPct.toFixed(0)}% (other work ${m.otherBusyPct.toFixed(0)}%)` +
             `${m.failed ? `, ${m.failed} moves failed` : ''}${m.lost ? `, ${m.lost} sockets lost` : ''}`);
         }
       }
