@@ -33,7 +33,8 @@ export async function startServers(kind: Kind, opts: { databaseUrl: string; node
           PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ID: `bench-${i + 1}`, AUTH_DEV_LOGIN: '0',
         }
       : { NODE_ENV: 'production', REDIS_URL, REDIS_KEY: redisKey };
-    return BenchChild.start(`${kind}-${i + 1}`, here(kind === 'ours' ? 'node-process.ts' : 'bare-process.ts'), env, ['--expose-gc']);
+    const flags = kind === 'ours' ? (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean) : [];
+    return BenchChild.start(`${kind}-${i + 1}`, here(kind === 'ours' ? 'node-process.ts' : 'bare-process.ts'), env, ['--expose-gc', ...flags]);
   });
   const ready = await Promise.all(procs.map((p) => p.ready));
   const db = kind === 'ours' ? backendCpu(opts.databaseUrl) : null;
