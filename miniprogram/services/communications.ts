@@ -1,5 +1,5 @@
 import type {
-  ActivitiesResponse, Activity, Communication, CommunicationInput, CommunicationResponse, CommunicationsResponse,
+  ActivitiesResponse, Activity, Communication, CommunicationsResponse,
   FollowUpInput, FollowUpResponse, Id, Message, MessageResponse, MessagesResponse,
 } from '@live-crm/shared-types';
 import { api } from './api';
@@ -22,10 +22,6 @@ export async function listCommunications(customerId: Id, limit = 50): Promise<Co
 /** `key` stays the same when the rep retries this message, so it is sent once. */
 export async function sendMessage(customerId: Id, message: string, key: string): Promise<Message> {
   return (await api.postOnce<MessageResponse>('/api/crm/messages', { customerId, message, type: 'text' }, key)).message;
-}
-
-export async function logCommunication(input: CommunicationInput): Promise<Communication> {
-  return (await api.post<CommunicationResponse>('/api/crm/communications', input)).communication;
 }
 
 /** The follow-up and its task (reminder 30 minutes before) are created together by the server. */

@@ -1,6 +1,6 @@
 import type {
   Customer, CustomerInput, CustomerListQuery, CustomerListResponse, CustomerPatch, CustomerResponse, Id, Note,
-  NoteResponse, NotesResponse, TeamFeedResponse,
+  NotesResponse, TeamFeedResponse,
 } from '@live-crm/shared-types';
 import { api } from './api';
 import type { ApiError } from './api';
@@ -29,11 +29,6 @@ export async function updateCustomer(id: Id, patch: CustomerPatch): Promise<Cust
 
 export async function listNotes(customerId: Id, limit = 50): Promise<Note[]> {
   return (await api.get<NotesResponse>(`/api/crm/customers/${customerId}/notes`, { limit })).notes;
-}
-
-/** `key` stays the same when the rep retries this note, so it is saved once. */
-export async function addNote(customerId: Id, content: string, key: string): Promise<Note> {
-  return (await api.postOnce<NoteResponse>(`/api/crm/customers/${customerId}/notes`, { content }, key)).note;
 }
 
 export function isCustomer(value: unknown): value is Customer {
