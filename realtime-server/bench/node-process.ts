@@ -3,6 +3,7 @@
  * `node --import tsx realtime-server/bench/node-process.ts` with the node's usual env.
  */
 import { performance } from 'node:perf_hooks';
+import pg from 'pg';
 import { createDatabase } from '@live-crm/models';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -13,12 +14,17 @@ import { cpuProfiler, procStats } from './proc-stats.js';
 const config = loadConfig(process.env);
 if (!config.databaseUrl || !config.jwtSecret) throw new Error('node-process needs DATABASE_URL and JWT_SECRET');
 const db = createDatabase({ url: config.databaseUrl, poolMax: Number(process.env['BENCH_POOL_MAX'] ?? 10) });
-// What the bench asks "how many round trips does a move cost?": every query, and those on users.
+// What the bench asks "how many round trips does a move cost?": every statement sent on any pg
+// client (Sequelize's and the raw prepared ones alike), and those reading users.
 const queries = { total: 0, users: 0 };
-db.sequelize.addHook('afterQuery', (_options, query) => {
+const send = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
+  const first = args[0] as string | { text?: string } | undefined;
+  const text = typeof first === 'string' ? first : first?.text ?? '';
   queries.total++;
-  if (/\bFROM "?users"?/.test((query as { sql?: string }).sql ?? '')) queries.users++;
-});
+  if (/\bFROM "?users"?/.test(text)) queries.users++;
+  return send.apply(this, args);
+} as typeof pg.Client.prototype.query;
 const node = await createNode({ config, db, logger: createLogger(config.logLevel, config.nodeId), jwtSecret: config.jwtSecret });
 const port = await node.listen();
 

@@ -1,7 +1,8 @@
 import type { Database } from '@live-crm/models';
 import type { Config } from './config.js';
 import { createEventBus, type EventBus } from './core/event-bus.js';
-import { createMutationRunner } from './core/mutation.js';
+import { createMutationRunner, createStoredAnswers } from './core/mutation.js';
+import { createSqlRunner } from './core/sql.js';
 import { createCommunicationService } from './modules/communications/communication.service.js';
 import { createCustomerService } from './modules/customers/customer.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
@@ -28,7 +29,7 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
     bus,
     wechat,
     auth,
-    pipeline: createPipelineService({ db, mutate }),
+    pipeline: createPipelineService({ db, mutate, sql: createSqlRunner(db.sequelize), bus, stored: createStoredAnswers(db) }),
     analytics: createAnalyticsService({ db, eventRetentionDays: config.eventRetentionDays }),
     exports: createExportService({ db, signer: createExportSigner(jwtSecret), actorFor: (userId) => auth.actorFor(userId) }),
     sync: createSyncService({ db, maxEvents: config.syncMaxEvents, retentionDays: config.eventRetentionDays, idempotencyHours: config.retention.idempotencyHours }),

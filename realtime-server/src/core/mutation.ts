@@ -34,6 +34,23 @@ export interface IdempotencyRef {
 
 class Replay extends Error {}
 
+/**
+ * The first answer to a repeated Idempotency-Key, or undefined when no request with the key has
+ * committed. The same key with a different request is refused.
+ */
+export function createStoredAnswers(db: Database) {
+  return async function stored<R>(actor: Actor, idem: IdempotencyRef): Promise<R | undefined> {
+    const row = await db.models.IdempotencyKey.findOne({ where: { userId: actor.userId, key: idem.key } });
+    if (!row) return undefined;
+    if (row.requestHash !== idem.hash) {
+      throw new AppError('conflict', 'This Idempotency-Key was already used for a different request');
+    }
+    return row.response as R;
+  };
+}
+
+export type StoredAnswers = ReturnType<typeof createStoredAnswers>;
+
 export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus }) {
   const { sequelize } = db;
 
@@ -47,13 +64,11 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
     if (rows.length === 0) throw new Replay();
   }
 
+  const stored = createStoredAnswers(db);
   async function replay<R>(actor: Actor, idem: IdempotencyRef): Promise<R> {
-    const row = await db.models.IdempotencyKey.findOne({ where: { userId: actor.userId, key: idem.key } });
-    if (!row) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress; retry shortly');
-    if (row.requestHash !== idem.hash) {
-      throw new AppError('conflict', 'This Idempotency-Key was already used for a different request');
-    }
-    return row.response as R;
+    const answer = await stored<R>(actor, idem);
+    if (answer === undefined) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress; retry shortly');
+    return answer;
   }
 
   async function appendEvent(actor: Actor, fact: AnyTeamFact, tx: Transaction): Promise<AnyTeamEvent> {

@@ -58,4 +58,43 @@ describe('the move answer', () => {
     const stale = await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: stage.id, version: deal.version + 7 });
     expect(stale.status).toBe(409);
   });
+
+  it('carries a close date through, as GET reads it back', async () => {
+    const p = await pipeline();
+    const created = await ray.send<{ opportunity: Opportunity }>('POST', '/api/crm/opportunities', {
+      customerId: p.opportunities[0]!.customerId, title: 'Renewal 2027', valueCents: 1_234_567_890_123, expectedCloseDate: '2027-03-31',
+    });
+    const to = p.stages.find((s) => s.id !== created.body.opportunity.stageId && s.outcome === 'open')!;
+    const moved = await move(created.body.opportunity, to.id);
+    const read = await ray.get<{ opportunity: Opportunity }>(`/api/crm/opportunities/${moved.id}`);
+    expect(moved).toEqual(read.body.opportunity);
+    expect(moved).toMatchObject({ expectedCloseDate: '2027-03-31', valueCents: 1_234_567_890_123 });
+  });
+
+  it('refuses an Idempotency-Key reused for another deal with 409 and leaves that deal alone', async () => {
+    const p = await pipeline();
+    const [a, b] = [p.opportunities[6]!, p.opportunities[7]!];
+    const to = (d: Opportunity) => p.stages.find((s) => s.id !== d.stageId && s.outcome === 'open')!.id;
+    const key = { 'Idempotency-Key': `reuse-${Date.now()}` };
+    const first = await ray.send('PUT', `/api/crm/opportunities/${a.id}/move`, { stageId: to(a), version: a.version }, key);
+    expect(first.status).toBe(200);
+    const reused = await ray.send('PUT', `/api/crm/opportunities/${b.id}/move`, { stageId: to(b), version: b.version }, key);
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.message).toMatch(/different request/);
+    const read = await ray.get<{ opportunity: Opportunity }>(`/api/crm/opportunities/${b.id}`);
+    expect(read.body.opportunity).toEqual(b);
+  });
+
+  it('answers a repeated Idempotency-Key with the first answer once the deal has moved on', async () => {
+    const p = await pipeline();
+    const deal = p.opportunities[8]!;
+    const to = p.stages.find((s) => s.id !== deal.stageId && s.outcome === 'open')!;
+    const key = { 'Idempotency-Key': `again-${Date.now()}` };
+    const body = { stageId: to.id, version: deal.version };
+    const first = await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, body, key);
+    await move(first.body.opportunity, deal.stageId);
+    const again = await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, body, key);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+  });
 });

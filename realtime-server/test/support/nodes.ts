@@ -27,7 +27,7 @@ export interface TestCluster {
 
 function testConfig(env: Record<string, string>): Config {
   return loadConfig({
-    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...env,
+    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', ...env,
   });
 }
 

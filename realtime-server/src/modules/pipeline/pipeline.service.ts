@@ -1,17 +1,26 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'sequelize';
 import type { Database, OpportunityModel } from '@live-crm/models';
 import type {
   MoveOpportunityResponse, Opportunity, OpportunityInput, OpportunityPatch, PipelineResponse,
 } from '@live-crm/shared-types';
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/app-error.js';
-import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
+import type { EventBus } from '../../core/event-bus.js';
+import type { IdempotencyRef, MutationRunner, StoredAnswers } from '../../core/mutation.js';
+import { isUniqueViolation, type SqlRunner } from '../../core/sql.js';
 
-export interface PipelineServiceDeps { db: Database; mutate: MutationRunner }
+export interface PipelineServiceDeps { db: Database; mutate: MutationRunner; sql: SqlRunner; bus: EventBus; stored: StoredAnswers }
+
+/** A timestamp as `Date#toISOString()` writes it, so SQL-built DTOs match the models' `toDto()`. */
+const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * A move in one round trip: the row lock, version check, team access and stage check in one
- * UPDATE; `prev` is the row as it was (for fromStageId); customer and owner names for the DTO.
+ * A whole move as one statement, so one round trip and one (implicit) transaction: the row lock,
+ * version, team access and stage check in the UPDATE's WHERE; the team's seq bumped under its row
+ * lock; the event row and the Idempotency-Key's answer written with the same DTO it returns.
+ * The DTO mirrors OpportunityModel#toDto (a test holds them equal). $1 id, $2 stageId, $3 version,
+ * $4 the actor's teams, $5 actor, $6 eventId, $7 at, $8/$9 Idempotency-Key and request hash or null.
  */
 const MOVE_SQL = `
   WITH moved AS (
@@ -19,18 +28,35 @@ const MOVE_SQL = `
        SET stage_id = s.id, version = o.version + 1, updated_at = now(),
            closed_at = CASE WHEN s.outcome = 'open' THEN NULL ELSE COALESCE(o.closed_at, now()) END
       FROM opportunities prev, stages s
-     WHERE o.id = :id AND prev.id = o.id AND o.version = :version
-       AND o.team_id = ANY(ARRAY[:teamIds]::int[]) AND s.id = :stageId AND s.team_id = o.team_id
+     WHERE o.id = $1::int AND prev.id = o.id AND o.version = $3::int
+       AND o.team_id = ANY($4::int[]) AND s.id = $2::int AND s.team_id = o.team_id
     RETURNING o.*, prev.stage_id AS from_stage_id
+  ), dto AS (
+    SELECT m.team_id, m.from_stage_id, json_build_object(
+      'id', m.id, 'teamId', m.team_id, 'customerId', m.customer_id, 'customerName', c.name,
+      'title', m.title, 'valueCents', m.value_cents, 'currency', m.currency, 'stageId', m.stage_id,
+      'ownerId', m.owner_id, 'ownerName', u.name, 'expectedCloseDate', m.expected_close_date,
+      'closedAt', ${iso('m.closed_at')}, 'createdAt', ${iso('m.created_at')},
+      'updatedAt', ${iso('m.updated_at')}, 'version', m.version) AS opportunity
+    FROM moved m JOIN customers c ON c.id = m.customer_id LEFT JOIN users u ON u.id = m.owner_id
+  ), bumped AS (
+    UPDATE teams t SET last_seq = t.last_seq + 1 FROM dto WHERE t.id = dto.team_id RETURNING t.last_seq
+  ), event AS (
+    INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
+    SELECT dto.team_id, bumped.last_seq, $6::uuid, 'opportunity:moved', $5::int,
+           jsonb_build_object('opportunity', dto.opportunity, 'fromStageId', dto.from_stage_id, 'toStageId', $2::int), $7::timestamptz
+      FROM dto, bumped
+  ), answer AS (
+    INSERT INTO idempotency_keys (user_id, key, request_hash, response, created_at)
+    SELECT $5::int, $8::varchar, $9::varchar, jsonb_build_object('success', true, 'opportunity', dto.opportunity), now()
+      FROM dto WHERE $8::varchar IS NOT NULL
   )
-  SELECT moved.*, c.name AS customer_name, u.name AS owner_name
-    FROM moved JOIN customers c ON c.id = moved.customer_id LEFT JOIN users u ON u.id = moved.owner_id`;
+  SELECT bumped.last_seq AS seq, dto.team_id, dto.from_stage_id, dto.opportunity FROM dto, bumped`;
 
-/** The columns MOVE_SQL returns beside the opportunity's own. */
-interface MovedExtras { from_stage_id: number; customer_name: string; owner_name: string | null }
+interface MovedRow { seq: number; team_id: number; from_stage_id: number; opportunity: Opportunity }
 
 /** The only writer of opportunities. */
-export function createPipelineService({ db, mutate }: PipelineServiceDeps) {
+export function createPipelineService({ db, mutate, sql, bus, stored }: PipelineServiceDeps) {
   const { Opportunity, Stage, Customer, User } = db.models;
   const include = [
     { model: Customer, as: 'customer', attributes: ['id', 'name'] },
@@ -55,13 +81,19 @@ export function createPipelineService({ db, mutate }: PipelineServiceDeps) {
   }
 
   /** Why a move matched no row, in the order the checks always ran: 404, then 400, then 409. */
-  async function refuseMove(actor: Actor, id: number, stageId: number, tx: Transaction): Promise<never> {
-    const opp = await loadFor(actor, id, tx);
-    await stageOf(opp.teamId, stageId, tx);
-    return stale(id, tx);
+  async function refuseMove(actor: Actor, id: number, stageId: number): Promise<never> {
+    const opp = await loadFor(actor, id);
+    await stageOf(opp.teamId, stageId);
+    return stale(id);
   }
 
-  async function stale(id: number, tx: Transaction): Promise<never> {
+  async function replayMove(actor: Actor, idem: IdempotencyRef): Promise<MoveOpportunityResponse> {
+    const first = await stored<MoveOpportunityResponse>(actor, idem);
+    if (!first) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress; retry shortly');
+    return first;
+  }
+
+  async function stale(id: number, tx?: Transaction): Promise<never> {
     const current = await load(id, tx);
     if (!current) throw notFound('Opportunity');
     throw new AppError('conflict', 'Someone changed this deal first; here is the latest version', { current: current.toDto() });
@@ -131,26 +163,29 @@ export function createPipelineService({ db, mutate }: PipelineServiceDeps) {
     },
 
     /**
-     * Of many moves at one version exactly one wins; the rest get 409 with the fresh deal. The hot
-     * path is one statement (access, stage and version checked in its WHERE, the DTO's names joined
-     * in); only a refused move pays for the lookups that say why.
+     * Of many moves at one version exactly one wins; the rest get 409 with the fresh deal. The
+     * hot path is MOVE_SQL alone; only a move it refused pays for the lookups that say why (or,
+     * for a repeated Idempotency-Key, for the first answer).
      */
     async move(actor: Actor, id: number, stageId: number, version: number, idem?: IdempotencyRef): Promise<MoveOpportunityResponse> {
-      return mutate(actor, idem, async (tx) => {
-        const [row] = await db.sequelize.query<OpportunityModel>(MOVE_SQL, {
-          replacements: { id, stageId, version, teamIds: actor.teamIds }, transaction: tx,
-          type: QueryTypes.SELECT, model: Opportunity, mapToModel: true,
-        });
-        if (!row) return refuseMove(actor, id, stageId, tx);
-        const extra = row.get({ plain: true }) as unknown as MovedExtras;
-        // Stand-ins for the usual include: toDto reads the customer's and owner's names only.
-        Object.assign(row, { customer: { name: extra.customer_name }, owner: extra.owner_name === null ? null : { name: extra.owner_name } });
-        const opportunity = row.toDto();
-        return {
-          result: { success: true as const, opportunity },
-          fact: { teamId: opportunity.teamId, type: 'opportunity:moved', data: { opportunity, fromStageId: extra.from_stage_id, toStageId: stageId } },
-        };
-      });
+      const eventId = randomUUID();
+      const at = new Date().toISOString();
+      let row: MovedRow | undefined;
+      try {
+        [row] = await sql<MovedRow>('opportunity-move', MOVE_SQL, [id, stageId, version, actor.teamIds, actor.userId, eventId, at, idem?.key ?? null, idem?.hash ?? null]);
+      } catch (err) {
+        // The key's first request committed between our checks: its answer, or 409 if it differs.
+        if (idem && isUniqueViolation(err, 'idempotency_keys_pkey')) return replayMove(actor, idem);
+        throw err;
+      }
+      if (!row) {
+        const first = idem && await stored<MoveOpportunityResponse>(actor, idem);
+        return first ?? refuseMove(actor, id, stageId);
+      }
+      const { opportunity } = row;
+      const data = { opportunity, fromStageId: row.from_stage_id, toStageId: stageId };
+      bus.publish({ envelope: { seq: row.seq, eventId, teamId: row.team_id, type: 'opportunity:moved', actorId: actor.userId, at, data }, alsoToUsers: [] });
+      return { success: true, opportunity };
     },
   };
 }
