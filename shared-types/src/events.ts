@@ -72,6 +72,8 @@ export interface OpportunityMoveCommand {
   id: Id;
   stageId: Id;
   version: number;
+  /** As the REST move's Idempotency-Key header: a retry over either transport answers the first result. */
+  idempotencyKey?: string;
 }
 
 export interface OpportunityMoveResult {

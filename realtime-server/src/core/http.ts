@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ApiErrorResponse } from '@live-crm/shared-types';
 import type { Actor } from './actor.js';
 import { AppError, toAppError } from './app-error.js';
-import type { IdempotencyRef } from './mutation.js';
+import { idempotencyRef, type IdempotencyRef } from './mutation.js';
 
 /** The actor the auth middleware attached; routes behind it always have one. */
 export function actorOf(res: Response): Actor {
@@ -13,17 +12,9 @@ export function actorOf(res: Response): Actor {
   return actor;
 }
 
-const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;
-
 /** `Idempotency-Key` plus a hash of method, path and body, so a reused key with another body is caught. */
 export function idempotencyOf(req: Request): IdempotencyRef | undefined {
-  const key = req.get('Idempotency-Key');
-  if (key === undefined) return undefined;
-  if (!KEY_PATTERN.test(key)) {
-    throw new AppError('validation', 'Idempotency-Key must be 8-128 characters of letters, digits, - _ : .');
-  }
-  const hash = createHash('sha256').update(`${req.method} ${req.path} ${JSON.stringify(req.body ?? null)}`).digest('hex');
-  return { key, hash };
+  return idempotencyRef(req.get('Idempotency-Key'), `${req.method} ${req.path} ${JSON.stringify(req.body ?? null)}`);
 }
 
 /** Positive integer path id; anything else is a 404 rather than a database error. */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '@live-crm/models';
 import type { AnyTeamEvent, NotificationPayload, TeamEventDataMap, TeamEventType } from '@live-crm/shared-types';
@@ -30,6 +30,20 @@ export interface Mutation<R> {
 export interface IdempotencyRef {
   key: string;
   hash: string;
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;
+
+/**
+ * A client's key and the request it came with (`METHOD /path-under-/api/crm body`), so the same
+ * key with another request is told apart. Socket commands that mirror a route describe the route.
+ */
+export function idempotencyRef(key: string | undefined, request: string): IdempotencyRef | undefined {
+  if (key === undefined) return undefined;
+  if (!KEY_PATTERN.test(key)) {
+    throw new AppError('validation', 'Idempotency-Key must be 8-128 characters of letters, digits, - _ : .');
+  }
+  return { key, hash: createHash('sha256').update(request).digest('hex') };
 }
 
 class Replay extends Error {}

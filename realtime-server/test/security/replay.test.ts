@@ -28,6 +28,12 @@ afterAll(async () => {
 const sql = <T extends object>(text: string, replacements: Record<string, unknown>) =>
   fx.db.sequelize.query<T>(text, { replacements, type: QueryTypes.SELECT });
 
+async function movedEvents(id: number): Promise<number> {
+  const [row] = await sql<{ n: number }>(
+    `SELECT count(*)::int AS n FROM team_events WHERE type = 'opportunity:moved' AND (data->'opportunity'->>'id')::int = :id`, { id });
+  return row!.n;
+}
+
 /** Rows added or removed per table between two fingerprints (tables that did not change left out). */
 function rowDelta(a: Fingerprint, b: Fingerprint): Record<string, number> {
   const out: Record<string, number> = {};
@@ -137,6 +143,34 @@ describe('socket opportunity:move replayed after its ack was dropped', () => {
       const [{ n: after }] = await sql<{ n: number }>(
         `SELECT count(*)::int AS n FROM team_events WHERE type = 'opportunity:moved' AND (data->'opportunity'->>'id')::int = :id`, { id }) as [{ n: number }];
       expect(after - before).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('with an Idempotency-Key, answers the first result to a replay over REST or the socket', async () => {
+    const proxy = await startTcpProxy([node.port]);
+    try {
+      const id = fx.east.opportunityId;
+      const { stageId, version } = await moveOf(fx, id);
+      const before = await movedEvents(id);
+      const idempotencyKey = `socket-${randomBytes(8).toString('hex')}`;
+
+      const phone = await connectWeapp(proxy.url, fx.people.ray.token);
+      proxy.dropResponses = true;
+      const lost = phone.command('opportunity:move', { id, stageId, version, idempotencyKey }, 1500).catch((err: Error) => err);
+      expect(await lost).toBeInstanceOf(Error);
+      proxy.cutAll();
+      phone.close();
+
+      const overRest = await call(node.url, 'PUT', { path: `/api/crm/opportunities/${id}/move`, body: { stageId, version } }, fx.people.ray.token, { 'Idempotency-Key': idempotencyKey });
+      expect(overRest).toMatchObject({ status: 200, body: { success: true, opportunity: { id, stageId, version: version + 1 } } });
+      proxy.dropResponses = false;
+      const again = await connectWeapp(proxy.url, fx.people.ray.token);
+      const overSocket = await again.command('opportunity:move', { id, stageId, version, idempotencyKey });
+      again.close();
+      expect(overSocket).toEqual({ ok: true, data: overRest.body });
+      expect(await movedEvents(id) - before).toBe(1);
     } finally {
       await proxy.close();
     }

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { actorOf, idParam, idempotencyOf } from '../../core/http.js';
 import { parse } from '../../core/validate.js';
-import { MoveBody, OpportunityCreate, OpportunityPatch, PipelineQuery } from './pipeline.schemas.js';
+import { idempotencyRef } from '../../core/mutation.js';
+import { MoveBody, OpportunityCreate, OpportunityPatch, PipelineQuery, moveRequest } from './pipeline.schemas.js';
 import type { PipelineService } from './pipeline.service.js';
 
 export function pipelineRoutes(pipeline: PipelineService): Router {
@@ -24,7 +25,9 @@ export function pipelineRoutes(pipeline: PipelineService): Router {
   });
   r.put('/opportunities/:id/move', async (req, res) => {
     const { stageId, version } = parse(MoveBody, req.body, 'move');
-    res.json(await pipeline.move(actorOf(res), idParam(req), stageId, version, idempotencyOf(req)));
+    const id = idParam(req);
+    const idem = idempotencyRef(req.get('Idempotency-Key'), moveRequest(id, stageId, version));
+    res.json(await pipeline.move(actorOf(res), id, stageId, version, idem));
   });
   return r;
 }

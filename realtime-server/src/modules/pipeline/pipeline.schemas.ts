@@ -23,8 +23,13 @@ export const OpportunityPatch = z.object({
 });
 
 export const MoveBody = z.object({
-  stageId: z.number().int().positive(),
+  stageId: z.number().int().positive().max(2_147_483_647),
   version: z.number().int().positive().max(2_147_483_647),
 });
 
-export const MoveCommand = MoveBody.extend({ id: z.number().int().positive() });
+/** The key is checked where it is turned into an IdempotencyRef, as the REST header is. */
+export const MoveCommand = MoveBody.extend({ id: z.number().int().positive().max(2_147_483_647), idempotencyKey: z.string().optional() });
+
+/** What a move's Idempotency-Key is bound to: the same over REST and the socket, so a retry may switch. */
+export const moveRequest = (id: number, stageId: number, version: number): string =>
+  `PUT /opportunities/${id}/move ${JSON.stringify({ stageId, version })}`;
