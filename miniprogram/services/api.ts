@@ -52,12 +52,22 @@ export function newIdempotencyKey(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
+const STATUS: Record<ErrorCode, number> = {
+  validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, duplicate: 409,
+  gone: 410, payload_too_large: 413, rate_limited: 429, unavailable: 503, internal: 500,
+};
+
 function statusCode(status: number): ErrorCode {
   const byStatus: Record<number, ErrorCode> = {
     400: 'validation', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found',
     409: 'conflict', 413: 'payload_too_large', 429: 'rate_limited', 503: 'unavailable',
   };
   return byStatus[status] ?? 'internal';
+}
+
+/** A socket command's refusal as the same ApiError its REST twin would have given. */
+export function errorFromAck(code: ErrorCode, message: string, current?: unknown): ApiError {
+  return new ApiError(STATUS[code], code, message, current === undefined ? {} : { current });
 }
 
 export function errorFromResponse(status: number, data: unknown): ApiError {

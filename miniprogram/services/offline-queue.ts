@@ -3,7 +3,9 @@ import { errorText } from '../utils/page';
 import { isApiError, newIdempotencyKey, request } from './api';
 import type { ApiError, Method } from './api';
 import type { ConnectionStatus, Unsubscribe } from './realtime-client';
+import { realtime } from './realtime';
 import { getSession } from './session';
+import { sendOverSocket, type SocketLane } from './socket-lane';
 
 /**
  * Mutations made without a connection wait here, in wx storage, until the server has them: replayed
@@ -263,7 +265,8 @@ function showRefused(refusals: Refusal[]): void {
   wx.showModal({ title: t('offline.refusedTitle'), content, showCancel: false, confirmText: t('common.confirm') });
 }
 
-export function wxQueueDeps(): OfflineQueueDeps {
+/** `lane`: the app's realtime client, which carries moves while it is online. */
+export function wxQueueDeps(lane: SocketLane = realtime): OfflineQueueDeps {
   return {
     // Per user: another sign-in on this phone never replays someone else's changes.
     storageKey: () => {
@@ -272,7 +275,8 @@ export function wxQueueDeps(): OfflineQueueDeps {
     },
     read: (key) => wx.getStorageSync(key),
     write: (key, items) => (items.length ? wx.setStorageSync(key, items) : wx.removeStorageSync(key)),
-    send: (item) => request(item.method, item.path, { ...(item.body ? { body: item.body } : {}), idempotencyKey: item.id }),
+    send: (item) => sendOverSocket(lane, item)
+      ?? request(item.method, item.path, { ...(item.body ? { body: item.body } : {}), idempotencyKey: item.id }),
     tellRefused: showRefused,
   };
 }
@@ -283,12 +287,12 @@ export const offlineQueue = createOfflineQueue(wxQueueDeps());
 let started = false;
 
 /** Replay triggers: launch, the network coming back, the realtime socket (re)connecting. */
-export function startOfflineQueue(realtime: { onStatus(fn: (s: ConnectionStatus) => void): Unsubscribe }): void {
+export function startOfflineQueue(live: { onStatus(fn: (s: ConnectionStatus) => void): Unsubscribe }): void {
   if (!started) {
     started = true;
     wx.onNetworkStatusChange((res) => offlineQueue.setOnline(res.isConnected));
     wx.getNetworkType({ success: (res) => offlineQueue.setOnline(res.networkType !== 'none') });
-    realtime.onStatus((status) => { if (status === 'online') void offlineQueue.replay(); });
+    live.onStatus((status) => { if (status === 'online') void offlineQueue.replay(); });
   }
   void offlineQueue.replay();
 }

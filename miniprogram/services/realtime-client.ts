@@ -1,5 +1,5 @@
 import type {
-  Ack, AnyTeamEvent, ClientToServerEvents, NotificationPayload, PresenceChanged, ServerToClientEvents, SyncResumeResult,
+  Ack, AnyTeamEvent, ClientToServerEvents, ErrorCode, NotificationPayload, PresenceChanged, ServerToClientEvents, SyncResumeResult,
   TeamEventEnvelope, TeamEventType,
 } from '@live-crm/shared-types';
 import type { ManagerOptions, Socket, SocketOptions } from 'weapp.socket.io';
@@ -36,6 +36,18 @@ const TEAM_EVENTS: Record<TeamEventType, true> = {
   'activity:created': true, 'task:created': true, 'task:updated': true, 'task:assigned': true,
   'message:created': true, 'communication:logged': true,
 };
+
+/** The server refused a command: its error code, and on a 409 the fresh record (as the REST body's `current`). */
+export class CommandError extends Error {
+  readonly code: ErrorCode;
+  readonly current: unknown;
+  constructor(code: ErrorCode, message: string, current?: unknown) {
+    super(message);
+    this.name = 'CommandError';
+    this.code = code;
+    this.current = current;
+  }
+}
 
 export class AckTimeoutError extends Error {
   constructor(event: string) {
@@ -146,7 +158,7 @@ export function createRealtimeClient(deps: RealtimeDeps) {
       const ack = (res: Ack<CommandArgs<K>['res']>): void => {
         clearTimeout(timer);
         if (res && res.ok) resolve(res.data);
-        else reject(Object.assign(new Error(res?.error?.message ?? 'failed'), { code: res?.error?.code }));
+        else reject(new CommandError(res?.error?.code ?? 'internal', res?.error?.message ?? 'failed', res && !res.ok ? res.current : undefined));
       };
       // The generic K hides which overload applies; the pairing is fixed by CommandArgs.
       (s.emit as (ev: string, payload: unknown, cb: typeof ack) => RealtimeSocket)(event, req, ack);
@@ -255,7 +267,6 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     /** true once connected and caught up (no resume in flight) */
     isSynced: (): boolean => status === 'online' && !syncing,
     lastSeq: (teamId: number) => seq.last(teamId),
-    moveOpportunity: (cmd: CommandArgs<'opportunity:move'>['req']) => command('opportunity:move', cmd),
     /** sign-out: drop the socket and where we were */
     forget: (): void => { stop(); seq.forget(); watched.clear(); },
   };

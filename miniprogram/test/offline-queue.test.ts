@@ -115,6 +115,40 @@ describe('offline queue against a real server', () => {
     await expect.poll(() => second.realtime.isSynced(), { timeout: 15_000 }).toBe(true);
   }, 60_000);
 
+  test('online, a move goes over the realtime socket: no HTTP request, the saved deal, one event', async () => {
+    const res = await rita.pipeline();
+    const stages = sorted(res);
+    const deal = res.opportunities[1]!;
+    const app = await launchApp(root, server);
+    run = app;
+    await expect.poll(() => app.realtime.isSynced(), { timeout: 5000 }).toBe(true);
+    await requestsSettled(app.wx);
+    const before = await lastSeq(server, deal.teamId);
+    const requests = app.wx.requests.length;
+
+    const to = stageAfter(stages, deal, 1);
+    const saved = await app.pipeline.saveMove(deal, to);
+    expect(saved).toMatchObject({ queued: false, value: { id: deal.id, stageId: to.id, version: deal.version + 1 } });
+    expect(app.wx.requests.slice(requests)).toEqual([]);
+    expect((await eventsAfter(server, deal.teamId, before)).map(effect)).toEqual([`move ${deal.id} -> ${to.id}`]);
+  });
+
+  test('online, a stale move over the socket is refused like REST: 409 with the fresh deal, nothing queued', async () => {
+    const res = await rita.pipeline();
+    const stages = sorted(res);
+    const deal = res.opportunities[2]!;
+    const app = await launchApp(root, server);
+    run = app;
+    await expect.poll(() => app.realtime.isSynced(), { timeout: 5000 }).toBe(true);
+    const ritas = stageAfter(stages, deal, 2);
+    await rita.move(deal, ritas.id);
+
+    const refused = await app.pipeline.saveMove(deal, stageAfter(stages, deal, 1)).catch((err: unknown) => err);
+    expect(refused).toMatchObject({ status: 409, code: 'conflict', current: { id: deal.id, stageId: ritas.id, version: deal.version + 1 } });
+    expect(app.queue.pending()).toEqual([]);
+    expect(app.wx.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+  });
+
   test('a queued move the server refuses (409) rolls back on the pipeline page and says why', async () => {
     const app = await launchApp(root, server);
     run = app;
