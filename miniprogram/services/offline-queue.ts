@@ -3,7 +3,6 @@ import { errorText } from '../utils/page';
 import { isApiError, newIdempotencyKey, request } from './api';
 import type { ApiError, Method } from './api';
 import type { ConnectionStatus, Unsubscribe } from './realtime-client';
-import { realtime } from './realtime';
 import { getSession } from './session';
 import { sendOverSocket, type SocketLane } from './socket-lane';
 
@@ -265,8 +264,10 @@ function showRefused(refusals: Refusal[]): void {
   wx.showModal({ title: t('offline.refusedTitle'), content, showCancel: false, confirmText: t('common.confirm') });
 }
 
-/** `lane`: the app's realtime client, which carries moves while it is online. */
-export function wxQueueDeps(lane: SocketLane = realtime): OfflineQueueDeps {
+/** Set at launch: the app's realtime client, which carries moves while it is online. */
+let lane: SocketLane | null = null;
+
+export function wxQueueDeps(): OfflineQueueDeps {
   return {
     // Per user: another sign-in on this phone never replays someone else's changes.
     storageKey: () => {
@@ -275,7 +276,7 @@ export function wxQueueDeps(lane: SocketLane = realtime): OfflineQueueDeps {
     },
     read: (key) => wx.getStorageSync(key),
     write: (key, items) => (items.length ? wx.setStorageSync(key, items) : wx.removeStorageSync(key)),
-    send: (item) => sendOverSocket(lane, item)
+    send: (item) => (lane && sendOverSocket(lane, item))
       ?? request(item.method, item.path, { ...(item.body ? { body: item.body } : {}), idempotencyKey: item.id }),
     tellRefused: showRefused,
   };
@@ -286,10 +287,11 @@ export const offlineQueue = createOfflineQueue(wxQueueDeps());
 
 let started = false;
 
-/** Replay triggers: launch, the network coming back, the realtime socket (re)connecting. */
-export function startOfflineQueue(live: { onStatus(fn: (s: ConnectionStatus) => void): Unsubscribe }): void {
+/** Replay triggers: launch, the network coming back, the realtime socket (re)connecting; moves ride that socket. */
+export function startOfflineQueue(live: SocketLane & { onStatus(fn: (s: ConnectionStatus) => void): Unsubscribe }): void {
   if (!started) {
     started = true;
+    lane = live;
     wx.onNetworkStatusChange((res) => offlineQueue.setOnline(res.isConnected));
     wx.getNetworkType({ success: (res) => offlineQueue.setOnline(res.networkType !== 'none') });
     live.onStatus((status) => { if (status === 'online') void offlineQueue.replay(); });

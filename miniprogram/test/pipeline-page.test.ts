@@ -5,7 +5,7 @@ import { startTestNode, type TestNode } from '../../realtime-server/test/support
 import { formatMoney, formatMoneyCompact } from '../utils/format';
 import { BASE_URL_KEY, requestsSettled, signedInPhone, teammate } from './support/app';
 import { ensureBuilt } from './support/build';
-import { openPage, tap, textOf, type OpenedPage } from './support/page';
+import { appModule, openPage, tap, textOf, type OpenedPage } from './support/page';
 
 const ZH_STAGES: Record<string, string> = { Lead: '线索', Qualified: '已确认', Proposal: '方案', Negotiation: '谈判', Won: '赢单', Lost: '输单' };
 
@@ -18,6 +18,8 @@ let page: OpenedPage | null = null;
 beforeAll(async () => {
   [server, root] = await Promise.all([startTestNode(), ensureBuilt()]);
   phone = await signedInPhone(root, server.url, 'ray');
+  // As app.ts does at launch: queued changes replay, and moves ride the phone's socket.
+  appModule<{ startOfflineQueue(live: unknown): void }>(root, 'services/offline-queue.js').startOfflineQueue(phone.realtime);
   rita = await teammate(server.url, 'rita');
 });
 afterEach(() => { page?.close(); page = null; });

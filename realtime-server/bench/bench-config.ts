@@ -63,7 +63,8 @@ function groupsFor(quick: boolean, inflight: number, rate: number): GroupDef[] {
 /**
  * Knobs: BENCH_QUICK=1, BENCH_ONLY=design,sat-100 (phase names), BENCH_REPS, BENCH_MEASURE_S,
  * BENCH_WARMUP_S, BENCH_INFLIGHT (moves in flight per team at saturation), BENCH_RATE,
- * BENCH_LOADGENS, BENCH_PROFILE=1 (--cpu-prof on our nodes), BENCH_CLIENT=socket.io-client.
+ * BENCH_LOADGENS, BENCH_PROFILE=1 (--cpu-prof on our nodes), BENCH_CLIENT=socket.io-client,
+ * BENCH_MOVE=rest (ours moves over REST instead of the socket; written to <date>-rest.md).
  */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): BenchSettings {
   const quick = env['BENCH_QUICK'] === '1';
@@ -72,7 +73,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     .map((g) => ({ ...g, phases: g.phases.filter((p) => only.length === 0 || only.includes(p.name)) }))
     .filter((g) => g.phases.length > 0);
   return {
-    quick, groups, suffix: quick ? '-quick' : only.length ? '-partial' : '',
+    quick, groups,
+    suffix: `${quick ? '-quick' : only.length ? '-partial' : ''}${env['BENCH_MOVE'] === 'rest' ? '-rest' : ''}`,
     warmupMs: num(env, 'BENCH_WARMUP_S', quick ? 1 : 3) * 1000,
     measureMs: num(env, 'BENCH_MEASURE_S', quick ? 3 : 15) * 1000,
     drainMs: 5000,

@@ -8,7 +8,7 @@ import { runPhase, flightKey, type PhaseSpec, type Team } from './drive.js';
 import { serve } from './ipc.js';
 import { procStats } from './proc-stats.js';
 import type { Recorder } from './recorder.js';
-import { bareSender, restSender, type Member } from './senders.js';
+import { bareSender, moveTransport, restSender, socketSender, type Member } from './senders.js';
 
 export interface LoadgenSetup {
   target: 'ours' | 'bare';
@@ -19,7 +19,7 @@ const factory = await clientFactory();
 let teams: Team[] = [];
 let target: LoadgenSetup['target'] = 'ours';
 let current: Recorder | null = null;
-const ours = restSender();
+const ours = moveTransport() === 'rest' ? restSender() : socketSender();
 
 function listen(m: Member, socket: BenchSocket): void {
   socket.on('opportunity:moved', (env: { data: { opportunity: { id: number; version: number } } }) => {

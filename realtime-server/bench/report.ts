@@ -13,6 +13,7 @@ export interface BenchReport {
   started: Date;
   seconds: number;
   library: string;
+  moveTransport: 'socket' | 'rest';
   machine: string;
   quiet: string;
   commit: string;
@@ -88,7 +89,7 @@ export function renderReport(r: BenchReport): string {
     `- Command: \`npm run bench\`${s.quick ? ' with `BENCH_QUICK=1`' : ''}; ${r.seconds.toFixed(0)} s wall clock; commit ${r.commit}.`,
     `- Machine: ${r.machine}. ${r.quiet} During the measured windows, work outside the bench used up to ${others.toFixed(0)}% of the machine (median per phase; 0-10% is noise, Redis and the orchestrator included).`,
     `- Topology: 2 server processes + Redis (+ PostgreSQL for ours) on loopback; ${s.loadgens} load generator process(es) per implementation, each holding whole teams.`,
-    `- Client: ${r.library}. Ours moves with \`PUT /api/crm/opportunities/:id/move\` (REST, as the mini program does) and teammates receive \`opportunity:moved\`; bare clients emit the same envelope (same shape and size) and the server forwards it to the room.`,
+    `- Client: ${r.library}. Ours moves ${r.moveTransport === 'rest' ? 'with `PUT /api/crm/opportunities/:id/move` (REST, as the mini program does without its socket)' : 'with the `opportunity:move` socket command (as the mini program does while its socket is online)'}, each with a fresh Idempotency-Key, and teammates receive \`opportunity:moved\`; bare clients emit the same envelope (same shape and size) and the server forwards it to the room.`,
     `- Windows: ${s.warmupMs / 1000} s warmup (excluded), ${s.measureMs / 1000} s measured, up to ${s.drainMs / 1000} s drain; runs alternate ours, bare, ours, bare; ${s.reps} run(s) each, medians reported.`,
     '- Latency: from the request\'s (scheduled, for open loop) start to each teammate\'s receipt, mover excluded. Saturation: closed loop, a few moves in flight per team, each slot waits for its answer and every receipt.',
     '- Memory per connection: heap and RSS growth of the two server processes between half and all clients connected, full GC before each sample.',

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: our fan-out path (REST move -> PostgreSQL -> Socket.IO room -> Redis -> teammates)
+ * `npm run bench`: our fan-out path (a rep's move -> PostgreSQL -> Socket.IO room -> Redis -> teammates)
  * against plain Socket.IO + Redis on the same machine, same clients, same payload. See bench-config.ts.
  */
 import { execSync } from 'node:child_process';
@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadSettings, type GroupDef } from './bench-config.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-db.js';
 import { startLoadgens, startServers, type Kind, type Loadgens, type ServerSet } from './cluster.js';
+import { moveTransport } from './senders.js';
 import { measureRun, perConnection, quiesce, type RunMetrics } from './measure.js';
 import { summarizeProfiles } from './profile-summary.js';
 import { renderReport, phaseVerdict, type MemoryOutcome, type PhaseOutcome } from './report.js';
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
     for (const kind of ['ours', 'bare']) notes.push(`CPU profiles (${kind}, measured windows): ${resolve(profileDir, kind)}`, ...summarizeProfiles(resolve(profileDir, kind), 25));
   }
   const md = renderReport({
-    settings: s, started, seconds: (Date.now() - started.getTime()) / 1000, library, quiet,
+    settings: s, started, seconds: (Date.now() - started.getTime()) / 1000, library, quiet, moveTransport: moveTransport(),
     machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ${sh('uname -sr')}`,
     commit: `${sh('git rev-parse --short HEAD')}${sh('git status --porcelain -- realtime-server/src') ? ' (+ uncommitted server changes)' : ''}`,
     phases, memory, resume, notes,

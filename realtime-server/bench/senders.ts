@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
+import type { Ack, OpportunityMoveResult } from '@live-crm/shared-types';
 import type { BenchSocket } from './bench-client.js';
 
 /** One connected bench client: a rep with one deal it moves back and forth between two stages. */
@@ -24,12 +26,12 @@ export const nextStage = (m: Member): number => (m.stageId === m.stages[0] ? m.s
 interface HttpAnswer { status: number; body: any }
 interface Target { agent: Agent; hostname: string; port: string }
 
-function put(to: Target, path: string, token: string, payload: unknown): Promise<HttpAnswer> {
+function put(to: Target, path: string, token: string, payload: unknown, key: string): Promise<HttpAnswer> {
   const body = JSON.stringify(payload);
   return new Promise((resolve, reject) => {
     const req = request({
       agent: to.agent, hostname: to.hostname, port: to.port, path, method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': key },
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -43,7 +45,10 @@ function put(to: Target, path: string, token: string, payload: unknown): Promise
   });
 }
 
-/** Ours: the mini program's move, `PUT /api/crm/opportunities/:id/move` with the version it holds. */
+/**
+ * Ours: the mini program's move, `PUT /api/crm/opportunities/:id/move` with the version it holds and,
+ * like every write the mini program sends, a fresh Idempotency-Key.
+ */
 export function restSender(): Sender {
   const targets = new Map<string, Target>();
   const targetFor = (url: string) => {
@@ -56,7 +61,7 @@ export function restSender(): Sender {
   };
   return async (m) => {
     const stageId = nextStage(m);
-    const res = await put(targetFor(m.url), `/api/crm/opportunities/${m.oppId}/move`, m.token, { stageId, version: m.version })
+    const res = await put(targetFor(m.url), `/api/crm/opportunities/${m.oppId}/move`, m.token, { stageId, version: m.version }, randomUUID())
       .catch((): HttpAnswer => ({ status: 0, body: null }));
     const fresh = res.status === 200 ? res.body.opportunity : res.status === 409 ? res.body.current : null;
     if (fresh) {
@@ -67,6 +72,30 @@ export function restSender(): Sender {
     return res.status === 200;
   };
 }
+
+/**
+ * Ours as the mini program moves while its socket is online (services/socket-lane.ts):
+ * `opportunity:move` with the version it holds and a fresh Idempotency-Key, answered by ack.
+ */
+export function socketSender(): Sender {
+  return (m) => new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 10_000);
+    const cmd = { id: m.oppId, stageId: nextStage(m), version: m.version, idempotencyKey: randomUUID() };
+    m.socket!.emit('opportunity:move', cmd, (res: Ack<OpportunityMoveResult>) => {
+      clearTimeout(timer);
+      const fresh = (res.ok ? res.data.opportunity : res.current) as { version: number; stageId: number } | undefined;
+      if (fresh) {
+        m.version = fresh.version;
+        m.stageId = fresh.stageId;
+      }
+      if (!res.ok && process.env['BENCH_DEBUG']) process.stderr.write(`move ${m.oppId}: ${JSON.stringify(res).slice(0, 300)}\n`);
+      resolve(res.ok);
+    });
+  });
+}
+
+/** How ours moves: over the socket (the mini program online; default) or REST (BENCH_MOVE=rest). */
+export const moveTransport = (): 'socket' | 'rest' => (process.env['BENCH_MOVE'] === 'rest' ? 'rest' : 'socket');
 
 /**
  * Bare: the same envelope shape and size, sent over the socket for the server to forward to the
