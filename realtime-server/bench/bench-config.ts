@@ -78,7 +78,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): BenchSetting
     warmupMs: num(env, 'BENCH_WARMUP_S', quick ? 1 : 3) * 1000,
     measureMs: num(env, 'BENCH_MEASURE_S', quick ? 3 : 15) * 1000,
     drainMs: 5000,
-    reps: num(env, 'BENCH_REPS', quick ? 1 : 2),
+    // Three pairs: a p99 over 15 s moves by tens of ms between pairs on a 2-core box; the median steadies it.
+    reps: num(env, 'BENCH_REPS', quick ? 1 : 3),
     loadgens: num(env, 'BENCH_LOADGENS', 2),
     resumeEvents: 1000,
     resumeRuns: quick ? 5 : 20,
