@@ -30,9 +30,9 @@ export function teamMembers(): Promise<TeamMember[]> {
   return members;
 }
 
-/** The team's history, newest first: the page of envelopes before `before` (a seq). */
-export async function teamFeed(before?: number, limit = 20): Promise<AnyTeamEvent[]> {
-  return (await api.get<TeamFeedResponse>('/api/crm/team/feed', { limit, ...(before ? { before } : {}) })).events;
+/** The team's history, newest first: the page of envelopes before `before` (a seq), and which team it is. */
+export async function teamFeed(before?: number, limit = 20): Promise<TeamFeedResponse> {
+  return api.get<TeamFeedResponse>('/api/crm/team/feed', { limit, ...(before ? { before } : {}) });
 }
 
 /**

@@ -114,7 +114,7 @@ export const DEFAULT_ROUTES = {
   'PUT /api/crm/notifications/read': { notifications: inbox.notifications.map((n) => ({ ...n, readAt: n.readAt ?? nowIso() })), unread: 0 },
   'GET /api/crm/notifications/subscriptions': { templateId: 'tpl-preview-reminder', remaining: 0 },
   'POST /api/crm/notifications/subscriptions': ({ body }) => ({ templateId: body?.templateId, accepted: Boolean(body?.accepted), remaining: 1 }),
-  'GET /api/crm/team/feed': { events: inbox.feed },
+  'GET /api/crm/team/feed': { events: inbox.feed, teamId: 1 },
   'GET /api/crm/analytics/sales': { metrics: analytics.sales, window: analytics.window },
   'GET /api/crm/analytics/pipeline': { analytics: analytics.pipeline, window: analytics.window },
   'GET /api/crm/analytics/customers': { analytics: analytics.customers, window: analytics.window },

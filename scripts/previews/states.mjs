@@ -22,7 +22,7 @@ const viewingWithRita = ({ resource }) => ({ ok: true, data: { resource, viewers
 const tap = (dataset) => ({ currentTarget: { dataset }, target: { dataset }, detail: {} });
 const SIGNED_IN_MANAGER = { 'liveCrm.session': { token: 'preview-token', user: { id: 2, tenantId: 1, teamId: 1, name: 'Mia Zhang', role: 'manager' } } };
 /** The team feed, one page: older pages are empty. */
-const feedPage = ({ query }) => ({ events: query.before ? [] : teamFeed });
+const feedPage = ({ query }) => ({ events: query.before ? [] : teamFeed, teamId: 1 });
 
 /**
  * name: file suffix ('' for the page's main picture); description: shown in index.html;
@@ -95,7 +95,7 @@ export const PAGE_STATES = {
   ],
   'pages/team/index': [
     { name: '', description: 'team feed, newest first; unread count on the bell and the 动态 tab', routes: { 'GET /api/crm/team/feed': feedPage } },
-    { name: 'empty', description: 'a new team: no history yet', routes: { 'GET /api/crm/team/feed': { events: [] } } },
+    { name: 'empty', description: 'a new team: no history yet', routes: { 'GET /api/crm/team/feed': { events: [], teamId: 1 } } },
     { name: 'error', description: 'server error on first load', routes: { 'GET /api/crm/team/feed': serverDown } },
     { name: 'en', description: 'English phone', language: 'en', routes: { 'GET /api/crm/team/feed': feedPage } },
   ],

@@ -125,7 +125,8 @@ export interface SubscriptionConsentResponse { templateId: string; accepted: boo
  */
 export interface SubscriptionStatusResponse { templateId: string | null; remaining: number }
 export interface TaskResponse { task: Task }
-export interface TeamFeedResponse { events: AnyTeamEvent[] }
+/** `teamId`: the team shown (an admin's first team unless the query names one), to follow live. */
+export interface TeamFeedResponse { events: AnyTeamEvent[]; teamId: Id }
 
 // Analytics, reports, export
 export type AnalyticsPeriod = '7d' | '30d' | '90d' | '365d';

@@ -128,7 +128,7 @@ Component({
       const state = stateOf(this);
       state.duringLoad = [];
       try {
-        const [events, members, stages] = await Promise.all([
+        const [feed, members, stages] = await Promise.all([
           teamFeed(undefined, PAGE_SIZE),
           teamMembers().catch(() => []),
           getStages().catch(() => []),
@@ -137,7 +137,10 @@ Component({
         stages.forEach((s) => state.stages.set(s.id, stageLabel(s.name)));
         state.shown.clear();
         state.length = 0;
-        const held = (state.duringLoad ?? []).filter((e) => !events.some((x) => x.seq === e.seq));
+        // The server says which team this is: an admin (no team of their own) sees their first.
+        const { events, teamId } = feed;
+        state.teamId = teamId;
+        const held = (state.duringLoad ?? []).filter((e) => e.teamId === teamId && !events.some((x) => x.seq === e.seq));
         learnCustomers([...events, ...held]);
         const entries = [...events, ...held].map((env) => this.place(env));
         state.oldest = events[events.length - 1]?.seq ?? null;
@@ -167,7 +170,7 @@ Component({
       state.loadingMore = true;
       this.setData({ loadingMore: true });
       try {
-        const events = (await teamFeed(state.oldest, PAGE_SIZE)).filter((e) => !state.shown.has(e.seq));
+        const events = (await teamFeed(state.oldest, PAGE_SIZE)).events.filter((e) => !state.shown.has(e.seq));
         learnCustomers(events);
         const patch: Record<string, unknown> = {};
         for (const env of events) patch[`entries[${state.length}]`] = this.place(env);
@@ -186,8 +189,8 @@ Component({
     /** A teammate's change as it happens: one new slot, shown on top by its order. */
     onLive(env: AnyTeamEvent) {
       const state = stateOf(this);
-      if (env.teamId !== state.teamId) return;
       if (state.duringLoad) { state.duringLoad.push(env); return; }
+      if (env.teamId !== state.teamId) return;
       if (state.shown.has(env.seq) || this.data.loading || this.data.error) return;
       const slot = state.length;
       this.setData({ [`entries[${slot}]`]: this.place(env), ...(this.data.entries.length === 0 ? { end: false } : {}) });

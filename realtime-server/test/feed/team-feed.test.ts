@@ -59,6 +59,13 @@ describe('GET /api/crm/team/feed', () => {
     expect(rayAsksWest.every((e) => e.teamId === ray.user.teamId)).toBe(true);
     const ada = await signIn(node.url, 'ada');
     expect((await feed(ada, `?teamId=${ray.user.teamId}&limit=1`))[0]!.type).toBe('opportunity:moved');
+    // The answer names the team shown, so a page can follow it live: the one asked for, an
+    // admin's first team when none is, and always a member's own.
+    expect((await ada.get<TeamFeedResponse>(`/api/crm/team/feed?teamId=${will.user.teamId}`)).body.teamId).toBe(will.user.teamId);
+    const adasDefault = (await ada.get<TeamFeedResponse>('/api/crm/team/feed')).body;
+    expect(adasDefault.events.every((e) => e.teamId === adasDefault.teamId)).toBe(true);
+    expect([ray.user.teamId, will.user.teamId]).toContain(adasDefault.teamId);
+    expect((await ray.get<TeamFeedResponse>(`/api/crm/team/feed?teamId=${will.user.teamId}`)).body.teamId).toBe(ray.user.teamId);
     const olga = await signIn(node.url, 'olga');
     expect((await ada.get(`/api/crm/team/feed?teamId=${olga.user.teamId}`)).status).toBe(404);
   });

@@ -16,7 +16,7 @@ export function syncRoutes(sync: SyncService): Router {
   const r = Router();
   r.get('/team/feed', async (req, res) => {
     const q = parse(FeedQuery, req.query, 'query');
-    res.json({ events: await sync.feed(actorOf(res), q) });
+    res.json(await sync.feed(actorOf(res), q));
   });
   return r;
 }

@@ -1,6 +1,6 @@
 import { Op, QueryTypes } from 'sequelize';
 import type { Database } from '@live-crm/models';
-import type { AnyTeamEvent, SyncResumeResult } from '@live-crm/shared-types';
+import type { AnyTeamEvent, SyncResumeResult, TeamFeedResponse } from '@live-crm/shared-types';
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 
 export interface SyncServiceDeps {
@@ -80,14 +80,14 @@ export function createSyncService({ db, maxEvents, retentionDays, idempotencyHou
     },
 
     /** The team's history, newest first, paged by `before` (a seq). */
-    async feed(actor: Actor, opts: { teamId?: number; before?: number; limit: number }): Promise<AnyTeamEvent[]> {
+    async feed(actor: Actor, opts: { teamId?: number; before?: number; limit: number }): Promise<TeamFeedResponse> {
       const teamId = resolveTeam(actor, opts.teamId);
       assertTeamAccess(actor, teamId, 'Team');
       const rows = await db.models.TeamEvent.findAll({
         where: { teamId, ...(opts.before !== undefined ? { seq: { [Op.lt]: opts.before } } : {}) },
         order: [['seq', 'DESC']], limit: opts.limit,
       });
-      return rows.map((r) => r.toEnvelope());
+      return { events: rows.map((r) => r.toEnvelope()), teamId };
     },
 
     /** Drops envelopes older than retention; clients further behind get `reset: true`. */
