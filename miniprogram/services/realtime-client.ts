@@ -100,14 +100,23 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     else if (verdict === 'gap') { pending.push(event); resume(); }
   }
 
-  /** After a resume: held envelopes in order; a gap that survived the resume is taken as is. */
-  function drainPending(): void {
+  /**
+   * After a resume: held envelopes in order. One newer than the head the resume saw committed after
+   * it was read, so what lies between may exist: ask again. A gap the server could not fill (or after
+   * a failed resume, `heads` unknown) is taken as is, and its pages refetch.
+   */
+  function drainPending(heads?: Record<string, number>): void {
     const held = inSeqOrder(pending);
     pending = [];
     const gapTeams = new Set<number>();
-    for (const event of held) {
+    for (const [i, event] of held.entries()) {
       const verdict = seq.verdict(event);
       if (verdict === 'duplicate') continue;
+      if (verdict === 'gap' && heads && event.seq > (heads[String(event.teamId)] ?? Infinity)) {
+        pending = held.slice(i);
+        resume();
+        break;
+      }
       if (verdict === 'gap') gapTeams.add(event.teamId);
       dispatch(event);
     }
@@ -145,7 +154,7 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     let cancelled = false;
     syncing = { cancel: () => { cancelled = true; syncing = null; } };
     call.then(
-      (result) => { if (!cancelled) { syncing = null; applyResume(result, sent); drainPending(); } },
+      (result) => { if (!cancelled) { syncing = null; applyResume(result, sent); drainPending(result.latestSeq); } },
       () => { if (!cancelled) { syncing = null; resumeFailed(); drainPending(); } },
     );
   }

@@ -15,6 +15,8 @@ class FakeTeamServer {
   mode: 'normal' | 'reset' | 'silent' = 'normal';
   /** How many more handshakes to refuse with 'unavailable' (the server's database is away). */
   refuse = 0;
+  /** Runs once, after the next resume's answer is read and before it is sent (commits racing it). */
+  duringResume: (() => void) | null = null;
   constructor(readonly io: Server) {
     io.use((socket, next) => {
       if (this.refuse > 0) { this.refuse -= 1; return next(new Error('unavailable')); }
@@ -33,6 +35,9 @@ class FakeTeamServer {
     if (this.mode === 'reset') return ack({ ok: true, data: { events: [], reset: true, latestSeq } });
     const seen = req.lastSeq['1'];
     const events = seen === undefined ? [] : this.log.filter((e) => e.seq > seen);
+    const racing = this.duringResume;
+    this.duringResume = null;
+    racing?.();
     ack({ ok: true, data: { events, reset: false, latestSeq } });
   }
 
@@ -70,6 +75,7 @@ beforeEach(() => {
   server.resumes = [];
   server.mode = 'normal';
   server.refuse = 0;
+  server.duringResume = null;
   h = installWx();
   // weapp.socket.io reads `window` and `wx` when loaded and when connecting: load it after installWx.
   const { io } = createRequire(import.meta.url)('weapp.socket.io') as { io: Connect };
@@ -124,6 +130,21 @@ describe('realtime client over weapp.socket.io and a real Socket.IO server', () 
     await expect.poll(() => titles).toEqual(['one', 'lost two', 'lost three', 'four']);
     expect(server.resumes.at(-1)).toEqual({ lastSeq: { 1: 1 } });
     expect(c.lastSeq(1)).toBe(4);
+  });
+
+  test('an envelope newer than the resume that was under way asks again: nothing between is skipped', async () => {
+    const { c, titles, resets } = client();
+    await synced(c);
+    server.publish('one');
+    await expect.poll(() => titles).toEqual(['one']);
+    // A node commits "two" and dies before publishing it; "three" reaches the phone while a
+    // resume (read before either) is still on its way back.
+    server.duringResume = () => { server.publish('two, never published', false); server.publish('three'); };
+    server.publish('lost gap', false);
+    server.publish('four');
+    await expect.poll(() => titles).toEqual(['one', 'lost gap', 'four', 'two, never published', 'three']);
+    expect(resets.filter((r) => r.reason === 'gap')).toEqual([]);
+    expect(c.lastSeq(1)).toBe(5);
   });
 
   test('a handshake refused as unavailable is retried until the server takes it', async () => {
