@@ -1,9 +1,10 @@
 import type {
-  Ack, AnyTeamEvent, ClientToServerEvents, ErrorCode, NotificationPayload, PresenceChanged, ServerToClientEvents, SyncResumeResult,
+  Ack, AnyTeamEvent, ClientToServerEvents, NotificationPayload, PresenceChanged, ServerToClientEvents, SyncResumeResult,
   TeamEventEnvelope, TeamEventType,
 } from '@live-crm/shared-types';
 import type { ManagerOptions, Socket, SocketOptions } from 'weapp.socket.io';
-import { inSeqOrder, Sequencer } from './realtime-sequencer';
+import { AckTimeoutError, CommandError } from './realtime-errors';
+import { deliverInOrder, inSeqOrder, Sequencer } from './realtime-sequencer';
 import type { SeqMap, SeqStore } from './realtime-sequencer';
 
 export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -21,6 +22,8 @@ export interface RealtimeDeps {
   store: SeqStore;
   /** weapp.socket.io has no timeout()/emitWithAck: our own limit for acks */
   ackTimeoutMs?: number;
+  /** How long an envelope that came early waits for the one before it before a resume (default 250 ms). */
+  gapGraceMs?: number;
   reconnectionDelayMax?: number;
 }
 
@@ -37,25 +40,6 @@ const TEAM_EVENTS: Record<TeamEventType, true> = {
   'message:created': true, 'communication:logged': true,
 };
 
-/** The server refused a command: its error code, and on a 409 the fresh record (as the REST body's `current`). */
-export class CommandError extends Error {
-  readonly code: ErrorCode;
-  readonly current: unknown;
-  constructor(code: ErrorCode, message: string, current?: unknown) {
-    super(message);
-    this.name = 'CommandError';
-    this.code = code;
-    this.current = current;
-  }
-}
-
-export class AckTimeoutError extends Error {
-  constructor(event: string) {
-    super(`${event}: no answer in time`);
-    this.name = 'AckTimeoutError';
-  }
-}
-
 function safely<A>(fn: (arg: A) => void, arg: A): void {
   // One page's broken handler must not stop the others (or the sequence bookkeeping).
   try { fn(arg); } catch (err) { console.error('[realtime] handler failed', err); }
@@ -63,6 +47,7 @@ function safely<A>(fn: (arg: A) => void, arg: A): void {
 
 export function createRealtimeClient(deps: RealtimeDeps) {
   const ackTimeoutMs = deps.ackTimeoutMs ?? 8000;
+  const gapGraceMs = deps.gapGraceMs ?? 250;
   const seq = new Sequencer(deps.store);
   const handlers = new Map<TeamEventType, Set<Handler>>();
   const resetHandlers = new Set<(info: ResetInfo) => void>();
@@ -75,6 +60,7 @@ export function createRealtimeClient(deps: RealtimeDeps) {
   let status: ConnectionStatus = 'idle';
   let syncing: { cancel: () => void } | null = null;
   let pending: AnyTeamEvent[] = [];
+  let gapTimer: ReturnType<typeof setTimeout> | null = null;
 
   function setStatus(next: ConnectionStatus): void {
     if (status === next) return;
@@ -92,12 +78,22 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     for (const h of [...(handlers.get(event.type) ?? [])]) safely(h, event);
   }
 
-  /** Live envelope: in order -> deliver; repeat -> drop; ahead -> hold it and ask for the gap. */
+  function clearGapTimer(): void {
+    if (gapTimer !== null) clearTimeout(gapTimer);
+    gapTimer = null;
+  }
+
+  /**
+   * Live envelope: in order -> deliver (and any held ones it unblocks); repeat -> drop; ahead -> hold
+   * it. One node's envelope can overtake another's through Redis, so a gap waits `gapGraceMs` for
+   * the missing one before asking the server: a whole team resuming at once is what it saves.
+   */
   function receive(event: AnyTeamEvent): void {
     if (syncing) { pending.push(event); return; }
-    const verdict = seq.verdict(event);
-    if (verdict === 'deliver') dispatch(event);
-    else if (verdict === 'gap') { pending.push(event); resume(); }
+    pending.push(event);
+    pending = deliverInOrder(seq, pending, dispatch);
+    if (pending.length === 0) clearGapTimer();
+    else gapTimer ??= setTimeout(() => { gapTimer = null; resume(); }, gapGraceMs);
   }
 
   /**
@@ -149,6 +145,7 @@ export function createRealtimeClient(deps: RealtimeDeps) {
   function resume(): void {
     const s = socket;
     if (!s || syncing || !s.connected) return;
+    clearGapTimer();
     const sent = seq.snapshot();
     const call = command('sync:resume', { lastSeq: sent });
     let cancelled = false;
@@ -217,6 +214,7 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     const s = socket;
     socket = null;
     syncing?.cancel();
+    clearGapTimer();
     pending = [];
     setStatus('idle');
     if (!s) return;

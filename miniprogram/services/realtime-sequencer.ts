@@ -70,6 +70,17 @@ export function inSeqOrder(events: readonly AnyTeamEvent[]): AnyTeamEvent[] {
   return [...events].sort((a, b) => a.teamId - b.teamId || a.seq - b.seq);
 }
 
+/** Delivers every held envelope that is next in line (in seq order); answers those still waiting for a gap. */
+export function deliverInOrder(seq: Sequencer, held: readonly AnyTeamEvent[], deliver: (event: AnyTeamEvent) => void): AnyTeamEvent[] {
+  const waiting: AnyTeamEvent[] = [];
+  for (const event of inSeqOrder(held)) {
+    const verdict = seq.verdict(event);
+    if (verdict === 'deliver') deliver(event);
+    else if (verdict === 'gap') waiting.push(event);
+  }
+  return waiting;
+}
+
 export function memorySeqStore(initial: SeqMap = {}): SeqStore {
   let saved: SeqMap = { ...initial };
   return {

@@ -1,7 +1,7 @@
 import type { OpportunityMoveCommand, OpportunityMoveResult } from '@live-crm/shared-types';
 import { ApiError, errorFromAck } from './api';
 import type { QueuedMutation } from './offline-queue';
-import { CommandError } from './realtime-client';
+import { CommandError } from './realtime-errors';
 import type { ConnectionStatus } from './realtime-client';
 
 /** What the queue needs of the realtime client to send a move over the socket it already holds. */

@@ -132,6 +132,21 @@ describe('realtime client over weapp.socket.io and a real Socket.IO server', () 
     expect(c.lastSeq(1)).toBe(4);
   });
 
+  test("an envelope overtaken by a later one (another node's, through Redis) is put back in order without a resume", async () => {
+    const { c, titles, resets } = client();
+    await synced(c);
+    const resumes = server.resumes.length;
+    server.publish('one');
+    const late = server.publish('two, via the other node', false);
+    server.publish('three');
+    setTimeout(() => server.io.to('team:1').emit('opportunity:updated', late), 50);
+    await expect.poll(() => titles).toEqual(['one', 'two, via the other node', 'three']);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(server.resumes.length).toBe(resumes);
+    expect(resets.filter((r) => r.reason !== 'fresh')).toEqual([]);
+    expect(c.lastSeq(1)).toBe(3);
+  });
+
   test('an envelope newer than the resume that was under way asks again: nothing between is skipped', async () => {
     const { c, titles, resets } = client();
     await synced(c);
