@@ -1,5 +1,6 @@
 import type { Customer, Id, PresenceChanged, TeamEventEnvelope } from '@live-crm/shared-types';
 import Toast from 'tdesign-miniprogram/toast/index';
+import { keepLive, livePage, releaseLive } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { LOGIN_PAGE, newIdempotencyKey } from '../../services/api';
 import { listActivities, listCommunications, listMessages } from '../../services/communications';
@@ -27,7 +28,6 @@ interface State {
   timeline: Timeline | null;
   /** live items seen while the first load is in flight */
   duringLoad: TimelineItem[] | null;
-  unsubs: Unsubscribe[];
   leavePresence: Unsubscribe | null;
   shown: boolean;
 }
@@ -36,7 +36,7 @@ const states = new WeakMap<object, State>();
 export const stateOf = (page: object): State => {
   let s = states.get(page);
   if (!s) {
-    s = { id: null, myId: 0, customer: null, names: new Map(), timeline: null, duringLoad: null, unsubs: [], leavePresence: null, shown: false };
+    s = { id: null, myId: 0, customer: null, names: new Map(), timeline: null, duringLoad: null, leavePresence: null, shown: false };
     states.set(page, s);
   }
   return s;
@@ -54,7 +54,7 @@ function itemOf(env: TeamEventEnvelope<LiveType>, customerId: Id | null): Timeli
 }
 
 Component({
-  behaviors: [followUpMethods],
+  behaviors: [livePage, followUpMethods],
 
   data: {
     text: {
@@ -85,11 +85,11 @@ Component({
       state.names.set(session.user.id, session.user.name);
       this.setData({ customerId: state.id ?? 0 });
       const types: LiveType[] = ['customer:note-added', 'activity:created', 'message:created', 'communication:logged'];
-      for (const type of types) state.unsubs.push(realtime.on(type, (env) => this.onLiveItem(env)));
-      state.unsubs.push(realtime.on('customer:updated', (env) => { void this.onLiveCustomer(env); }));
-      state.unsubs.push(realtime.onPresence((p) => this.onPresence(p)));
-      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
-      if (state.id !== null) state.unsubs.push(onNoteSync(state.id, (sync) => this.onNoteSync(sync)));
+      for (const type of types) keepLive(this, realtime.on(type, (env) => this.onLiveItem(env)));
+      keepLive(this, realtime.on('customer:updated', (env) => { void this.onLiveCustomer(env); }));
+      keepLive(this, realtime.onPresence((p) => this.onPresence(p)));
+      keepLive(this, realtime.onReset(() => { void this.load(); }));
+      if (state.id !== null) keepLive(this, onNoteSync(state.id, (sync) => this.onNoteSync(sync)));
       realtime.start();
       this.watchPresence();
       void this.load();
@@ -108,10 +108,8 @@ Component({
     },
 
     onUnload() {
-      const state = stateOf(this);
+      releaseLive(this);
       this.leavePresence();
-      state.unsubs.forEach((off) => off());
-      state.unsubs = [];
     },
 
     watchPresence() {

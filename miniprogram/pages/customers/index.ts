@@ -1,11 +1,11 @@
 import type { Customer, CustomerSort, CustomerStatus, TeamEventEnvelope } from '@live-crm/shared-types';
 import Toast from 'tdesign-miniprogram/toast/index';
+import { keepLive, livePage, releaseLive, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
 import { listCustomers } from '../../services/customers';
 import { realtime } from '../../services/realtime';
-import type { Unsubscribe } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { callCustomer } from '../../utils/call';
 import { contactOf } from '../../utils/contact';
@@ -32,7 +32,6 @@ interface State {
   searchTimer: ReturnType<typeof setTimeout> | null;
   /** live changes seen while a load is in flight: its answer may predate them */
   duringLoad: Array<(rows: CustomerRows) => void> | null;
-  unsubs: Unsubscribe[];
 }
 
 const states = new WeakMap<object, State>();
@@ -41,7 +40,7 @@ function stateOf(page: object): State {
   if (!s) {
     s = {
       filter: { keyword: '', status: 'all', sortBy: 'lastContact' }, rows: null, generation: 0, page: 1, cursor: null,
-      loadingMore: false, searchTimer: null, duringLoad: null, unsubs: [],
+      loadingMore: false, searchTimer: null, duringLoad: null,
     };
     states.set(page, s);
   }
@@ -60,6 +59,7 @@ function texts() {
 }
 
 Component({
+  behaviors: [livePage, pullToRefresh],
   data: {
     text: texts(),
     statuses: STATUSES.map((value) => ({ value, label: t(`status.${value}` as MessageKey) })),
@@ -80,17 +80,16 @@ Component({
     onLoad() {
       if (!getSession()) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
       wx.setNavigationBarTitle({ title: t('customers.title') });
-      const state = stateOf(this);
       const onCustomer = (env: TeamEventEnvelope<'customer:created' | 'customer:updated'>) =>
         this.live((rows) => rows.apply(env.data.customer, env.type === 'customer:created'));
-      state.unsubs.push(realtime.on('customer:created', onCustomer), realtime.on('customer:updated', onCustomer));
+      keepLive(this, realtime.on('customer:created', onCustomer), realtime.on('customer:updated', onCustomer));
       for (const type of ['communication:logged', 'message:created', 'activity:created'] as const) {
-        state.unsubs.push(realtime.on(type, (env) => {
+        keepLive(this, realtime.on(type, (env) => {
           const contact = contactOf(env);
           if (contact) this.live((rows) => rows.touch(contact.customerId, contact.at));
         }));
       }
-      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
+      keepLive(this, realtime.onReset(() => { void this.load(); }));
       realtime.start();
       void this.load();
     },
@@ -100,15 +99,9 @@ Component({
     },
 
     onUnload() {
+      releaseLive(this);
       const state = stateOf(this);
-      state.unsubs.forEach((off) => off());
-      state.unsubs = [];
       if (state.searchTimer) clearTimeout(state.searchTimer);
-    },
-
-    async onPullDownRefresh() {
-      await this.load();
-      wx.stopPullDownRefresh();
     },
 
     onReachBottom() {

@@ -1,10 +1,11 @@
 import type { AnalyticsPeriod, Id, TeamEventType } from '@live-crm/shared-types';
 import Toast from 'tdesign-miniprogram/toast/index';
+import { keepLive, livePage, releaseLive, pullToRefresh } from '../../behaviors/live-page';
 import { locale, t } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
 import { getTeams } from '../../services/analytics';
 import { realtime } from '../../services/realtime';
-import type { ConnectionStatus, Unsubscribe } from '../../services/realtime';
+import type { ConnectionStatus } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { diffData } from '../../utils/diff';
 import { exportButtons, isExportType, runExport } from '../../utils/export-flow';
@@ -16,7 +17,6 @@ import type { ChartData, DashboardView } from './load';
 
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
-  unsubs: Unsubscribe[];
   timer: ReturnType<typeof setTimeout> | null;
   /** first live event of the current burst, so a steady stream still refreshes */
   burstStart: number;
@@ -40,7 +40,7 @@ const LIVE_EVENTS: TeamEventType[] = ['opportunity:created', 'opportunity:update
 const PERIODS: AnalyticsPeriod[] = ['7d', '30d', '90d', '365d'];
 
 const stateOf = pageState<State>(() => ({
-  unsubs: [], timer: null, burstStart: 0, loadSeq: 0, teamIds: [], chart: null, teams: [], teamId: null,
+  timer: null, burstStart: 0, loadSeq: 0, teamIds: [], chart: null, teams: [], teamId: null,
   hidden: false, stale: false,
 }));
 
@@ -55,6 +55,7 @@ function texts() {
 }
 
 Component({
+  behaviors: [livePage, pullToRefresh],
   data: {
     text: texts(),
     periods: PERIODS.map((value) => ({ value, label: t(`dashboard.period${value}`) })),
@@ -76,22 +77,20 @@ Component({
       const session = getSession();
       if (!session) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
       wx.setNavigationBarTitle({ title: t('dashboard.title') });
-      const state = stateOf(this);
       const isAdmin = session.user.role === 'admin';
       this.setData({ isAdmin, teamLabel: isAdmin ? t('dashboard.allTeams') : '' });
       if (isAdmin) void this.loadTeams();
-      for (const type of LIVE_EVENTS) state.unsubs.push(realtime.on(type, (env) => this.onLiveEvent(env.teamId)));
-      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
-      state.unsubs.push(realtime.onStatus((s) => this.onStatus(s)));
+      for (const type of LIVE_EVENTS) keepLive(this, realtime.on(type, (env) => this.onLiveEvent(env.teamId)));
+      keepLive(this, realtime.onReset(() => { void this.load(); }));
+      keepLive(this, realtime.onStatus((s) => this.onStatus(s)));
       realtime.start();
       this.onStatus(realtime.status());
       void this.load();
     },
 
     onUnload() {
+      releaseLive(this);
       const state = stateOf(this);
-      state.unsubs.forEach((off) => off());
-      state.unsubs = [];
       if (state.timer) clearTimeout(state.timer);
       state.timer = null;
       state.loadSeq += 1;
@@ -109,11 +108,6 @@ Component({
 
     onHide() {
       stateOf(this).hidden = true;
-    },
-
-    async onPullDownRefresh() {
-      await this.load();
-      wx.stopPullDownRefresh();
     },
 
     /** Fetches the period's numbers; after the first load only the changed paths go to the view. */

@@ -1,24 +1,25 @@
 import type { Id, TeamEventEnvelope } from '@live-crm/shared-types';
 import Toast from 'tdesign-miniprogram/toast/index';
+import { keepLive, livePage } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { LOGIN_PAGE, newIdempotencyKey } from '../../services/api';
 import { listMessages, sendMessage } from '../../services/communications';
 import { realtime } from '../../services/realtime';
-import type { Unsubscribe } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { errorText, numberParam } from '../../utils/page';
 import { Thread } from './thread';
 import type { Bubble, Patch } from './thread';
 
-interface State { customerId: Id | null; myId: Id; myName: string; thread: Thread | null; unsubs: Unsubscribe[] }
+interface State { customerId: Id | null; myId: Id; myName: string; thread: Thread | null }
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { customerId: null, myId: 0, myName: '', thread: null, unsubs: [] }; states.set(page, s); }
+  if (!s) { s = { customerId: null, myId: 0, myName: '', thread: null }; states.set(page, s); }
   return s;
 };
 
 Component({
+  behaviors: [livePage],
   data: {
     text: {
       placeholder: t('message.placeholder'), send: t('message.send'), empty: t('message.empty'),
@@ -39,14 +40,10 @@ Component({
       Object.assign(state, { customerId: numberParam(query.customerId), myId: session.user.id, myName: session.user.name });
       const name = query.name ? decodeURIComponent(query.name) : '';
       wx.setNavigationBarTitle({ title: name || t('message.title') });
-      state.unsubs.push(realtime.on('message:created', (env) => this.onLive(env)));
-      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
+      keepLive(this, realtime.on('message:created', (env) => this.onLive(env)));
+      keepLive(this, realtime.onReset(() => { void this.load(); }));
       realtime.start();
       void this.load();
-    },
-
-    onUnload() {
-      stateOf(this).unsubs.forEach((off) => off());
     },
 
     async load() {

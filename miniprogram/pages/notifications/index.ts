@@ -1,11 +1,11 @@
 import type { Id, Notification, NotificationKind, NotificationPayload } from '@live-crm/shared-types';
 import Toast from 'tdesign-miniprogram/toast/index';
+import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
 import {
   listNotifications, markRead, onNotificationArrived, onUnreadChange, startNotifications, unreadCount,
 } from '../../services/notifications';
-import type { Unsubscribe } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { openLink } from '../../utils/links';
 import { errorText, idFrom } from '../../utils/page';
@@ -16,7 +16,6 @@ import { formatAgo } from '../../utils/when';
 interface Row { id: Id; icon: string; title: string; body: string; time: string; unread: boolean; order: number }
 
 interface State {
-  unsubs: Unsubscribe[];
   slots: Map<Id, number>;
   links: Map<Id, string | null>;
   length: number;
@@ -29,7 +28,7 @@ interface State {
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { unsubs: [], slots: new Map(), links: new Map(), length: 0, oldest: null, more: true, loadingMore: false, duringLoad: null }; states.set(page, s); }
+  if (!s) { s = { slots: new Map(), links: new Map(), length: 0, oldest: null, more: true, loadingMore: false, duringLoad: null }; states.set(page, s); }
   return s;
 };
 const PAGE_SIZE = 30;
@@ -50,6 +49,7 @@ function texts() {
 }
 
 Component({
+  behaviors: [livePage, pullToRefresh],
   data: {
     text: texts(),
     loading: true,
@@ -65,22 +65,10 @@ Component({
       if (!getSession()) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
       wx.setNavigationBarTitle({ title: t('notifications.title') });
       startNotifications();
-      const state = stateOf(this);
-      state.unsubs.push(onNotificationArrived((n) => this.onArrived(n)));
-      state.unsubs.push(onUnreadChange((n) => this.showUnread(n)));
+      keepLive(this, onNotificationArrived((n) => this.onArrived(n)));
+      keepLive(this, onUnreadChange((n) => this.showUnread(n)));
       this.showUnread(unreadCount());
       void this.load();
-    },
-
-    onUnload() {
-      const state = stateOf(this);
-      state.unsubs.forEach((off) => off());
-      state.unsubs = [];
-    },
-
-    async onPullDownRefresh() {
-      await this.load();
-      wx.stopPullDownRefresh();
     },
 
     onReachBottom() {

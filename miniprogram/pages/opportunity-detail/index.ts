@@ -1,21 +1,21 @@
 import type { Id, Opportunity, Stage, TeamEventEnvelope } from '@live-crm/shared-types';
 import Toast from 'tdesign-miniprogram/toast/index';
+import { keepLive, livePage } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
 import { conflictOpportunity, getOpportunity, getStages, moveOpportunity } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
-import type { Unsubscribe } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { lastActorOf, nameOf } from '../../services/team';
 import { formatDate, formatDateTime, formatMoney } from '../../utils/format';
 import { errorText, numberParam } from '../../utils/page';
 
 /** `choices`: the stages the open sheet lists, in its order. */
-interface State { id: Id | null; deal: Opportunity | null; stages: Stage[]; choices: Stage[]; unsubs: Unsubscribe[]; shown: boolean }
+interface State { id: Id | null; deal: Opportunity | null; stages: Stage[]; choices: Stage[]; shown: boolean }
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { id: null, deal: null, stages: [], choices: [], unsubs: [], shown: false }; states.set(page, s); }
+  if (!s) { s = { id: null, deal: null, stages: [], choices: [], shown: false }; states.set(page, s); }
   return s;
 };
 
@@ -41,6 +41,7 @@ function view(deal: Opportunity, stages: Stage[]) {
 }
 
 Component({
+  behaviors: [livePage],
   data: {
     text: {
       customer: t('opportunity.customer'), value: t('opportunity.value'), stage: t('opportunity.stage'),
@@ -64,8 +65,8 @@ Component({
       const state = stateOf(this);
       state.id = numberParam(query.id);
       const onLive = (env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) => this.onLive(env);
-      state.unsubs.push(realtime.on('opportunity:moved', onLive), realtime.on('opportunity:updated', onLive));
-      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
+      keepLive(this, realtime.on('opportunity:moved', onLive), realtime.on('opportunity:updated', onLive));
+      keepLive(this, realtime.onReset(() => { void this.load(); }));
       realtime.start();
       void this.load();
     },
@@ -75,10 +76,6 @@ Component({
       const state = stateOf(this);
       if (state.shown) void this.load();
       state.shown = true;
-    },
-
-    onUnload() {
-      stateOf(this).unsubs.forEach((off) => off());
     },
 
     async load() {

@@ -1,12 +1,13 @@
 import type { Id, Opportunity, TeamEventEnvelope } from '@live-crm/shared-types';
 import Toast from 'tdesign-miniprogram/toast/index';
+import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError, LOGIN_PAGE } from '../../services/api';
 import { offlineQueue } from '../../services/offline-queue';
 import { conflictOpportunity, getPipeline, onDealSync, queuedMoves, saveMove } from '../../services/pipeline';
 import type { DealSync } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
-import type { ConnectionStatus, Unsubscribe } from '../../services/realtime';
+import type { ConnectionStatus } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { lastActorOf, nameOf, teamNames } from '../../services/team';
 import { errorText, idFrom } from '../../utils/page';
@@ -18,7 +19,6 @@ import type { Patch } from './board';
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
   board: Board | null;
-  unsubs: Unsubscribe[];
   /** who last moved each deal, from live envelopes (a 409 toast names them) */
   movedBy: Map<Id, Id>;
   /** teammates' names by id (GET /api/me), filled in the background */
@@ -35,7 +35,7 @@ const LIVE_EVENTS = ['opportunity:created', 'opportunity:updated', 'opportunity:
 function stateOf(page: object): State {
   let state = states.get(page);
   if (!state) {
-    state = { board: null, unsubs: [], movedBy: new Map(), names: new Map(), sheetDealId: null, duringLoad: null, loadsInFlight: 0 };
+    state = { board: null, movedBy: new Map(), names: new Map(), sheetDealId: null, duringLoad: null, loadsInFlight: 0 };
     states.set(page, state);
   }
   return state;
@@ -51,6 +51,7 @@ function texts() {
 }
 
 Component({
+  behaviors: [livePage, pullToRefresh],
   data: {
     text: texts(),
     loading: true,
@@ -73,11 +74,11 @@ Component({
       const state = stateOf(this);
       state.names.set(session.user.id, session.user.name);
       void teamNames().then((names) => names.forEach((name, id) => state.names.set(id, name)));
-      for (const type of LIVE_EVENTS) state.unsubs.push(realtime.on(type, (env) => this.onLiveDeal(env)));
-      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
-      state.unsubs.push(realtime.onStatus((s) => this.onStatus(s)));
-      state.unsubs.push(offlineQueue.subscribe(() => this.showQueued()));
-      state.unsubs.push(onDealSync((sync) => this.onDealSync(sync)));
+      for (const type of LIVE_EVENTS) keepLive(this, realtime.on(type, (env) => this.onLiveDeal(env)));
+      keepLive(this, realtime.onReset(() => { void this.load(); }));
+      keepLive(this, realtime.onStatus((s) => this.onStatus(s)));
+      keepLive(this, offlineQueue.subscribe(() => this.showQueued()));
+      keepLive(this, onDealSync((sync) => this.onDealSync(sync)));
       this.showQueued();
       realtime.start();
       this.onStatus(realtime.status());
@@ -86,17 +87,6 @@ Component({
 
     onShow() {
       localizeTabBar();
-    },
-
-    onUnload() {
-      const state = stateOf(this);
-      state.unsubs.forEach((off) => off());
-      state.unsubs = [];
-    },
-
-    async onPullDownRefresh() {
-      await this.load();
-      wx.stopPullDownRefresh();
     },
 
     async load() {

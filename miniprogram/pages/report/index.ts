@@ -1,5 +1,6 @@
 import type { Id } from '@live-crm/shared-types';
 import Toast from 'tdesign-miniprogram/toast/index';
+import { pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
 import { getWeeklyReport } from '../../services/analytics';
@@ -29,6 +30,7 @@ function texts() {
 }
 
 Component({
+  behaviors: [pullToRefresh],
   data: {
     text: texts(),
     columns: reportColumns(),
@@ -51,11 +53,6 @@ Component({
 
     onUnload() {
       stateOf(this).loadSeq += 1;
-    },
-
-    async onPullDownRefresh() {
-      await this.load();
-      wx.stopPullDownRefresh();
     },
 
     async load() {

@@ -1,10 +1,10 @@
 import type { Id, Task, TaskStatus, TeamEventEnvelope, TeamMember } from '@live-crm/shared-types';
 import Toast from 'tdesign-miniprogram/toast/index';
+import { keepLive, livePage } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { isApiError, LOGIN_PAGE } from '../../services/api';
 import { customerName } from '../../services/customer-names';
 import { realtime } from '../../services/realtime';
-import type { Unsubscribe } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { assignTask, conflictTask, getTask, setTaskStatus } from '../../services/tasks';
 import { lastTaskActorOf, teamMembers } from '../../services/team';
@@ -13,11 +13,11 @@ import { errorText, numberParam } from '../../utils/page';
 import { formatDue } from '../../utils/when';
 import { isLate } from '../tasks/task-row';
 
-interface State { id: Id | null; task: Task | null; me: Id; members: TeamMember[]; unsubs: Unsubscribe[] }
+interface State { id: Id | null; task: Task | null; me: Id; members: TeamMember[] }
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { id: null, task: null, me: 0, members: [], unsubs: [] }; states.set(page, s); }
+  if (!s) { s = { id: null, task: null, me: 0, members: [] }; states.set(page, s); }
   return s;
 };
 const LIVE_EVENTS = ['task:updated', 'task:assigned'] as const;
@@ -33,6 +33,7 @@ function texts() {
 }
 
 Component({
+  behaviors: [livePage],
   data: {
     text: texts(),
     loading: true,
@@ -54,16 +55,10 @@ Component({
       state.id = numberParam(query.id);
       state.me = session.user.id;
       this.setData({ manager: session.user.role !== 'rep' });
-      for (const type of LIVE_EVENTS) state.unsubs.push(realtime.on(type, (env) => this.onLive(env)));
-      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
+      for (const type of LIVE_EVENTS) keepLive(this, realtime.on(type, (env) => this.onLive(env)));
+      keepLive(this, realtime.onReset(() => { void this.load(); }));
       realtime.start();
       void this.load();
-    },
-
-    onUnload() {
-      const state = stateOf(this);
-      state.unsubs.forEach((off) => off());
-      state.unsubs = [];
     },
 
     async load() {

@@ -1,11 +1,11 @@
 import type { AnyTeamEvent, Id, Task, TaskStatus, TeamEventEnvelope, TeamMember } from '@live-crm/shared-types';
 import Toast from 'tdesign-miniprogram/toast/index';
+import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { isApiError, LOGIN_PAGE } from '../../services/api';
 import { customerNames, knownCustomerName } from '../../services/customer-names';
 import { showTabBadge, startNotifications } from '../../services/notifications';
 import { realtime } from '../../services/realtime';
-import type { Unsubscribe } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { onTaskSync, saveTaskStatus } from '../../services/offline-saves';
 import type { TaskSync } from '../../services/offline-saves';
@@ -23,7 +23,6 @@ import type { ViewKey } from './task-row';
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
   lists: TaskLists | null;
-  unsubs: Unsubscribe[];
   me: Id;
   teamId: Id | null;
   members: TeamMember[];
@@ -41,7 +40,7 @@ type LiveEnvelope = Extract<AnyTeamEvent, { type: (typeof LIVE_EVENTS)[number] }
 function stateOf(page: object): State {
   let state = states.get(page);
   if (!state) {
-    state = { lists: null, unsubs: [], me: 0, teamId: null, members: [], changedBy: new Map(), duringLoad: null, sheetTaskId: null };
+    state = { lists: null, me: 0, teamId: null, members: [], changedBy: new Map(), duringLoad: null, sheetTaskId: null };
     states.set(page, state);
   }
   return state;
@@ -59,6 +58,7 @@ function texts() {
 const emptyList = (): ListData => ({ items: [], count: 0, shown: 0 });
 
 Component({
+  behaviors: [livePage, pullToRefresh],
   data: {
     text: texts(),
     loading: true,
@@ -80,9 +80,9 @@ Component({
       state.teamId = session.user.teamId;
       this.setData({ manager: session.user.role !== 'rep' });
       startNotifications();
-      for (const type of LIVE_EVENTS) state.unsubs.push(realtime.on(type, (env) => this.onLive(env as LiveEnvelope)));
-      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
-      state.unsubs.push(onTaskSync((sync) => this.onTaskSync(sync)));
+      for (const type of LIVE_EVENTS) keepLive(this, realtime.on(type, (env) => this.onLive(env as LiveEnvelope)));
+      keepLive(this, realtime.onReset(() => { void this.load(); }));
+      keepLive(this, onTaskSync((sync) => this.onTaskSync(sync)));
       realtime.start();
       void this.load();
     },
@@ -90,17 +90,6 @@ Component({
     onShow() {
       showTabBadge();
       localizeTabBar();
-    },
-
-    onUnload() {
-      const state = stateOf(this);
-      state.unsubs.forEach((off) => off());
-      state.unsubs = [];
-    },
-
-    async onPullDownRefresh() {
-      await this.load();
-      wx.stopPullDownRefresh();
     },
 
     scope(): Scope {

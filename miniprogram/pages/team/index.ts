@@ -1,12 +1,13 @@
 import type { AnyTeamEvent, Id, TeamEventType } from '@live-crm/shared-types';
 import Toast from 'tdesign-miniprogram/toast/index';
+import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
 import { customerNames, knownCustomerName, rememberCustomer } from '../../services/customer-names';
 import { onUnreadChange, showTabBadge, startNotifications, unreadCount } from '../../services/notifications';
 import { getStages } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
-import type { ConnectionStatus, Unsubscribe } from '../../services/realtime';
+import type { ConnectionStatus } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { teamFeed, teamMembers } from '../../services/team';
 import { openLink } from '../../utils/links';
@@ -26,7 +27,6 @@ function learnCustomers(events: AnyTeamEvent[]): void {
 }
 
 interface State {
-  unsubs: Unsubscribe[];
   teamId: Id | null;
   /** every shown envelope by seq, with its slot in `entries` */
   shown: Map<number, { env: AnyTeamEvent; slot: number }>;
@@ -42,7 +42,7 @@ const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
   if (!s) {
-    s = { unsubs: [], teamId: null, shown: new Map(), length: 0, oldest: null, more: true, loadingMore: false, members: new Map(), stages: new Map(), duringLoad: null };
+    s = { teamId: null, shown: new Map(), length: 0, oldest: null, more: true, loadingMore: false, members: new Map(), stages: new Map(), duringLoad: null };
     states.set(page, s);
   }
   return s;
@@ -58,6 +58,7 @@ function texts() {
 }
 
 Component({
+  behaviors: [livePage, pullToRefresh],
   data: {
     text: texts(),
     loading: true,
@@ -78,12 +79,12 @@ Component({
       state.teamId = session.user.teamId;
       state.members.set(session.user.id, session.user.name);
       startNotifications();
-      state.unsubs.push(onUnreadChange((unread) => this.setData({ unread })));
+      keepLive(this, onUnreadChange((unread) => this.setData({ unread })));
       for (const type of Object.keys(FEED_EVENTS) as TeamEventType[]) {
-        state.unsubs.push(realtime.on(type, (env) => this.onLive(env as AnyTeamEvent)));
+        keepLive(this, realtime.on(type, (env) => this.onLive(env as AnyTeamEvent)));
       }
-      state.unsubs.push(realtime.onReset(() => { void this.load(); }));
-      state.unsubs.push(realtime.onStatus((status) => this.showStatus(status)));
+      keepLive(this, realtime.onReset(() => { void this.load(); }));
+      keepLive(this, realtime.onStatus((status) => this.showStatus(status)));
       this.setData({ unread: unreadCount() });
       this.showStatus(realtime.status());
       realtime.start();
@@ -93,17 +94,6 @@ Component({
     onShow() {
       showTabBadge();
       localizeTabBar();
-    },
-
-    onUnload() {
-      const state = stateOf(this);
-      state.unsubs.forEach((off) => off());
-      state.unsubs = [];
-    },
-
-    async onPullDownRefresh() {
-      await this.load();
-      wx.stopPullDownRefresh();
     },
 
     onReachBottom() {
