@@ -57,12 +57,9 @@ const STATUS: Record<ErrorCode, number> = {
   gone: 410, payload_too_large: 413, rate_limited: 429, unavailable: 503, internal: 500,
 };
 
+/** A body without an error code: the first code with that status (409 is `conflict`). */
 function statusCode(status: number): ErrorCode {
-  const byStatus: Record<number, ErrorCode> = {
-    400: 'validation', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found',
-    409: 'conflict', 413: 'payload_too_large', 429: 'rate_limited', 503: 'unavailable',
-  };
-  return byStatus[status] ?? 'internal';
+  return (Object.keys(STATUS) as ErrorCode[]).find((code) => STATUS[code] === status) ?? 'internal';
 }
 
 /** A socket command's refusal as the same ApiError its REST twin would have given. */
