@@ -73,7 +73,8 @@ export function createWechatClient(config: WechatConfig) {
         const code = typeof res['errcode'] === 'number' ? res['errcode'] : 0;
         if (code === 0) return;
         if (STALE_TOKEN.has(code) && attempt === 0) {
-          token = null;
+          // Forget only the token WeChat refused: a concurrent send may already hold a newer one.
+          if (token?.value === accessToken) token = null;
           continue;
         }
         throw new WechatApiError(code, String(res['errmsg'] ?? 'unknown error'));
@@ -88,13 +89,21 @@ export function createWechatClient(config: WechatConfig) {
     return pending;
   }
 
+  /**
+   * `stable_token`, not `/cgi-bin/token`: every node asking gets the same token while it is valid,
+   * where each `/cgi-bin/token` call would invalidate the token the other nodes hold. No
+   * force_refresh: that too would invalidate the other nodes' copy.
+   */
   async function fetchToken(): Promise<string> {
     if (!config.appId || !config.secret) throw new AppError('unavailable', 'WeChat is not configured on this server');
-    const q = new URLSearchParams({ grant_type: 'client_credential', appid: config.appId, secret: config.secret });
-    const body = await call(`/cgi-bin/token?${q}`);
+    const body = await call('/cgi-bin/stable_token', {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credential', appid: config.appId, secret: config.secret, force_refresh: false }),
+    });
     if (typeof body['access_token'] !== 'string') {
       throw new WechatApiError(Number(body['errcode'] ?? -1), String(body['errmsg'] ?? 'no access_token'));
     }
+    // A stable token may be handed out late in its life: expires_in is what is left of it.
     const ttlMs = Number(body['expires_in'] ?? 7200) * 1000;
     token = { value: body['access_token'], until: Date.now() + Math.max(ttlMs - TOKEN_MARGIN_MS, ttlMs / 2) };
     return token.value;
