@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ApiErrorResponse } from '@live-crm/shared-types';
 import type { Actor } from './actor.js';
 import { AppError, toAppError } from './app-error.js';
-import { idempotencyRef, type IdempotencyRef } from './mutation.js';
+import { describeRequest, idempotencyRef, type IdempotencyRef } from './mutation.js';
 
 /** The actor the auth middleware attached; routes behind it always have one. */
 export function actorOf(res: Response): Actor {
@@ -12,9 +12,12 @@ export function actorOf(res: Response): Actor {
   return actor;
 }
 
-/** `Idempotency-Key` plus a hash of method, path and body, so a reused key with another body is caught. */
-export function idempotencyOf(req: Request): IdempotencyRef | undefined {
-  return idempotencyRef(req.get('Idempotency-Key'), `${req.method} ${req.path} ${JSON.stringify(req.body ?? null)}`);
+/**
+ * `Idempotency-Key` plus a hash of method, path and the validated input (not the raw body), so a
+ * reused key with another request is caught and a reformatted retry is not.
+ */
+export function idempotencyOf(req: Request, input: unknown): IdempotencyRef | undefined {
+  return idempotencyRef(req.get('Idempotency-Key'), describeRequest(req.method, req.path, input));
 }
 
 /** Positive integer path id; anything else is a 404 rather than a database error. */

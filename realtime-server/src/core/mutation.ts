@@ -34,9 +34,26 @@ export interface IdempotencyRef {
 
 const KEY_PATTERN = /^[A-Za-z0-9_\-:.]{8,128}$/;
 
+/** JSON with object keys sorted at every depth, so `{a,b}` and `{b,a}` read as one request. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v);
+}
+
 /**
- * A client's key and the request it came with (`METHOD /path-under-/api/crm body`), so the same
- * key with another request is told apart. Socket commands that mirror a route describe the route.
+ * What an Idempotency-Key is bound to: `METHOD /path-under-/api/crm` and the validated input (what
+ * the schema made of the body: trimmed, defaults and coercions applied), in canonical key order. So
+ * a retry that only reorders keys or adds spaces the schema trims is the same request.
+ */
+export function describeRequest(method: string, path: string, input: unknown): string {
+  return `${method} ${path} ${canonicalJson(input)}`;
+}
+
+/**
+ * A client's key and the request it came with (see describeRequest), so the same key with another
+ * request is told apart. Socket commands that mirror a route describe the route.
  */
 export function idempotencyRef(key: string | undefined, request: string): IdempotencyRef | undefined {
   if (key === undefined) return undefined;

@@ -9,19 +9,19 @@ export function communicationRoutes(hub: CommunicationService): Router {
   const r = Router();
   r.post('/activities', async (req, res) => {
     const input = parse(ActivityCreate, req.body, 'activity');
-    res.status(201).json({ activity: await hub.logActivity(actorOf(res), input, idempotencyOf(req)) });
+    res.status(201).json({ activity: await hub.logActivity(actorOf(res), input, idempotencyOf(req, input)) });
   });
   r.post('/messages', async (req, res) => {
     const input = parse(MessageCreate, req.body, 'message');
-    res.status(201).json(await hub.sendMessage(actorOf(res), input, idempotencyOf(req)));
+    res.status(201).json(await hub.sendMessage(actorOf(res), input, idempotencyOf(req, input)));
   });
   r.post('/communications', async (req, res) => {
     const input = parse(CommunicationCreate, req.body, 'communication');
-    res.status(201).json({ communication: await hub.logCommunication(actorOf(res), input, idempotencyOf(req)) });
+    res.status(201).json({ communication: await hub.logCommunication(actorOf(res), input, idempotencyOf(req, input)) });
   });
   r.post('/follow-ups', async (req, res) => {
     const input = parse(FollowUpCreate, req.body, 'follow-up');
-    res.status(201).json(await hub.scheduleFollowUp(actorOf(res), input, idempotencyOf(req)));
+    res.status(201).json(await hub.scheduleFollowUp(actorOf(res), input, idempotencyOf(req, input)));
   });
 
   // The customer page's timeline, newest first: each read is `{ [name]: rows }`.

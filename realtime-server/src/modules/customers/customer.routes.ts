@@ -11,14 +11,14 @@ export function customerRoutes(customers: CustomerService): Router {
   });
   r.post('/customers', async (req, res) => {
     const input = parse(CustomerCreate, req.body, 'customer');
-    res.status(201).json({ customer: await customers.create(actorOf(res), input, idempotencyOf(req)) });
+    res.status(201).json({ customer: await customers.create(actorOf(res), input, idempotencyOf(req, input)) });
   });
   r.get('/customers/:id', async (req, res) => {
     res.json({ customer: await customers.get(actorOf(res), idParam(req)) });
   });
   r.patch('/customers/:id', async (req, res) => {
     const patch = parse(CustomerPatch, req.body, 'customer');
-    res.json({ customer: await customers.update(actorOf(res), idParam(req), patch, idempotencyOf(req)) });
+    res.json({ customer: await customers.update(actorOf(res), idParam(req), patch, idempotencyOf(req, patch)) });
   });
   r.get('/customers/:id/notes', async (req, res) => {
     const { limit } = parse(TimelineQuery, req.query, 'query');
@@ -26,7 +26,7 @@ export function customerRoutes(customers: CustomerService): Router {
   });
   r.post('/customers/:id/notes', async (req, res) => {
     const { content } = parse(NoteCreate, req.body, 'note');
-    res.status(201).json({ note: await customers.addNote(actorOf(res), idParam(req), content, idempotencyOf(req)) });
+    res.status(201).json({ note: await customers.addNote(actorOf(res), idParam(req), content, idempotencyOf(req, { content })) });
   });
   return r;
 }

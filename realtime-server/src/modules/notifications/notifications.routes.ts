@@ -14,7 +14,7 @@ export function notificationsRoutes(notifications: NotificationsService): Router
   });
   r.put('/notifications/read', async (req, res) => {
     const { ids } = parse(MarkReadBody, req.body ?? {}, 'mark read');
-    res.json(await notifications.markRead(actorOf(res), ids, PAGE, idempotencyOf(req)));
+    res.json(await notifications.markRead(actorOf(res), ids, PAGE, idempotencyOf(req, { ids })));
   });
   r.get('/notifications/subscriptions', async (req, res) => {
     parse(NoQuery, req.query, 'query');
@@ -22,7 +22,7 @@ export function notificationsRoutes(notifications: NotificationsService): Router
   });
   r.post('/notifications/subscriptions', async (req, res) => {
     const input = parse(ConsentBody, req.body, 'subscription consent');
-    res.json(await notifications.recordConsent(actorOf(res), input, idempotencyOf(req)));
+    res.json(await notifications.recordConsent(actorOf(res), input, idempotencyOf(req, input)));
   });
   return r;
 }

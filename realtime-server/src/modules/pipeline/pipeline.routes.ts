@@ -13,7 +13,7 @@ export function pipelineRoutes(pipeline: PipelineService): Router {
   });
   r.post('/opportunities', async (req, res) => {
     const input = parse(OpportunityCreate, req.body, 'opportunity');
-    const opportunity = await pipeline.create(actorOf(res), input, idempotencyOf(req));
+    const opportunity = await pipeline.create(actorOf(res), input, idempotencyOf(req, input));
     res.status(201).json({ opportunity });
   });
   r.get('/opportunities/:id', async (req, res) => {
@@ -21,7 +21,7 @@ export function pipelineRoutes(pipeline: PipelineService): Router {
   });
   r.patch('/opportunities/:id', async (req, res) => {
     const patch = parse(OpportunityPatch, req.body, 'opportunity');
-    res.json({ opportunity: await pipeline.update(actorOf(res), idParam(req), patch, idempotencyOf(req)) });
+    res.json({ opportunity: await pipeline.update(actorOf(res), idParam(req), patch, idempotencyOf(req, patch)) });
   });
   r.put('/opportunities/:id/move', async (req, res) => {
     const { stageId, version } = parse(MoveBody, req.body, 'move');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeRequest } from '../../core/mutation.js';
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 const cents = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -32,4 +33,4 @@ export const MoveCommand = MoveBody.extend({ id: z.number().int().positive().max
 
 /** What a move's Idempotency-Key is bound to: the same over REST and the socket, so a retry may switch. */
 export const moveRequest = (id: number, stageId: number, version: number): string =>
-  `PUT /opportunities/${id}/move ${JSON.stringify({ stageId, version })}`;
+  describeRequest('PUT', `/opportunities/${id}/move`, { stageId, version });
