@@ -44,12 +44,12 @@ export function conflictCustomer(err: ApiError): Customer | null {
 
 /**
  * A 409 `duplicate`: the customer who already has this phone or email. Another team's customer
- * comes as `{ id, teamId }` only (not ours to read), so `customer` is null then.
+ * comes without `current` (not ours to see, only that it exists), so `id` and `customer` are null.
  */
-export function duplicateOf(err: ApiError): { id: Id; customer: Customer | null } | null {
+export function duplicateOf(err: ApiError): { id: Id | null; customer: Customer | null } | null {
   if (err.status !== 409 || err.code !== 'duplicate') return null;
   const current = err.current as { id?: unknown } | null | undefined;
-  if (!current || typeof current.id !== 'number') return null;
+  if (!current || typeof current.id !== 'number') return { id: null, customer: null };
   return { id: current.id, customer: isCustomer(current) ? current : null };
 }
 

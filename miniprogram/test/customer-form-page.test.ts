@@ -58,7 +58,8 @@ describe('customer form against a real server', () => {
     const mobile = freshPhone();
     input(p, 'name', '钱多多');
     input(p, 'company', '钱氏五金有限公司');
-    input(p, 'phone', `${mobile.slice(0, 3)}-${mobile.slice(3, 7)} ${mobile.slice(7)}`);
+    const typed = `${mobile.slice(0, 3)}-${mobile.slice(3, 7)} ${mobile.slice(7)}`;
+    input(p, 'phone', typed);
     input(p, 'email', 'QIAN@Example.cn');
     fire(p.comp.querySelector('.status'), 'click');
     await p.waitFor(() => (p.comp.querySelector('.sheet')?.querySelectorAll('.t-action-sheet__list-item').length ?? 0) === 4, 'the status sheet');
@@ -66,7 +67,7 @@ describe('customer form against a real server', () => {
     tap(p.comp.querySelector('.submit'));
     await expect.poll(() => phone.wx.navigations.at(-1)?.kind).toBe('redirectTo');
     const id = Number(/id=(\d+)/.exec(phone.wx.navigations.at(-1)!.url!)![1]);
-    expect(await rita.get(id)).toMatchObject({ name: '钱多多', company: '钱氏五金有限公司', phone: mobile, email: 'qian@example.cn', status: 'active' });
+    expect(await rita.get(id)).toMatchObject({ name: '钱多多', company: '钱氏五金有限公司', phone: typed, email: 'qian@example.cn', status: 'active' });
   });
 
   test('a duplicate phone offers to open the existing customer', async () => {
@@ -82,6 +83,21 @@ describe('customer form against a real server', () => {
     await expect.poll(() => phone.wx.navigations.at(-1)?.url).toBe(`/pages/customer-detail/index?id=${existing.id}`);
     expect(phone.wx.navigations.at(-1)?.kind).toBe('redirectTo');
     expect((await rita.list(`?keyword=${encodeURIComponent('另一个名字')}`)).total).toBe(0);
+  });
+
+  test('a number another team holds says so, without opening or naming that customer', async () => {
+    const will = await crmTeammate(server.url, 'will');
+    const mobile = freshPhone();
+    await will.create({ name: '西区的客户', phone: mobile });
+    const p = await openForm();
+    const navigations = phone.wx.navigations.length;
+    input(p, 'name', '东区的客户');
+    input(p, 'phone', `+86 ${mobile.slice(0, 3)} ${mobile.slice(3, 7)} ${mobile.slice(7)}`);
+    tap(p.comp.querySelector('.submit'));
+    await p.waitFor((t) => t.includes('其他团队的客户已使用这个电话号码'), 'the other-team notice');
+    expect(p.text()).not.toContain('西区的客户');
+    expect(phone.wx.navigations.length).toBe(navigations);
+    expect((await rita.list(`?keyword=${encodeURIComponent('东区的客户')}`)).total).toBe(0);
   });
 
   test('editing saves with the version; a teammate’s earlier edit (409) shows the fresh record and who made it', async () => {

@@ -87,6 +87,16 @@ describe('customers page against a real server', () => {
     await p.waitFor(() => rows(p).length === before, 'the whole first page again');
   });
 
+  test("a search by digits shows, live, a teammate's new customer whose phone was typed with spaces", async () => {
+    const p = await openList();
+    const mobile = freshPhone();
+    const searches = phone.wx.requests.length;
+    fire(p.comp.querySelector('.search'), 'submit', { value: mobile });
+    await p.waitFor(() => phone.wx.requests.slice(searches).some((r) => r.url.includes(`keyword=${mobile}`) && r.statusCode === 200) && rows(p).length === 0, 'nobody has it yet');
+    const created = await rita.create({ name: '空格号码客户', phone: `${mobile.slice(0, 3)} ${mobile.slice(3, 7)} ${mobile.slice(7)}` });
+    await p.waitFor(() => rows(p).length === 1 && rows(p)[0]!.id === created.id, 'the new customer under the search');
+  });
+
   test("a teammate's new customer appears live where it sorts (only when it matches the filter), and an edit patches its row, each in a small setData", async () => {
     const p = await openList();
     // Leads only, by name: every lead fits on one page, so a new one has a place among them.

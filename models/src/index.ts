@@ -17,3 +17,4 @@ export { TeamEventModel } from './models/team-event.model.js';
 export { TeamModel } from './models/team.model.js';
 export { TenantModel } from './models/tenant.model.js';
 export { UserModel } from './models/user.model.js';
+export { phoneKey, PHONE_MIN_DIGITS, PHONE_MAX_DIGITS } from './phone.js';

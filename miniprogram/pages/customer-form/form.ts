@@ -16,7 +16,7 @@ export type FieldErrors = Partial<Record<Field, string>>;
 
 export const TEXT_FIELDS: Field[] = ['name', 'company', 'phone', 'email', 'address'];
 /** The server's limits (customer.schemas.ts). */
-const MAX: Record<Exclude<Field, 'status'>, number> = { name: 200, company: 200, phone: 40, email: 254, address: 500 };
+const MAX: Record<Exclude<Field, 'status'>, number> = { name: 200, company: 200, phone: 32, email: 254, address: 500 };
 
 export function emptyValues(): FormValues {
   return { name: '', company: '', phone: '', email: '', status: 'lead', address: '' };
@@ -26,8 +26,11 @@ export function valuesFrom(c: Customer): FormValues {
   return { name: c.name, company: c.company ?? '', phone: c.phone ?? '', email: c.email ?? '', status: c.status, address: c.address ?? '' };
 }
 
-/** Separators people type (`138-0000 0001`) are dropped, as the server does. */
-export const normalizePhone = (text: string): string => text.replace(/[\s\-().]/g, '');
+/**
+ * The shape check only: separators (`138-0000 0001`, full-width too) do not count. The number is
+ * sent as typed; the server keeps it for display and compares it in E.164.
+ */
+const phoneDigits = (text: string): string => text.normalize('NFKC').replace(/[\s\-()./]/g, '');
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function validate(values: FormValues): FieldErrors {
@@ -37,7 +40,7 @@ export function validate(values: FormValues): FieldErrors {
     if (values[field].trim().length > max) errors[field] = t('customerForm.tooLong', { max });
   }
   if (!values.name.trim()) errors.name = t('customerForm.nameRequired');
-  const phone = normalizePhone(values.phone);
+  const phone = phoneDigits(values.phone);
   if (phone && !/^\+?\d{5,20}$/.test(phone)) errors.phone = t('customerForm.phoneInvalid');
   const email = values.email.trim();
   if (email && !EMAIL.test(email)) errors.email = t('customerForm.emailInvalid');
@@ -50,7 +53,7 @@ export function toInput(values: FormValues): CustomerInput {
   return {
     name: values.name.trim(),
     company: orNull(values.company),
-    phone: orNull(normalizePhone(values.phone)),
+    phone: orNull(values.phone),
     email: orNull(values.email.toLowerCase()),
     status: values.status,
     address: orNull(values.address),

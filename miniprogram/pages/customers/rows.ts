@@ -58,7 +58,9 @@ export function matches(filter: ListFilter, c: Customer): boolean {
   if (!keyword) return true;
   const digits = keyword.replace(/[\s\-().]/g, '');
   const needle = (/^\+?\d+$/.test(digits) ? digits : keyword).toLowerCase();
-  return [c.name, c.company, c.email, c.phone].some((field) => (field ?? '').toLowerCase().includes(needle));
+  // A phone is kept as typed (`138 0013 8000`): its digits are searched too, as the server does.
+  const phoneDigits = (c.phone ?? '').replace(/[^\d+]/g, '');
+  return [c.name, c.company, c.email, c.phone, phoneDigits].some((field) => (field ?? '').toLowerCase().includes(needle));
 }
 
 export function rowOf(c: Customer, order: number, now = Date.now()): Row {

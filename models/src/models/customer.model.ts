@@ -1,5 +1,6 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import type { Customer, CustomerStatus } from '@live-crm/shared-types';
+import { phoneKey } from '../phone.js';
 import { iso } from './dto.js';
 
 export class CustomerModel extends Model<InferAttributes<CustomerModel>, InferCreationAttributes<CustomerModel>> {
@@ -8,7 +9,10 @@ export class CustomerModel extends Model<InferAttributes<CustomerModel>, InferCr
   declare teamId: number;
   declare name: string;
   declare company: string | null;
+  /** As the user typed it, for display. */
   declare phone: string | null;
+  /** `phoneKey(phone)`: E.164 where it can be placed; what duplicate checks and search compare. Kept by the hooks below. */
+  declare phoneKey: CreationOptional<string | null>;
   declare email: string | null;
   declare status: CustomerStatus;
   declare ownerId: number | null;
@@ -27,6 +31,7 @@ export class CustomerModel extends Model<InferAttributes<CustomerModel>, InferCr
         name: { type: DataTypes.STRING(200), allowNull: false },
         company: { type: DataTypes.STRING(200), allowNull: true },
         phone: { type: DataTypes.STRING(32), allowNull: true },
+        phoneKey: { type: DataTypes.STRING(32), allowNull: true },
         email: { type: DataTypes.STRING(254), allowNull: true },
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'lead' },
         ownerId: { type: DataTypes.INTEGER, allowNull: true },
@@ -36,7 +41,22 @@ export class CustomerModel extends Model<InferAttributes<CustomerModel>, InferCr
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { sequelize, tableName: 'customers', underscored: true },
+      {
+        sequelize, tableName: 'customers', underscored: true,
+        // Every writer (service, seed, import) gets the key from the one rule, in the same statement.
+        hooks: {
+          beforeSave: (c) => { if (c.changed('phone') || c.isNewRecord) c.phoneKey = phoneKey(c.phone); },
+          beforeBulkCreate: (rows) => { for (const c of rows) c.phoneKey = phoneKey(c.phone); },
+          beforeBulkUpdate: (options) => {
+            // Sequelize hands the values to update in `attributes`, which its types leave out.
+            const values = (options as { attributes?: Partial<CustomerModel> }).attributes;
+            if (values && 'phone' in values) {
+              values.phoneKey = phoneKey(values.phone);
+              if (options.fields && !options.fields.includes('phoneKey')) options.fields.push('phoneKey');
+            }
+          },
+        },
+      },
     );
   }
 

@@ -24,7 +24,7 @@ describe('POST /api/crm/customers', () => {
     const res = await create({ name: ' 钱多多 ', company: '宁波港联', phone: '138 1111 2222', email: 'QIAN@NB.CN', status: 'prospect', teamId: 999, ownerId: 1, tenantId: 9 });
     expect(res.status).toBe(201);
     expect(res.body.customer).toMatchObject({
-      name: '钱多多', company: '宁波港联', phone: '13811112222', email: 'qian@nb.cn', status: 'prospect',
+      name: '钱多多', company: '宁波港联', phone: '138 1111 2222', email: 'qian@nb.cn', status: 'prospect',
       teamId: ray.user.teamId, ownerId: ray.user.id, lastContactAt: null, version: 1,
     });
     expect((await ray.get(`/api/crm/customers/${res.body.customer.id}`)).body.customer).toEqual(res.body.customer);
@@ -86,13 +86,38 @@ describe('duplicate detection', () => {
     expect(await count('customers')).toBe(customers);
   });
 
-  it('another team of the tenant holding the phone is a duplicate too, but its record is not disclosed', async () => {
+  it('three spellings of one number are one customer, shown as first typed', async () => {
+    const customers = await count('customers');
+    const first = await create({ name: '韩梅梅', phone: '138 0013 8000' });
+    expect(first.status).toBe(201);
+    expect(first.body.customer.phone).toBe('138 0013 8000');
+    for (const spelling of ['+86 138-0013-8000', '008613800138000', '(+86) 138.0013.8000', '８６１３８００１３８０００']) {
+      const again = await rita.send('POST', '/api/crm/customers', { name: '韩梅梅（重复）', phone: spelling });
+      expect(again.status, spelling).toBe(409);
+      expect(again.body.error.code).toBe('duplicate');
+      expect(again.body.current).toEqual(first.body.customer);
+    }
+    expect(await count('customers')).toBe(customers + 1);
+  });
+
+  it('another team of the tenant holding the phone is a duplicate too, but nothing of its record is disclosed', async () => {
     const will = await signIn(node.url, 'will');
-    const west = (await will.send('POST', '/api/crm/customers', { name: '西区客户', phone: '13544445555' })).body.customer as Customer;
-    const res = await create({ name: '同一个人', phone: '13544445555' });
-    expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('duplicate');
-    expect(res.body.current).toEqual({ id: west.id, teamId: west.teamId });
+    const west = (await will.send('POST', '/api/crm/customers', { name: '西区客户', phone: '135 4444 5555', email: 'west-only@example.com' })).body.customer as Customer;
+    const customers = await count('customers');
+    for (const body of [{ name: '同一个人', phone: '+86 135-4444-5555' }, { name: '同一个人', email: 'WEST-ONLY@example.com' }]) {
+      const res = await create(body);
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('duplicate');
+      expect(res.body.error.message).toMatch(/another team/);
+      expect(res.body.current).toBeUndefined();
+      const text = JSON.stringify(res.body);
+      for (const secret of [`:${west.id}`, `:${west.teamId}`, '西区客户']) expect(text, secret).not.toContain(secret);
+    }
+    const edited = (await create({ name: '东区客户' })).body.customer as Customer;
+    const patch = await ray.send('PATCH', `/api/crm/customers/${edited.id}`, { phone: '0086 135 4444 5555', version: edited.version });
+    expect(patch.status).toBe(409);
+    expect(patch.body.current).toBeUndefined();
+    expect(await count('customers')).toBe(customers + 1);
   });
 
   it('another tenant may hold the same phone', async () => {
@@ -115,8 +140,9 @@ describe('duplicate detection', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('duplicate');
     expect(res.body.current.id).toBe(a.id);
-    // Keeping one's own phone is not a duplicate.
-    expect((await ray.send('PATCH', `/api/crm/customers/${a.id}`, { phone: '13100000001', name: '甲二', version: a.version })).status).toBe(200);
+    expect((await ray.send('PATCH', `/api/crm/customers/${b.id}`, { phone: '+86 (131) 0000-0001', version: b.version })).status).toBe(409);
+    // Keeping one's own phone, however it is typed, is not a duplicate.
+    expect((await ray.send('PATCH', `/api/crm/customers/${a.id}`, { phone: '131-0000-0001', name: '甲二', version: a.version })).status).toBe(200);
   });
 });
 

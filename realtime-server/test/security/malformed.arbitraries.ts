@@ -85,8 +85,37 @@ export function wrongFor(field: Field, room: Room): fc.Arbitrary<unknown> {
         fc.tuple(fc.nat({ max: 99 }), fc.oneof(fc.integer({ max: -1 }), fc.double().filter((n) => !Number.isInteger(n)))).map(([k, v]) => put({}, String(k), v)));
     case 'token':
       return fc.oneof(notA(['string'], room), fc.string({ maxLength: 200 }));
+    case 'phone':
+      return fc.oneof(notA(['string', 'null'], room), fc.constantFrom(...NOT_PHONES), longText(33, cap));
   }
 }
+
+/** Text that is no phone number: letters, a `+` inside, too few or too many digits, an extension. */
+const NOT_PHONES = ['12ab', '138+0013+8000', '+', '1234', '(0)', 'tel:13800138000', '1'.repeat(21), '138 0013 8000 转 5', '１２３', '--'];
+
+const FULL_WIDTH = (s: string) => s.replace(/[0-9+]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+
+/**
+ * A Chinese mobile number and several ways people type it (groups split by spaces, dashes, dots or
+ * an ideographic space; `+86`, `0086`, `86`, `(+86)` or `+86 (0)` in front; full-width digits), with
+ * the one E.164 key they all share.
+ */
+export const phoneSpellings = fc.tuple(
+  fc.constantFrom('13', '14', '15', '16', '17', '18', '19'),
+  fc.stringMatching(/^\d{9}$/),
+  fc.array(fc.tuple(
+    fc.constantFrom('', '+86', '0086', '86', '(+86)', '+86 (0)'),
+    fc.constantFrom('', ' ', '-', '.', '\u3000'),
+    fc.boolean(),
+  ), { minLength: 2, maxLength: 4 }),
+).map(([head, tail, styles]) => {
+  const digits = head + tail;
+  const spellings = styles.map(([prefix, sep, fullWidth]) => {
+    const typed = `${prefix}${prefix ? ' ' : ''}${[digits.slice(0, 3), digits.slice(3, 7), digits.slice(7)].join(sep)}`;
+    return fullWidth ? FULL_WIDTH(typed) : typed;
+  });
+  return { e164: `+86${digits}`, spellings };
+});
 
 /**
  * A body (or socket payload) that breaks at least one checked field, with junk and prototype keys

@@ -11,7 +11,8 @@ export type Field =
   | { kind: 'pattern'; valid: RegExp; max: number }
   | { kind: 'ids' }
   | { kind: 'seqmap' }
-  | { kind: 'token' };
+  | { kind: 'token' }
+  | { kind: 'phone' };
 
 export interface Req { path: string; body?: unknown; query?: Record<string, string> }
 
@@ -175,7 +176,7 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /api/crm/customers': {
     auth: 'bearer', aim: 'self', effect: 'event', as: 'ray',
     request: at((fx) => ({ path: '/api/crm/customers', body: { name: `Customer ${fx.unique()}`, company: 'Acme' } })),
-    body: { name: text(200) },
+    body: { name: text(200), phone: { kind: 'phone' } },
   },
   'GET /api/crm/customers/:id': {
     auth: 'bearer', aim: 'record', effect: 'none', as: 'ray', request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}` })),
@@ -183,7 +184,7 @@ export const ROUTES: Record<string, RouteCase> = {
   'PATCH /api/crm/customers/:id': {
     auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
     request: async (fx) => ({ path: `/api/crm/customers/${c(fx)}`, body: { address: `Road ${fx.unique()}`, version: await versionOf(fx.db, 'Customer', c(fx)) } }),
-    body: { version: id },
+    body: { version: id, phone: { kind: 'phone' } },
   },
   'GET /api/crm/customers/:id/notes': timeline('notes'),
   'POST /api/crm/customers/:id/notes': {

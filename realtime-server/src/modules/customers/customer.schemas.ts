@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PHONE_MAX_DIGITS, PHONE_MIN_DIGITS, phoneKey } from '@live-crm/models';
 
 export const CUSTOMER_STATUSES = ['lead', 'prospect', 'active', 'inactive'] as const;
 export const CUSTOMER_SORTS = ['lastContact', 'name', 'createdAt'] as const;
@@ -9,12 +10,14 @@ const blankToNull = (v: unknown): unknown => (typeof v === 'string' && v.trim() 
 /** Optional free text: trimmed, and an empty string clears the field. */
 const text = (max: number) => z.preprocess(blankToNull, z.string().trim().max(max).nullable()).optional();
 
-/** Separators people type are dropped, so `138-0000-0001` and `13800000001` are the same phone. */
+/**
+ * Kept as typed (trimmed) for display; it must read as a phone number (phoneKey), which is what
+ * duplicate detection and search compare, so `138-0013-8000` and `+86 13800138000` are one number.
+ */
 export const phone = z.preprocess(
   blankToNull,
-  z.string()
-    .transform((v) => v.replace(/[\s\-().]/g, ''))
-    .pipe(z.string().regex(/^\+?\d{5,20}$/, 'enter a phone number of 5 to 20 digits'))
+  z.string().trim().max(32, 'a phone number is at most 32 characters')
+    .refine((v) => phoneKey(v) !== null, `enter a phone number of ${PHONE_MIN_DIGITS} to ${PHONE_MAX_DIGITS} digits`)
     .nullable(),
 ).optional();
 

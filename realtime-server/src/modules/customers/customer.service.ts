@@ -1,5 +1,5 @@
 import { Op, QueryTypes, type Transaction } from 'sequelize';
-import type { CustomerModel, Database } from '@live-crm/models';
+import { phoneKey, type CustomerModel, type Database } from '@live-crm/models';
 import type { Customer, CustomerListResponse, Note } from '@live-crm/shared-types';
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/app-error.js';
@@ -31,11 +31,13 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
   }
 
   /**
-   * 409 `duplicate` when another customer of the tenant has this phone or email. The tenant lock
-   * makes the check and the write atomic against a concurrent create of the same person.
+   * 409 `duplicate` when another customer of the tenant has this phone (compared as phone keys, so
+   * any spelling of one number matches) or email. The tenant lock makes the check and the write
+   * atomic against a concurrent create of the same person.
    */
   async function assertNoDuplicate(actor: Actor, probe: { phone?: string | null; email?: string | null }, tx: Transaction, exceptId?: number) {
-    const match = [probe.phone ? { phone: probe.phone } : null, probe.email ? { email: probe.email } : null].filter((m) => m !== null);
+    const key = phoneKey(probe.phone);
+    const match = [key ? { phoneKey: key } : null, probe.email ? { email: probe.email } : null].filter((m) => m !== null);
     if (match.length === 0) return;
     await sequelize.query('SELECT pg_advisory_xact_lock(:ns, :tenantId)', {
       replacements: { ns: DUPLICATE_LOCK, tenantId: actor.tenantId }, transaction: tx, type: QueryTypes.SELECT,
@@ -45,14 +47,15 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
       order: [['id', 'ASC']], transaction: tx,
     });
     if (!dup) return;
-    const field = probe.phone && dup.phone === probe.phone ? 'phone' : 'email';
-    const reachable = actor.teamIds.includes(dup.teamId);
-    throw new AppError('duplicate', reachable
-      ? `${dup.name} already has this ${field}; open that customer instead`
-      : `A customer of another team already has this ${field}`, {
-      details: { fields: [{ path: field, message: 'already used by another customer' }], customerId: dup.id },
-      // Another team's customer is not the caller's to read: only where it lives.
-      current: reachable ? dup.toDto() : { id: dup.id, teamId: dup.teamId },
+    const field = key && dup.phoneKey === key ? 'phone' : 'email';
+    const what = field === 'phone' ? 'phone number' : 'email';
+    const fields = [{ path: field, message: 'already used by another customer' }];
+    if (!actor.teamIds.includes(dup.teamId)) {
+      // Another team's customer is not the caller's to read: not its id, its team, nor its fields.
+      throw new AppError('duplicate', `This ${what} already belongs to a customer of another team`, { details: { fields } });
+    }
+    throw new AppError('duplicate', `${dup.name} already has this ${what}; open that customer instead`, {
+      details: { fields, customerId: dup.id }, current: dup.toDto(),
     });
   }
 

@@ -33,7 +33,7 @@ WHERE c.tenant_id = :tenantId AND c.team_id IN (:teamIds) AND c.id > :afterId
   AND (CAST(:status AS text) IS NULL OR c.status = :status)
   AND (CAST(:ownerId AS int) IS NULL OR c.owner_id = :ownerId)
   AND (CAST(:keyword AS text) IS NULL OR c.name ILIKE :keyword OR c.company ILIKE :keyword
-       OR c.phone ILIKE :keyword OR c.email ILIKE :keyword)
+       OR c.phone ILIKE :keyword OR c.phone_key ILIKE :keyword OR c.email ILIKE :keyword)
   AND (CAST(:fromDay AS timestamp) IS NULL OR c.created_at >= CAST(:fromDay AS timestamp) AT TIME ZONE :tz)
   AND (CAST(:toDay AS timestamp) IS NULL OR c.created_at < (CAST(:toDay AS timestamp) + interval '1 day') AT TIME ZONE :tz)
 ORDER BY c.id LIMIT :limit`;
