@@ -141,6 +141,11 @@ describe('duplicate detection', () => {
     expect(res.body.error.code).toBe('duplicate');
     expect(res.body.current.id).toBe(a.id);
     expect((await ray.send('PATCH', `/api/crm/customers/${b.id}`, { phone: '+86 (131) 0000-0001', version: b.version })).status).toBe(409);
+    // An edited phone is what later checks compare.
+    const moved = (await ray.send('PATCH', `/api/crm/customers/${b.id}`, { phone: '131 0000 0099', version: b.version })).body.customer as Customer;
+    expect(moved.phone).toBe('131 0000 0099');
+    expect((await create({ name: '丙', phone: '+86 13100000099' })).body.current?.id).toBe(b.id);
+    expect((await create({ name: '丙', phone: '131-0000-0002' })).status).toBe(201);
     // Keeping one's own phone, however it is typed, is not a duplicate.
     expect((await ray.send('PATCH', `/api/crm/customers/${a.id}`, { phone: '131-0000-0001', name: '甲二', version: a.version })).status).toBe(200);
   });
