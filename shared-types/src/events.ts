@@ -100,6 +100,8 @@ export interface ClientToServerEvents {
 /** Messages between server nodes (serverSideEmit). */
 export interface InterServerEvents {
   'presence:refresh': (resource: string) => void;
+  /** A user's role, team or activity changed: forget their cached rights and close their sockets, then answer. */
+  'user:rights-revoked': (userId: Id, done: (applied: true) => void) => void;
 }
 
 /** What the server keeps on each authenticated socket. */
@@ -109,4 +111,6 @@ export interface SocketData {
   teamIds: Id[];
   name: string;
   role: 'rep' | 'manager' | 'admin';
+  /** When the token the socket connected with ends (ms since the epoch): the socket ends then too. */
+  expiresAt: number;
 }
