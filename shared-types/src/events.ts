@@ -60,6 +60,11 @@ export interface SyncResumeResult {
   events: AnyTeamEvent[];
   /** true when the gap is beyond retention: refetch instead of replaying. */
   reset: boolean;
+  /**
+   * true when this answer is one page (at most 500 envelopes) of what was missed: ask again with
+   * the last seq received per team. `latestSeq` is where the teams stand, not how far this page goes.
+   */
+  hasMore: boolean;
   /** Latest seq per team, so a client with nothing missed still learns where it stands. */
   latestSeq: Record<string, number>;
 }
