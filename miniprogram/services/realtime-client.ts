@@ -130,7 +130,8 @@ export function createRealtimeClient(deps: RealtimeDeps) {
       if (seq.verdict(event) !== 'duplicate') dispatch(event);
     }
     const unknown = teams.filter((team) => sent[String(team)] === undefined);
-    for (const team of teams) seq.advance(team, result.latestSeq[String(team)] ?? 0);
+    // One page of several: the teams it covers advance envelope by envelope, only a fresh team jumps to its head.
+    for (const team of result.hasMore ? unknown : teams) seq.advance(team, result.latestSeq[String(team)] ?? 0);
     // Without a remembered seq, events between the page's fetch and this connect are unknown: refetch once.
     emitReset({ teamIds: unknown, reason: 'fresh' });
   }
@@ -151,7 +152,14 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     let cancelled = false;
     syncing = { cancel: () => { cancelled = true; syncing = null; } };
     call.then(
-      (result) => { if (!cancelled) { syncing = null; applyResume(result, sent); drainPending(result.latestSeq); } },
+      (result) => {
+        if (cancelled) return;
+        syncing = null;
+        applyResume(result, sent);
+        // The server answers at most a page: keep asking from where this one ended until caught up.
+        if (result.hasMore && !result.reset && (result.events ?? []).length > 0) resume();
+        else drainPending(result.latestSeq);
+      },
       () => { if (!cancelled) { syncing = null; resumeFailed(); drainPending(); } },
     );
   }
@@ -180,9 +188,12 @@ export function createRealtimeClient(deps: RealtimeDeps) {
 
   function wire(s: RealtimeSocket): void {
     s.on('connect', () => { refusals = 0; setStatus('online'); resume(); for (const r of watched.keys()) joinPresence(r); });
-    s.on('disconnect', () => {
+    s.on('disconnect', (reason) => {
       syncing?.cancel();
       setStatus(status === 'unauthorized' ? status : 'offline');
+      // Closed by the server (token expired, rights changed, node draining): the library does not
+      // come back by itself. Reconnecting re-reads the token; a refused one ends in 'unauthorized'.
+      if (reason === 'io server disconnect' && socket === s) s.connect();
     });
     s.on('connect_error', (err) => {
       // A rejected token is final until a new sign-in; transport errors retry by themselves.

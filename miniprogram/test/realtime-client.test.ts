@@ -13,6 +13,8 @@ class FakeTeamServer {
   readonly log: AnyTeamEvent[] = [];
   resumes: SyncResumeRequest[] = [];
   mode: 'normal' | 'reset' | 'silent' = 'normal';
+  /** As the real server: at most this many envelopes per resume answer, with hasMore. */
+  pageSize = 500;
   /** How many more handshakes to refuse with 'unavailable' (the server's database is away). */
   refuse = 0;
   /** Runs once, after the next resume's answer is read and before it is sent (commits racing it). */
@@ -32,13 +34,15 @@ class FakeTeamServer {
     this.resumes.push(req);
     if (this.mode === 'silent') return;
     const latestSeq = { 1: this.log.length };
-    if (this.mode === 'reset') return ack({ ok: true, data: { events: [], reset: true, latestSeq } });
+    if (this.mode === 'reset') return ack({ ok: true, data: { events: [], reset: true, hasMore: false, latestSeq } });
     const seen = req.lastSeq['1'];
-    const events = seen === undefined ? [] : this.log.filter((e) => e.seq > seen);
+    const missed = seen === undefined ? [] : this.log.filter((e) => e.seq > seen);
+    const events = missed.slice(0, this.pageSize);
+    const hasMore = missed.length > events.length;
     const racing = this.duringResume;
     this.duringResume = null;
     racing?.();
-    ack({ ok: true, data: { events, reset: false, latestSeq } });
+    ack({ ok: true, data: { events, reset: false, hasMore, latestSeq } });
   }
 
   /** Commits one envelope; `deliver: false` loses it on the way (a gap the client must notice). */
@@ -75,6 +79,7 @@ beforeEach(() => {
   server.resumes = [];
   server.mode = 'normal';
   server.refuse = 0;
+  server.pageSize = 500;
   server.duringResume = null;
   h = installWx();
   // weapp.socket.io reads `window` and `wx` when loaded and when connecting: load it after installWx.
@@ -86,8 +91,9 @@ afterEach(() => {
   h.uninstall();
 });
 
-function client(store: SeqStore = memorySeqStore(), token = 'good'): { c: RealtimeClient; titles: string[]; resets: ResetInfo[] } {
-  const c = createRealtimeClient({ connect, url: () => url, token: () => token, store, ackTimeoutMs: 300, reconnectionDelayMax: 50 });
+function client(store: SeqStore = memorySeqStore(), token: string | (() => string) = 'good'): { c: RealtimeClient; titles: string[]; resets: ResetInfo[] } {
+  const tokenNow = typeof token === 'function' ? token : () => token;
+  const c = createRealtimeClient({ connect, url: () => url, token: tokenNow, store, ackTimeoutMs: 300, reconnectionDelayMax: 50 });
   clients.push(c);
   const titles: string[] = [];
   const resets: ResetInfo[] = [];
@@ -197,6 +203,36 @@ describe('realtime client over weapp.socket.io and a real Socket.IO server', () 
     const second = client(store);
     await expect.poll(() => second.titles).toEqual(['missed while closed']);
     expect(second.resets).toEqual([]);
+  });
+
+  test('a phone behind by more than a page follows hasMore until it has every envelope, in order', async () => {
+    const store = memorySeqStore();
+    const first = client(store);
+    await synced(first.c);
+    first.c.stop();
+    const missed = Array.from({ length: 1200 }, (_, i) => server.publish(`missed ${i + 1}`).data);
+    const resumes = server.resumes.length;
+    const second = client(store);
+    await expect.poll(() => second.titles.length, { timeout: 5000 }).toBe(1200);
+    await synced(second.c);
+    expect(second.titles).toEqual(missed.map((d) => (d as { opportunity: Opportunity }).opportunity.title));
+    expect(server.resumes.slice(resumes).map((r) => r.lastSeq['1'])).toEqual([0, 500, 1000]);
+    expect(second.resets).toEqual([]);
+    expect(second.c.lastSeq(1)).toBe(1200);
+  });
+
+  test('closed by the server, it reconnects with the current token; a token refused then is final', async () => {
+    let token = 'good';
+    const { c, titles } = client(memorySeqStore(), () => token);
+    await synced(c);
+    server.io.disconnectSockets(true);
+    await expect.poll(() => h.liveSocketCount()).toBe(1);
+    await synced(c);
+    server.publish('after the server closed us');
+    await expect.poll(() => titles).toEqual(['after the server closed us']);
+    token = 'expired';
+    server.io.disconnectSockets(true);
+    await expect.poll(() => c.status()).toBe('unauthorized');
   });
 
   test('reset: true (gap beyond retention) tells subscribers to refetch', async () => {

@@ -5,6 +5,7 @@ import * as subscriptionConsents from './migrations/0002-subscription-consents.j
 import * as analyticsIndexes from './migrations/0005-analytics-indexes.js';
 import * as customerSearch from './migrations/0003-customer-search.js';
 import * as customerPhoneKey from './migrations/0006-customer-phone-key.js';
+import * as userActive from './migrations/0007-user-active.js';
 
 type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0005-analytics-indexes', analyticsIndexes],
   ['0003-customer-search', customerSearch],
   ['0006-customer-phone-key', customerPhoneKey],
+  ['0007-user-active', userActive],
 ];
 
 export function createMigrator(sequelize: Sequelize, logger: Console | undefined = undefined): Umzug<QueryInterface> {

@@ -66,6 +66,15 @@ export interface Config {
   maxSocketsPerUser: number;
 }
 
+/** Why a signing secret is too easy to guess, or null; production refuses to start with such a secret. */
+export function weakSecretReason(secret: string): string | null {
+  if (secret.length < 32) return 'must be at least 32 characters';
+  if (new Set(secret).size < 12) return 'uses too few different characters; generate one, e.g. `openssl rand -base64 48`';
+  // "abcabcabc…" or "passwordpassword…": a short unit repeated is as weak as the unit.
+  if (/^(.{1,16}?)\1+.{0,16}$/s.test(secret)) return 'is a short pattern repeated; generate one, e.g. `openssl rand -base64 48`';
+  return null;
+}
+
 /** Parses the environment once at start; a bad value stops the process with a readable message. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(source);
@@ -77,6 +86,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     throw new Error('Invalid configuration:\n  JWT_SECRET: required in production');
   }
+  const weak = e.NODE_ENV === 'production' && e.JWT_SECRET ? weakSecretReason(e.JWT_SECRET) : null;
+  if (weak) throw new Error(`Invalid configuration:\n  JWT_SECRET: ${weak}`);
   return {
     env: e.NODE_ENV, port: e.PORT, host: e.HOST,
     nodeId: e.NODE_ID ?? `node-${process.pid}`,

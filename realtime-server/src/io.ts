@@ -8,6 +8,7 @@ import type { Actor } from './core/actor.js';
 import { toAppError } from './core/app-error.js';
 import type { EventBus } from './core/event-bus.js';
 import type { RateLimiter } from './core/rate-limit.js';
+import type { RightsHub } from './core/rights.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 
 export type CrmServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -20,6 +21,7 @@ export interface IoDeps {
   logger: Logger;
   auth: AuthService;
   bus: EventBus;
+  rights: RightsHub;
   modules: SocketModule[];
   adapter?: Parameters<CrmServer['adapter']>[0];
   allowRequest: (req: IncomingMessage, cb: (err: string | null | undefined, ok: boolean) => void) => void;
@@ -34,6 +36,29 @@ export const userRoom = (userId: number): string => `user:${userId}`;
 /** Emits a committed envelope under its own event name; the map keys and envelope types line up by construction. */
 function emitEnvelope(target: { emit: CrmServer['emit'] }, envelope: AnyTeamEvent): void {
   (target.emit as (ev: string, payload: AnyTeamEvent) => boolean)(envelope.type, envelope);
+}
+
+/** Longest delay setTimeout honours (about 24.8 days); a later expiry is checked again at reconnect. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Revoked rights: this node closes the user's sockets here (`io.local`) and forgets the cached
+ * actor; with Redis, every other node does the same and answers before `revoke` resolves.
+ */
+function wireRights(io: CrmServer, deps: IoDeps): void {
+  deps.rights.onRevoke((userId) => io.local.in(userRoom(userId)).disconnectSockets(true));
+  if (!deps.adapter) return;
+  io.on('user:rights-revoked', (userId, done) => {
+    deps.rights.applyLocally(userId);
+    done(true);
+  });
+  deps.rights.setFanOut((userId) => new Promise((resolve) => {
+    io.serverSideEmit('user:rights-revoked', userId, (err: Error | null) => {
+      // A node that did not answer in time still drops the entry when its cache TTL runs out.
+      if (err) deps.logger.warn({ err: err.message, userId }, 'rights revocation not confirmed by every node');
+      resolve();
+    });
+  }));
 }
 
 export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
@@ -51,10 +76,10 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
   const socketsPerUser = new Map<number, number>();
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    deps.auth.authenticate(typeof token === 'string' ? token : undefined).then(
-      (actor) => {
+    deps.auth.session(typeof token === 'string' ? token : undefined).then(
+      ({ actor, expiresAt }) => {
         if ((socketsPerUser.get(actor.userId) ?? 0) >= deps.maxSocketsPerUser) return next(new Error('too_many_connections'));
-        socket.data = { userId: actor.userId, tenantId: actor.tenantId, teamIds: actor.teamIds, name: actor.name, role: actor.role };
+        socket.data = { userId: actor.userId, tenantId: actor.tenantId, teamIds: actor.teamIds, name: actor.name, role: actor.role, expiresAt };
         next();
       },
       // Only a bad token is "unauthorized" (final for the client); a database that is away is not.
@@ -66,7 +91,10 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
     const { userId, tenantId, teamIds, name, role } = socket.data;
     const actor: Actor = { userId, tenantId, teamIds, name, role, teamId: role === 'admin' ? null : teamIds[0] ?? null };
     socketsPerUser.set(userId, (socketsPerUser.get(userId) ?? 0) + 1);
+    // The socket's rights end with its token: the client comes back with a fresh one or signs in.
+    const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(socket.data.expiresAt - Date.now(), 0), MAX_TIMER_MS));
     socket.on('disconnect', () => {
+      clearTimeout(expiry);
       const left = (socketsPerUser.get(userId) ?? 1) - 1;
       if (left > 0) socketsPerUser.set(userId, left);
       else socketsPerUser.delete(userId);
@@ -81,6 +109,7 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
     for (const register of deps.modules) register({ io, socket, actor, logger: deps.logger });
   });
 
+  wireRights(io, deps);
   deps.bus.onPublish(({ envelope, alsoToUsers }) => {
     emitEnvelope(io.to([teamRoom(envelope.teamId), ...alsoToUsers.map(userRoom)]), envelope);
   });

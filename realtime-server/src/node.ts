@@ -55,7 +55,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
   const app = createApp({ logger, services, health, origins, limiter });
   const http = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 10_000 }, app);
   const io = createIo(http, {
-    logger, auth: services.auth, bus: services.bus, allowRequest: origins.socket,
+    logger, auth: services.auth, bus: services.bus, rights: services.rights, allowRequest: origins.socket,
     limiter, maxSocketsPerUser: config.maxSocketsPerUser,
     modules: [pipelineSocket(services.pipeline), syncSocket(services.sync), presenceSocket({ customer: services.customers.reachable }, { clustered: Boolean(redis) })],
     ...(redis ? { adapter: redis.adapter } : {}),

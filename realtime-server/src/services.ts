@@ -2,6 +2,7 @@ import type { Database } from '@live-crm/models';
 import type { Config } from './config.js';
 import { createEventBus, type EventBus } from './core/event-bus.js';
 import { createMutationRunner, createStoredAnswers } from './core/mutation.js';
+import { createRightsHub } from './core/rights.js';
 import { createSqlRunner } from './core/sql.js';
 import { createCommunicationService } from './modules/communications/communication.service.js';
 import { createCustomerService } from './modules/customers/customer.service.js';
@@ -11,6 +12,7 @@ import { createTokenSigner } from './modules/auth/jwt.js';
 import { createWechatClient } from './modules/auth/wechat.client.js';
 import { createExportService } from './modules/export/export.service.js';
 import { createExportSigner } from './modules/export/export.signer.js';
+import { createMembersService } from './modules/members/members.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { createPipelineService } from './modules/pipeline/pipeline.service.js';
 import { createSyncService } from './modules/sync/sync.service.js';
@@ -24,11 +26,14 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
   const notifications = createNotificationsService({ db, mutate, reminderTemplateId });
   const customers = createCustomerService({ db, mutate });
   const tasks = createTasksService({ db, mutate, notifications, defaultTimeZone: config.timeZone });
-  const auth = createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin });
+  const rights = createRightsHub();
+  const auth = createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin, rights });
   return {
     bus,
+    rights,
     wechat,
     auth,
+    members: createMembersService({ db, mutate, rights }),
     pipeline: createPipelineService({ db, mutate, sql: createSqlRunner(db.sequelize), bus, stored: createStoredAnswers(db) }),
     analytics: createAnalyticsService({ db, eventRetentionDays: config.eventRetentionDays }),
     exports: createExportService({ db, signer: createExportSigner(jwtSecret), actorFor: (userId) => auth.actorFor(userId) }),

@@ -32,6 +32,12 @@ export interface TeamMember {
   role: Role;
 }
 
+/** A member as the members list shows it (ARCHITECTURE 9.1). */
+export interface Member extends TeamMember {
+  teamId: Id | null;
+  active: boolean;
+}
+
 export type CustomerStatus = 'lead' | 'prospect' | 'active' | 'inactive';
 
 export interface Customer {

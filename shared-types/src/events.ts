@@ -60,6 +60,11 @@ export interface SyncResumeResult {
   events: AnyTeamEvent[];
   /** true when the gap is beyond retention: refetch instead of replaying. */
   reset: boolean;
+  /**
+   * true when this answer is one page (at most 500 envelopes) of what was missed: ask again with
+   * the last seq received per team. `latestSeq` is where the teams stand, not how far this page goes.
+   */
+  hasMore: boolean;
   /** Latest seq per team, so a client with nothing missed still learns where it stands. */
   latestSeq: Record<string, number>;
 }
@@ -100,6 +105,8 @@ export interface ClientToServerEvents {
 /** Messages between server nodes (serverSideEmit). */
 export interface InterServerEvents {
   'presence:refresh': (resource: string) => void;
+  /** A user's role, team or activity changed: forget their cached rights and close their sockets, then answer. */
+  'user:rights-revoked': (userId: Id, done: (applied: true) => void) => void;
 }
 
 /** What the server keeps on each authenticated socket. */
@@ -109,4 +116,6 @@ export interface SocketData {
   teamIds: Id[];
   name: string;
   role: 'rep' | 'manager' | 'admin';
+  /** When the token the socket connected with ends (ms since the epoch): the socket ends then too. */
+  expiresAt: number;
 }

@@ -10,6 +10,8 @@ export class UserModel extends Model<InferAttributes<UserModel>, InferCreationAt
   declare name: string;
   declare role: Role;
   declare wechatOpenId: CreationOptional<string | null>;
+  /** false once deactivated: their tokens answer 401 and their sockets are closed. */
+  declare active: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -23,6 +25,7 @@ export class UserModel extends Model<InferAttributes<UserModel>, InferCreationAt
         name: { type: DataTypes.STRING(120), allowNull: false },
         role: { type: DataTypes.STRING(16), allowNull: false },
         wechatOpenId: { type: DataTypes.STRING(64), allowNull: true, unique: true },
+        active: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },

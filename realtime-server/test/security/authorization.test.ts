@@ -35,6 +35,10 @@ function forgedTokens(): Record<string, string | undefined> {
     'edited claims (sub -> an admin)': badTokens.editedClaims(ray.token, { sub: String(ada.user.id) }),
     'edited claims (tid -> this tenant)': badTokens.editedClaims(olga.token, { tid: ray.user.tenantId }),
     'signed with another key': badTokens.wrongKey(ray.user.id, ray.user.tenantId),
+    'no exp': badTokens.unexpiring(ray.user.id, ray.user.tenantId),
+    'sub "0<id>"': badTokens.subSpelled(`0${ray.user.id}`, ray.user.tenantId),
+    'sub "<id>.0"': badTokens.subSpelled(`${ray.user.id}.0`, ray.user.tenantId),
+    'sub " <id>"': badTokens.subSpelled(` ${ray.user.id}`, ray.user.tenantId),
   };
 }
 

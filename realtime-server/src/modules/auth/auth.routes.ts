@@ -26,7 +26,8 @@ export function authRoutes(auth: AuthService): Router {
 export function requireAuth(auth: AuthService): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('Authorization') ?? '';
-    const match = /^Bearer (\S+)$/.exec(header);
+    // RFC 7235: the scheme name is case-insensitive.
+    const match = /^bearer +(\S+)$/i.exec(header);
     res.locals['actor'] = await auth.authenticate(match?.[1]);
     next();
   };

@@ -3,23 +3,37 @@ import { DEMO_LOGINS } from '@live-crm/models';
 import type { LoginResponse, TeamMember, User } from '@live-crm/shared-types';
 import type { Actor } from '../../core/actor.js';
 import { AppError } from '../../core/app-error.js';
+import type { RightsHub } from '../../core/rights.js';
 import type { TokenSigner } from './jwt.js';
 import type { WechatClient } from './wechat.client.js';
 
 // Nothing older is ever served. Reps act about every 30 s (the design load), so a shorter TTL made
 // nearly every move wait on a users query; entries in use are refreshed in the background instead.
+// A change of role, team or a deactivation drops the entry on every node at once (RightsHub).
 const ACTOR_TTL_MS = 120_000;
 
-export interface AuthServiceDeps { db: Database; signer: TokenSigner; wechat: WechatClient; devLogin: boolean }
+export interface AuthServiceDeps { db: Database; signer: TokenSigner; wechat: WechatClient; devLogin: boolean; rights: RightsHub }
 
-export function createAuthService({ db, signer, wechat, devLogin }: AuthServiceDeps) {
+/** A verified token's actor and when the token ends (ms since the epoch). */
+export interface Session { actor: Actor; expiresAt: number }
+
+const unauthorized = () => new AppError('unauthorized', 'Sign in again: your session is missing or invalid');
+
+export function createAuthService({ db, signer, wechat, devLogin, rights }: AuthServiceDeps) {
   const { User, Team } = db.models;
   // Short cache so the hot path (every move, every socket) does not query users each time.
   const actors = new Map<number, { actor: Actor; until: number; refreshing?: boolean }>();
+  // Bumped by each revocation: a read that began before it must not cache the old rights after it.
+  const generations = new Map<number, number>();
+  rights.onRevoke((userId) => {
+    actors.delete(userId);
+    generations.set(userId, (generations.get(userId) ?? 0) + 1);
+  });
 
   async function fetchActor(userId: number): Promise<Actor | null> {
+    const generation = generations.get(userId) ?? 0;
     const user = await User.findByPk(userId);
-    if (!user) {
+    if (!user || !user.active) {
       actors.delete(userId);
       return null;
     }
@@ -27,7 +41,7 @@ export function createAuthService({ db, signer, wechat, devLogin }: AuthServiceD
       ? (await Team.findAll({ where: { tenantId: user.tenantId }, attributes: ['id'], order: [['id', 'ASC']] })).map((t) => t.id)
       : user.teamId === null ? [] : [user.teamId];
     const actor: Actor = { userId: user.id, tenantId: user.tenantId, teamId: user.teamId, role: user.role, name: user.name, teamIds };
-    actors.set(userId, { actor, until: Date.now() + ACTOR_TTL_MS });
+    if ((generations.get(userId) ?? 0) === generation) actors.set(userId, { actor, until: Date.now() + ACTOR_TTL_MS });
     return actor;
   }
 
@@ -44,17 +58,23 @@ export function createAuthService({ db, signer, wechat, devLogin }: AuthServiceD
   }
 
   function issue(user: UserModel): LoginResponse {
+    if (!user.active) throw new AppError('unauthorized', 'This account has been deactivated; ask your manager');
     return { token: signer.sign(user.id, user.tenantId), user: toUser(user) };
   }
 
+  /** Verified token -> actor; the tenant claim must still match the user's tenant. */
+  async function session(token: string | undefined): Promise<Session> {
+    const claims = token ? signer.verify(token) : null;
+    if (!claims) throw unauthorized();
+    const actor = await loadActor(Number(claims.sub));
+    if (!actor || actor.tenantId !== claims.tid) throw unauthorized();
+    return { actor, expiresAt: claims.exp * 1000 };
+  }
+
   return {
-    /** Verified token -> actor; the tenant claim must still match the user's tenant. */
+    session,
     async authenticate(token: string | undefined): Promise<Actor> {
-      const claims = token ? signer.verify(token) : null;
-      const userId = claims ? Number(claims.sub) : NaN;
-      const actor = Number.isInteger(userId) ? await loadActor(userId) : null;
-      if (!claims || !actor || actor.tenantId !== claims.tid) throw new AppError('unauthorized', 'Sign in again: your session is missing or invalid');
-      return actor;
+      return (await session(token)).actor;
     },
 
     /** The actor for a user id vouched for by another signature (e.g. an export download link). */

@@ -2,9 +2,16 @@ import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 export interface TokenClaims {
+  /** The user id, canonical decimal (no sign, leading zero, space or fraction). */
   sub: string;
   tid: number;
+  /** Expiry, seconds since the epoch; a token without one is refused. */
+  exp: number;
 }
+
+/** A user id as `sign` writes it: 1..2^31-1, no leading zeros, nothing around it. */
+const CANONICAL_SUB = /^[1-9]\d{0,9}$/;
+const isCanonicalSub = (sub: unknown): sub is string => typeof sub === 'string' && CANONICAL_SUB.test(sub) && Number(sub) <= 2_147_483_647;
 
 const ALGORITHM = 'HS256' as const;
 const TTL_SECONDS = 12 * 3600;
@@ -18,11 +25,10 @@ export function createTokenSigner(secret: string) {
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
   // A signature, once checked, stays good until exp: every REST call re-presents the same token,
   // so a hit skips the HMAC and JSON work and still honours exp. Failures are never remembered.
-  const verified = new Map<string, { claims: TokenClaims; expMs: number }>();
-  function remember(token: string, claims: TokenClaims, exp: unknown): void {
-    if (typeof exp !== 'number') return;
+  const verified = new Map<string, TokenClaims>();
+  function remember(token: string, claims: TokenClaims): void {
     if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-    verified.set(token, { claims, expMs: exp * 1000 });
+    verified.set(token, claims);
   }
   return {
     sign(userId: number, tenantId: number, ttlSeconds = TTL_SECONDS): string {
@@ -31,15 +37,17 @@ export function createTokenSigner(secret: string) {
     verify(token: string): TokenClaims | null {
       const hit = verified.get(token);
       if (hit) {
-        if (hit.expMs > Date.now()) return hit.claims;
+        if (hit.exp * 1000 > Date.now()) return hit;
         verified.delete(token);
         return null;
       }
       try {
         const claims = jwt.verify(token, key, { algorithms: [ALGORITHM] });
-        if (typeof claims !== 'object' || typeof claims.sub !== 'string' || typeof claims['tid'] !== 'number') return null;
-        const out = { sub: claims.sub, tid: claims['tid'] };
-        remember(token, out, claims.exp);
+        // jsonwebtoken accepts a token without exp as never expiring: ours always carry one.
+        if (typeof claims !== 'object' || !isCanonicalSub(claims.sub) || typeof claims['tid'] !== 'number') return null;
+        if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) return null;
+        const out: TokenClaims = { sub: claims.sub, tid: claims['tid'], exp: claims.exp };
+        remember(token, out);
         return out;
       } catch {
         return null;

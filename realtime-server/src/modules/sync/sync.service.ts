@@ -11,6 +11,9 @@ export interface SyncServiceDeps {
   idempotencyHours?: number;
 }
 
+/** Most envelopes one `sync:resume` answer carries (over all teams); the client asks again while `hasMore`. */
+export const RESUME_PAGE_SIZE = 500;
+
 /** Rows deleted per statement, so a large backlog never holds long locks or one huge WAL burst. */
 const PRUNE_BATCH = 5000;
 
@@ -60,23 +63,29 @@ export function createSyncService({ db, maxEvents, retentionDays, idempotencyHou
 
   return {
     /**
-     * Missed envelopes per team, in seq order. `reset` when a gap cannot be replayed: beyond
-     * retention (the first kept row is not lastSeq + 1), too many, or a seq from the future.
+     * Missed envelopes per team, in seq order, at most `RESUME_PAGE_SIZE` per answer (`hasMore`:
+     * ask again from the last seq received), so one call costs about what any other command does.
+     * `reset` when a gap cannot be replayed: beyond retention (the first kept row is not
+     * lastSeq + 1), too many, or a seq from the future.
      */
     async resume(actor: Actor, lastSeq: Record<string, number>): Promise<SyncResumeResult> {
       const latestSeq = await latest(actor.teamIds);
       const events: AnyTeamEvent[] = [];
       let reset = false;
+      let hasMore = false;
       for (const [key, seen] of Object.entries(lastSeq)) {
         const teamId = Number(key);
         const head = latestSeq.get(teamId);
         if (head === undefined || seen === head) continue;
         if (seen > head || head - seen > maxEvents) { reset = true; continue; }
-        const rows = await missed(teamId, seen, head - seen);
+        const room = RESUME_PAGE_SIZE - events.length;
+        if (room <= 0) { hasMore = true; continue; }
+        const rows = await missed(teamId, seen, Math.min(head - seen, room));
         if (rows[0]?.seq !== seen + 1) { reset = true; continue; }
+        if (rows.length < head - seen) hasMore = true;
         for (const row of rows) events.push(toEnvelope(row));
       }
-      return { events, reset, latestSeq: Object.fromEntries(latestSeq) };
+      return { events, reset, hasMore, latestSeq: Object.fromEntries(latestSeq) };
     },
 
     /** The team's history, newest first, paged by `before` (a seq). */
