@@ -51,7 +51,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
   };
 
   const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
-  const limiter = createRateLimiter(config.rateLimit);
+  const limiter = createRateLimiter(config.rateLimit, redis ? { client: redis.commands, prefix: config.redisKey } : undefined);
   const app = createApp({ logger, services, health, origins, limiter, trustProxy: config.trustProxy, publicUrl: () => config.publicUrl ?? ownUrl(config.host, http) });
   const http = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 10_000 }, app);
   const io = createIo(http, {
