@@ -2,6 +2,7 @@ import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { rateLimit, type createOriginPolicy } from './core/guards.js';
 import { actorOf, errorHandler, notFoundHandler } from './core/http.js';
+import type { TrustProxy } from './core/proxy.js';
 import type { RateLimiter } from './core/rate-limit.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { authRoutes, meRoutes, requireAuth } from './modules/auth/auth.routes.js';
@@ -23,6 +24,10 @@ export interface AppDeps {
   origins: ReturnType<typeof createOriginPolicy>;
   /** One bucket per signed-in user for /api/crm, one per address for sign-in. */
   limiter: RateLimiter;
+  /** Express `trust proxy` (TRUST_PROXY): which hops may set X-Forwarded-For and -Proto. */
+  trustProxy: TrustProxy;
+  /** Base URL signed links are built on (PUBLIC_URL, or this node's own address in development). */
+  publicUrl: () => string;
   bodyLimit?: string;
 }
 
@@ -32,10 +37,10 @@ const patchOverride: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function createApp({ logger, services, health, origins, limiter, bodyLimit = '64kb' }: AppDeps): Express {
+export function createApp({ logger, services, health, origins, limiter, trustProxy, publicUrl, bodyLimit = '64kb' }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxy);
   app.use(origins.http);
   app.use(patchOverride);
   app.use(express.json({ limit: bodyLimit }));
@@ -58,7 +63,7 @@ export function createApp({ logger, services, health, origins, limiter, bodyLimi
   crm.use(customerRoutes(services.customers));
   crm.use(communicationRoutes(services.communications));
   crm.use(analyticsRoutes(services.analytics));
-  crm.use(exportRoutes(services.exports));
+  crm.use(exportRoutes(services.exports, publicUrl));
   app.use('/api/crm', crm);
   app.use('/api/me', requireAuth(services.auth), meRoutes(services.auth));
 

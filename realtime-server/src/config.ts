@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './core/proxy.js';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -38,6 +39,9 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_SEC: z.coerce.number().positive().default(20),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(60),
   MAX_SOCKETS_PER_USER: z.coerce.number().int().positive().default(10),
+  /** Base URL of signed links (exports); required in production. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, '')).optional(),
+  TRUST_PROXY: z.string().default('loopback').transform(parseTrustProxy),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -64,6 +68,9 @@ export interface Config {
   corsOrigins: string[];
   rateLimit: { perSecond: number; burst: number };
   maxSocketsPerUser: number;
+  /** Signed links are built on this, never on a request's Host. */
+  publicUrl: string | undefined;
+  trustProxy: TrustProxy;
 }
 
 /** Why a signing secret is too easy to guess, or null; production refuses to start with such a secret. */
@@ -83,6 +90,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {
+    throw new Error('Invalid configuration:\n  PUBLIC_URL: required in production (signed download links are built on it)');
+  }
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     throw new Error('Invalid configuration:\n  JWT_SECRET: required in production');
   }
@@ -103,5 +113,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     rateLimit: { perSecond: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
+    publicUrl: e.PUBLIC_URL, trustProxy: e.TRUST_PROXY,
   };
 }

@@ -101,9 +101,11 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
     });
     // Over the rate limit a command is answered with an error ack and not run.
     socket.use(([, ...args], next) => {
-      if (deps.limiter.take(userId)) return next();
-      const ack = args.at(-1);
-      if (typeof ack === 'function') ack({ ok: false, error: { code: 'rate_limited', message: 'Too many requests; slow down and retry shortly' } });
+      void deps.limiter.take(userId).then((wait) => {
+        if (wait === 0) return next();
+        const ack = args.at(-1);
+        if (typeof ack === 'function') ack({ ok: false, error: { code: 'rate_limited', message: 'Too many requests; slow down and retry shortly' } });
+      }, () => next()); // the limiter itself failing must not end the socket
     });
     void socket.join([...teamIds.map(teamRoom), userRoom(userId)]);
     for (const register of deps.modules) register({ io, socket, actor, logger: deps.logger });

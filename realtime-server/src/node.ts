@@ -51,8 +51,8 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
   };
 
   const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
-  const limiter = createRateLimiter(config.rateLimit);
-  const app = createApp({ logger, services, health, origins, limiter });
+  const limiter = createRateLimiter(config.rateLimit, redis ? { client: redis.commands, prefix: config.redisKey } : undefined);
+  const app = createApp({ logger, services, health, origins, limiter, trustProxy: config.trustProxy, publicUrl: () => config.publicUrl ?? ownUrl(config.host, http) });
   const http = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 10_000 }, app);
   const io = createIo(http, {
     logger, auth: services.auth, bus: services.bus, rights: services.rights, allowRequest: origins.socket,
@@ -83,4 +83,11 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
       await redis?.close();
     },
   };
+}
+
+/** Development without PUBLIC_URL: this node's configured host and bound port, never a client's Host header. */
+function ownUrl(host: string, http: HttpServer): string {
+  const address = http.address() as AddressInfo | null;
+  const name = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${address?.port ?? 0}`;
 }

@@ -29,9 +29,10 @@ export function createOriginPolicy(allowed: string[], enforce: boolean) {
 /** 429 with Retry-After once a caller's bucket is empty; keyed by user behind auth, else by address. */
 export function rateLimit(limiter: RateLimiter, keyOf: (res: Parameters<RequestHandler>[1], req: Parameters<RequestHandler>[0]) => string | number): RequestHandler {
   return (req, res, next) => {
-    const key = keyOf(res, req);
-    if (limiter.take(key)) return next();
-    res.set('Retry-After', String(limiter.retryAfter(key)));
-    sendError(res, new AppError('rate_limited', 'Too many requests; slow down and retry shortly'));
+    limiter.take(keyOf(res, req)).then((wait) => {
+      if (wait === 0) return next();
+      res.set('Retry-After', String(wait));
+      sendError(res, new AppError('rate_limited', 'Too many requests; slow down and retry shortly'));
+    }, next);
   };
 }

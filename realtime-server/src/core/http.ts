@@ -34,15 +34,27 @@ export function sendError(res: Response, err: AppError): void {
   res.status(err.status).json(body);
 }
 
+/**
+ * A body that could not be read is the client's fault, whatever broke: body-parser marks its own
+ * errors as http-errors with a 4xx status (a wrong Content-Encoding, a body that does not decode or
+ * is shorter than its Content-Length), sometimes without a `type`. They stay 4xx, in our shape.
+ */
+function bodyError(err: unknown): AppError | null {
+  const e = err as { type?: string; status?: number; expose?: boolean } | null;
+  const type = e?.type;
+  if (type === 'entity.too.large') return new AppError('payload_too_large', 'The request body is too large');
+  if (type === 'entity.parse.failed') return new AppError('validation', 'The request body is not valid JSON');
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return new AppError('validation', 'Unsupported body encoding');
+  if (e?.expose === true && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new AppError('validation', 'The request could not be read (check its encoding, Content-Encoding and Content-Length)');
+  }
+  return null;
+}
+
 /** The one Express error handler: body-parser failures, AppErrors, and everything else as 500. */
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const type = (err as { type?: string } | null)?.type;
-    let appErr: AppError;
-    if (type === 'entity.too.large') appErr = new AppError('payload_too_large', 'The request body is too large');
-    else if (type === 'entity.parse.failed') appErr = new AppError('validation', 'The request body is not valid JSON');
-    else if (type === 'charset.unsupported' || type === 'encoding.unsupported') appErr = new AppError('validation', 'Unsupported body encoding');
-    else appErr = toAppError(err);
+    const appErr = bodyError(err) ?? toAppError(err);
     if (appErr.status >= 500) logger.error({ err, method: req.method, path: req.path }, 'request failed');
     if (res.headersSent) return;
     sendError(res, appErr);

@@ -5,6 +5,7 @@ const MAX_DEPTH = 32;
 /** A lone surrogate is not text at all; NUL (checked beside it) cannot be stored in PostgreSQL text. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const unstorable = (s: string): boolean => s.includes('\u0000') || LONE_SURROGATE.test(s);
+export const storable = (s: string): boolean => !unstorable(s);
 
 /** The first thing in `input` no schema should ever see: nesting beyond reason, or unstorable text. */
 function hazardIn(input: unknown): string | null {

@@ -55,6 +55,21 @@ const notA = (kinds: Kind[], room: Room) => JUNK[room].filter((v) => {
 const validInt = (n: number, min: number, max: number) => Number.isInteger(n) && n >= min && n <= max;
 const ID_MAX = 2_147_483_647;
 
+/** Days that look right but are not on the calendar, or lie outside 0001–9999 (PostgreSQL refuses year 0). */
+const UNREAL_DAYS = ['2025-02-29', '2023-02-29', '2025-04-31', '2025-13-01', '2025-00-10', '0000-01-01', '0000-02-29', '10000-01-01'];
+/** The same for date-times, plus offsets that push the instant out of 0001–9999 in UTC. */
+const UNREAL_TIMES = [
+  '2025-02-29T09:00:00+08:00', '2025-02-30T25:61:00+08:00', '0000-06-01T00:00:00Z', '0001-01-01T00:00:00+14:00',
+  '9999-12-31T23:59:59-14:00', '2025-01-01T24:00:00Z', '2025-01-01T23:60:00Z', 'tomorrow',
+];
+const base64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+/** Customer cursors a client could forge: a key of the wrong kind for its sort, an id past int4, junk. */
+const forgedCursor = fc.oneof(
+  fc.tuple(fc.constantFrom('createdAt', 'lastContact'), fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('2025-02-30 10:00:00+08', '0000-01-01 00:00:00+00')), fc.integer({ min: 1, max: 99 })),
+  fc.tuple(fc.constant('name'), fc.constantFrom(null, 'a\u0000b', '\ud800', 'x'.repeat(201)), fc.integer({ min: 1, max: 99 })),
+  fc.tuple(fc.constantFrom('name', 'createdAt'), fc.constantFrom('Acme', '2025-03-01 09:30:00.123456+08'), fc.oneof(fc.integer({ min: 1, max: 2 ** 22 }).map((n) => ID_MAX + n), fc.double().filter((n) => !Number.isInteger(n)), fc.integer({ max: 0 }))),
+).map(base64url);
+
 /** A value of the wrong type or out of range for the field: no schema can accept it. */
 export function wrongFor(field: Field, room: Room): fc.Arbitrary<unknown> {
   const cap = LONGEST[room];
@@ -73,8 +88,12 @@ export function wrongFor(field: Field, room: Room): fc.Arbitrary<unknown> {
     case 'bool':
       return notA(['boolean'], room);
     case 'time':
-      return fc.oneof(notA(['string'], room), fc.string({ maxLength: 30 }).filter((s) => !/^\d{4}-\d{2}-\d{2}T/.test(s)),
-        fc.constantFrom('2000-01-01T00:00:00Z', '2025-02-30T25:61:00+08:00', 'tomorrow'));
+      return fc.oneof(notA(['string', 'null'], room), fc.string({ maxLength: 30 }).filter((s) => !/^\d{4}-\d{2}-\d{2}T/.test(s)),
+        fc.constantFrom(...UNREAL_TIMES, ...(field.future ? ['2000-01-01T00:00:00Z'] : [])));
+    case 'date':
+      return fc.oneof(notA(['string', 'null'], room), fc.string({ maxLength: 12 }).filter((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s)), fc.constantFrom(...UNREAL_DAYS));
+    case 'cursor':
+      return fc.oneof(notA(['string'], room), forgedCursor);
     case 'ids':
       return fc.oneof(notA(['array'], room), fc.array(wrongFor({ kind: 'id' }, room), { minLength: 1, maxLength: 4 }),
         fc.integer({ min: 501, max: 800 }).map((n) => Array.from({ length: n }, (_, i) => i + 1)));
@@ -148,6 +167,9 @@ function wrongQueryValue(field: Field): fc.Arbitrary<string> {
     case 'int': return invalidNumberText(field.min, field.max);
     case 'enum': return fc.string({ maxLength: 20 }).filter((s) => !field.values.includes(s));
     case 'text': return fc.oneof(longText(field.max + 1, field.max + 500), fc.constantFrom('a\u0000b', 'x\u0001y', '\u0007'));
+    case 'date': return fc.constantFrom(...UNREAL_DAYS);
+    case 'time': return fc.constantFrom(...UNREAL_TIMES);
+    case 'cursor': return fc.oneof(forgedCursor, fc.string({ maxLength: 40 }));
     default: return fc.oneof(fc.string({ maxLength: 200 }), fc.constant(''));
   }
 }

@@ -7,7 +7,9 @@ export type Field =
   | { kind: 'text'; max: number }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'bool' }
-  | { kind: 'time' }
+  | { kind: 'time'; future?: boolean }
+  | { kind: 'date' }
+  | { kind: 'cursor' }
   | { kind: 'pattern'; valid: RegExp; max: number }
   | { kind: 'ids' }
   | { kind: 'seqmap' }
@@ -95,7 +97,7 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /api/crm/opportunities': {
     auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
     request: at((fx) => ({ path: '/api/crm/opportunities', body: { customerId: c(fx), title: `Deal ${fx.unique()}`, valueCents: 500_000 } })),
-    body: { customerId: id, title: text(200), valueCents: { kind: 'int', min: 0, max: Number.MAX_SAFE_INTEGER } },
+    body: { customerId: id, title: text(200), valueCents: { kind: 'int', min: 0, max: 10 ** 13 }, expectedCloseDate: { kind: 'date' } },
   },
   'GET /api/crm/opportunities/:id': {
     auth: 'bearer', aim: 'record', effect: 'none', as: 'ray', request: at((fx) => ({ path: `/api/crm/opportunities/${fx.east.opportunityId}` })),
@@ -131,7 +133,7 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /api/crm/tasks': {
     auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
     request: at((fx) => ({ path: '/api/crm/tasks', body: { title: `Task ${fx.unique()}`, customerId: c(fx), dueAt: inAnHour() } })),
-    body: { title: text(200) },
+    body: { title: text(200), dueAt: { kind: 'time' } },
   },
   'GET /api/crm/tasks/:id': {
     auth: 'bearer', aim: 'record', effect: 'none', as: 'ray', request: at((fx) => ({ path: `/api/crm/tasks/${fx.east.taskId}` })),
@@ -170,7 +172,7 @@ export const ROUTES: Record<string, RouteCase> = {
     query: {
       page: { kind: 'int', min: 1, max: 100_000 }, limit, keyword: text(100),
       status: { kind: 'enum', values: ['all', 'lead', 'prospect', 'active', 'inactive'] },
-      sortBy: { kind: 'enum', values: ['lastContact', 'name', 'createdAt'] }, cursor: { kind: 'token' }, teamId: id,
+      sortBy: { kind: 'enum', values: ['lastContact', 'name', 'createdAt'] }, cursor: { kind: 'cursor' }, teamId: id,
     },
   },
   'POST /api/crm/customers': {
@@ -195,7 +197,7 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /api/crm/activities': {
     auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
     request: at((fx) => ({ path: '/api/crm/activities', body: { customerId: c(fx), type: 'call', content: `Call ${fx.unique()}` } })),
-    body: { customerId: id, type: { kind: 'enum', values: ['call', 'meeting', 'email', 'message', 'note', 'visit', 'follow-up', 'other'] }, content: text(5000) },
+    body: { customerId: id, type: { kind: 'enum', values: ['call', 'meeting', 'email', 'message', 'note', 'visit', 'follow-up', 'other'] }, content: text(5000), occurredAt: { kind: 'time' } },
   },
   'POST /api/crm/messages': {
     auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
@@ -214,7 +216,7 @@ export const ROUTES: Record<string, RouteCase> = {
   'POST /api/crm/follow-ups': {
     auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
     request: at((fx) => ({ path: '/api/crm/follow-ups', body: { customerId: c(fx), scheduledDate: inAnHour(), notes: `Follow ${fx.unique()}` } })),
-    body: { customerId: id, scheduledDate: { kind: 'time' } },
+    body: { customerId: id, scheduledDate: { kind: 'time', future: true } },
   },
   'GET /api/crm/customers/:id/activities': timeline('activities'),
   'GET /api/crm/customers/:id/messages': timeline('messages'),

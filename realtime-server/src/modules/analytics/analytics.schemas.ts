@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '../../core/calendar.js';
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 const period = z.enum(['7d', '30d', '90d', '365d']).default('30d');
@@ -11,7 +12,7 @@ export const PipelineAnalyticsQuery = AnalyticsQuery.extend({
 }).strict();
 
 /** A real calendar day, YYYY-MM-DD. */
-export const localDate = z.iso.date('use YYYY-MM-DD');
+export const localDate = calendarDate('use YYYY-MM-DD');
 
 /** Bodies strip unknown keys; the report type picks the parameters. */
 export const ReportBody = z.object({

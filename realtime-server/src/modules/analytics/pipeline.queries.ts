@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '@live-crm/models';
 import type { PipelineAnalytics, RottingDeal, StageConversion, StageStat, StageTransition } from '@live-crm/shared-types';
+import { exactCents } from '../../core/money.js';
 import { num, type PeriodBounds, type Scope } from './analytics.scope.js';
 
 const ROTTING_LIMIT = 50;
@@ -86,8 +87,8 @@ export async function pipelineAnalytics(db: Database, scope: Scope, b: PeriodBou
     })),
     conversion: conversionOf(transitions),
     movesFrom: b.movesFrom.toISOString(),
-    openValueCents: num(stages[0]?.open_total),
-    weightedValueCents: num(stages[0]?.weighted_total),
+    openValueCents: exactCents(stages[0]?.open_total),
+    weightedValueCents: exactCents(stages[0]?.weighted_total),
     rottingDays,
     rottingCount: num(rotting[0]?.total),
     rotting: rotting.map(toRotting),
@@ -107,14 +108,14 @@ function conversionOf(rows: TransitionRow[]): StageConversion[] {
 function toStageStat(r: StageRow): StageStat {
   return {
     stageIds: [...r.stage_ids].sort((x, y) => x - y), name: r.name, position: r.position, outcome: r.outcome,
-    probability: r.probability, count: num(r.count), valueCents: num(r.value), weightedCents: num(r.weighted),
+    probability: r.probability, count: num(r.count), valueCents: exactCents(r.value), weightedCents: exactCents(r.weighted),
   };
 }
 
 function toRotting(r: RottingRow): RottingDeal {
   return {
     id: r.id, teamId: r.team_id, title: r.title, customerName: r.customer_name, ownerId: r.owner_id,
-    ownerName: r.owner_name, stageName: r.stage_name, valueCents: num(r.value_cents),
+    ownerName: r.owner_name, stageName: r.stage_name, valueCents: exactCents(r.value_cents),
     lastActivityAt: new Date(r.last_at).toISOString(), idleDays: num(r.idle_days),
   };
 }

@@ -2,6 +2,7 @@ import { QueryTypes } from 'sequelize';
 import type { Database } from '@live-crm/models';
 import type { WeeklyReportCounts, WeeklyReportRow, WeeklyTeamReport } from '@live-crm/shared-types';
 import { AppError } from '../../core/app-error.js';
+import { exactCents, totalCents } from '../../core/money.js';
 import { num, type Scope } from './analytics.scope.js';
 
 /** Monday of the week holding `weekStart` (default: today), local to the tenant, and the Monday after. */
@@ -50,11 +51,12 @@ export async function weeklyTeamReport(db: Database, scope: Scope, weekStart: st
   });
   const reportRows = rows.map((r): WeeklyReportRow => ({
     userId: r.id, name: r.name, role: r.role, calls: num(r.calls), meetings: num(r.meetings),
-    dealsMoved: num(r.deals_moved), wonValueCents: num(r.won_value),
+    dealsMoved: num(r.deals_moved), wonValueCents: exactCents(r.won_value),
     tasksCompleted: num(r.tasks_completed), tasksOverdue: num(r.tasks_overdue),
   }));
   const totals: WeeklyReportCounts = { calls: 0, meetings: 0, dealsMoved: 0, wonValueCents: 0, tasksCompleted: 0, tasksOverdue: 0 };
   for (const row of reportRows) for (const k of COUNTS) totals[k] += row[k];
+  totals.wonValueCents = totalCents(reportRows.map((r) => r.wonValueCents));
   return {
     type: 'weekly-team', teamIds: scope.teamIds, timeZone: scope.timeZone,
     weekStart: week.week_start, weekEnd: week.week_end,

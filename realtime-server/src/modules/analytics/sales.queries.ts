@@ -1,6 +1,7 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '@live-crm/models';
 import type { SalesMetrics } from '@live-crm/shared-types';
+import { exactCents } from '../../core/money.js';
 import { num, type PeriodBounds, type Scope } from './analytics.scope.js';
 
 interface SalesRow {
@@ -54,11 +55,11 @@ export async function salesMetrics(db: Database, scope: Scope, b: PeriodBounds):
   const prev = rows.find((r) => r.side === 'previous');
   const pick = (f: (r: SalesRow | undefined) => number) => ({ current: f(cur), previous: f(prev) });
   return {
-    wonValueCents: pick((r) => num(r?.won_value)),
+    wonValueCents: pick((r) => exactCents(r?.won_value)),
     wonCount: pick((r) => num(r?.won_count)),
     conversionRate: pick((r) => num(r?.conversion)),
-    averageDealCents: pick((r) => num(r?.avg_deal)),
+    averageDealCents: pick((r) => exactCents(r?.avg_deal)),
     averageCycleDays: pick((r) => num(r?.avg_cycle)),
-    newPipelineCents: pick((r) => num(r?.new_pipeline)),
+    newPipelineCents: pick((r) => exactCents(r?.new_pipeline)),
   };
 }

@@ -1,6 +1,8 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { CustomerSort } from '@live-crm/shared-types';
 import { AppError } from '../../core/app-error.js';
+import { calendarDate } from '../../core/calendar.js';
+import { storable } from '../../core/validate.js';
 import type { CustomerListInput } from './customer.schemas.js';
 
 /**
@@ -58,9 +60,27 @@ function decodeCursor(cursor: string, sort: CustomerSort): { key: string | null;
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) throw invalid;
   const [s, key, id] = parsed as unknown[];
-  if (s !== sort || !(key === null || typeof key === 'string') || !Number.isSafeInteger(id) || (id as number) < 1) throw invalid;
+  if (s !== sort || !KEY_FITS[sort](key) || !Number.isInteger(id) || (id as number) < 1 || (id as number) > ID_MAX) throw invalid;
   return { key: key as string | null, id: id as number };
 }
+
+const ID_MAX = 2_147_483_647;
+/** `created_at::text` as PostgreSQL writes it, e.g. `2025-03-01 09:30:00.123456+08`. */
+const PG_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+const isTimestamp = (key: unknown): boolean => {
+  const m = typeof key === 'string' ? PG_TIMESTAMP.exec(key) : null;
+  return m !== null && calendarDate().safeParse(m[1]).success;
+};
+
+/**
+ * The cursor's key must be what its sort writes, or the cast in SQL would fail as a 500: a
+ * timestamp for the date sorts, storable text for names (a cursor is client-held, so it is checked).
+ */
+const KEY_FITS: Record<CustomerSort, (key: unknown) => boolean> = {
+  lastContact: (key) => key === null || isTimestamp(key),
+  createdAt: isTimestamp,
+  name: (key) => typeof key === 'string' && key.length <= 200 && storable(key),
+};
 
 /** `%`, `_` and `\` in a keyword are literal characters, not patterns. */
 const likePattern = (s: string): string => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

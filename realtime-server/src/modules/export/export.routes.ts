@@ -1,16 +1,19 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import type { Logger } from 'pino';
 import { actorOf } from '../../core/http.js';
 import { parse } from '../../core/validate.js';
 import { DownloadQuery, ExportBody } from './export.schemas.js';
 import type { ExportService } from './export.service.js';
 
-/** Behind bearer auth: answers a short-lived signed link to the spreadsheet. */
-export function exportRoutes(exports: ExportService): Router {
+/**
+ * Behind bearer auth: answers a short-lived signed link to the spreadsheet, built on the configured
+ * public URL, never on the request's Host (a forged Host would send the link somewhere else).
+ */
+export function exportRoutes(exports: ExportService, publicUrl: () => string): Router {
   const r = Router();
   r.post('/export', async (req, res) => {
     const input = parse(ExportBody, req.body, 'export');
-    res.json(await exports.createLink(actorOf(res), input, baseUrlOf(req)));
+    res.json(await exports.createLink(actorOf(res), input, publicUrl()));
   });
   return r;
 }
@@ -38,9 +41,4 @@ export function exportDownloadRoutes(exports: ExportService, logger: Logger): Ro
     }
   });
   return r;
-}
-
-/** Absolute origin the client used (trust proxy decides whether X-Forwarded-Proto/Host count). */
-function baseUrlOf(req: Request): string {
-  return `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 }

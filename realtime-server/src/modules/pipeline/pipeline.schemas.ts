@@ -1,18 +1,24 @@
 import { z } from 'zod';
 import { describeRequest } from '../../core/mutation.js';
+import { calendarDate } from '../../core/calendar.js';
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
-const cents = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/**
+ * The business maximum for one deal: 10^13 cents (100 billion yuan), so sums stay exact: 900 such
+ * deals still total below 2^53 (core/money.ts checks every total it hands out).
+ */
+export const MAX_VALUE_CENTS = 10 ** 13;
+const cents = z.number().int().min(0).max(MAX_VALUE_CENTS, 'valueCents is at most 10000000000000 (100 billion yuan)');
 const title = z.string().trim().min(1, 'title is required').max(200);
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD').nullable();
+const date = calendarDate('use YYYY-MM-DD').nullable();
 
 export const PipelineQuery = z.object({ teamId: id.optional() }).strict();
 
 export const OpportunityCreate = z.object({
-  customerId: z.number().int().positive(),
+  customerId: z.number().int().positive().max(2_147_483_647),
   title,
   valueCents: cents,
-  stageId: z.number().int().positive().optional(),
+  stageId: z.number().int().positive().max(2_147_483_647).optional(),
   expectedCloseDate: date.optional(),
 });
 

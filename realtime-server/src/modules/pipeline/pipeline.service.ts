@@ -7,6 +7,7 @@ import type {
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/app-error.js';
 import type { EventBus } from '../../core/event-bus.js';
+import { totalCents, weightedCents } from '../../core/money.js';
 import type { IdempotencyRef, MutationRunner, StoredAnswers } from '../../core/mutation.js';
 import { isUniqueViolation, type SqlRunner } from '../../core/sql.js';
 
@@ -107,19 +108,12 @@ export function createPipelineService({ db, mutate, sql, bus, stored }: Pipeline
         Opportunity.findAll({ where: { teamId }, include, order: [['updatedAt', 'DESC'], ['id', 'DESC']] }),
       ]);
       const open = new Map(stages.filter((s) => s.outcome === 'open').map((s) => [s.id, s.probability]));
-      let totalValue = 0;
-      let weighted = 0;
-      for (const o of opportunities) {
-        const p = open.get(o.stageId);
-        if (p === undefined) continue;
-        totalValue += o.valueCents;
-        weighted += o.valueCents * p;
-      }
+      const openDeals = opportunities.filter((o) => open.has(o.stageId));
       return {
         stages: stages.map((s) => s.toDto()),
         opportunities: opportunities.map((o) => o.toDto()),
-        totalValue,
-        weightedValue: Math.round(weighted / 100),
+        totalValue: totalCents(openDeals.map((o) => o.valueCents)),
+        weightedValue: weightedCents(openDeals.map((o) => ({ valueCents: o.valueCents, percent: open.get(o.stageId)! }))),
       };
     },
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { instant } from '../../core/calendar.js';
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 const bodyId = z.number().int().positive().max(2_147_483_647);
-const when = z.iso.datetime({ offset: true, error: 'use an ISO-8601 date-time, e.g. 2025-01-31T09:00:00+08:00' })
-  .transform((s) => new Date(s));
+const when = instant().transform((s) => new Date(s));
 
 export const TASK_STATUSES = ['pending', 'in_progress', 'completed'] as const;
 const TASK_TYPES = ['call', 'follow-up', 'meeting', 'email', 'other'] as const;
