@@ -4,6 +4,8 @@ import { createClient } from 'redis';
 
 export interface RedisLink {
   adapter: ReturnType<typeof createAdapter>;
+  /** For plain commands (heartbeats); the subscriber cannot run them. Fails at once while Redis is away. */
+  commands: ReturnType<typeof createClient>;
   isReady(): boolean;
   /** Broadcasts Redis refused (it was away); clients recover them through sync:resume. */
   droppedPublishes(): number;
@@ -46,6 +48,7 @@ export async function connectRedis(url: string, key: string, logger: Logger): Pr
   await Promise.all([pub.connect(), sub.connect()]);
   return {
     adapter: createAdapter(pub, sub, { key }),
+    commands: pub,
     isReady: () => pub.isReady && sub.isReady,
     droppedPublishes: () => dropped,
     async close() {

@@ -100,6 +100,8 @@ export interface ClientToServerEvents {
 /** Messages between server nodes (serverSideEmit). */
 export interface InterServerEvents {
   'presence:refresh': (resource: string) => void;
+  /** The highest seq per team (id as key) a node published since its last announcement. */
+  'heads:published': (heads: Record<string, number>) => void;
 }
 
 /** What the server keeps on each authenticated socket. */
