@@ -35,6 +35,10 @@ const EnvSchema = z.object({
   IDEMPOTENCY_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
   /** How often each node prunes old team_events and idempotency keys; 0 turns it off. */
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /** With Redis: how often each node checks its teams' heads for events whose publish died with a node; 0 turns it off. */
+  HEAD_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  /** With Redis: each node's heartbeat; one silent for three beats counts as gone (its viewers are dropped). 0 turns it off. */
+  NODE_HEARTBEAT_MS: z.coerce.number().int().min(0).default(3000),
   CORS_ORIGINS: z.string().default(''),
   RATE_LIMIT_PER_SEC: z.coerce.number().positive().default(20),
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(60),
@@ -65,6 +69,8 @@ export interface Config {
   eventRetentionDays: number;
   syncMaxEvents: number;
   retention: { intervalMs: number; idempotencyHours: number };
+  /** Crash healing across nodes (Redis only): head check and node heartbeat intervals. */
+  healing: { headCheckMs: number; heartbeatMs: number };
   corsOrigins: string[];
   rateLimit: { perSecond: number; burst: number };
   maxSocketsPerUser: number;
@@ -110,6 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     timeZone: e.TZ_DEFAULT, logLevel: e.LOG_LEVEL, dataDir: e.DATA_DIR,
     eventRetentionDays: e.EVENT_RETENTION_DAYS, syncMaxEvents: e.SYNC_MAX_EVENTS,
     retention: { intervalMs: e.RETENTION_INTERVAL_MS, idempotencyHours: e.IDEMPOTENCY_RETENTION_HOURS },
+    healing: { headCheckMs: e.HEAD_CHECK_INTERVAL_MS, heartbeatMs: e.NODE_HEARTBEAT_MS },
     corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     rateLimit: { perSecond: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,

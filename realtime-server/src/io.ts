@@ -34,7 +34,7 @@ export const teamRoom = (teamId: number): string => `team:${teamId}`;
 export const userRoom = (userId: number): string => `user:${userId}`;
 
 /** Emits a committed envelope under its own event name; the map keys and envelope types line up by construction. */
-function emitEnvelope(target: { emit: CrmServer['emit'] }, envelope: AnyTeamEvent): void {
+export function emitEnvelope(target: { emit: CrmServer['emit'] }, envelope: AnyTeamEvent): void {
   (target.emit as (ev: string, payload: AnyTeamEvent) => boolean)(envelope.type, envelope);
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -5,12 +6,15 @@ import type { Logger } from 'pino';
 import type { Database } from '@live-crm/models';
 import { createApp, type Health } from './app.js';
 import { createOriginPolicy } from './core/guards.js';
+import { createNodeLiveness } from './core/node-liveness.js';
 import { createRateLimiter } from './core/rate-limit.js';
 import type { Config } from './config.js';
 import { createIo, type CrmServer } from './io.js';
 import { createReminderScheduler, type ReminderScheduler } from './modules/notifications/reminder.scheduler.js';
 import { pipelineSocket } from './modules/pipeline/pipeline.socket.js';
 import { presenceSocket } from './modules/presence/presence.socket.js';
+import { recountLocalPresence } from './modules/presence/presence.viewers.js';
+import { createHeadCheck, type HeadCheck } from './modules/sync/head-check.scheduler.js';
 import { createRetentionScheduler, type RetentionScheduler } from './modules/sync/retention.scheduler.js';
 import { syncSocket } from './modules/sync/sync.socket.js';
 import { connectRedis, type RedisLink } from './redis.js';
@@ -33,6 +37,8 @@ export interface CrmNode {
   reminders: ReminderScheduler;
   /** Prunes team_events beyond retention and old Idempotency-Keys, on every node. */
   retention: RetentionScheduler;
+  /** With Redis: re-sends committed events whose publish died with another node (null: single node). */
+  heads: HeadCheck | null;
   /** Listens on config.port (0 picks a free one) and answers the bound port. */
   listen(): Promise<number>;
   /** Drains: stop accepting, finish in-flight requests, close sockets, then Redis and the database. */
@@ -68,15 +74,16 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
   reminders.start();
   const retention = createRetentionScheduler({ sync: services.sync, logger, intervalMs: config.retention.intervalMs });
   retention.start();
+  const healing = redis ? startHealing(io, redis, services, config, logger) : null;
 
   return {
-    http, app, io, services, reminders, retention,
+    http, app, io, services, reminders, retention, heads: healing?.heads ?? null,
     listen: () => new Promise((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.port, config.host, () => resolve((http.address() as AddressInfo).port));
     }),
     async close() {
-      await Promise.all([reminders.stop(), retention.stop()]);
+      await Promise.all([reminders.stop(), retention.stop(), healing?.stop()]);
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeIdleConnections();
       await closed;
@@ -90,4 +97,20 @@ function ownUrl(host: string, http: HttpServer): string {
   const address = http.address() as AddressInfo | null;
   const name = host === '0.0.0.0' || host === '::' || host === '' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return `http://${name}:${address?.port ?? 0}`;
+}
+
+/** What a SIGKILLed node cannot clean up, the survivors do: its viewers, and events it committed but never published. */
+function startHealing(io: CrmServer, redis: RedisLink, services: Services, config: Config, logger: Logger) {
+  const heads = createHeadCheck({ io, bus: services.bus, sync: services.sync, cluster: redis, logger, intervalMs: config.healing.headCheckMs });
+  const liveness = createNodeLiveness({
+    redis: redis.commands, key: `${config.redisKey}:nodes`, incarnation: `${config.nodeId}:${randomUUID()}`,
+    intervalMs: config.healing.heartbeatMs, logger,
+    onDeparted: () => recountLocalPresence(io),
+  });
+  heads.start();
+  liveness.start();
+  return {
+    heads,
+    stop: () => Promise.all([heads.stop(), liveness.stop()]),
+  };
 }

@@ -4,7 +4,7 @@ import { createClient } from 'redis';
 
 export interface RedisLink {
   adapter: ReturnType<typeof createAdapter>;
-  /** For plain commands (the shared rate limits); fails fast while Redis is away. */
+  /** For plain commands (shared rate limits, heartbeats); the subscriber cannot run them. Fails at once while Redis is away. */
   commands: ReturnType<typeof createClient>;
   isReady(): boolean;
   /** Broadcasts Redis refused (it was away); clients recover them through sync:resume. */

@@ -107,6 +107,8 @@ export interface InterServerEvents {
   'presence:refresh': (resource: string) => void;
   /** A user's role, team or activity changed: forget their cached rights and close their sockets, then answer. */
   'user:rights-revoked': (userId: Id, done: (applied: true) => void) => void;
+  /** The highest seq per team (id as key) a node published since its last announcement. */
+  'heads:published': (heads: Record<string, number>) => void;
 }
 
 /** What the server keeps on each authenticated socket. */

@@ -21,13 +21,15 @@ export interface FaultCluster {
 /**
  * Two server processes on a fresh copy of the demo database, a Redis of their own, a balancer in
  * front, and one phone per user (`perTeam` reps in every team plus `admins`), all caught up.
+ * `imports` are preloaded into both nodes (e.g. CRASH_AFTER_COMMIT).
  */
-export async function startFaultCluster(template: string, opts: { perTeam: number; admins: number }): Promise<FaultCluster> {
+export async function startFaultCluster(template: string, opts: { perTeam: number; admins: number; imports?: string[] }): Promise<FaultCluster> {
   const database = await cloneDatabase(template);
   const users = await addPhoneUsers(database.url, opts.perTeam, opts.admins);
   const redis = await startPrivateRedis();
   const env = { DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_KEY: `fault-${randomBytes(4).toString('hex')}` };
-  const nodes = await Promise.all([startServerNode('node-a', env), startServerNode('node-b', env)]) as [ServerNode, ServerNode];
+  const start = (id: string) => startServerNode(id, env, undefined, opts.imports);
+  const nodes = await Promise.all([start('node-a'), start('node-b')]) as [ServerNode, ServerNode];
   const proxy = await startTcpProxy(nodes.map((n) => n.port));
   const phones = users.map((u) => startPhone(proxy.url, u));
   await waitFor('every phone online and caught up', () => phones.every((p) => p.client.isSynced()), 60_000);

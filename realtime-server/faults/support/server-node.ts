@@ -12,10 +12,24 @@ export interface ServerNode {
   health(): Promise<{ status: number; body: { ok: boolean; db: boolean; redis: boolean | null } | null }>;
 }
 
-/** One server node as its own process: `node --import tsx realtime-server/src/main.ts`. */
-export async function startServerNode(id: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ServerNode> {
+/** A preload for `imports`: after `armCrashAfterCommit`, the node dies between a commit and its publish. */
+export const CRASH_AFTER_COMMIT = new URL('./crash-after-commit.preload.ts', import.meta.url).href;
+
+/** Arms the CRASH_AFTER_COMMIT preload of a node: its next committed team event is never published. */
+export async function armCrashAfterCommit(node: ServerNode): Promise<void> {
+  const armedBefore = node.child.lines.filter((l) => l === 'crash-after-commit armed').length;
+  node.child.proc.kill('SIGUSR2');
+  await waitFor(`${node.id} armed`, () => node.child.lines.filter((l) => l === 'crash-after-commit armed').length > armedBefore, 5000, 20);
+}
+
+/**
+ * One server node as its own process: `node --import tsx realtime-server/src/main.ts`, with
+ * `imports` (module URLs) preloaded after tsx.
+ */
+export async function startServerNode(id: string, env: Record<string, string>, timeoutMs = 60_000, imports: string[] = []): Promise<ServerNode> {
   const port = await freePort();
-  const child = spawnChild(id, process.execPath, ['--import', 'tsx', 'realtime-server/src/main.ts'], {
+  const preload = imports.flatMap((m) => ['--import', m]);
+  const child = spawnChild(id, process.execPath, ['--import', 'tsx', ...preload, 'realtime-server/src/main.ts'], {
     NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), NODE_ID: id, JWT_SECRET: FAULT_JWT_SECRET, LOG_LEVEL: 'warn',
     ...env,
   });

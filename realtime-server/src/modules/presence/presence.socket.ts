@@ -5,6 +5,7 @@ import type { Actor } from '../../core/actor.js';
 import { AppError } from '../../core/app-error.js';
 import { parse } from '../../core/validate.js';
 import type { CrmServer, SocketModule } from '../../io.js';
+import { PRESENCE_PREFIX as PREFIX, presenceRoom as roomOf, viewersOf } from './presence.viewers.js';
 
 /** Resolves when the actor may see the record, throws (404) otherwise. */
 export type PresenceGuard = (actor: Actor, id: number) => Promise<unknown>;
@@ -20,8 +21,6 @@ export interface PresenceOptions {
 const Request = z.object({
   resource: z.string().regex(/^customer:[1-9]\d{0,9}$/, 'resource must look like customer:<id>'),
 });
-const PREFIX = 'presence:';
-const roomOf = (resource: string): string => `${PREFIX}${resource}`;
 
 /**
  * Who is looking at a record, across every node: the room's sockets come from
@@ -35,10 +34,7 @@ export function presenceSocket(guards: { customer: PresenceGuard }, opts: Presen
   let wiredIo: CrmServer | null = null;
 
   async function viewers(io: CrmServer, resource: string): Promise<PresenceViewer[]> {
-    const sockets = await io.in(roomOf(resource)).fetchSockets();
-    const byUser = new Map<number, PresenceViewer>();
-    for (const s of sockets) byUser.set(s.data.userId, { userId: s.data.userId, name: s.data.name });
-    return [...byUser.values()].sort((a, b) => a.userId - b.userId);
+    return viewersOf(await io.in(roomOf(resource)).fetchSockets());
   }
 
   async function broadcast(io: CrmServer, resource: string): Promise<PresenceChanged> {

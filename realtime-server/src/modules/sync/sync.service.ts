@@ -25,6 +25,26 @@ const PRUNE_KEYS_SQL = `
   DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
     SELECT ctid FROM idempotency_keys WHERE created_at < :cutoff LIMIT :batch))`;
 
+// Every team's gap in one statement: rows with after < seq <= upTo, per team.
+const RANGES_SQL = `
+  SELECT e.team_id, e.seq, e.event_id, e.type, e.actor_id, e.data, e.at
+  FROM team_events e
+  JOIN unnest(ARRAY[:teams]::int[], ARRAY[:after]::int[], ARRAY[:upTo]::int[]) AS g(team_id, after, up_to)
+    ON e.team_id = g.team_id AND e.seq > g.after AND e.seq <= g.up_to
+  ORDER BY e.team_id, e.seq`;
+
+// Each team's head and when it was committed (null: no event kept), by primary keys.
+const HEADS_SQL = `
+  SELECT t.id AS team_id, t.last_seq AS head, e.at
+  FROM teams t LEFT JOIN team_events e ON e.team_id = t.id AND e.seq = t.last_seq
+  WHERE t.id IN (:teams)`;
+
+/** A team's last committed seq and its commit time. */
+export interface TeamHead { teamId: number; head: number; at: Date | null }
+
+/** A stretch of one team's log: the envelopes with after < seq <= upTo. */
+export interface SeqRange { teamId: number; after: number; upTo: number }
+
 interface EventRow { team_id: number; seq: number; event_id: string; type: string; actor_id: number; data: unknown; at: Date }
 
 function toEnvelope(r: EventRow): AnyTeamEvent {
@@ -102,6 +122,25 @@ export function createSyncService({ db, maxEvents, retentionDays, idempotencyHou
     /** Drops envelopes older than retention; clients further behind get `reset: true`. */
     async prune(now = new Date()): Promise<number> {
       return pruneBefore(PRUNE_EVENTS_SQL, new Date(now.getTime() - retentionDays * 86_400_000));
+    },
+
+    /** Each team's head (its last committed seq) and its time; one indexed read for any number of teams. */
+    async heads(teamIds: number[]): Promise<TeamHead[]> {
+      if (teamIds.length === 0) return [];
+      const rows = await sequelize.query<{ team_id: number; head: number; at: Date | null }>(HEADS_SQL, {
+        replacements: { teams: teamIds }, type: QueryTypes.SELECT,
+      });
+      return rows.map((r) => ({ teamId: r.team_id, head: r.head, at: r.at }));
+    },
+
+    /** The envelopes of several stretches, per team in seq order, in one query. */
+    async ranges(ranges: SeqRange[]): Promise<AnyTeamEvent[]> {
+      if (ranges.length === 0) return [];
+      const rows = await sequelize.query<EventRow>(RANGES_SQL, {
+        replacements: { teams: ranges.map((r) => r.teamId), after: ranges.map((r) => r.after), upTo: ranges.map((r) => r.upTo) },
+        type: QueryTypes.SELECT,
+      });
+      return rows.map(toEnvelope);
     },
 
     /** Forgets Idempotency-Keys older than their window; a retry after that runs as a new request. */
