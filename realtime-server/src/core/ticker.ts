@@ -7,8 +7,9 @@ export interface Ticker {
 }
 
 /**
- * Runs `run` every `intervalMs` (0: never), one run at a time; a failed run is logged and the next
- * tick simply tries again (Redis or the database may be away for a while).
+ * Runs `run` every `intervalMs` (0: never), one run at a time; the next tick simply tries again
+ * after a failure (Redis or the database may be away for a while). Only the first failure of an
+ * outage is logged, and the recovery, so a one-second ticker does not flood the log.
  */
 export function createTicker(
   name: string, intervalMs: number, run: () => Promise<unknown>, logger: Logger, opts: { firstRunMs?: number } = {},
@@ -16,13 +17,20 @@ export function createTicker(
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = true;
+  let failing = false;
 
   function schedule(delayMs = intervalMs): void {
     if (stopped) return;
     timer = setTimeout(() => {
       timer = null;
       running = run()
-        .catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, `${name} failed`))
+        .then(() => {
+          if (failing) logger.info(`${name} works again`);
+          failing = false;
+        }, (err: unknown) => {
+          if (!failing) logger.warn({ err: err instanceof Error ? err.message : String(err) }, `${name} failed; retrying every ${intervalMs} ms`);
+          failing = true;
+        })
         .finally(() => { running = null; schedule(); });
     }, delayMs);
     timer.unref();
