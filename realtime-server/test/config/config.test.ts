@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 
-const production = (JWT_SECRET: string) => () => loadConfig({ NODE_ENV: 'production', JWT_SECRET });
+const PUBLIC_URL = 'https://crm.example.com';
+const production = (JWT_SECRET: string) => () => loadConfig({ NODE_ENV: 'production', PUBLIC_URL, JWT_SECRET });
 
 describe('configuration', () => {
   it('production refuses a JWT_SECRET that is long but easy to guess', () => {
@@ -13,7 +14,7 @@ describe('configuration', () => {
   });
 
   it('production starts with a generated secret', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'q3V9xZ-0pLk_7rT2mWb8YcNf4HsJ1aEuDg6Ri5Ko' });
+    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL, JWT_SECRET: 'q3V9xZ-0pLk_7rT2mWb8YcNf4HsJ1aEuDg6Ri5Ko' });
     expect(config.jwtSecret).toBe('q3V9xZ-0pLk_7rT2mWb8YcNf4HsJ1aEuDg6Ri5Ko');
   });
 
