@@ -1,6 +1,7 @@
 import { LOGIN_PAGE } from './services/api';
 import { startNotifications } from './services/notifications';
 import { startOfflineQueue } from './services/offline-queue';
+import { watchPrivacy } from './services/privacy';
 import { realtime } from './services/realtime';
 import { clearSession, getSession } from './services/session';
 
@@ -13,6 +14,8 @@ realtime.onStatus((status) => {
 
 App({
   onLaunch() {
+    // WeChat asks the app for privacy consent (用户隐私保护指引) before any privacy API runs.
+    watchPrivacy();
     // The unread badge on the 动态 tab stays live app-wide, whichever page is open.
     startNotifications();
     if (getSession()) realtime.start();

@@ -4,9 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from '../../realtime-server/test/support/clients.js';
 import { startTestNode, type TestNode } from '../../realtime-server/test/support/nodes.js';
 import { installWx, type WxHandles } from '../../test-support/wx/index';
-import { BASE_URL_KEY, signedInPhone, type AppRealtime } from './support/app';
+import { BASE_URL_KEY, putDown, signedInPhone } from './support/app';
 import { ensureBuilt } from './support/build';
-import { appModule, fire, openPage, tap, type OpenedPage } from './support/page';
+import { appModule, fire, openPage, preload, tap, type OpenedPage } from './support/page';
 
 let server: TestNode;
 let root: string;
@@ -17,20 +17,16 @@ let deal: Opportunity;
 
 beforeAll(async () => {
   [server, root] = await Promise.all([startTestNode(), ensureBuilt()]);
+  preload(root, 'customer-detail', 'opportunity-detail', 'login');
   const ray = await signIn(server.url, 'ray');
   customer = (await ray.get<{ customers: Customer[] }>('/api/crm/customers?sortBy=name')).body.customers[0]!;
   deal = (await ray.get<{ opportunities: Opportunity[] }>('/api/crm/pipeline')).body.opportunities[0]!;
 });
 afterEach(() => {
-  page?.close();
-  page = null;
-  appModule<{ realtime: AppRealtime }>(root, 'services/realtime.js').realtime.forget();
-  wx?.uninstall();
-  wx = null;
+  putDown(root, wx, page);
+  [page, wx] = [null, null];
 });
-afterAll(async () => {
-  await server?.stop();
-});
+afterAll(() => server?.stop());
 
 async function phoneOf(login: string, language?: string): Promise<WxHandles> {
   wx = (await signedInPhone(root, server.url, login, language ? { language } : {})).wx;
@@ -61,10 +57,8 @@ async function shareFrom(pageName: string, id: number, shows: string): Promise<{
   await p.waitFor((t) => t.includes(shows) && !t.includes('加载中'), 'the record');
   expect(phone.shareMenus).toContainEqual({ menus: ['shareAppMessage'], withShareTicket: false });
   const card = p.call<{ title: string; path: string }>('onShareAppMessage');
-  page.close();
-  page = null;
-  wx?.uninstall();
-  wx = null;
+  putDown(root, wx, page);
+  [page, wx] = [null, null];
   return card;
 }
 

@@ -17,6 +17,7 @@ import { enableShareMenu, openedFromShare, sharedCustomerPath } from '../../util
 import type { ShareCard } from '../../utils/share';
 import { pathOf } from '../../utils/links';
 import { sessionOrLogin } from '../../utils/sign-in';
+import { copyFacts } from './copy';
 import { followUpMethods } from './follow-up';
 import { profileOf, viewersOf } from './profile';
 import type { Profile } from './profile';
@@ -57,7 +58,7 @@ function itemOf(env: TeamEventEnvelope<LiveType>, customerId: Id | null): Timeli
 }
 
 Component({
-  behaviors: [livePage, followUpMethods],
+  behaviors: [livePage, followUpMethods, copyFacts],
 
   data: {
     text: {
