@@ -87,8 +87,8 @@ export function errorFromResponse(status: number, data: unknown): ApiError {
   return new ApiError(status, code, message, { details: body.error?.details, current: body.current });
 }
 
-/** 401: the token is gone or expired; sign in again and come back to the page. */
-function onUnauthorized(): void {
+/** The token is gone or expired (REST 401, or the socket refused it): sign in again, then come back to the page. */
+export function backToLogin(): void {
   clearSession();
   wx.reLaunch({ url: loginUrl(currentPath()) });
 }
@@ -116,7 +116,7 @@ export function request<T>(method: Method, path: string, options: RequestOptions
       success: (res) => {
         // The JSON boundary: the contract says what the body is.
         if (res.statusCode >= 200 && res.statusCode < 300) return resolve(res.data as T);
-        if (res.statusCode === 401 && token) onUnauthorized();
+        if (res.statusCode === 401 && token) backToLogin();
         reject(errorFromResponse(res.statusCode, res.data));
       },
       fail: (res) => reject(new ApiError(0, 'network', res.errMsg)),

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from '../../realtime-server/test/support/clients.js';
 import { startTestNode, type TestNode } from '../../realtime-server/test/support/nodes.js';
 import { installWx, type WxHandles } from '../../test-support/wx/index';
-import { BASE_URL_KEY, putDown, signedInPhone } from './support/app';
+import { BASE_URL_KEY, putDown, SESSION_KEY, signedInPhone } from './support/app';
 import { ensureBuilt } from './support/build';
 import { appModule, fire, openPage, preload, tap, type OpenedPage } from './support/page';
 
@@ -96,6 +96,21 @@ describe('sharing a record into a WeChat chat', () => {
     login.close();
     const p = openPath(card.path);
     await p.waitFor((t) => t.includes(deal.title) && t.includes('移动阶段'), 'the shared deal after sign-in');
+  });
+
+  test('a teammate whose session expired signs in again and comes back to the shared customer', async () => {
+    const card = await shareFrom('customer-detail', customer.id, customer.name);
+    const phone = signedOutPhone();
+    phone.storage.set(SESSION_KEY, { token: 'expired-token', user: { id: 1, name: 'Rita', role: 'rep', teamId: 1, tenantId: 1 } });
+    phone.pageStack.push({ route: 'pages/customer-detail/index', options: { id: String(customer.id), shared: '1' } });
+    openPath(card.path);
+    await expect.poll(() => phone.navigations.at(-1)).toEqual({ kind: 'reLaunch', url: `/pages/login/index?next=${encodeURIComponent(card.path)}` });
+    page?.close();
+    phone.pageStack.length = 0;
+    const login = openPath(phone.navigations.at(-1)!.url!);
+    await login.waitFor((t) => t.includes('开发环境登录'), 'the login page');
+    fire(login.comp.querySelector('#dev-rita'), 'click');
+    await expect.poll(() => phone.navigations.at(-1)).toEqual({ kind: 'reLaunch', url: card.path });
   });
 
   test('someone of another tenant opening the card gets the no-access page, with a way back', async () => {

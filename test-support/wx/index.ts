@@ -49,6 +49,8 @@ export interface WxHandles extends UiLog {
   script: UiScript & PrivacyScript;
   /** privacy consent, the clipboard and the privacy contract (see privacy.ts) */
   privacy: PrivacyHandles;
+  /** the page stack getCurrentPages() answers, bottom first; a test opening a page pushes it */
+  pageStack: Array<{ route: string; options: Record<string, string> }>;
   liveSocketCount(): number;
   /** drop every open connection as a lost network would */
   dropSockets(): void;
@@ -117,10 +119,11 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   const previousGlobals = { App: g.App, getApp: g.getApp, getCurrentPages: g.getCurrentPages };
   g.App = (appOptions) => { app = appOptions; };
   g.getApp = () => app;
-  g.getCurrentPages = () => [];
+  const pageStack: WxHandles['pageStack'] = [];
+  g.getCurrentPages = () => pageStack.map((p) => ({ route: p.route, options: { ...p.options } }));
 
   return Object.assign(log, {
-    wx, storage, requests, downloads, documents, sockets, reportedErrors, script, privacy: privacy.handles,
+    wx, storage, requests, downloads, documents, sockets, reportedErrors, script, privacy: privacy.handles, pageStack,
     liveSocketCount: sockApi.liveSocketCount,
     dropSockets: () => sockets.forEach((s) => s.dropConnection()),
     closeSockets: () => sockets.forEach((s) => s.close()),
