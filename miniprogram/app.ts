@@ -1,18 +1,19 @@
-import { LOGIN_PAGE } from './services/api';
+import { backToLogin } from './services/api';
 import { startNotifications } from './services/notifications';
 import { startOfflineQueue } from './services/offline-queue';
+import { watchPrivacy } from './services/privacy';
 import { realtime } from './services/realtime';
-import { clearSession, getSession } from './services/session';
+import { getSession } from './services/session';
 
 // A token the socket server rejects is as dead as one REST rejects: back to the login page.
 realtime.onStatus((status) => {
-  if (status !== 'unauthorized') return;
-  clearSession();
-  wx.reLaunch({ url: LOGIN_PAGE });
+  if (status === 'unauthorized') backToLogin();
 });
 
 App({
   onLaunch() {
+    // WeChat asks the app for privacy consent (用户隐私保护指引) before any privacy API runs.
+    watchPrivacy();
     // The unread badge on the 动态 tab stays live app-wide, whichever page is open.
     startNotifications();
     if (getSession()) realtime.start();

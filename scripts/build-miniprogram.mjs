@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-/* global console, process */
+/* global console, process, URL */
 // Compiles miniprogram/ into .build/miniprogram/ for page tests and previews: every .ts becomes a
 // CommonJS .js (esbuild, one file at a time, as WeChat's TypeScript plugin does), .wxml/.wxss/
 // .json/.wxs and images are copied, and miniprogram_npm/ is packed with its ES modules turned
 // into CommonJS so Node (and miniprogram-simulate) can require them. Bare npm specifiers, in
 // require() calls and in usingComponents, are resolved the way WeChat resolves them (nearest
 // miniprogram_npm folder upwards) and written as relative paths.
+//
+// `--production` (with LIVECRM_SERVER_URL) builds what is uploaded to WeChat: services/build-config
+// names that server and hides the login page's server field, and the output folder carries its own
+// project.config.json so WeChat DevTools can open it, preview and upload. Without it the output is
+// the development build, as DevTools compiles the committed TypeScript sources.
 import { transformSync } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -58,6 +63,39 @@ function rewriteComponentJson(text, file, rootDir) {
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
+/**
+ * The server a production build talks to. WeChat only lets a released mini program reach https
+ * domains; plain http is accepted for loopback alone, to try a production build locally.
+ */
+export function productionServerUrl(value) {
+  const hint = 'set LIVECRM_SERVER_URL to the https address of the realtime server, e.g. https://crm.example.com';
+  if (!value) throw new Error(`--production needs the server address: ${hint}`);
+  let url;
+  try { url = new URL(value); } catch { throw new Error(`LIVECRM_SERVER_URL is not a URL (${value}): ${hint}`); }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new Error(`LIVECRM_SERVER_URL must be https (WeChat refuses other request domains): ${value}`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash) throw new Error(`LIVECRM_SERVER_URL is the server's origin, without a path: ${value}`);
+  return url.origin;
+}
+
+/** Replaces the committed development settings in the output (services/build-config.ts is their source). */
+function writeProductionConfig(outDir, serverUrl) {
+  const source = `export const BUILD = ${JSON.stringify({ mode: 'production', serverUrl })};\n`;
+  const file = join(outDir, 'services', 'build-config.js');
+  writeFileSync(file, toCommonJs(source, file, outDir));
+  // DevTools opens the output as a project of its own: JavaScript already compiled, npm already packed.
+  const project = JSON.parse(readFileSync(join(ROOT, 'project.config.json'), 'utf8'));
+  delete project.srcMiniprogramRoot;
+  project.miniprogramRoot = './';
+  project.description = `Live CRM production build for ${serverUrl} (npm run build:mp -- --production)`;
+  if (process.env.WECHAT_APPID) project.appid = process.env.WECHAT_APPID;
+  // A release checks request domains against the ones registered for the AppID, as WeChat will.
+  project.setting = { ...project.setting, urlCheck: true, useCompilerPlugins: false, packNpmManually: false, packNpmRelationList: [] };
+  writeFileSync(join(outDir, 'project.config.json'), `${JSON.stringify(project, null, 2)}\n`);
+}
+
 function sourceFiles(srcDir) {
   return [...walk(srcDir)].filter((file) => {
     const parts = toPosix(relative(srcDir, file)).split('/');
@@ -66,7 +104,7 @@ function sourceFiles(srcDir) {
 }
 
 /** Builds the app into `outDir`; returns the number of files written. */
-export function buildMiniprogram({ srcDir = join(ROOT, 'miniprogram'), outDir = join(ROOT, '.build', 'miniprogram') } = {}) {
+export function buildMiniprogram({ srcDir = join(ROOT, 'miniprogram'), outDir = join(ROOT, '.build', 'miniprogram'), serverUrl = null } = {}) {
   // Build beside the target and swap it in, so a concurrent reader (tests, previews) never sees half a tree.
   const finalDir = outDir;
   outDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
@@ -100,6 +138,7 @@ export function buildMiniprogram({ srcDir = join(ROOT, 'miniprogram'), outDir = 
   for (const file of walk(join(outDir, 'miniprogram_npm'))) {
     if (file.endsWith('.json')) writeFileSync(file, rewriteComponentJson(readFileSync(file, 'utf8'), file, outDir));
   }
+  if (serverUrl) writeProductionConfig(outDir, serverUrl);
   rmSync(finalDir, { recursive: true, force: true });
   renameSync(outDir, finalDir);
   return { outDir: finalDir, count };
@@ -108,6 +147,18 @@ export function buildMiniprogram({ srcDir = join(ROOT, 'miniprogram'), outDir = 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   const at = process.argv.indexOf('--out');
-  const { outDir, count } = buildMiniprogram(at > 0 && process.argv[at + 1] ? { outDir: resolve(process.argv[at + 1]) } : {});
-  console.log(`built ${count} app files into ${relative(ROOT, outDir)} in ${Date.now() - started} ms`);
+  const production = process.argv.includes('--production');
+  let serverUrl = null;
+  try {
+    if (production) serverUrl = productionServerUrl(process.env.LIVECRM_SERVER_URL);
+  } catch (err) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  const outDir = at > 0 && process.argv[at + 1]
+    ? resolve(process.argv[at + 1])
+    : join(ROOT, '.build', production ? 'miniprogram-production' : 'miniprogram');
+  const { count } = buildMiniprogram({ outDir, serverUrl });
+  const mode = production ? `production build for ${serverUrl}` : 'development build';
+  console.log(`built ${count} app files (${mode}) into ${relative(ROOT, outDir)} in ${Date.now() - started} ms`);
 }

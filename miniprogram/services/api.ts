@@ -1,4 +1,5 @@
 import type { ApiErrorResponse, ErrorCode } from '@live-crm/shared-types';
+import { pathOf } from '../utils/links';
 import { getBaseUrl } from './config';
 import { clearSession, getToken } from './session';
 
@@ -37,6 +38,18 @@ export interface RequestOptions {
 }
 
 export const LOGIN_PAGE = '/pages/login/index';
+
+/** The login page; `next` is the page to return to after sign-in. */
+export function loginUrl(next?: string): string {
+  return next ? `${LOGIN_PAGE}?next=${encodeURIComponent(next)}` : LOGIN_PAGE;
+}
+
+/** The page on top, to come back to after signing in again. */
+function currentPath(): string | undefined {
+  const pages = getCurrentPages();
+  const top = pages[pages.length - 1];
+  return top?.route ? pathOf(`/${top.route}`, top.options as Record<string, string | undefined>) : undefined;
+}
 const TIMEOUT_MS = 15_000;
 
 function queryString(query: Query | undefined): string {
@@ -74,10 +87,10 @@ export function errorFromResponse(status: number, data: unknown): ApiError {
   return new ApiError(status, code, message, { details: body.error?.details, current: body.current });
 }
 
-/** 401: the token is gone or expired; start over from the login page. */
-function onUnauthorized(): void {
+/** The token is gone or expired (REST 401, or the socket refused it): sign in again, then come back to the page. */
+export function backToLogin(): void {
   clearSession();
-  wx.reLaunch({ url: LOGIN_PAGE });
+  wx.reLaunch({ url: loginUrl(currentPath()) });
 }
 
 /** wx.request has no PATCH: it travels as POST with X-HTTP-Method-Override, which the server honours. */
@@ -103,7 +116,7 @@ export function request<T>(method: Method, path: string, options: RequestOptions
       success: (res) => {
         // The JSON boundary: the contract says what the body is.
         if (res.statusCode >= 200 && res.statusCode < 300) return resolve(res.data as T);
-        if (res.statusCode === 401 && token) onUnauthorized();
+        if (res.statusCode === 401 && token) backToLogin();
         reject(errorFromResponse(res.statusCode, res.data));
       },
       fail: (res) => reject(new ApiError(0, 'network', res.errMsg)),

@@ -1,12 +1,17 @@
-/** Where the server lives; kept in storage so a tester can point the app elsewhere. */
+import { BUILD } from './build-config';
+
+/** A development build keeps a tester's choice of server in storage; a production build never asks. */
 const BASE_URL_KEY = 'liveCrm.baseUrl';
 
-export const DEFAULT_BASE_URL = 'http://127.0.0.1:3000';
+export function isDevelopmentBuild(): boolean {
+  return BUILD.mode === 'development';
+}
 
 export function getBaseUrl(): string {
+  if (!isDevelopmentBuild()) return BUILD.serverUrl;
   const stored: unknown = wx.getStorageSync(BASE_URL_KEY);
   if (typeof stored === 'string' && /^https?:\/\//.test(stored)) return stored.replace(/\/+$/, '');
-  return DEFAULT_BASE_URL;
+  return BUILD.serverUrl;
 }
 
 export function setBaseUrl(url: string): void {

@@ -74,14 +74,6 @@ describe('opportunity detail', () => {
     expect((await rita.get(deal.id)).version).toBe(deal.version + 1);
   });
 
-  test('a missing deal says so and offers going back, not a retry that cannot help', async () => {
-    const p = page = openPage(root, 'opportunity-detail', { id: '99999999' });
-    await p.waitFor((t) => t.includes('记录不存在或无权查看'), 'the not-found state');
-    expect(p.text()).not.toContain('重试');
-    tap(p.comp.querySelector('.back'));
-    await expect.poll(() => phone.wx.navigations.at(-1)).toEqual({ kind: 'navigateBack', delta: 1 });
-  });
-
   test('a closed (won) deal offers reopening into an open stage instead of move and edit', async () => {
     const { deal, stages } = await someDeal(1);
     const won = stages.find((s) => s.outcome === 'won')!;

@@ -183,3 +183,62 @@ describe('losing the network', () => {
     await expect.poll(() => changes.at(-1)).toEqual({ isConnected: true, networkType: 'wifi' });
   });
 });
+
+describe('privacy consent (用户隐私保护指引)', () => {
+  type Resolve = (r: { event: string; buttonId?: string }) => void;
+  const waitFor = (h: WxHandles) => {
+    const asked: Array<{ resolve: Resolve; referrer: string }> = [];
+    api(h, 'onNeedPrivacyAuthorization')((resolve: Resolve, info: { referrer: string }) => asked.push({ resolve, referrer: info.referrer }));
+    return asked;
+  };
+  const copy = (h: WxHandles, data: string) => new Promise<{ ok: boolean; errMsg: string }>((resolve) => api(h, 'setClipboardData')({
+    data, success: (r: { errMsg: string }) => resolve({ ok: true, errMsg: r.errMsg }), fail: (r: { errMsg: string }) => resolve({ ok: false, errMsg: r.errMsg }),
+  }));
+
+  test('a privacy API waits for the app: refused it fails, agreed after a tap on the button it runs', async () => {
+    h = installWx();
+    const asked = waitFor(h);
+    const refused = copy(h, 'first');
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]!.referrer).toBe('setClipboardData');
+    asked[0]!.resolve({ event: 'disagree' });
+    expect(await refused).toEqual({ ok: false, errMsg: 'setClipboardData:fail privacy permission is not authorized' });
+    expect(h.privacy.clipboard).toBe('');
+
+    const agreed = copy(h, 'second');
+    await expect.poll(() => asked.length).toBe(2);
+    asked[1]!.resolve({ event: 'exposureAuthorization' });
+    h.privacy.tapAgreeButton('agree-btn');
+    asked[1]!.resolve({ buttonId: 'agree-btn', event: 'agree' });
+    expect(await agreed).toEqual({ ok: true, errMsg: 'setClipboardData:ok' });
+    expect(h.privacy.clipboard).toBe('second');
+    expect(h.privacy.exposures).toEqual(['setClipboardData']);
+    // Consent holds for every privacy API from now on.
+    expect(await copy(h, 'third')).toMatchObject({ ok: true });
+    expect(asked).toHaveLength(2);
+    expect(await api(h, 'getClipboardData')({})).toMatchObject({ data: 'third' });
+  });
+
+  test('an agree without a tap on that button is not consent; without a listener WeChat asks itself', async () => {
+    h = installWx();
+    const asked = waitFor(h);
+    const sneaky = copy(h, 'x');
+    await expect.poll(() => asked.length).toBe(1);
+    asked[0]!.resolve({ buttonId: 'agree-btn', event: 'agree' });
+    expect(await sneaky).toMatchObject({ ok: false });
+    expect(h.reportedErrors.map((e) => e.where)).toEqual(['onNeedPrivacyAuthorization resolve']);
+    expect(await api(h, 'getPrivacySetting')({})).toMatchObject({ needAuthorization: true });
+    h.uninstall();
+
+    h = installWx();
+    h.script.privacyPopupAnswers.push('disagree');
+    expect(await copy(h, 'y')).toMatchObject({ ok: false });
+    expect(await copy(h, 'z')).toMatchObject({ ok: true });
+    expect(h.privacy.platformPopups).toEqual(['setClipboardData', 'setClipboardData']);
+    h.uninstall();
+
+    h = installWx({ privacyAgreed: true });
+    expect(await copy(h, 'agreed before')).toMatchObject({ ok: true });
+    expect(h.privacy.platformPopups).toEqual([]);
+  });
+});

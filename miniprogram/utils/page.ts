@@ -21,6 +21,11 @@ export function errorText(err: unknown): string {
   return key ? t(key) : t('error.generic');
 }
 
+/** The server will not show this record (deleted, another team's or tenant's): retrying cannot help. */
+export function isMissing(err: unknown): boolean {
+  return isApiError(err) && (err.status === 404 || err.status === 403);
+}
+
 /** Page options arrive as strings; a missing or malformed id is null. */
 export function numberParam(value: string | undefined): number | null {
   if (value === undefined || !/^\d+$/.test(value)) return null;

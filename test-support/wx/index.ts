@@ -5,6 +5,8 @@ import { requestApi } from './request';
 import type { RequestRecord } from './request';
 import { socketApi } from './socket';
 import { NetworkState } from './network';
+import { privacyApi } from './privacy';
+import type { PrivacyHandles, PrivacyScript } from './privacy';
 import type { TestSocketTask } from './socket';
 import { systemApi } from './system';
 import { uiApi } from './ui';
@@ -14,6 +16,8 @@ export { MemoryStorage } from './storage';
 export type { TestSocketTask } from './socket';
 export type { RequestRecord } from './request';
 export type { DownloadRecord, OpenedDocument } from './files';
+export type { PrivacyHandles } from './privacy';
+export { PRIVACY_CONTRACT_NAME } from './privacy';
 
 export interface InstallWxOptions {
   /** 'zh_CN' (default) or 'en' ... as wx.getAppBaseInfo().language reports it */
@@ -25,6 +29,8 @@ export interface InstallWxOptions {
   maxSockets?: number;
   /** print reported listener errors (default: only record them) */
   logErrors?: boolean;
+  /** the user agreed to the privacy guide before (WeChat remembers it, not the app's storage) */
+  privacyAgreed?: boolean;
 }
 
 export interface ReportedError { where: string; error: unknown }
@@ -40,7 +46,11 @@ export interface WxHandles extends UiLog {
   sockets: TestSocketTask[];
   /** exceptions thrown by listeners/callbacks that WeChat would have caught and logged */
   reportedErrors: ReportedError[];
-  script: UiScript;
+  script: UiScript & PrivacyScript;
+  /** privacy consent, the clipboard and the privacy contract (see privacy.ts) */
+  privacy: PrivacyHandles;
+  /** the page stack getCurrentPages() answers, bottom first; a test opening a page pushes it */
+  pageStack: Array<{ route: string; options: Record<string, string> }>;
   liveSocketCount(): number;
   /** drop every open connection as a lost network would */
   dropSockets(): void;
@@ -77,8 +87,8 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   };
   const requests: RequestRecord[] = [];
   const sockets: TestSocketTask[] = [];
-  const log: UiLog = { toasts: [], modals: [], actionSheets: [], navigations: [], titles: [], phoneCalls: [], pullDownStops: 0, loading: false, tabBarBadges: {}, tabBarTexts: {}, subscribeRequests: [] };
-  const script: UiScript = { modalAnswers: [], actionSheetAnswers: [], subscribeAnswers: [] };
+  const log: UiLog = { toasts: [], modals: [], actionSheets: [], navigations: [], titles: [], phoneCalls: [], pullDownStops: 0, loading: false, tabBarBadges: {}, tabBarTexts: {}, subscribeRequests: [], shareMenus: [] };
+  const script: UiScript & PrivacyScript = { modalAnswers: [], actionSheetAnswers: [], subscribeAnswers: [], privacyPopupAnswers: [] };
   let codes = 0;
   const nextCode = options.loginCode ?? (() => `test-code-${++codes}`);
   const network = new NetworkState(report);
@@ -86,6 +96,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   const downloads: DownloadRecord[] = [];
   const documents: OpenedDocument[] = [];
   const files = filesApi(report, downloads, documents);
+  const privacy = privacyApi(report, log, script, options.privacyAgreed ?? false);
   const device = { language: options.language ?? 'zh_CN', windowWidth: 375, windowHeight: 812 };
 
   const wx: Record<string, unknown> = {
@@ -99,6 +110,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     ...files.api,
     ...systemApi(device, report, nextCode),
     ...uiApi(report, log, script),
+    ...privacy.api,
   };
   g.wx = wx;
   if (g.window === undefined) g.window = globalThis;
@@ -107,10 +119,11 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   const previousGlobals = { App: g.App, getApp: g.getApp, getCurrentPages: g.getCurrentPages };
   g.App = (appOptions) => { app = appOptions; };
   g.getApp = () => app;
-  g.getCurrentPages = () => [];
+  const pageStack: WxHandles['pageStack'] = [];
+  g.getCurrentPages = () => pageStack.map((p) => ({ route: p.route, options: { ...p.options } }));
 
   return Object.assign(log, {
-    wx, storage, requests, downloads, documents, sockets, reportedErrors, script,
+    wx, storage, requests, downloads, documents, sockets, reportedErrors, script, privacy: privacy.handles, pageStack,
     liveSocketCount: sockApi.liveSocketCount,
     dropSockets: () => sockets.forEach((s) => s.dropConnection()),
     closeSockets: () => sockets.forEach((s) => s.close()),

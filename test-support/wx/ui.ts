@@ -16,6 +16,8 @@ export interface UiLog {
   tabBarTexts: Record<number, string>;
   /** template ids of each wx.requestSubscribeMessage call */
   subscribeRequests: string[][];
+  /** each wx.showShareMenu call: the menus the page put in its ··· menu */
+  shareMenus: Array<{ menus: string[]; withShareTicket: boolean }>;
 }
 
 /** Scripted user answers: the next modal confirms or cancels, the next action sheet taps an index or cancels. */
@@ -94,6 +96,10 @@ export function uiApi(report: ErrorReporter, log: UiLog, script: UiScript) {
       const answer = script.subscribeAnswers.shift() ?? 'accept';
       const res = Object.fromEntries(o.tmplIds.map((id) => [id, answer]));
       return reply(o, 'requestSubscribeMessage', ok('requestSubscribeMessage', res));
+    },
+    showShareMenu: (o: { menus?: string[]; withShareTicket?: boolean } & Callbacks<Ok> = {}) => {
+      log.shareMenus.push({ menus: [...(o.menus ?? ['shareAppMessage'])], withShareTicket: !!o.withShareTicket });
+      return reply(o, 'showShareMenu', ok('showShareMenu'));
     },
     makePhoneCall: (o: { phoneNumber: string } & Callbacks<Ok>) => {
       log.phoneCalls.push(o.phoneNumber);

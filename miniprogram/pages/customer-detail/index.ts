@@ -2,18 +2,22 @@ import type { Customer, Id, PresenceChanged, TeamEventEnvelope } from '@live-crm
 import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage, releaseLive } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
-import { LOGIN_PAGE, newIdempotencyKey } from '../../services/api';
+import { newIdempotencyKey } from '../../services/api';
 import { listActivities, listCommunications, listMessages } from '../../services/communications';
 import { getCustomer, listNotes } from '../../services/customers';
 import { onNoteSync, queuedNotes, saveNote } from '../../services/offline-saves';
 import type { NoteSync } from '../../services/offline-saves';
 import { realtime } from '../../services/realtime';
 import type { Unsubscribe } from '../../services/realtime';
-import { getSession } from '../../services/session';
 import { nameOf, teamNames } from '../../services/team';
 import { callCustomer } from '../../utils/call';
 import { contactOf } from '../../utils/contact';
-import { errorText, numberParam } from '../../utils/page';
+import { errorText, isMissing, numberParam } from '../../utils/page';
+import { enableShareMenu, openedFromShare, sharedCustomerPath } from '../../utils/share';
+import type { ShareCard } from '../../utils/share';
+import { pathOf } from '../../utils/links';
+import { sessionOrLogin } from '../../utils/sign-in';
+import { copyFacts } from './copy';
 import { followUpMethods } from './follow-up';
 import { profileOf, viewersOf } from './profile';
 import type { Profile } from './profile';
@@ -54,7 +58,7 @@ function itemOf(env: TeamEventEnvelope<LiveType>, customerId: Id | null): Timeli
 }
 
 Component({
-  behaviors: [livePage, followUpMethods],
+  behaviors: [livePage, followUpMethods, copyFacts],
 
   data: {
     text: {
@@ -66,6 +70,10 @@ Component({
     },
     loading: true,
     error: '',
+    /** deleted, another team's, or a bad link: the one not-found screen, no retry */
+    missing: false,
+    /** opened from a card shared in a chat */
+    shared: false,
     profile: null as Profile | null,
     viewers: [] as ReturnType<typeof viewersOf>['viewers'],
     viewingText: '',
@@ -76,14 +84,15 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const session = getSession();
-      if (!session) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      const session = sessionOrLogin(pathOf('/pages/customer-detail/index', query));
+      if (!session) return;
       wx.setNavigationBarTitle({ title: t('customer.title') });
+      enableShareMenu();
       const state = stateOf(this);
       state.id = numberParam(query.id);
       state.myId = session.user.id;
       state.names.set(session.user.id, session.user.name);
-      this.setData({ customerId: state.id ?? 0 });
+      this.setData({ customerId: state.id ?? 0, shared: openedFromShare(query) });
       const types: LiveType[] = ['customer:note-added', 'activity:created', 'message:created', 'communication:logged'];
       for (const type of types) keepLive(this, realtime.on(type, (env) => this.onLiveItem(env)));
       keepLive(this, realtime.on('customer:updated', (env) => { void this.onLiveCustomer(env); }));
@@ -128,7 +137,7 @@ Component({
     async load() {
       const state = stateOf(this);
       const id = state.id;
-      if (id === null) { this.setData({ loading: false, error: t('error.not_found') }); return; }
+      if (id === null) { this.setData({ loading: false, missing: true }); return; }
       state.duringLoad = [];
       try {
         const [customer, activities, notes, messages, communications, names] = await Promise.all([
@@ -149,7 +158,7 @@ Component({
         // Notes written offline (maybe before a relaunch) show pending until the queue sends them.
         for (const q of queuedNotes(id)) this.patch(timeline.addPending(q.key, q.content, state.names.get(state.myId) ?? '', true));
       } catch (err) {
-        if (!state.customer) this.setData({ loading: false, error: errorText(err) });
+        if (!state.customer) this.setData({ loading: false, error: errorText(err), missing: isMissing(err) });
         else this.toast(errorText(err));
       } finally {
         state.duringLoad = null;
@@ -278,6 +287,11 @@ Component({
     onEdit() {
       const id = stateOf(this).id;
       if (id !== null) wx.navigateTo({ url: `/pages/customer-form/index?id=${id}` });
+    },
+
+    onShareAppMessage(): ShareCard {
+      const { id, customer } = stateOf(this);
+      return { title: customer ? t('share.customer', { name: customer.name }) : t('customer.title'), path: sharedCustomerPath(id ?? 0) };
     },
 
     onRetry() {

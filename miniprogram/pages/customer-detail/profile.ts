@@ -12,7 +12,11 @@ export interface Profile extends Pick<Row, 'name' | 'initial' | 'tone' | 'compan
   address: string;
   lastContact: string;
   owner: string;
+  /** what a tap copies: '' for a missing or masked (pool) value */
+  copy: { phone: string; email: string; address: string };
 }
+
+const copyable = (value: string | null): string => (value && !value.includes('*') ? value : '');
 
 export function profileOf(c: Customer, owner: string, now = Date.now()): Profile {
   const row = rowOf(c, 0, now);
@@ -23,6 +27,7 @@ export function profileOf(c: Customer, owner: string, now = Date.now()): Profile
     phone: c.phone ?? none, email: c.email ?? none, address: c.address ?? none,
     lastContact: c.lastContactAt ? formatRelative(c.lastContactAt, now) : t('customers.neverContacted'),
     owner,
+    copy: { phone: copyable(c.phone), email: copyable(c.email), address: copyable(c.address) },
   };
 }
 

@@ -2,15 +2,19 @@ import Toast from 'tdesign-miniprogram/toast/index';
 import { t } from '../../i18n/index';
 import { listDevLogins, loginAsDevUser, loginWithWechat } from '../../services/auth';
 import type { DevLogin } from '../../services/auth';
-import { getBaseUrl, setBaseUrl } from '../../services/config';
+import { getBaseUrl, isDevelopmentBuild, setBaseUrl } from '../../services/config';
 import { realtime } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { errorText } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
+import { returnTarget } from '../../utils/sign-in';
 
 const HOME_PAGE = '/pages/pipeline/index';
 
 interface DevLoginView { login: string; name: string; detail: string }
+
+/** The page to open after sign-in (a shared record), kept outside `data`: the view never shows it. */
+const targets = new WeakMap<object, string>();
 
 function roleText(role: DevLogin['role']): string {
   return t(role === 'admin' ? 'role.admin' : role === 'manager' ? 'role.manager' : 'role.rep');
@@ -27,16 +31,20 @@ Component({
       appName: t('app.name'), tagline: t('app.tagline'), wechat: t('login.wechat'),
       devTitle: t('login.devTitle'), devHint: t('login.devHint'), server: t('login.server'),
     },
+    /** only a development build lets a tester point the app at another server */
+    showServer: false,
     baseUrl: '',
     devLogins: [] as DevLoginView[],
     busy: '',
   },
 
   methods: {
-    onLoad() {
+    onLoad(query: Record<string, string | undefined> = {}) {
+      const target = returnTarget(query.next);
+      if (target) targets.set(this, target);
       if (getSession()) { this.enter(); return; }
       wx.setNavigationBarTitle({ title: t('login.title') });
-      this.setData({ baseUrl: getBaseUrl() });
+      this.setData({ showServer: isDevelopmentBuild(), baseUrl: getBaseUrl() });
       void this.loadDevLogins();
     },
 
@@ -51,7 +59,7 @@ Component({
 
     onServerChange(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       const url = e.detail.value.trim();
-      if (!/^https?:\/\/\S+$/.test(url) || url === getBaseUrl()) return;
+      if (!isDevelopmentBuild() || !/^https?:\/\/\S+$/.test(url) || url === getBaseUrl()) return;
       setBaseUrl(url);
       this.setData({ baseUrl: getBaseUrl() });
       void this.loadDevLogins();
@@ -80,9 +88,10 @@ Component({
       }
     },
 
+    /** Home, or the record a shared card (or an expired session) was opening. */
     enter() {
       realtime.start();
-      wx.reLaunch({ url: HOME_PAGE });
+      wx.reLaunch({ url: targets.get(this) ?? HOME_PAGE });
     },
   },
 });

@@ -8,7 +8,11 @@ import { realtime } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { lastActorOf, nameOf } from '../../services/team';
 import { formatDate, formatDateTime, formatMoney } from '../../utils/format';
-import { errorText, numberParam } from '../../utils/page';
+import { errorText, isMissing, numberParam } from '../../utils/page';
+import { enableShareMenu, openedFromShare, sharedOpportunityPath } from '../../utils/share';
+import type { ShareCard } from '../../utils/share';
+import { pathOf } from '../../utils/links';
+import { sessionOrLogin } from '../../utils/sign-in';
 
 /** `choices`: the stages the open sheet lists, in its order. */
 interface State { id: Id | null; deal: Opportunity | null; stages: Stage[]; choices: Stage[]; shown: boolean }
@@ -48,12 +52,14 @@ Component({
       probability: t('opportunity.probability'), owner: t('opportunity.owner'),
       closeDate: t('opportunity.expectedClose'), updatedAt: t('opportunity.updatedAt'),
       move: t('opportunity.move'), edit: t('common.edit'), retry: t('common.retry'), loading: t('common.loading'),
-      cancel: t('common.cancel'), back: t('opportunity.back'), reopen: t('opportunity.reopen'),
+      cancel: t('common.cancel'), reopen: t('opportunity.reopen'),
     },
     loading: true,
     error: '',
-    /** deleted, another team's, or a bad link: retrying will not help, going back does */
-    notFound: false,
+    /** deleted, another team's, or a bad link: the one not-found screen, no retry */
+    missing: false,
+    /** opened from a card shared in a chat */
+    shared: false,
     moving: false,
     deal: null as ReturnType<typeof view> | null,
     sheet: { visible: false, title: '', items: [] as Array<{ label: string; disabled: boolean }> },
@@ -61,9 +67,12 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
+      if (!sessionOrLogin(pathOf('/pages/opportunity-detail/index', query))) return;
       wx.setNavigationBarTitle({ title: t('opportunity.title') });
+      enableShareMenu();
       const state = stateOf(this);
       state.id = numberParam(query.id);
+      this.setData({ shared: openedFromShare(query) });
       const onLive = (env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) => this.onLive(env);
       keepLive(this, realtime.on('opportunity:moved', onLive), realtime.on('opportunity:updated', onLive));
       keepLive(this, realtime.onReset(() => { void this.load(); }));
@@ -80,14 +89,14 @@ Component({
 
     async load() {
       const state = stateOf(this);
-      if (state.id === null) { this.setData({ loading: false, error: t('error.not_found'), notFound: true }); return; }
+      if (state.id === null) { this.setData({ loading: false, missing: true }); return; }
       try {
         const [deal, stages] = await Promise.all([getOpportunity(state.id), getStages()]);
         state.stages = stages;
         // A live change may have landed while this answer was on its way: keep the newer one.
         if (!this.show(deal, !state.deal)) this.setData({ loading: false, error: '' });
       } catch (err) {
-        this.setData({ loading: false, error: errorText(err), notFound: isApiError(err) && err.status === 404 });
+        this.setData({ loading: false, error: errorText(err), missing: isMissing(err) });
       }
     },
 
@@ -112,8 +121,10 @@ Component({
       void this.load();
     },
 
-    onBack() {
-      wx.navigateBack({ delta: 1, fail: () => wx.switchTab({ url: '/pages/pipeline/index' }) });
+    /** The card a teammate opens from the chat; no amount in the title, a chat may hold outsiders. */
+    onShareAppMessage(): ShareCard {
+      const { id, deal } = stateOf(this);
+      return { title: deal ? t('share.opportunity', { title: deal.title }) : t('opportunity.title'), path: sharedOpportunityPath(id ?? 0) };
     },
 
     onEdit() {

@@ -2,14 +2,14 @@ import type { Id, Task, TaskStatus, TeamEventEnvelope, TeamMember } from '@live-
 import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
-import { isApiError, LOGIN_PAGE } from '../../services/api';
+import { isApiError } from '../../services/api';
 import { customerName } from '../../services/customer-names';
 import { realtime } from '../../services/realtime';
-import { getSession } from '../../services/session';
 import { assignTask, conflictTask, getTask, setTaskStatus } from '../../services/tasks';
 import { lastTaskActorOf, teamMembers } from '../../services/team';
-import { customerLink, openLink } from '../../utils/links';
-import { errorText, numberParam } from '../../utils/page';
+import { customerLink, openLink, pathOf } from '../../utils/links';
+import { errorText, isMissing, numberParam } from '../../utils/page';
+import { sessionOrLogin } from '../../utils/sign-in';
 import { formatDue } from '../../utils/when';
 import { isLate } from '../tasks/task-row';
 
@@ -38,7 +38,8 @@ Component({
     text: texts(),
     loading: true,
     error: '',
-    retryable: true,
+    /** deleted or not ours: the one not-found screen, no retry */
+    missing: false,
     manager: false,
     busy: false,
     notice: '',
@@ -48,8 +49,8 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const session = getSession();
-      if (!session) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      const session = sessionOrLogin(pathOf('/pages/task-detail/index', query));
+      if (!session) return;
       wx.setNavigationBarTitle({ title: t('taskDetail.title') });
       const state = stateOf(this);
       state.id = numberParam(query.id);
@@ -63,17 +64,15 @@ Component({
 
     async load() {
       const state = stateOf(this);
-      if (state.id === null) { this.setData({ loading: false, error: t('error.not_found'), retryable: false }); return; }
+      if (state.id === null) { this.setData({ loading: false, missing: true }); return; }
       try {
         const [task, members] = await Promise.all([getTask(state.id), teamMembers().catch(() => state.members)]);
         state.members = members;
         await this.show(task);
         this.setData({ loading: false, error: '' });
       } catch (err) {
-        // Gone or not ours: trying again cannot help.
-        const retryable = !(isApiError(err) && (err.status === 404 || err.status === 403));
         if (state.task) this.toast(errorText(err), 'error');
-        else this.setData({ loading: false, error: errorText(err), retryable });
+        else this.setData({ loading: false, error: errorText(err), missing: isMissing(err) });
       }
     },
 

@@ -27,6 +27,13 @@ export async function signedInPhone(root: string, serverUrl: string, login: stri
   return { wx, storage, token, user: user as User, realtime };
 }
 
+/** The phone is put down before another is picked up: its page closed, socket forgotten, wx runtime removed. */
+export function putDown(root: string, wx: WxHandles | null, page?: { close(): void } | null): void {
+  page?.close();
+  appModule<{ realtime: AppRealtime }>(root, 'services/realtime.js').realtime.forget();
+  wx?.uninstall();
+}
+
 /** A teammate acting from another phone, through plain REST. */
 export async function teammate(serverUrl: string, login: string) {
   const { token, user } = await devLogin(serverUrl, login);
