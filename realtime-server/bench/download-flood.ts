@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { createDatabase, createMigrator, seedDemo, type Database } from '@live-crm/models';
 import { createTokenSigner } from '../src/modules/auth/jwt.js';
-import { ADMIN_URL, dropDatabase, uniqueName, urlFor } from '../test/support/databases.js';
+import { createEmptyDatabase } from '../test/support/databases.js';
 import { JWT_SECRET, REDIS_URL } from './cluster.js';
 import { BenchChild, serve } from './ipc.js';
 import { percentile } from './stats.js';
@@ -84,17 +84,14 @@ async function flood(link: string, agent: Agent, tally: Map<number, number>): Pr
 }
 
 async function main(): Promise<void> {
-  const name = uniqueName('livecrm_bench');
-  const admin = createDatabase({ url: ADMIN_URL, poolMax: 1 });
-  await admin.sequelize.query(`CREATE DATABASE "${name}"`);
-  await admin.close();
-  const db = createDatabase({ url: urlFor(name), poolMax: 4 });
+  const scratch = await createEmptyDatabase('livecrm_bench');
+  const db = createDatabase({ url: scratch.url, poolMax: 4 });
   let node: BenchChild | undefined;
   let rita: BenchChild | undefined;
   try {
     const tokens = await seed(db);
     node = BenchChild.start('ours-1', new URL('./node-process.ts', import.meta.url).pathname, {
-      NODE_ENV: 'production', DATABASE_URL: urlFor(name), REDIS_URL, REDIS_KEY: `livecrm-bench-dl-${name}`, JWT_SECRET,
+      NODE_ENV: 'production', DATABASE_URL: scratch.url, REDIS_URL, REDIS_KEY: `livecrm-bench-dl-${scratch.name}`, JWT_SECRET,
       PUBLIC_URL: 'http://127.0.0.1', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ID: 'bench-dl', AUTH_DEV_LOGIN: '0',
     });
     const base = `http://127.0.0.1:${(await node.ready)['port']}`;
@@ -128,7 +125,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all([node?.stop(), rita?.stop()]);
     await db.close();
-    await dropDatabase(name);
+    await scratch.drop();
   }
 }
 
