@@ -29,7 +29,7 @@ export async function startServers(kind: Kind, opts: { databaseUrl: string; node
   const procs = Array.from({ length: opts.nodes }, (_, i) => {
     const env: Record<string, string> = kind === 'ours'
       ? {
-          NODE_ENV: 'production', DATABASE_URL: opts.databaseUrl, REDIS_URL, REDIS_KEY: redisKey, JWT_SECRET,
+          NODE_ENV: 'production', DATABASE_URL: opts.databaseUrl, REDIS_URL, REDIS_KEY: redisKey, JWT_SECRET, PUBLIC_URL: 'http://127.0.0.1',
           PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ID: `bench-${i + 1}`, AUTH_DEV_LOGIN: '0',
         }
       : { NODE_ENV: 'production', REDIS_URL, REDIS_KEY: redisKey };

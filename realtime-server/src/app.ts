@@ -2,6 +2,7 @@ import express, { Router, type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { rateLimit, type createOriginPolicy } from './core/guards.js';
 import { actorOf, errorHandler, notFoundHandler } from './core/http.js';
+import type { DownloadGate } from './core/download-gate.js';
 import type { TrustProxy } from './core/proxy.js';
 import type { RateLimiter } from './core/rate-limit.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
@@ -24,6 +25,8 @@ export interface AppDeps {
   origins: ReturnType<typeof createOriginPolicy>;
   /** One bucket per signed-in user for /api/crm, one per address for sign-in. */
   limiter: RateLimiter;
+  /** Admission for signed-link downloads: the link's user's rate limit and concurrent downloads. */
+  downloads: DownloadGate;
   /** Express `trust proxy` (TRUST_PROXY): which hops may set X-Forwarded-For and -Proto. */
   trustProxy: TrustProxy;
   /** Base URL signed links are built on (PUBLIC_URL, or this node's own address in development). */
@@ -37,7 +40,7 @@ const patchOverride: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function createApp({ logger, services, health, origins, limiter, trustProxy, publicUrl, bodyLimit = '64kb' }: AppDeps): Express {
+export function createApp({ logger, services, health, origins, limiter, downloads, trustProxy, publicUrl, bodyLimit = '64kb' }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -52,7 +55,7 @@ export function createApp({ logger, services, health, origins, limiter, trustPro
   app.use('/api/auth', rateLimit(limiter, (_res, req) => `ip:${req.ip}`), authRoutes(services.auth));
 
   // Signed link, no bearer token (wx.downloadFile cannot send one): mounted before the auth router.
-  app.use(exportDownloadRoutes(services.exports, logger));
+  app.use(exportDownloadRoutes(services.exports, downloads, logger));
   const crm = Router();
   crm.use(requireAuth(services.auth));
   crm.use(rateLimit(limiter, (res) => actorOf(res).userId));

@@ -7,6 +7,7 @@ import type { Database } from '@live-crm/models';
 import { createApp, type Health } from './app.js';
 import { createOriginPolicy } from './core/guards.js';
 import { createNodeLiveness } from './core/node-liveness.js';
+import { createDownloadGate } from './core/download-gate.js';
 import { createRateLimiter } from './core/rate-limit.js';
 import type { Config } from './config.js';
 import { createIo, type CrmServer } from './io.js';
@@ -57,8 +58,10 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
   };
 
   const origins = createOriginPolicy(config.corsOrigins, config.env === 'production');
-  const limiter = createRateLimiter(config.rateLimit, redis ? { client: redis.commands, prefix: config.redisKey } : undefined);
-  const app = createApp({ logger, services, health, origins, limiter, trustProxy: config.trustProxy, publicUrl: () => config.publicUrl ?? ownUrl(config.host, http) });
+  const store = redis ? { client: redis.commands, prefix: config.redisKey } : undefined;
+  const limiter = createRateLimiter(config.rateLimit, store);
+  const downloads = createDownloadGate({ limiter, logger, ...(store ? { store } : {}) });
+  const app = createApp({ logger, services, health, origins, limiter, downloads, trustProxy: config.trustProxy, publicUrl: () => config.publicUrl ?? ownUrl(config.host, http) });
   const http = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 10_000 }, app);
   const io = createIo(http, {
     logger, auth: services.auth, bus: services.bus, rights: services.rights, allowRequest: origins.socket,

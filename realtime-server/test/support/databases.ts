@@ -35,6 +35,13 @@ export async function createTemplate(name: string): Promise<void> {
   }
 }
 
+/** An empty database of its own (benches migrate and seed it themselves). */
+export async function createEmptyDatabase(prefix: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+  const name = uniqueName(prefix);
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  return { name, url: urlFor(name), drop: () => dropDatabase(name) };
+}
+
 /** A fresh database cloned from the template (fast: a file copy inside PostgreSQL). */
 export async function cloneDatabase(template: string): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = uniqueName('livecrm_t');
