@@ -4,6 +4,7 @@ import * as core from './migrations/0001-core.js';
 import * as subscriptionConsents from './migrations/0002-subscription-consents.js';
 import * as analyticsIndexes from './migrations/0005-analytics-indexes.js';
 import * as customerSearch from './migrations/0003-customer-search.js';
+import * as textKeys from './migrations/0006-text-keys.js';
 
 type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0002-subscription-consents', subscriptionConsents],
   ['0005-analytics-indexes', analyticsIndexes],
   ['0003-customer-search', customerSearch],
+  ['0006-text-keys', textKeys],
 ];
 
 export function createMigrator(sequelize: Sequelize, logger: Console | undefined = undefined): Umzug<QueryInterface> {
