@@ -111,6 +111,7 @@ export const en: Messages = {
   'notify.remind': 'Reminder {time}',
   'notify.unknown': 'New notification',
   'taskTitle.follow-up': 'Follow up with {customer}',
+  'timeline.stageChange': 'Moved deal “{title}” from “{from}” to “{to}”',
   'feed.title': 'Team feed',
   'feed.notifications': 'Notifications',
   'feed.live': 'Live',

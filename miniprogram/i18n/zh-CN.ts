@@ -109,6 +109,7 @@ export const zhCN = {
   'notify.remind': '提醒 {time}',
   'notify.unknown': '新通知',
   'taskTitle.follow-up': '跟进 {customer}',
+  'timeline.stageChange': '将商机“{title}”从“{from}”移到“{to}”',
   'feed.title': '团队动态',
   'feed.notifications': '通知',
   'feed.live': '实时更新中',

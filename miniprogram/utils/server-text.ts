@@ -1,5 +1,5 @@
-import type { NotedTask, NotificationPayload } from '@live-crm/shared-types';
-import { t } from '../i18n/index';
+import type { Activity, NotedTask, NotificationPayload } from '@live-crm/shared-types';
+import { stageLabel, t } from '../i18n/index';
 import { formatDue } from './when';
 
 /**
@@ -11,6 +11,13 @@ import { formatDue } from './when';
 export function taskTitle(task: NotedTask): string {
   if (task.titleKey === 'follow-up' && task.titleParams) return t('taskTitle.follow-up', { customer: task.titleParams.customer });
   return task.title;
+}
+
+/** An activity's text: what the user typed, or a stage change's deal and stages in the phone's language. */
+export function activityText(a: Pick<Activity, 'content' | 'params'>): string {
+  if (!a.params) return a.content;
+  const { title, from, to } = a.params;
+  return t('timeline.stageChange', { title, from: stageLabel(from), to: stageLabel(to) });
 }
 
 export interface NotificationText { title: string; body: string }

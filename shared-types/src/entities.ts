@@ -132,6 +132,15 @@ export interface Task {
 
 export type ActivityType = 'call' | 'meeting' | 'email' | 'message' | 'note' | 'visit' | 'stage-change' | 'follow-up' | 'other';
 
+/** A stage as a stage-change activity recorded it (the phone names it with its key, else its name). */
+export interface NotedStage { id: Id; key: StageKey | null; name: string }
+/** What the server writes for a `stage-change` activity instead of text: the deal and both stages. */
+export interface StageChangeParams { title: string; from: NotedStage; to: NotedStage }
+
+/**
+ * `content` is what the user typed; a `stage-change` activity (written by a move) has empty
+ * content and `params`, which the phone writes out in its language. `params` is null otherwise.
+ */
 export interface Activity {
   id: Id;
   teamId: Id;
@@ -141,6 +150,7 @@ export interface Activity {
   actorName: string;
   type: ActivityType;
   content: string;
+  params: StageChangeParams | null;
   occurredAt: IsoDateTime;
   createdAt: IsoDateTime;
 }

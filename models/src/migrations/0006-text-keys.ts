@@ -4,7 +4,7 @@ import type { QueryInterface } from 'sequelize';
  * Text the server used to write in Chinese is stored as a key plus parameters, so each phone renders
  * it in its own language: default stages get a `key`; notifications keep `kind` and gain `params`
  * (their old `title`/`body` stay on older rows only); a follow-up's task gets `title_key` and
- * `title_params`. Existing rows are keyed where their text is exactly what the server wrote.
+ * `title_params`; a stage-change activity keeps its stages in `params`. Existing rows are keyed where their text is exactly what the server wrote.
  */
 const STATEMENTS: Array<[up: string, down: string]> = [
   ['ALTER TABLE stages ADD COLUMN key varchar(16)', 'ALTER TABLE stages DROP COLUMN key'],
@@ -35,6 +35,8 @@ const STATEMENTS: Array<[up: string, down: string]> = [
       WHERE f.task_id = t.id AND t.title = '跟进 ' || c.name`,
     'SELECT 1',
   ],
+  // A move writes a stage-change activity whose deal and stages are params, not Chinese text.
+  ['ALTER TABLE activities ADD COLUMN params jsonb', 'ALTER TABLE activities DROP COLUMN params'],
 ];
 
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
