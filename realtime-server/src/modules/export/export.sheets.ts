@@ -71,7 +71,8 @@ SELECT a.id, to_char(a.occurred_at AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI') AS oc
   CASE WHEN a.params IS NULL THEN to_jsonb(a.content) ELSE jsonb_build_object('key', a.type, 'params', a.params) END AS content
 FROM activities a JOIN users u ON u.id = a.actor_id LEFT JOIN customers c ON c.id = a.customer_id
 WHERE a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND a.id > :afterId
-  AND (CAST(:type AS text) IS NULL OR a.type = :type)
+  -- Without a type, what people logged (as the dashboard counts it); stage changes when asked for.
+  AND (CASE WHEN CAST(:type AS text) IS NULL THEN a.type <> 'stage-change' ELSE a.type = :type END)
   AND (CAST(:actorId AS int) IS NULL OR a.actor_id = :actorId)
   AND (CAST(:fromDay AS timestamp) IS NULL OR a.occurred_at >= CAST(:fromDay AS timestamp) AT TIME ZONE :tz)
   AND (CAST(:toDay AS timestamp) IS NULL OR a.occurred_at < (CAST(:toDay AS timestamp) + interval '1 day') AT TIME ZONE :tz)
