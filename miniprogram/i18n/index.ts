@@ -1,5 +1,6 @@
 import { en } from './en';
 import { zhCN } from './zh-CN';
+import type { StageKey } from '@live-crm/shared-types';
 import type { MessageKey, Messages } from './zh-CN';
 
 export type { MessageKey, Messages };
@@ -47,17 +48,10 @@ export function messages<K extends MessageKey>(keys: readonly K[]): Record<K, st
   return out;
 }
 
-const stageKeys: Record<string, MessageKey> = {
-  lead: 'stage.lead',
-  qualified: 'stage.qualified',
-  proposal: 'stage.proposal',
-  negotiation: 'stage.negotiation',
-  won: 'stage.won',
-  lost: 'stage.lost',
-};
+/** What a stage label needs: a default stage's key, else the name the team gave it. */
+export interface NamedStage { key: StageKey | null; name: string }
 
-/** Stage names come from the server; the standard ones are shown in the UI language. */
-export function stageLabel(name: string): string {
-  const key = stageKeys[name.trim().toLowerCase()];
-  return key ? t(key) : name;
+/** A default stage in the UI language; a custom (or renamed) stage as the team named it. */
+export function stageLabel(stage: NamedStage): string {
+  return stage.key ? t(`stage.${stage.key}`) : stage.name;
 }

@@ -6,6 +6,7 @@ import { offlineQueue } from './offline-queue';
 import type { Submitted } from './offline-queue';
 import type { Unsubscribe } from './realtime-client';
 import { conflictTask } from './tasks';
+import { taskTitle } from '../utils/server-text';
 
 /**
  * Saves from the customer and task flows that also work without a connection: each goes out now, or
@@ -32,7 +33,7 @@ export async function saveNote(customerId: Id, content: string, key: string): Pr
 
 /** Complete or reopen a task, with the version the phone knows (a stale one is refused with 409). */
 export async function saveTaskStatus(task: Task, status: TaskStatus): Promise<Submitted<Task>> {
-  const label = t(status === 'completed' ? 'offline.completeLabel' : 'offline.reopenLabel', { title: short(task.title) });
+  const label = t(status === 'completed' ? 'offline.completeLabel' : 'offline.reopenLabel', { title: short(taskTitle(task)) });
   return unwrap(await offlineQueue.submit<TaskMutationResponse>({
     method: 'PUT', path: `/api/crm/tasks/${task.id}`, body: { status, version: task.version }, label,
   }), (r) => r.task);

@@ -56,7 +56,7 @@ export function conflictOpportunity(err: ApiError): Opportunity | null {
 export async function saveMove(deal: Opportunity, stage: Stage): Promise<Submitted<Opportunity>> {
   const res = await offlineQueue.submit<MoveOpportunityResponse>({
     method: 'PUT', path: `/api/crm/opportunities/${deal.id}/move`, body: { stageId: stage.id, version: deal.version },
-    label: t('offline.moveLabel', { title: deal.title, stage: stageLabel(stage.name) }),
+    label: t('offline.moveLabel', { title: deal.title, stage: stageLabel(stage) }),
   });
   return res.queued ? res : { queued: false, value: res.value.opportunity };
 }

@@ -1,11 +1,12 @@
-import type { Opportunity, PipelineResponse, Stage } from '@live-crm/shared-types';
+import type { Opportunity, PipelineResponse, Stage, StageKey } from '@live-crm/shared-types';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { installWx, type WxHandles } from '../../test-support/wx/index';
 import { resetLocale } from '../i18n/index';
 import { Board } from '../pages/pipeline/board';
 
+/** A default stage (keyed, named from the phone's tables). */
 const stage = (id: number, name: string, probability: number, outcome: Stage['outcome'] = 'open'): Stage =>
-  ({ id, teamId: 1, name, probability, position: id, outcome });
+  ({ id, teamId: 1, key: name.toLowerCase() as StageKey, name, probability, position: id, outcome });
 const deal = (id: number, stageId: number, valueCents: number, version = 1): Opportunity => ({
   id, teamId: 1, customerId: id, customerName: `客户${id}`, title: `商机${id}`, valueCents, currency: 'CNY', stageId,
   ownerId: 2, ownerName: 'Ray Li', expectedCloseDate: null, closedAt: null, createdAt: '2025-01-01T00:00:00Z',

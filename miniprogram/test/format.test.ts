@@ -86,13 +86,15 @@ describe('i18n', () => {
   test('t() reads the phone language from wx.getAppBaseInfo and fills placeholders', () => {
     const zh = installWx({ language: 'zh_CN' });
     expect(t('pipeline.moved', { stage: '方案' })).toBe('已移动到“方案”');
-    expect(stageLabel('Negotiation')).toBe('谈判');
-    expect(stageLabel('Custom stage')).toBe('Custom stage');
+    expect(stageLabel({ key: 'negotiation', name: 'Negotiation' })).toBe('谈判');
+    // A custom stage, or a default one the team renamed (no key), shows as named.
+    expect(stageLabel({ key: null, name: 'Custom stage' })).toBe('Custom stage');
+    expect(stageLabel({ key: null, name: 'Won' })).toBe('Won');
     zh.uninstall();
     resetLocale();
     const english = installWx({ language: 'en' });
     expect(t('pipeline.dealCount', { count: 3 })).toBe('3 deals');
-    expect(stageLabel('won')).toBe('Won');
+    expect(stageLabel({ key: 'won', name: '成交' })).toBe('Won');
     english.uninstall();
   });
 });

@@ -13,7 +13,7 @@ const ME = 3;
 
 function task(id: number, dueAt: string | null, extra: Partial<Task> = {}): Task {
   return {
-    id, teamId: 1, customerId: null, title: `任务${id}`, description: null, type: 'call', priority: 'medium', status: 'pending',
+    id, teamId: 1, customerId: null, title: `任务${id}`, titleKey: null, titleParams: null, description: null, type: 'call', priority: 'medium', status: 'pending',
     dueAt, remindAt: null, assigneeId: ME, createdById: ME, completedAt: null, createdAt: '2025-06-01T00:00:00Z',
     updatedAt: '2025-06-01T00:00:00Z', version: 1, ...extra,
   };

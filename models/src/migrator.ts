@@ -6,6 +6,7 @@ import * as analyticsIndexes from './migrations/0005-analytics-indexes.js';
 import * as customerSearch from './migrations/0003-customer-search.js';
 import * as customerPhoneKey from './migrations/0006-customer-phone-key.js';
 import * as userActive from './migrations/0007-user-active.js';
+import * as textKeys from './migrations/0008-text-keys.js';
 
 type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0003-customer-search', customerSearch],
   ['0006-customer-phone-key', customerPhoneKey],
   ['0007-user-active', userActive],
+  ['0008-text-keys', textKeys],
 ];
 
 export function createMigrator(sequelize: Sequelize, logger: Console | undefined = undefined): Umzug<QueryInterface> {

@@ -169,6 +169,7 @@ export interface DayCount { date: string; count: number }
 /** Current deals per stage; stages of several teams with the same name and place are merged. */
 export interface StageStat {
   stageIds: Id[];
+  key: Stage['key'];
   name: string;
   position: number;
   outcome: Stage['outcome'];
@@ -178,9 +179,9 @@ export interface StageStat {
   weightedCents: number;
 }
 /** Moves recorded in the period (`opportunity:moved` facts); `share` of all moves out of `from`. */
-export interface StageTransition { from: string; fromPosition: number; to: string; toPosition: number; count: number; share: number }
+export interface StageTransition { from: string; fromKey: Stage['key']; fromPosition: number; to: string; toKey: Stage['key']; toPosition: number; count: number; share: number }
 /** Per stage: moves out, moves forward to a later stage that is not lost, and advances / exits. */
-export interface StageConversion { name: string; position: number; exits: number; advances: number; rate: number }
+export interface StageConversion { key: Stage['key']; name: string; position: number; exits: number; advances: number; rate: number }
 export interface RottingDeal {
   id: Id;
   teamId: Id;
@@ -188,6 +189,7 @@ export interface RottingDeal {
   customerName: string;
   ownerId: Id | null;
   ownerName: string | null;
+  stageKey: Stage['key'];
   stageName: string;
   valueCents: number;
   /** The later of the latest activity on the deal or its customer and the deal's last change. */

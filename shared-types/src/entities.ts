@@ -65,10 +65,17 @@ export interface Note {
   createdAt: IsoDateTime;
 }
 
-/** Pipeline stage; `probability` is a whole percentage 0..100. */
+/** The default stages every team starts with; the phone names them in its own language. */
+export type StageKey = 'lead' | 'qualified' | 'proposal' | 'negotiation' | 'won' | 'lost';
+
+/**
+ * Pipeline stage; `probability` is a whole percentage 0..100. `key` marks a default stage the phone
+ * names from its language tables; null for a custom stage, which shows `name` as stored.
+ */
 export interface Stage {
   id: Id;
   teamId: Id;
+  key: StageKey | null;
   name: string;
   probability: number;
   position: number;
@@ -98,11 +105,23 @@ export type TaskStatus = 'pending' | 'in_progress' | 'completed';
 export type TaskType = 'call' | 'follow-up' | 'meeting' | 'email' | 'other';
 export type TaskPriority = 'low' | 'medium' | 'high';
 
+/** Titles the server writes for a task (`follow-up`: the task POST /api/crm/follow-ups creates). */
+export type TaskTitleKey = 'follow-up';
+/** What a server-written title names; `customer` as it was named when the task was created. */
+export interface TaskTitleParams { customer: string }
+
+/**
+ * `title` is shown as typed unless `titleKey` says the server wrote it: then the phone renders the
+ * key with `titleParams` in its language, and `title` holds that text in Chinese for the places the
+ * server writes itself (exports, WeChat messages). Editing the title clears the key.
+ */
 export interface Task {
   id: Id;
   teamId: Id;
   customerId: Id | null;
   title: string;
+  titleKey: TaskTitleKey | null;
+  titleParams: TaskTitleParams | null;
   description: string | null;
   type: TaskType;
   priority: TaskPriority;
@@ -119,6 +138,15 @@ export interface Task {
 
 export type ActivityType = 'call' | 'meeting' | 'email' | 'message' | 'note' | 'visit' | 'stage-change' | 'follow-up' | 'other';
 
+/** A stage as a stage-change activity recorded it (the phone names it with its key, else its name). */
+export interface NotedStage { id: Id; key: StageKey | null; name: string }
+/** What the server writes for a `stage-change` activity instead of text: the deal and both stages. */
+export interface StageChangeParams { title: string; from: NotedStage; to: NotedStage }
+
+/**
+ * `content` is what the user typed; a `stage-change` activity (written by a move) has empty
+ * content and `params`, which the phone writes out in its language. `params` is null otherwise.
+ */
 export interface Activity {
   id: Id;
   teamId: Id;
@@ -128,6 +156,7 @@ export interface Activity {
   actorName: string;
   type: ActivityType;
   content: string;
+  params: StageChangeParams | null;
   occurredAt: IsoDateTime;
   createdAt: IsoDateTime;
 }
@@ -174,15 +203,35 @@ export interface FollowUp {
   createdAt: IsoDateTime;
 }
 
-export type NotificationKind = 'task-assigned' | 'task-reminder' | 'follow-up-due' | 'mention';
+/** A task as a notification names it (see Task for how the title is shown). */
+export type NotedTask = Pick<Task, 'title' | 'titleKey' | 'titleParams'>;
 
-export interface Notification {
+/**
+ * What each kind of notification stores; the phone writes the title and body from these in its
+ * own language. Times are absolute; the phone shows them in its locale.
+ */
+export interface NotificationParamsMap {
+  'task-assigned': { actorName: string; task: NotedTask };
+  'task-reminder': { task: NotedTask; dueAt: IsoDateTime | null; remindAt: IsoDateTime; customerName: string | null };
+  'follow-up-due': { task: NotedTask; dueAt: IsoDateTime | null; remindAt: IsoDateTime; customerName: string | null };
+  mention: { actorName: string; customerName: string };
+}
+export type NotificationKind = keyof NotificationParamsMap;
+
+/** `kind` and its `params`, discriminated on `kind`. */
+export type NotificationText = { [K in NotificationKind]: { kind: K; params: NotificationParamsMap[K] } }[NotificationKind];
+
+/**
+ * A notification. `title` and `body` are text the server wrote before notifications were stored as
+ * kind and params (older rows only; null on new ones): a client shows them when present, else
+ * renders `kind` and `params`.
+ */
+export type Notification = NotificationText & {
   id: Id;
-  kind: NotificationKind;
-  title: string;
-  body: string;
+  title: string | null;
+  body: string | null;
   /** Mini program path the notification opens, e.g. `/pages/task-detail/index?id=3`. */
   link: string | null;
   at: IsoDateTime;
   readAt: IsoDateTime | null;
-}
+};

@@ -1,5 +1,5 @@
 import type {
-  Activity, Communication, Customer, Id, IsoDateTime, Message, Note, Notification, Opportunity, Task,
+  Activity, Communication, Customer, Id, IsoDateTime, Message, Note, Notification, NotificationText, Opportunity, Task,
 } from './entities.js';
 import type { ApiErrorBody } from './errors.js';
 
@@ -35,7 +35,8 @@ export interface TeamEventEnvelope<K extends TeamEventType = TeamEventType> {
 /** Any envelope, discriminated on `type`. */
 export type AnyTeamEvent = { [K in TeamEventType]: TeamEventEnvelope<K> }[TeamEventType];
 
-export type NotificationPayload = Omit<Notification, 'readAt'>;
+/** A notification as it arrives live: the stored one without `readAt` (it is unread). */
+export type NotificationPayload = NotificationText & Pick<Notification, 'id' | 'title' | 'body' | 'link' | 'at'>;
 
 export interface PresenceViewer {
   userId: Id;

@@ -2,6 +2,7 @@ import type { Activity, Communication, Id, Message, Note } from '@live-crm/share
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
 import { formatStamp } from '../../utils/relative-time';
+import { activityText } from '../../utils/server-text';
 
 export type TimelineItem =
   | { kind: 'activity'; activity: Activity }
@@ -143,7 +144,7 @@ export class Timeline {
     if (item.kind === 'activity') {
       const a = item.activity;
       const type = t(`activity.${a.type}` as MessageKey);
-      return { ...base, icon: ACTIVITY_ICONS[a.type] ?? 'more', tone: 'activity', title: `${a.actorName} · ${type}`, body: a.content };
+      return { ...base, icon: ACTIVITY_ICONS[a.type] ?? 'more', tone: 'activity', title: `${a.actorName} · ${type}`, body: activityText(a) };
     }
     if (item.kind === 'note') {
       const n = item.note;

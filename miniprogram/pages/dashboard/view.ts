@@ -83,7 +83,7 @@ export function funnelRows(p: PipelineAnalytics): FunnelRow[] {
   return stages.map((s) => {
     const conv = p.conversion.find((c) => c.position === s.position && c.exits > 0);
     return {
-      name: stageLabel(s.name),
+      name: stageLabel(s),
       count: t('dashboard.stageCount', { count: s.count }),
       value: formatMoneyCompact(s.valueCents),
       width: `${Math.round(16 + (84 * s.count) / most)}%`,
@@ -142,7 +142,7 @@ export function rottingRows(p: PipelineAnalytics): RottingRow[] {
   return p.rotting.slice(0, ROTTING_SHOWN).map((d) => ({
     id: d.id,
     title: d.title,
-    meta: [d.customerName, d.ownerName ?? t('common.unassigned'), stageLabel(d.stageName)].join(' · '),
+    meta: [d.customerName, d.ownerName ?? t('common.unassigned'), stageLabel({ key: d.stageKey, name: d.stageName })].join(' · '),
     value: formatMoneyCompact(d.valueCents),
     idle: t('dashboard.idle', { days: d.idleDays }),
   }));

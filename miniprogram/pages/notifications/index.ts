@@ -9,6 +9,7 @@ import {
 import { getSession } from '../../services/session';
 import { openLink } from '../../utils/links';
 import { errorText, idFrom } from '../../utils/page';
+import { notificationText } from '../../utils/server-text';
 import type { TapEvent } from '../../utils/page';
 import { formatAgo } from '../../utils/when';
 
@@ -36,7 +37,7 @@ const icons: Record<NotificationKind, string> = { 'task-assigned': 'task', 'task
 
 function rowOf(n: NotificationPayload & { readAt?: string | null }, now: number): Row {
   return {
-    id: n.id, icon: icons[n.kind] ?? 'notification', title: n.title, body: n.body, time: formatAgo(n.at, now),
+    id: n.id, icon: icons[n.kind] ?? 'notification', ...notificationText(n, now), time: formatAgo(n.at, now),
     unread: !n.readAt, order: -n.id,
   };
 }

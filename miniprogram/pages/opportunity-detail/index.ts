@@ -31,11 +31,11 @@ function view(deal: Opportunity, stages: Stage[]) {
   const closed = isClosed(stage);
   return {
     closed,
-    closedHint: closed && stage ? t('opportunity.closedHint', { stage: stageLabel(stage.name) }) : '',
+    closedHint: closed && stage ? t('opportunity.closedHint', { stage: stageLabel(stage) }) : '',
     title: deal.title,
     customer: deal.customerName,
     value: formatMoney(deal.valueCents),
-    stage: stage ? stageLabel(stage.name) : '',
+    stage: stage ? stageLabel(stage) : '',
     stageTheme: outcome === 'won' ? 'success' : outcome === 'lost' ? 'danger' : 'primary',
     probability: stage ? `${stage.probability}%` : '',
     owner: deal.ownerName ?? t('common.unassigned'),
@@ -138,7 +138,7 @@ Component({
       if (!deal) return;
       const reopening = isClosed(state.stages.find((s) => s.id === deal.stageId));
       state.choices = reopening ? state.stages.filter((s) => s.outcome === 'open') : state.stages;
-      const items = state.choices.map((s) => ({ label: stageLabel(s.name), disabled: s.id === deal.stageId }));
+      const items = state.choices.map((s) => ({ label: stageLabel(s), disabled: s.id === deal.stageId }));
       this.setData({ sheet: { visible: true, title: reopening ? t('opportunity.reopenTitle') : '', items } });
     },
 
@@ -155,7 +155,7 @@ Component({
       this.setData({ moving: true });
       try {
         this.show(await moveOpportunity(deal.id, stage.id, deal.version));
-        this.toast(t(reopening ? 'opportunity.reopened' : 'pipeline.moved', { stage: stageLabel(stage.name) }), 'success');
+        this.toast(t(reopening ? 'opportunity.reopened' : 'pipeline.moved', { stage: stageLabel(stage) }), 'success');
       } catch (err) {
         const current = isApiError(err) ? conflictOpportunity(err) : null;
         if (current) this.show(current, true);

@@ -83,7 +83,7 @@ Component({
 
     fill(values: FormValues) {
       const stage = stateOf(this).stages.find((s) => s.id === values.stageId);
-      this.setData({ values, stageName: stage ? stageLabel(stage.name) : '', dateLabel: formatDate(values.closeDate), errors: {} });
+      this.setData({ values, stageName: stage ? stageLabel(stage) : '', dateLabel: formatDate(values.closeDate), errors: {} });
     },
 
     onRetry() {
@@ -138,7 +138,7 @@ Component({
     },
 
     onPickStage() {
-      this.openSheet('stage', stateOf(this).stages.map((s) => stageLabel(s.name)));
+      this.openSheet('stage', stateOf(this).stages.map((s) => stageLabel(s)));
     },
 
     openSheet(kind: 'customer' | 'stage', items: string[]) {
@@ -158,7 +158,7 @@ Component({
         if (c) this.setData({ 'values.customerId': c.id, 'values.customerName': c.label, 'errors.customer': '' });
       } else if (state.sheetKind === 'stage') {
         const s = state.stages[e.detail.index];
-        if (s) this.setData({ 'values.stageId': s.id, stageName: stageLabel(s.name) });
+        if (s) this.setData({ 'values.stageId': s.id, stageName: stageLabel(s) });
       }
     },
 

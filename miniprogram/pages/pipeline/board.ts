@@ -63,7 +63,7 @@ export class Board {
   columns(): Column[] {
     return this.stages.map((stage, col) => ({
       stageId: stage.id,
-      name: stageLabel(stage.name),
+      name: stageLabel(stage),
       ...this.columnTexts(col),
       items: [...this.where.entries()]
         .filter(([, loc]) => loc.col === col)
@@ -153,7 +153,7 @@ export class Board {
       count += 1;
       value += opp.valueCents;
     }
-    const name = stage ? stageLabel(stage.name) : '';
+    const name = stage ? stageLabel(stage) : '';
     const probability = stage ? `${t('opportunity.probability')} ${stage.probability}%` : '';
     return {
       count,

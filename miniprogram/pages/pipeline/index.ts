@@ -154,7 +154,7 @@ Component({
       const deal = state.board?.get(idFrom(e));
       if (!state.board || !deal) return;
       state.sheetDealId = deal.id;
-      const items = state.board.stageList().map((s) => ({ label: stageLabel(s.name), disabled: s.id === deal.stageId }));
+      const items = state.board.stageList().map((s) => ({ label: stageLabel(s), disabled: s.id === deal.stageId }));
       this.setData({ sheet: { visible: true, title: t('pipeline.moveTitle', { title: deal.title }), items } });
     },
 
@@ -186,7 +186,7 @@ Component({
         const res = await saveMove(before, target);
         if (res.queued) { this.toast(t('offline.queued')); return; }
         this.patch(board.apply(res.value) ?? board.pendingPatch(id, false));
-        this.toast(t('pipeline.moved', { stage: stageLabel(target.name) }), 'success');
+        this.toast(t('pipeline.moved', { stage: stageLabel(target) }), 'success');
       } catch (err) {
         await this.rollBack(board, before, err);
       }

@@ -12,6 +12,7 @@ import { errorText, isMissing, numberParam } from '../../utils/page';
 import { sessionOrLogin } from '../../utils/sign-in';
 import { formatDue } from '../../utils/when';
 import { isLate } from '../tasks/task-row';
+import { taskTitle } from '../../utils/server-text';
 
 interface State { id: Id | null; task: Task | null; me: Id; members: TeamMember[] }
 const states = new WeakMap<object, State>();
@@ -85,7 +86,7 @@ Component({
       if (state.task !== task) return; // a newer version arrived meanwhile
       this.setData({
         view: {
-          title: task.title, status: t(`taskStatus.${task.status}` as const), statusTheme: statusThemes[task.status],
+          title: taskTitle(task), status: t(`taskStatus.${task.status}` as const), statusTheme: statusThemes[task.status],
           type: t(`taskType.${task.type}` as const), priority: t(`taskPriority.${task.priority}` as const),
           priorityTheme: task.priority === 'high' ? 'danger' : task.priority === 'medium' ? 'warning' : 'default',
           due: task.dueAt ? formatDue(task.dueAt, now) : t('tasks.noDue'), late: isLate(task, now),
@@ -132,13 +133,13 @@ Component({
       try {
         const saved = await setTaskStatus(task, status);
         await this.show(saved);
-        this.toast(t(status === 'completed' ? 'tasks.completed' : 'tasks.reopened', { title: saved.title }), 'success');
+        this.toast(t(status === 'completed' ? 'tasks.completed' : 'tasks.reopened', { title: taskTitle(saved) }), 'success');
       } catch (err) {
         const current = isApiError(err) ? conflictTask(err) : null;
         if (!current) { this.toast(errorText(err), 'error'); return; }
         await this.show(current);
         const name = this.memberName(await lastTaskActorOf(current.id), t('common.someone'));
-        this.toast(t('tasks.conflict', { name, title: current.title }), 'warning');
+        this.toast(t('tasks.conflict', { name, title: taskTitle(current) }), 'warning');
       } finally {
         this.setData({ busy: false });
       }
@@ -148,7 +149,7 @@ Component({
       const state = stateOf(this);
       if (!state.task) return;
       const items = state.members.map((m) => ({ label: m.name, disabled: m.id === state.task?.assigneeId }));
-      this.setData({ sheet: { visible: true, title: t('tasks.assignTitle', { title: state.task.title }), items } });
+      this.setData({ sheet: { visible: true, title: t('tasks.assignTitle', { title: taskTitle(state.task) }), items } });
     },
 
     onSheetClose() {

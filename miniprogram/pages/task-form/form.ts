@@ -1,6 +1,7 @@
 import type { Id, Task, TaskInput, TaskPriority, TaskType, TaskUpdate } from '@live-crm/shared-types';
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
+import { taskTitle } from '../../utils/server-text';
 import { formatDue, isoToWallClock, wallClockToIso } from '../../utils/when';
 
 export const TITLE_MAX = 200;
@@ -54,7 +55,7 @@ function remindKeyOf(task: Task): RemindKey {
 export function valuesFrom(task: Task, names: { customer: string; assignee: string }): TaskFormValues {
   const remind = remindKeyOf(task);
   return {
-    title: task.title, type: task.type, priority: task.priority, customerId: task.customerId, customerName: names.customer,
+    title: taskTitle(task), type: task.type, priority: task.priority, customerId: task.customerId, customerName: names.customer,
     due: isoToWallClock(task.dueAt), remind, customRemindAt: remind === 'custom' ? task.remindAt : null,
     assigneeId: task.assigneeId, assigneeName: names.assignee, description: task.description ?? '',
   };
@@ -97,8 +98,11 @@ export function toInput(values: TaskFormValues): TaskInput {
   };
 }
 
-/** An edit leaves the assignee alone: reassigning is its own call (PUT .../assign). */
-export function toPatch(values: TaskFormValues, version: number): TaskUpdate {
-  const { assigneeId: _assignee, ...fields } = toInput(values);
-  return { ...fields, version };
+/**
+ * An edit leaves the assignee alone: reassigning is its own call (PUT .../assign). A title left as
+ * shown is not sent, so a server-written one (a follow-up's) stays in every phone's language.
+ */
+export function toPatch(values: TaskFormValues, task: Task): TaskUpdate {
+  const { assigneeId: _assignee, title, ...fields } = toInput(values);
+  return { ...fields, ...(title === taskTitle(task).trim() ? {} : { title }), version: task.version };
 }

@@ -223,7 +223,7 @@ Component({
     /** Fields with `version`, then (a manager's change of assignee) the reassignment. */
     async update(task: Task, values: TaskFormValues): Promise<Task> {
       const state = stateOf(this);
-      let saved = await updateTask(task.id, toPatch(values, task.version));
+      let saved = await updateTask(task.id, toPatch(values, task));
       state.task = saved;
       if (values.assigneeId !== null && values.assigneeId !== task.assigneeId) saved = await assignTask(task.id, values.assigneeId);
       state.task = saved;

@@ -19,6 +19,7 @@ import { TaskLists } from './task-lists';
 import type { ListData, Patch, Scope } from './task-lists';
 import { UPCOMING_DAYS, VIEWS } from './task-row';
 import type { ViewKey } from './task-row';
+import { taskTitle } from '../../utils/server-text';
 
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
@@ -164,9 +165,9 @@ Component({
       const { me } = stateOf(this);
       const { task } = env.data;
       const actor = this.memberName(env.actorId, t('common.someone'));
-      if (task.assigneeId === me) this.toast(t('tasks.arrived', { name: actor, title: task.title }));
+      if (task.assigneeId === me) this.toast(t('tasks.arrived', { name: actor, title: taskTitle(task) }));
       else if (before && env.data.previousAssigneeId === me) {
-        this.toast(t('tasks.left', { title: task.title, name: this.memberName(task.assigneeId, t('common.someone')) }));
+        this.toast(t('tasks.left', { title: taskTitle(task), name: this.memberName(task.assigneeId, t('common.someone')) }));
       }
     },
 
@@ -225,7 +226,7 @@ Component({
         const res = await saveTaskStatus(before, status);
         if (res.queued) { this.toast(t('offline.queued')); return; }
         this.patch(lists.apply(res.value, true));
-        this.toast(t(done ? 'tasks.completed' : 'tasks.reopened', { title: res.value.title }), 'success');
+        this.toast(t(done ? 'tasks.completed' : 'tasks.reopened', { title: taskTitle(res.value) }), 'success');
       } catch (err) {
         await this.rollBack(before, err);
       }
@@ -247,14 +248,14 @@ Component({
       if (!current) { this.toast(errorText(err), 'error'); return; }
       // The live envelope may already have told us; otherwise the team feed does.
       const actor = state.changedBy.get(current.id) ?? (await lastTaskActorOf(current.id));
-      this.toast(t('tasks.conflict', { name: this.memberName(actor, t('common.someone')), title: current.title }), 'warning');
+      this.toast(t('tasks.conflict', { name: this.memberName(actor, t('common.someone')), title: taskTitle(current) }), 'warning');
     },
 
     openAssign(task: Task) {
       const state = stateOf(this);
       state.sheetTaskId = task.id;
       const items = state.members.map((m) => ({ label: m.name, disabled: m.id === task.assigneeId }));
-      this.setData({ sheet: { visible: true, title: t('tasks.assignTitle', { title: task.title }), items } });
+      this.setData({ sheet: { visible: true, title: t('tasks.assignTitle', { title: taskTitle(task) }), items } });
     },
 
     onSheetClose() {

@@ -1,6 +1,7 @@
 import type { Id, Task, TaskPriority } from '@live-crm/shared-types';
 import { t } from '../../i18n/index';
 import { formatDue, shanghaiDayStart } from '../../utils/when';
+import { taskTitle } from '../../utils/server-text';
 
 export type ViewKey = 'today' | 'overdue' | 'upcoming';
 export const VIEWS: readonly ViewKey[] = ['today', 'overdue', 'upcoming'];
@@ -56,7 +57,7 @@ export function taskRow(task: Task, now: number, names: RowNames): TaskRow {
   const due = task.dueAt ? Date.parse(task.dueAt) : NaN;
   return {
     id: task.id,
-    title: task.title,
+    title: taskTitle(task),
     type: t(`taskType.${task.type}` as const),
     priority: t(`taskPriority.${task.priority}` as const),
     priorityTheme: priorityThemes[task.priority],

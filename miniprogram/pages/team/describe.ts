@@ -4,6 +4,7 @@ import type { MessageKey } from '../../i18n/index';
 import { formatMoney } from '../../utils/format';
 import { customerLink, opportunityLink, taskLink } from '../../utils/links';
 import { formatAgo } from '../../utils/when';
+import { taskTitle } from '../../utils/server-text';
 
 /** Every fact the team feed shows; typed so a new event name cannot be forgotten here. */
 export const FEED_EVENTS: Record<TeamEventType, true> = {
@@ -66,7 +67,7 @@ export function said(env: AnyTeamEvent, names: Names): Said {
       const task = env.data.task;
       const key: MessageKey = env.type === 'task:updated' && task.status === 'completed' ? 'feed.task:completed' : `feed.${env.type}`;
       const name = env.type === 'task:assigned' ? names.member(task.assigneeId) : '';
-      return { key, params: { title: task.title, name }, detail: '', link: taskLink(task.id), customerId: null };
+      return { key, params: { title: taskTitle(task), name }, detail: '', link: taskLink(task.id), customerId: null };
     }
     case 'message:created': return customerSaid('feed.message:created', env.data.message.customerId, names, env.data.message.content);
     case 'communication:logged': {

@@ -124,7 +124,7 @@ Component({
           getStages().catch(() => []),
         ]);
         members.forEach((m) => state.members.set(m.id, m.name));
-        stages.forEach((s) => state.stages.set(s.id, stageLabel(s.name)));
+        stages.forEach((s) => state.stages.set(s.id, stageLabel(s)));
         state.shown.clear();
         state.length = 0;
         // The server says which team this is: an admin (no team of their own) sees their first.

@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute, type Sequelize } from 'sequelize';
-import type { Activity, ActivityType } from '@live-crm/shared-types';
+import type { Activity, ActivityType, StageChangeParams } from '@live-crm/shared-types';
 import type { UserModel } from './user.model.js';
 
 export class ActivityModel extends Model<InferAttributes<ActivityModel>, InferCreationAttributes<ActivityModel>> {
@@ -11,6 +11,8 @@ export class ActivityModel extends Model<InferAttributes<ActivityModel>, InferCr
   declare actorId: number;
   declare type: ActivityType;
   declare content: string;
+  /** A stage change's deal and stages (see Activity); null for what a user logged. */
+  declare params: CreationOptional<StageChangeParams | null>;
   declare occurredAt: Date;
   declare createdAt: CreationOptional<Date>;
   declare actor?: NonAttribute<UserModel>;
@@ -26,6 +28,7 @@ export class ActivityModel extends Model<InferAttributes<ActivityModel>, InferCr
         actorId: { type: DataTypes.INTEGER, allowNull: false },
         type: { type: DataTypes.STRING(16), allowNull: false },
         content: { type: DataTypes.TEXT, allowNull: false },
+        params: { type: DataTypes.JSONB, allowNull: true },
         occurredAt: { type: DataTypes.DATE, allowNull: false },
         createdAt: DataTypes.DATE,
       },
@@ -36,7 +39,7 @@ export class ActivityModel extends Model<InferAttributes<ActivityModel>, InferCr
   toDto(actorName = this.actor?.name ?? ''): Activity {
     return {
       id: this.id, teamId: this.teamId, customerId: this.customerId, opportunityId: this.opportunityId,
-      actorId: this.actorId, actorName, type: this.type, content: this.content,
+      actorId: this.actorId, actorName, type: this.type, content: this.content, params: this.params ?? null,
       occurredAt: this.occurredAt.toISOString(), createdAt: this.createdAt.toISOString(),
     };
   }

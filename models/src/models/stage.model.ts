@@ -1,9 +1,11 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import type { Stage } from '@live-crm/shared-types';
+import type { Stage, StageKey } from '@live-crm/shared-types';
 
 export class StageModel extends Model<InferAttributes<StageModel>, InferCreationAttributes<StageModel>> {
   declare id: CreationOptional<number>;
   declare teamId: number;
+  /** A default stage's key (the phone names it in its language); null for a custom stage. */
+  declare key: CreationOptional<StageKey | null>;
   declare name: string;
   declare probability: number;
   declare position: number;
@@ -14,6 +16,7 @@ export class StageModel extends Model<InferAttributes<StageModel>, InferCreation
       {
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
         teamId: { type: DataTypes.INTEGER, allowNull: false },
+        key: { type: DataTypes.STRING(16), allowNull: true },
         name: { type: DataTypes.STRING(64), allowNull: false },
         probability: { type: DataTypes.INTEGER, allowNull: false },
         position: { type: DataTypes.INTEGER, allowNull: false },
@@ -24,7 +27,7 @@ export class StageModel extends Model<InferAttributes<StageModel>, InferCreation
   }
 
   toDto(): Stage {
-    const { id, teamId, name, probability, position, outcome } = this;
-    return { id, teamId, name, probability, position, outcome };
+    const { id, teamId, key, name, probability, position, outcome } = this;
+    return { id, teamId, key: key ?? null, name, probability, position, outcome };
   }
 }

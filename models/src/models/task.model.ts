@@ -1,5 +1,5 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
-import type { Task, TaskPriority, TaskStatus, TaskType } from '@live-crm/shared-types';
+import type { Task, TaskPriority, TaskStatus, TaskTitleKey, TaskTitleParams, TaskType } from '@live-crm/shared-types';
 import { iso } from './dto.js';
 
 export class TaskModel extends Model<InferAttributes<TaskModel>, InferCreationAttributes<TaskModel>> {
@@ -8,6 +8,9 @@ export class TaskModel extends Model<InferAttributes<TaskModel>, InferCreationAt
   declare teamId: number;
   declare customerId: number | null;
   declare title: string;
+  /** Set when the server wrote the title (see Task); editing the title clears it. */
+  declare titleKey: CreationOptional<TaskTitleKey | null>;
+  declare titleParams: CreationOptional<TaskTitleParams | null>;
   declare description: string | null;
   declare type: CreationOptional<TaskType>;
   declare priority: CreationOptional<TaskPriority>;
@@ -31,6 +34,8 @@ export class TaskModel extends Model<InferAttributes<TaskModel>, InferCreationAt
         teamId: { type: DataTypes.INTEGER, allowNull: false },
         customerId: { type: DataTypes.INTEGER, allowNull: true },
         title: { type: DataTypes.STRING(200), allowNull: false },
+        titleKey: { type: DataTypes.STRING(32), allowNull: true },
+        titleParams: { type: DataTypes.JSONB, allowNull: true },
         description: { type: DataTypes.TEXT, allowNull: true },
         type: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'other' },
         priority: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'medium' },
@@ -52,6 +57,7 @@ export class TaskModel extends Model<InferAttributes<TaskModel>, InferCreationAt
   toDto(): Task {
     return {
       id: this.id, teamId: this.teamId, customerId: this.customerId, title: this.title,
+      titleKey: this.titleKey ?? null, titleParams: this.titleParams ?? null,
       description: this.description, type: this.type, priority: this.priority, status: this.status,
       dueAt: iso(this.dueAt), remindAt: iso(this.remindAt), assigneeId: this.assigneeId,
       createdById: this.createdById, completedAt: iso(this.completedAt),

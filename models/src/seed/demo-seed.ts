@@ -33,12 +33,12 @@ export const DEMO_LOGINS = TENANTS.flatMap((t) => [
 ]);
 
 const STAGES = [
-  { name: 'Lead', probability: 10, outcome: 'open' },
-  { name: 'Qualified', probability: 25, outcome: 'open' },
-  { name: 'Proposal', probability: 50, outcome: 'open' },
-  { name: 'Negotiation', probability: 75, outcome: 'open' },
-  { name: 'Won', probability: 100, outcome: 'won' },
-  { name: 'Lost', probability: 0, outcome: 'lost' },
+  { key: 'lead', name: 'Lead', probability: 10, outcome: 'open' },
+  { key: 'qualified', name: 'Qualified', probability: 25, outcome: 'open' },
+  { key: 'proposal', name: 'Proposal', probability: 50, outcome: 'open' },
+  { key: 'negotiation', name: 'Negotiation', probability: 75, outcome: 'open' },
+  { key: 'won', name: 'Won', probability: 100, outcome: 'won' },
+  { key: 'lost', name: 'Lost', probability: 0, outcome: 'lost' },
 ] as const;
 
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙'];

@@ -116,4 +116,17 @@ describe('GET /api/crm/analytics/activities', () => {
     expect(mine.analytics.byRep.map((r) => r.name)).not.toContain('Fx Rep Three');
     expect(all.analytics.byRep.find((r) => r.name === 'Fx Rep Three')?.count).toBe(1);
   });
+
+  it('counts what people logged, not the stage changes a move writes', async () => {
+    const path = '/api/crm/analytics/activities?period=7d';
+    const before = (await rep1.get<ActivityAnalyticsResponse>(path)).body.analytics;
+    const { Activity } = node.cluster.db.models;
+    const logged = (await Activity.findOne({ where: { actorId: rep1.user.id }, order: [['id', 'ASC']] }))!;
+    const stage = { key: null, name: 'x' };
+    await Activity.create({
+      tenantId: logged.tenantId, teamId: logged.teamId, customerId: logged.customerId, opportunityId: null, actorId: rep1.user.id,
+      type: 'stage-change', content: '', params: { title: 'deal', from: { id: 1, ...stage }, to: { id: 2, ...stage } }, occurredAt: new Date(),
+    });
+    expect((await rep1.get<ActivityAnalyticsResponse>(path)).body.analytics).toEqual(before);
+  });
 });

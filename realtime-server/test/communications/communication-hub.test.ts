@@ -155,6 +155,18 @@ describe('POST /api/crm/follow-ups', () => {
     expect(feed).toMatchObject({ type: 'task:created', actorId: ray.user.id, data: { task: { id: task.id } } });
   });
 
+  it("stores the task's title as a key each phone writes in its language; a typed title replaces it", async () => {
+    const c = await fresh('钱多多');
+    const scheduledDate = new Date(Date.now() + 86_400_000).toISOString();
+    const { task } = (await ray.send('POST', '/api/crm/follow-ups', { customerId: c.id, scheduledDate })).body as { task: Task };
+    expect(task).toMatchObject({ title: '跟进 钱多多', titleKey: 'follow-up', titleParams: { customer: '钱多多' } });
+    // Another field edited: the title stays the server's.
+    const moved = (await ray.send('PUT', `/api/crm/tasks/${task.id}`, { priority: 'high', title: task.title, version: task.version })).body.task as Task;
+    expect(moved).toMatchObject({ priority: 'high', titleKey: 'follow-up', titleParams: { customer: '钱多多' } });
+    const typed = (await ray.send('PUT', `/api/crm/tasks/${task.id}`, { title: 'Call about samples', version: moved.version })).body.task as Task;
+    expect(typed).toMatchObject({ title: 'Call about samples', titleKey: null, titleParams: null });
+  });
+
   it('commits the task and the follow-up together or not at all', async () => {
     const c = await fresh('原子跟进');
     const tasks = () => count('SELECT count(*)::int AS n FROM tasks WHERE customer_id = :id', { id: c.id });

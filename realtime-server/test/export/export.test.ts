@@ -67,6 +67,27 @@ describe('POST /api/crm/export and the signed download', () => {
     expect(sheet.rows.slice(1).map((r) => r[0])).toEqual(calls.filter((a) => localDate(a.occurredAt) === day).map((a) => a.id));
   });
 
+  it("writes stage names, a follow-up's task title and a stage change in the reader's language", async () => {
+    const customer = (await models().Customer.findOne({ where: { teamId: ray.user.teamId! }, order: [['id', 'ASC']] }))!;
+    const scheduledDate = new Date(Date.now() + 86_400_000).toISOString();
+    const { task } = (await ray.send('POST', '/api/crm/follow-ups', { customerId: customer.id, scheduledDate })).body;
+    const stages = await models().Stage.findAll({ where: { teamId: ray.user.teamId! }, order: [['position', 'ASC']] });
+    const deal = (await models().Opportunity.findOne({ where: { teamId: ray.user.teamId!, stageId: stages[0]!.id } }))!;
+    expect((await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: stages[1]!.id, version: deal.version })).status).toBe(200);
+
+    for (const [locale, title, change, stage] of [
+      ['en', `Follow up with ${customer.name}`, `Moved deal “${deal.title}” from “Lead” to “Qualified”`, 'Qualified'],
+      ['zh-CN', `跟进 ${customer.name}`, `将商机“${deal.title}”从“线索”移到“已确认”`, '已确认'],
+    ] as const) {
+      const tasks = await sheetOf(await linkFor(ray, { type: 'tasks', filters: { assigneeId: ray.user.id }, locale }));
+      expect(tasks.rows.find((r) => r[0] === task.id)?.[1]).toBe(title);
+      const moves = await sheetOf(await linkFor(ray, { type: 'activities', filters: { type: 'stage-change' }, locale }));
+      expect(moves.rows.slice(1).map((r) => r[5])).toContain(change);
+      const deals = await sheetOf(await linkFor(ray, { type: 'opportunities', filters: { stageId: stages[1]!.id }, locale }));
+      expect(deals.rows.find((r) => r[0] === deal.id)?.[3]).toBe(stage);
+    }
+  });
+
   it('reads created dates as Shanghai days, `to` inclusive', async () => {
     const all = await models().Customer.findAll({ where: { teamId: ray.user.teamId! }, order: [['id', 'ASC']] });
     const from = localDate(all[3]!.createdAt);

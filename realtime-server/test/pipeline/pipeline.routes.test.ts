@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineResponse } from '@live-crm/shared-types';
+import type { ActivitiesResponse, PipelineResponse } from '@live-crm/shared-types';
 import { http, signIn } from '../support/clients.js';
 import { startTestNode } from '../support/nodes.js';
 
@@ -28,6 +28,11 @@ describe('GET /api/crm/pipeline', () => {
     expect(p.weightedValue).toBe(Math.round(open.reduce((sum, o) => sum + o.valueCents * prob.get(o.stageId)!, 0) / 100));
   });
 
+  it('keys the default stages so each phone names them in its language', async () => {
+    const p = await pipeline();
+    expect(p.stages.map((s) => s.key)).toEqual(['lead', 'qualified', 'proposal', 'negotiation', 'won', 'lost']);
+  });
+
   it('refuses a missing or forged token with 401', async () => {
     expect((await http(node.url, 'GET', '/api/crm/pipeline')).status).toBe(401);
     const forged = `${ray.token.slice(0, -4)}AAAA`;
@@ -52,6 +57,22 @@ describe('GET /api/crm/pipeline', () => {
 });
 
 describe('PUT /api/crm/opportunities/:id/move', () => {
+  it("writes a stage-change activity on the deal's customer with both stages as params, not text", async () => {
+    const p = await pipeline();
+    const [lead, qualified] = p.stages;
+    const deal = p.opportunities.find((o) => o.stageId === lead!.id)!;
+    expect((await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: qualified!.id, version: deal.version })).status).toBe(200);
+    const { activities } = (await ray.get<ActivitiesResponse>(`/api/crm/customers/${deal.customerId}/activities?limit=5`)).body;
+    expect(activities[0]).toMatchObject({
+      type: 'stage-change', opportunityId: deal.id, actorId: ray.user.id, content: '',
+      params: {
+        title: deal.title,
+        from: { id: lead!.id, key: 'lead', name: 'Lead' },
+        to: { id: qualified!.id, key: 'qualified', name: 'Qualified' },
+      },
+    });
+  });
+
   it('moves a deal and bumps its version', async () => {
     const p = await pipeline();
     const deal = p.opportunities.find((o) => o.stageId === p.stages[0]!.id)!;

@@ -3,16 +3,19 @@ import type { Database } from '@live-crm/models';
 import type { ActivityAnalytics, ActivityType } from '@live-crm/shared-types';
 import { num, type PeriodBounds, type Scope } from './analytics.scope.js';
 
+// Activity counts are what people logged: the stage changes a move writes count as moves (pipeline analytics).
+const LOGGED = `a.type <> 'stage-change'`;
+
 const TOTALS_SQL = `
 SELECT count(*) FILTER (WHERE a.occurred_at >= :curFrom) AS current,
        count(*) FILTER (WHERE a.occurred_at < :curFrom) AS previous
 FROM activities a
-WHERE a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND a.occurred_at >= :prevFrom AND a.occurred_at < :curTo`;
+WHERE a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND ${LOGGED} AND a.occurred_at >= :prevFrom AND a.occurred_at < :curTo`;
 
 const BY_TYPE_SQL = `
 SELECT a.type, count(*) AS count
 FROM activities a
-WHERE a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND a.occurred_at >= :curFrom AND a.occurred_at < :curTo
+WHERE a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND ${LOGGED} AND a.occurred_at >= :curFrom AND a.occurred_at < :curTo
 GROUP BY a.type
 ORDER BY count(*) DESC, a.type`;
 
@@ -20,7 +23,7 @@ ORDER BY count(*) DESC, a.type`;
 const BY_REP_SQL = `
 WITH period AS (
   SELECT a.actor_id FROM activities a
-  WHERE a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND a.occurred_at >= :curFrom AND a.occurred_at < :curTo
+  WHERE a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND ${LOGGED} AND a.occurred_at >= :curFrom AND a.occurred_at < :curTo
 ),
 people AS (
   SELECT u.id FROM users u WHERE u.tenant_id = :tenantId AND u.team_id IN (:teamIds)
@@ -35,7 +38,7 @@ ORDER BY count(p.actor_id) DESC, u.name, u.id`;
 const PER_DAY_SQL = `
 SELECT to_char(d, 'YYYY-MM-DD') AS date, count(a.id) AS count
 FROM generate_series(CAST(:firstDay AS timestamp), CAST(:lastDay AS timestamp), interval '1 day') AS d
-LEFT JOIN activities a ON a.tenant_id = :tenantId AND a.team_id IN (:teamIds)
+LEFT JOIN activities a ON a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND ${LOGGED}
   AND a.occurred_at >= (d AT TIME ZONE :tz) AND a.occurred_at < ((d + interval '1 day') AT TIME ZONE :tz)
 GROUP BY d
 ORDER BY d`;
@@ -44,7 +47,7 @@ ORDER BY d`;
 const PER_DAY_TYPE_SQL = `
 SELECT to_char(d, 'YYYY-MM-DD') AS date, a.type, count(*) AS count
 FROM generate_series(CAST(:firstDay AS timestamp), CAST(:lastDay AS timestamp), interval '1 day') AS d
-JOIN activities a ON a.tenant_id = :tenantId AND a.team_id IN (:teamIds)
+JOIN activities a ON a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND ${LOGGED}
   AND a.occurred_at >= (d AT TIME ZONE :tz) AND a.occurred_at < ((d + interval '1 day') AT TIME ZONE :tz)
 GROUP BY d, a.type
 ORDER BY d, a.type`;

@@ -93,7 +93,7 @@ export function createCommunicationService({ db, mutate, customers, tasks }: Com
         const notes = input.notes || null;
         const base = { tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id };
         const task = await tasks.createWithin(tx, {
-          ...base, title: `跟进 ${customer.name}`, description: notes,
+          ...base, customerName: customer.name, description: notes,
           dueAt: scheduledAt, remindAt: new Date(scheduledAt.getTime() - REMIND_BEFORE_MS),
           assigneeId: actor.userId, createdById: actor.userId,
         });

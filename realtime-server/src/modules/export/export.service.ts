@@ -8,7 +8,7 @@ import type { Actor } from '../../core/actor.js';
 import { AppError } from '../../core/app-error.js';
 import { parse } from '../../core/validate.js';
 import { resolveScope, teamsOf, type Scope } from '../analytics/analytics.scope.js';
-import { labelOf } from './export.labels.js';
+import { labelOf, textOf } from './export.labels.js';
 import { paced, zipInputOf } from './export.pace.js';
 import { FILTERS } from './export.schemas.js';
 import { SHEETS, type SheetSpec } from './export.sheets.js';
@@ -117,6 +117,7 @@ function cell(kind: SheetSpec['columns'][number]['kind'], value: unknown, locale
   if (value === null || value === undefined) return null;
   if (kind === 'money') return Number(value) / 100;
   if (kind === 'label') return labelOf(locale, value);
+  if (kind === 'text') return textOf(locale, value);
   return value;
 }
 

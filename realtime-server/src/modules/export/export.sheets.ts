@@ -5,8 +5,11 @@ export interface Column {
   key: string;
   header: Record<ExportLocale, string>;
   width: number;
-  /** money: cents in SQL, yuan in the sheet; label: an enum value shown in the reader's language. */
-  kind?: 'money' | 'label';
+  /**
+   * money: cents in SQL, yuan in the sheet; label: an enum value shown in the reader's language;
+   * text: a string, or what the server stored as `{ key, params }`, written in the reader's language.
+   */
+  kind?: 'money' | 'label' | 'text';
 }
 
 export interface SheetSpec {
@@ -39,7 +42,7 @@ WHERE c.tenant_id = :tenantId AND c.team_id IN (:teamIds) AND c.id > :afterId
 ORDER BY c.id LIMIT :limit`;
 
 const OPPORTUNITIES_SQL = `
-SELECT o.id, o.title, c.name AS customer, s.name AS stage, s.outcome, o.value_cents, o.currency, u.name AS owner,
+SELECT o.id, o.title, c.name AS customer, jsonb_build_object('key', 'stage', 'params', jsonb_build_object('key', s.key, 'name', s.name)) AS stage, s.outcome, o.value_cents, o.currency, u.name AS owner,
   to_char(o.expected_close_date, 'YYYY-MM-DD') AS expected_close, to_char(o.closed_at AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI') AS closed, to_char(o.created_at AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI') AS created
 FROM opportunities o JOIN stages s ON s.id = o.stage_id JOIN customers c ON c.id = o.customer_id
 LEFT JOIN users u ON u.id = o.owner_id
@@ -52,7 +55,8 @@ WHERE o.tenant_id = :tenantId AND o.team_id IN (:teamIds) AND o.id > :afterId
 ORDER BY o.id LIMIT :limit`;
 
 const TASKS_SQL = `
-SELECT t.id, t.title, t.type, t.priority, t.status, c.name AS customer, u.name AS assignee,
+SELECT t.id, CASE WHEN t.title_key IS NULL THEN to_jsonb(t.title)
+    ELSE jsonb_build_object('key', t.title_key, 'params', t.title_params) END AS title, t.type, t.priority, t.status, c.name AS customer, u.name AS assignee,
   to_char(t.due_at AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI') AS due, to_char(t.completed_at AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI') AS completed, to_char(t.created_at AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI') AS created
 FROM tasks t LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN users u ON u.id = t.assignee_id
 WHERE t.tenant_id = :tenantId AND t.team_id IN (:teamIds) AND t.id > :afterId
@@ -63,10 +67,12 @@ WHERE t.tenant_id = :tenantId AND t.team_id IN (:teamIds) AND t.id > :afterId
 ORDER BY t.id LIMIT :limit`;
 
 const ACTIVITIES_SQL = `
-SELECT a.id, to_char(a.occurred_at AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI') AS occurred, a.type, u.name AS actor, c.name AS customer, a.content
+SELECT a.id, to_char(a.occurred_at AT TIME ZONE :tz, 'YYYY-MM-DD HH24:MI') AS occurred, a.type, u.name AS actor, c.name AS customer,
+  CASE WHEN a.params IS NULL THEN to_jsonb(a.content) ELSE jsonb_build_object('key', a.type, 'params', a.params) END AS content
 FROM activities a JOIN users u ON u.id = a.actor_id LEFT JOIN customers c ON c.id = a.customer_id
 WHERE a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND a.id > :afterId
-  AND (CAST(:type AS text) IS NULL OR a.type = :type)
+  -- Without a type, what people logged (as the dashboard counts it); stage changes when asked for.
+  AND (CASE WHEN CAST(:type AS text) IS NULL THEN a.type <> 'stage-change' ELSE a.type = :type END)
   AND (CAST(:actorId AS int) IS NULL OR a.actor_id = :actorId)
   AND (CAST(:fromDay AS timestamp) IS NULL OR a.occurred_at >= CAST(:fromDay AS timestamp) AT TIME ZONE :tz)
   AND (CAST(:toDay AS timestamp) IS NULL OR a.occurred_at < (CAST(:toDay AS timestamp) + interval '1 day') AT TIME ZONE :tz)
@@ -91,7 +97,7 @@ export const SHEETS: Record<ExportType, SheetSpec> = {
     title: { 'zh-CN': '商机', en: 'Opportunities' },
     columns: [
       col('id', '编号', 'ID', 8), col('title', '名称', 'Title', 24), col('customer', '客户', 'Customer', 16),
-      col('stage', '阶段', 'Stage', 12), col('outcome', '结果', 'Outcome', 10, 'label'),
+      col('stage', '阶段', 'Stage', 12, 'text'), col('outcome', '结果', 'Outcome', 10, 'label'),
       col('value_cents', '金额（元）', 'Value', 14, 'money'), col('currency', '币种', 'Currency', 8),
       col('owner', '负责人', 'Owner', 12), col('expected_close', '预计成交', 'Expected close', 14),
       col('closed', '关闭时间', 'Closed', 18), col('created', '创建时间', 'Created', 18),
@@ -105,7 +111,7 @@ export const SHEETS: Record<ExportType, SheetSpec> = {
   tasks: {
     title: { 'zh-CN': '任务', en: 'Tasks' },
     columns: [
-      col('id', '编号', 'ID', 8), col('title', '标题', 'Title', 24), col('type', '类型', 'Type', 10, 'label'),
+      col('id', '编号', 'ID', 8), col('title', '标题', 'Title', 24, 'text'), col('type', '类型', 'Type', 10, 'label'),
       col('priority', '优先级', 'Priority', 10, 'label'), col('status', '状态', 'Status', 10, 'label'),
       col('customer', '客户', 'Customer', 16), col('assignee', '执行人', 'Assignee', 12),
       col('due', '截止时间', 'Due', 18), col('completed', '完成时间', 'Completed', 18), col('created', '创建时间', 'Created', 18),
@@ -117,7 +123,7 @@ export const SHEETS: Record<ExportType, SheetSpec> = {
     title: { 'zh-CN': '活动', en: 'Activities' },
     columns: [
       col('id', '编号', 'ID', 8), col('occurred', '时间', 'When', 18), col('type', '类型', 'Type', 10, 'label'),
-      col('actor', '成员', 'By', 12), col('customer', '客户', 'Customer', 16), col('content', '内容', 'Content', 48),
+      col('actor', '成员', 'By', 12), col('customer', '客户', 'Customer', 16), col('content', '内容', 'Content', 48, 'text'),
     ],
     sql: ACTIVITIES_SQL,
     params: (f) => ({ type: opt(f['type']), actorId: opt(f['actorId']), fromDay: opt(f['from']), toDay: opt(f['to']) }),

@@ -1,7 +1,7 @@
 import { Op, QueryTypes, type Transaction } from 'sequelize';
 import type { Database, NotificationModel } from '@live-crm/models';
 import type {
-  NotificationKind, NotificationPayload, NotificationsResponse, SubscriptionConsentRequest, SubscriptionConsentResponse,
+  NotificationPayload, NotificationText, NotificationsResponse, SubscriptionConsentRequest, SubscriptionConsentResponse,
   SubscriptionStatusResponse,
 } from '@live-crm/shared-types';
 import type { Actor } from '../../core/actor.js';
@@ -15,15 +15,15 @@ export interface NotificationsServiceDeps {
   reminderTemplateId?: string | undefined;
 }
 
-/** A notification to store for one user; other services hand these over inside their transaction. */
-export interface NotificationDraft {
+/**
+ * A notification to store for one user; other services hand these over inside their transaction.
+ * It carries no text: the phone writes it from `kind` and `params` in its own language.
+ */
+export type NotificationDraft = NotificationText & {
   tenantId: number;
   userId: number;
-  kind: NotificationKind;
-  title: string;
-  body: string;
   link: string | null;
-}
+};
 
 export interface NotificationPage { limit: number; before?: number }
 
@@ -31,8 +31,8 @@ export interface NotificationPage { limit: number; before?: number }
 export const taskLink = (taskId: number): string => `/pages/task-detail/index?id=${taskId}`;
 
 function payloadOf(row: NotificationModel): NotificationPayload {
-  const { id, kind, title, body, link, at } = row.toDto();
-  return { id, kind, title, body, link, at };
+  const { readAt: _unread, ...payload } = row.toDto();
+  return payload;
 }
 
 /** The only writer of notifications and subscription consents; a user reads only their own. */

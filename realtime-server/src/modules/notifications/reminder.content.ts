@@ -1,3 +1,4 @@
+import type { TaskTitleKey, TaskTitleParams } from '@live-crm/shared-types';
 import type { NotificationDraft } from './notifications.service.js';
 import { taskLink } from './notifications.service.js';
 
@@ -5,7 +6,10 @@ import { taskLink } from './notifications.service.js';
 export interface ClaimedReminder {
   id: number;
   tenant_id: number;
+  /** In Chinese; for a server-written title (`title_key`) the phone renders the key instead. */
   title: string;
+  title_key: TaskTitleKey | null;
+  title_params: TaskTitleParams | null;
   due_at: Date | null;
   remind_at: Date;
   /** The assignee, or the creator of an unassigned task. */
@@ -34,8 +38,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-// notifications.title holds 200 characters: a long task title must not fail the claim.
-function clip(text: string, max = 200): string {
+function clip(text: string, max: number): string {
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
 }
@@ -50,16 +53,19 @@ export function localTime(at: Date, timeZone: string): string {
 // WeChat `thing` values: at most 20 characters, never empty.
 const thing = (text: string | null): string => clip((text ?? '').trim(), 20) || '无';
 
+/** The in-app notification: kind and params, written out by the phone in its own language. */
 export function reminderDraft(r: ClaimedReminder): NotificationDraft {
-  const when = localTime(r.due_at ?? r.remind_at, r.time_zone);
+  const params = {
+    task: { title: r.title, titleKey: r.title_key, titleParams: r.title_params },
+    dueAt: r.due_at?.toISOString() ?? null, remindAt: r.remind_at.toISOString(), customerName: r.customer_name,
+  };
   const base = { tenantId: r.tenant_id, userId: r.user_id, link: taskLink(r.id) };
-  if (r.follow_up) return { ...base, kind: 'follow-up-due', title: clip(`跟进提醒：${r.customer_name ?? r.title}`), body: `${r.title} · ${when}` };
-  const who = r.customer_name ? ` · ${r.customer_name}` : '';
-  return { ...base, kind: 'task-reminder', title: clip(`任务提醒：${r.title}`), body: `${r.due_at ? '截止' : '提醒'} ${when}${who}` };
+  return r.follow_up ? { ...base, kind: 'follow-up-due', params } : { ...base, kind: 'task-reminder', params };
 }
 
 /**
- * Data for the reminder template. The template configured in WECHAT_REMINDER_TEMPLATE_ID must have
+ * Data for the reminder template, in Chinese like the template itself (WeChat keeps templates in
+ * the language they were registered in; the server does not know the phone's). The template configured in WECHAT_REMINDER_TEMPLATE_ID must have
  * these fields: thing1 (task), time2 (due time), thing3 (customer).
  */
 export function reminderMessageData(r: ClaimedReminder): Record<string, { value: string }> {

@@ -34,10 +34,10 @@ WITH due AS MATERIALIZED (
   FOR UPDATE SKIP LOCKED
 ), claimed AS (
   UPDATE tasks t SET reminded_at = now() FROM due WHERE t.id = due.id
-  RETURNING t.id, t.tenant_id, t.title, t.due_at, t.remind_at, t.customer_id,
+  RETURNING t.id, t.tenant_id, t.title, t.title_key, t.title_params, t.due_at, t.remind_at, t.customer_id,
     COALESCE(t.assignee_id, t.created_by_id) AS user_id
 )
-SELECT c.id, c.tenant_id, c.title, c.due_at, c.remind_at, c.user_id, u.wechat_open_id AS open_id,
+SELECT c.id, c.tenant_id, c.title, c.title_key, c.title_params, c.due_at, c.remind_at, c.user_id, u.wechat_open_id AS open_id,
   cu.name AS customer_name, COALESCE(NULLIF(tn.time_zone, ''), :defaultTz) AS time_zone,
   EXISTS (SELECT 1 FROM follow_ups f WHERE f.task_id = c.id) AS follow_up
 FROM claimed c

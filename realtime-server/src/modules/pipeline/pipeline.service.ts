@@ -19,7 +19,8 @@ const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"H
 /**
  * A whole move as one statement, so one round trip and one (implicit) transaction: the row lock,
  * version, team access and stage check in the UPDATE's WHERE; the team's seq bumped under its row
- * lock; the event row and the Idempotency-Key's answer written with the same DTO it returns.
+ * lock; the event row, the customer's stage-change activity (stages as params, so each phone names
+ * them in its language) and the Idempotency-Key's answer written with the same DTO it returns.
  * The DTO mirrors OpportunityModel#toDto (a test holds them equal). $1 id, $2 stageId, $3 version,
  * $4 the actor's teams, $5 actor, $6 eventId, $7 at, $8/$9 Idempotency-Key and request hash or null.
  */
@@ -47,6 +48,15 @@ const MOVE_SQL = `
     SELECT dto.team_id, bumped.last_seq, $6::uuid, 'opportunity:moved', $5::int,
            jsonb_build_object('opportunity', dto.opportunity, 'fromStageId', dto.from_stage_id, 'toStageId', $2::int), $7::timestamptz
       FROM dto, bumped
+  ), stage_change AS (
+    INSERT INTO activities (tenant_id, team_id, customer_id, opportunity_id, actor_id, type, content, params, occurred_at, created_at)
+    SELECT m.tenant_id, m.team_id, m.customer_id, m.id, $5::int, 'stage-change', '',
+           jsonb_build_object('title', m.title,
+             'from', jsonb_build_object('id', f.id, 'key', f.key, 'name', f.name),
+             'to', jsonb_build_object('id', s.id, 'key', s.key, 'name', s.name)),
+           $7::timestamptz, now()
+      FROM moved m JOIN stages f ON f.id = m.from_stage_id JOIN stages s ON s.id = m.stage_id
+     WHERE m.from_stage_id <> m.stage_id
   ), answer AS (
     INSERT INTO idempotency_keys (user_id, key, request_hash, response, created_at)
     SELECT $5::int, $8::varchar, $9::varchar, jsonb_build_object('success', true, 'opportunity', dto.opportunity), now()

@@ -9,11 +9,16 @@ import type { TaskCreateInput, TaskListInput, TaskUpdateInput } from './tasks.sc
 import { createTaskViews } from './task-views.query.js';
 
 export interface FollowUpTaskDraft {
-  tenantId: number; teamId: number; customerId: number; title: string; description: string | null;
+  tenantId: number; teamId: number; customerId: number; customerName: string; description: string | null;
   dueAt: Date; remindAt: Date; assigneeId: number; createdById: number;
 }
 
 export interface TasksServiceDeps { db: Database; mutate: MutationRunner; notifications: NotificationsService; defaultTimeZone: string }
+
+/** A follow-up's task title: rendered by each phone from the key; `title` in Chinese for exports and WeChat. */
+function followUpTitle(customer: string): Pick<Task, 'title' | 'titleKey' | 'titleParams'> {
+  return { title: [...`跟进 ${customer}`].slice(0, 200).join(''), titleKey: 'follow-up', titleParams: { customer } };
+}
 
 const invalid = (path: string, message: string): AppError =>
   new AppError('validation', message, { details: { fields: [{ path, message }] } });
@@ -55,9 +60,10 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
   }
 
   function assignedDraft(actor: Actor, task: Task): NotificationDraft {
+    const { title, titleKey, titleParams } = task;
     return {
       tenantId: actor.tenantId, userId: task.assigneeId!, kind: 'task-assigned',
-      title: `${actor.name} 给你分配了任务`, body: task.title, link: taskLink(task.id),
+      params: { actorName: actor.name, task: { title, titleKey, titleParams } }, link: taskLink(task.id),
     };
   }
 
@@ -92,8 +98,10 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
      * A task written inside another domain's transaction (a follow-up's task): this module stays
      * the only writer of tasks, and the caller's mutation publishes the one fact.
      */
-    async createWithin(tx: Transaction, draft: FollowUpTaskDraft): Promise<Task> {
-      const row = await Task.create({ ...draft, type: 'follow-up', priority: 'medium' }, { transaction: tx });
+    async createWithin(tx: Transaction, { customerName, ...draft }: FollowUpTaskDraft): Promise<Task> {
+      const row = await Task.create({
+        ...draft, ...followUpTitle(customerName), type: 'follow-up', priority: 'medium',
+      }, { transaction: tx });
       return row.toDto();
     },
 
@@ -133,6 +141,8 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
           throw invalid('customerId', 'The customer belongs to another team');
         }
         const changes: Partial<TaskModel> = { ...fields, version: task.version + 1 };
+        // A title typed over the server-written one is shown as typed from now on.
+        if (fields.title !== undefined && fields.title !== task.title) Object.assign(changes, { titleKey: null, titleParams: null });
         if (fields.status !== undefined) changes.completedAt = fields.status === 'completed' ? (task.completedAt ?? new Date()) : null;
         if (fields.remindAt !== undefined && fields.remindAt?.getTime() !== task.remindAt?.getTime()) changes.remindedAt = null;
         const [count] = await Task.update(changes, { where: { id, version }, transaction: tx });
