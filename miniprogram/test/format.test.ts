@@ -25,6 +25,16 @@ describe('money from integer cents', () => {
     expect(formatMoneyCompact(100_000_00, 'zh-CN')).toBe('¥10万');
   });
 
+  test('compact: a sum that rounds up to the next unit is shown in it', () => {
+    expect(formatMoneyCompact(99_999_999_00, 'zh-CN')).toBe('¥1亿');
+    expect(formatMoneyCompact(95_000_000_00, 'zh-CN')).toBe('¥9500万');
+    expect(formatMoneyCompact(9_999_60, 'zh-CN')).toBe('¥1万');
+    expect(formatMoneyCompact(9_500_00, 'zh-CN')).toBe('¥9,500');
+    expect(formatMoneyCompact(999_960_00, 'en')).toBe('¥1M');
+    expect(formatMoneyCompact(999_40, 'en')).toBe('¥999');
+    expect(formatMoneyCompact(-99_999_999_00, 'zh-CN')).toBe('-¥1亿');
+  });
+
   test('typed yuan to cents and back, never through floats', () => {
     expect(parseYuanToCents('12,345.6')).toBe(1234560);
     expect(parseYuanToCents('0.29')).toBe(29);
