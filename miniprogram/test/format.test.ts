@@ -25,14 +25,12 @@ describe('money from integer cents', () => {
     expect(formatMoneyCompact(100_000_00, 'zh-CN')).toBe('¥10万');
   });
 
-  test('compact: a sum that rounds up to the next unit is shown in it', () => {
-    expect(formatMoneyCompact(99_999_999_00, 'zh-CN')).toBe('¥1亿');
-    expect(formatMoneyCompact(95_000_000_00, 'zh-CN')).toBe('¥9500万');
-    expect(formatMoneyCompact(9_999_60, 'zh-CN')).toBe('¥1万');
-    expect(formatMoneyCompact(9_500_00, 'zh-CN')).toBe('¥9,500');
-    expect(formatMoneyCompact(999_960_00, 'en')).toBe('¥1M');
-    expect(formatMoneyCompact(999_40, 'en')).toBe('¥999');
-    expect(formatMoneyCompact(-99_999_999_00, 'zh-CN')).toBe('-¥1亿');
+  // A sum that rounds up to the next unit is shown in it.
+  test.each([
+    [99_999_999_00, 'zh-CN', '¥1亿'], [95_000_000_00, 'zh-CN', '¥9500万'], [9_999_60, 'zh-CN', '¥1万'],
+    [9_500_00, 'zh-CN', '¥9,500'], [999_960_00, 'en', '¥1M'], [999_40, 'en', '¥999'], [-99_999_999_00, 'zh-CN', '-¥1亿'],
+  ] as const)('compact: %i cents in %s reads %s', (cents, loc, shown) => {
+    expect(formatMoneyCompact(cents, loc)).toBe(shown);
   });
 
   test('typed yuan to cents and back, never through floats', () => {
