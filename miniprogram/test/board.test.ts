@@ -26,9 +26,16 @@ describe('pipeline board', () => {
     const board = new Board(pipeline([deal(1, 1, 100_000_00), deal(2, 3, 300_000_00), deal(3, 2, 999_000_00)]));
     const cols = board.columns();
     expect(cols.map((c) => c.tabLabel)).toEqual(['线索 1', '赢单 1', '方案 1']);
-    expect(cols[0]!.items[0]).toMatchObject({ title: '商机1', customer: '客户1', value: '¥100,000.00', owner: 'Ray Li' });
+    expect(cols[0]!.items[0]).toMatchObject({ title: '商机1', customer: '客户1', value: '¥10万', owner: 'Ray Li' });
     // open: 100k + 300k; weighted: 10% of 100k + 50% of 300k = 160k
     expect(board.summary()).toEqual({ total: '¥40万', weighted: '¥16万' });
+  });
+
+  test('a card shows its value in the same compact form as the totals above it, never cents', () => {
+    const board = new Board(pipeline([deal(1, 1, 1_280_000_00), deal(2, 1, 95_000_00), deal(3, 1, 8_800_50), deal(4, 3, 1_234_56)]));
+    const values = board.columns().flatMap((c) => c.items.map((i) => i?.value));
+    expect(values).toEqual(['¥128万', '¥9.5万', '¥8,801', '¥1,235']);
+    expect(board.columns()[0]!.headline).toContain('¥138.4万');
   });
 
   test('a move patches two items, the two column headers and the summary: never a whole list', () => {

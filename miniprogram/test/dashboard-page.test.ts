@@ -230,9 +230,12 @@ describe('dashboard page against a real server', () => {
     const p = openPage(root, 'dashboard');
     page = p;
     await p.waitFor((text) => text.includes('网络不可用'), 'the error state');
+    // No "live" promise beside an error.
+    expect(p.text()).not.toMatch(/实时同步中|连接中断/);
     phone.storage.set(BASE_URL_KEY, server.url);
     tap(p.comp.querySelector('.retry'));
     await p.waitFor((text) => text.includes('赢单金额'), 'the dashboard after retry');
+    expect(p.text()).toMatch(/实时同步中|连接中断/);
   });
 
   test('an admin picks a team; the numbers are that team\'s', async () => {

@@ -25,6 +25,14 @@ describe('money from integer cents', () => {
     expect(formatMoneyCompact(100_000_00, 'zh-CN')).toBe('¥10万');
   });
 
+  // A sum that rounds up to the next unit is shown in it.
+  test.each([
+    [99_999_999_00, 'zh-CN', '¥1亿'], [95_000_000_00, 'zh-CN', '¥9500万'], [9_999_60, 'zh-CN', '¥1万'],
+    [9_500_00, 'zh-CN', '¥9,500'], [999_960_00, 'en', '¥1M'], [999_40, 'en', '¥999'], [-99_999_999_00, 'zh-CN', '-¥1亿'],
+  ] as const)('compact: %i cents in %s reads %s', (cents, loc, shown) => {
+    expect(formatMoneyCompact(cents, loc)).toBe(shown);
+  });
+
   test('typed yuan to cents and back, never through floats', () => {
     expect(parseYuanToCents('12,345.6')).toBe(1234560);
     expect(parseYuanToCents('0.29')).toBe(29);

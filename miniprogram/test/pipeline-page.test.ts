@@ -2,7 +2,7 @@
 import type { Opportunity, PipelineResponse, Stage } from '@live-crm/shared-types';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startTestNode, type TestNode } from '../../realtime-server/test/support/nodes.js';
-import { formatMoney, formatMoneyCompact } from '../utils/format';
+import { formatMoneyCompact } from '../utils/format';
 import { BASE_URL_KEY, requestsSettled, signedInPhone, teammate } from './support/app';
 import { ensureBuilt } from './support/build';
 import { appModule, openPage, tap, textOf, type OpenedPage } from './support/page';
@@ -81,7 +81,7 @@ describe('pipeline page against a real server', () => {
       const col = column(p, opp.stageId);
       expect(col).toContain(opp.title);
       expect(col).toContain(opp.customerName);
-      expect(col).toContain(formatMoney(opp.valueCents));
+      expect(col).toContain(formatMoneyCompact(opp.valueCents, 'zh-CN'));
       if (opp.ownerName) expect(col).toContain(opp.ownerName);
     }
     expect(phone.wx.titles).toContain('销售漏斗');
@@ -104,7 +104,7 @@ describe('pipeline page against a real server', () => {
 
     const created = await rita.create({ customerId: deal.customerId, title: '华南新渠道合作', valueCents: 8_800_000, stageId: lead!.id });
     await p.waitFor(() => column(p, lead!.id).includes('华南新渠道合作'), 'the new deal');
-    expect(column(p, lead!.id)).toContain('¥88,000.00');
+    expect(column(p, lead!.id)).toContain('¥8.8万');
 
     await rita.rename(moved, '年度采购框架协议（续签）');
     await p.waitFor(() => textOf(cardIn(p, qualified!.id, deal.id)).includes('年度采购框架协议（续签）'), 'the renamed deal');
@@ -192,8 +192,11 @@ describe('pipeline page against a real server', () => {
     page = p;
     await p.waitFor((text) => /网络不可用|No network/.test(text), 'the error state');
     expect(p.text()).toMatch(/重试|Retry/);
+    // No "live" promise beside an error.
+    expect(p.text()).not.toMatch(/实时同步中|连接中断|Live|Offline/);
     phone.storage.set(BASE_URL_KEY, server.url);
     tap(p.comp.querySelector('.retry'));
     await p.waitFor((text) => text.includes('¥') && !/网络不可用|No network/.test(text), 'the board after retry');
+    expect(p.text()).toMatch(/实时同步中|连接中断|Live|Offline/);
   });
 });

@@ -58,7 +58,7 @@ describe('weekly report page against a real server', () => {
     const p = await openReport();
     expect(tableRows(p)).toEqual([...want.rows.map((r) => cellsOf(r.name, r)), cellsOf('合计', want.totals)]);
     const header = [...p.comp.dom.querySelectorAll('.t-table--t-table__th')].map((th) => textOf(th));
-    expect(header).toEqual(['成员', '电话', '会面', '推进', '赢单', '完成', '逾期']);
+    expect(header).toEqual(['成员', '电话', '会议', '推进', '赢单', '完成', '逾期']);
     expect(phone.wx.titles).toContain('团队周报');
     expect(p.text()).toMatch(/\d+月\d+日 – \d+月\d+日/);
   });

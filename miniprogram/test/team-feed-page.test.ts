@@ -2,7 +2,7 @@
 import type { Customer, TeamFeedResponse } from '@live-crm/shared-types';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startCluster, type TestCluster } from '../../realtime-server/test/support/nodes.js';
-import { requestsSettled, signedInPhone } from './support/app';
+import { BASE_URL_KEY, requestsSettled, signedInPhone } from './support/app';
 import { ensureBuilt } from './support/build';
 import { bytes, captureSetData, colleague, dueTodayIso, type Colleague } from './support/crm';
 import { openPage, tap, textOf, type OpenedPage } from './support/page';
@@ -78,6 +78,16 @@ describe('team feed', () => {
     expect(entries(p).length).toBeGreaterThan(first);
     const seqs = [...p.comp.dom.querySelectorAll('[data-seq]')].map((el) => Number(el.getAttribute('data-seq')));
     expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  test('an unreachable server shows the error without a "live" tag beside it; retry brings both back', async () => {
+    phone.storage.set(BASE_URL_KEY, 'http://127.0.0.1:1');
+    const p = page = openPage(root, 'team');
+    await p.waitFor((text) => text.includes('网络不可用'), 'the error state');
+    expect(p.text()).not.toMatch(/实时更新中|连接中断/);
+    phone.storage.set(BASE_URL_KEY, cluster.nodes[0]!.url);
+    tap(p.comp.querySelector('.retry'));
+    await p.waitFor((text) => !text.includes('网络不可用') && /实时更新中|连接中断/.test(text), 'the feed after retry');
   });
 });
 

@@ -32,8 +32,12 @@ const compactSteps: Record<Locale, Array<[number, string]>> = {
 export function formatMoneyCompact(cents: number, loc: Locale = locale()): string {
   const sign = cents < 0 ? '-' : '';
   const yuan = Math.abs(cents) / 100;
-  for (const [size, unit] of compactSteps[loc]) {
-    if (yuan >= size) return `${sign}¥${trimmed(yuan / size)}${unit}`;
+  const steps = compactSteps[loc];
+  for (const [i, [size, unit]] of steps.entries()) {
+    // Judged on what the next smaller unit would show (to a tenth of it, or to the yuan), so
+    // 9999.96万 reads ¥1亿 and ¥9,999.60 reads ¥1万, never ¥10000万 or ¥10,000.
+    const grain = (steps[i + 1]?.[0] ?? 10) / 10;
+    if (Math.round(yuan / grain) * grain >= size) return `${sign}¥${trimmed(yuan / size)}${unit}`;
   }
   return `${sign}¥${groupThousands(String(Math.round(yuan)))}`;
 }

@@ -1,6 +1,6 @@
 import type { Id, Opportunity, PipelineResponse, Stage } from '@live-crm/shared-types';
 import { stageLabel, t } from '../../i18n/index';
-import { formatMoney, formatMoneyCompact } from '../../utils/format';
+import { formatMoneyCompact } from '../../utils/format';
 
 /** What one deal card shows; kept small because live events send it across threads. */
 export interface Card {
@@ -137,7 +137,7 @@ export class Board {
       id,
       title: opp.title,
       customer: opp.customerName,
-      value: formatMoney(opp.valueCents),
+      value: formatMoneyCompact(opp.valueCents),
       owner: opp.ownerName ?? t('common.unassigned'),
       rank: this.ranks.get(id) ?? 0,
       pending: false,
