@@ -56,7 +56,7 @@ describe('customer detail page against a real server', () => {
   test('shows the profile and the timeline newest first; a teammate’s note appears live in a small setData', async () => {
     const before = await rita.addNote(customer.id, '上周寄过样品');
     const p = await openDetail(customer.id);
-    for (const part of [customer.name, customer.phone!, customer.email!, '打电话', '发消息', '安排跟进']) expect(p.text()).toContain(part);
+    for (const part of [customer.name, customer.phone!, customer.email!, '打电话', '消息记录', '安排跟进']) expect(p.text()).toContain(part);
     expect(entries(p)[0]).toContain(before.content);
     expect(phone.wx.titles.at(-1)).toBe('客户详情');
 

@@ -77,7 +77,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   };
   const requests: RequestRecord[] = [];
   const sockets: TestSocketTask[] = [];
-  const log: UiLog = { toasts: [], modals: [], actionSheets: [], navigations: [], titles: [], phoneCalls: [], pullDownStops: 0, loading: false, tabBarBadges: {}, tabBarTexts: {}, subscribeRequests: [] };
+  const log: UiLog = { toasts: [], modals: [], actionSheets: [], navigations: [], titles: [], phoneCalls: [], pullDownStops: 0, loading: false, tabBarBadges: {}, tabBarTexts: {}, subscribeRequests: [], clipboard: [] };
   const script: UiScript = { modalAnswers: [], actionSheetAnswers: [], subscribeAnswers: [] };
   let codes = 0;
   const nextCode = options.loginCode ?? (() => `test-code-${++codes}`);

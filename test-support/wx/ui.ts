@@ -16,6 +16,8 @@ export interface UiLog {
   tabBarTexts: Record<number, string>;
   /** template ids of each wx.requestSubscribeMessage call */
   subscribeRequests: string[][];
+  /** what each wx.setClipboardData put on the clipboard */
+  clipboard: string[];
 }
 
 /** Scripted user answers: the next modal confirms or cancels, the next action sheet taps an index or cancels. */
@@ -94,6 +96,10 @@ export function uiApi(report: ErrorReporter, log: UiLog, script: UiScript) {
       const answer = script.subscribeAnswers.shift() ?? 'accept';
       const res = Object.fromEntries(o.tmplIds.map((id) => [id, answer]));
       return reply(o, 'requestSubscribeMessage', ok('requestSubscribeMessage', res));
+    },
+    setClipboardData: (o: { data: string } & Callbacks<Ok>) => {
+      log.clipboard.push(o.data);
+      return reply(o, 'setClipboardData', ok('setClipboardData'));
     },
     makePhoneCall: (o: { phoneNumber: string } & Callbacks<Ok>) => {
       log.phoneCalls.push(o.phoneNumber);

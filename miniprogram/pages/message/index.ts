@@ -22,8 +22,8 @@ Component({
   behaviors: [livePage],
   data: {
     text: {
-      placeholder: t('message.placeholder'), send: t('message.send'), empty: t('message.empty'),
-      loading: t('common.loading'), retry: t('common.retry'),
+      notice: t('message.notice'), placeholder: t('message.placeholder'), send: t('message.send'), empty: t('message.empty'),
+      copy: t('message.copy'), loading: t('common.loading'), retry: t('common.retry'),
     },
     loading: true,
     error: '',
@@ -111,6 +111,18 @@ Component({
       if (!retry) return;
       this.patch(retry.patch);
       void this.deliver(localKey, retry.content);
+    },
+
+    /** Nothing here reaches the customer: the rep copies the text and sends it in WeChat themselves. */
+    onCopy(e: WechatMiniprogram.BaseEvent<Record<string, never>, { index?: number }>) {
+      const bubble = this.data.bubbles[Number(e.currentTarget.dataset.index)];
+      if (!bubble) return;
+      wx.setClipboardData({
+        data: bubble.content,
+        // WeChat shows its own "copied" toast; ours says where to paste it.
+        success: () => this.toast(t('message.copied')),
+        fail: () => undefined,
+      });
     },
 
     onRetry() {
