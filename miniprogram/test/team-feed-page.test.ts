@@ -53,11 +53,11 @@ describe('team feed', () => {
     expect(entries(p)).toHaveLength(events.length);
     expect(p.comp.dom.querySelectorAll('[data-seq]')[0]?.getAttribute('data-seq')).toBe(String(events[0]!.seq));
 
-    expect(entries(p)[0]).toMatch(new RegExp(`^RRita Wang刚刚给客户“${customer.name}”添加了备注第 25 次沟通记录$`));
+    expect(entries(p)[0]).toMatch(new RegExp(`^王王婷刚刚给客户“${customer.name}”添加了备注第 25 次沟通记录$`));
     const sent = captureSetData(p.comp.instance);
     await rita.call('POST', `/api/crm/customers/${customer.id}/notes`, { content: '客户同意下周三上门演示' });
     await p.waitFor(() => entries(p)[0]?.includes('客户同意下周三上门演示') ?? false, 'the new entry on top');
-    expect(entries(p)[0]).toMatch(new RegExp(`^RRita Wang刚刚给客户“${customer.name}”添加了备注客户同意下周三上门演示`));
+    expect(entries(p)[0]).toMatch(new RegExp(`^王王婷刚刚给客户“${customer.name}”添加了备注客户同意下周三上门演示`));
     const task = await mia.createTask({ title: '跟进报价', dueAt: dueTodayIso(), assigneeId: ray.user.id });
     await p.waitFor(() => entries(p)[0]?.includes('新建了任务“跟进报价”') ?? false, 'the task entry on top');
     expect(entries(p)).toHaveLength(events.length + 2);
@@ -96,12 +96,12 @@ describe('notification centre', () => {
 
     const inbox = await open('notifications', (text) => text.includes('条未读'));
     expect(inbox.text()).toContain(`${unread + 1} 条未读`);
-    expect(inbox.text()).toMatch(/Mia Zhang 给你分配了任务刚刚确认合同盖章/);
+    expect(inbox.text()).toMatch(/张敏 给你分配了任务刚刚确认合同盖章/);
     const another = await mia.createTask({ title: '回访老客户', dueAt: dueTodayIso(), assigneeId: ray.user.id });
     await inbox.waitFor((text) => text.includes(`${unread + 2} 条未读`), 'the live count');
     const rows = [...inbox.comp.dom.querySelectorAll('[data-id]')] as HTMLElement[];
     const top = rows.sort((x, y) => Number(x.style.order) - Number(y.style.order))[0]!;
-    expect(textOf(top)).toMatch(/^Mia Zhang 给你分配了任务刚刚回访老客户/);
+    expect(textOf(top)).toMatch(/^张敏 给你分配了任务刚刚回访老客户/);
     expect(top.className).toContain('row--unread');
 
     tap(inbox.comp.querySelector(`#note-${top.getAttribute('data-id')}`));

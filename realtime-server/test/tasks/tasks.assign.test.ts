@@ -57,7 +57,7 @@ describe('PUT /api/crm/tasks/:id/assign, live across two nodes', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     const note = rita.client.received('notification')[0] as NotificationPayload;
     expect(note).toMatchObject({ kind: 'task-assigned', body: '拜访客户', link: `/pages/task-detail/index?id=${task.id}` });
-    expect(note.title).toContain('Mia Zhang');
+    expect(note.title).toContain('张敏');
     expect(rita.client.received('task:assigned')).toHaveLength(1); // team room + user room: delivered once
 
     const inbox = (await rita.get<NotificationsResponse>('/api/crm/notifications')).body;
