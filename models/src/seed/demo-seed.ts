@@ -3,7 +3,7 @@ import type { Database } from '../db.js';
 
 interface DemoUser { login: string; name: string; role: Role }
 interface DemoTeam { name: string; manager: DemoUser; reps: DemoUser[] }
-interface DemoTenant { name: string; admins: DemoUser[]; teams: DemoTeam[] }
+export interface DemoTenant { name: string; admins: DemoUser[]; teams: DemoTeam[] }
 
 // ARCHITECTURE section 4: ASCII logins; names, teams and companies as a Chinese sales team writes them.
 const TENANTS: DemoTenant[] = [
@@ -57,10 +57,15 @@ export interface DemoTeamSeed {
  */
 export async function seedDemoOrganisation(db: Database): Promise<DemoTeamSeed[] | null> {
   if ((await db.models.Tenant.count()) > 0) return null;
+  return createOrganisation(db, TENANTS);
+}
+
+/** Tenants with their admins, teams, people and the standard stages, in one transaction. */
+export async function createOrganisation(db: Database, tenants: DemoTenant[]): Promise<DemoTeamSeed[]> {
   const { models: m } = db;
   return db.sequelize.transaction(async (transaction) => {
     const seeded: DemoTeamSeed[] = [];
-    for (const tenant of TENANTS) {
+    for (const tenant of tenants) {
       const row = await m.Tenant.create({ name: tenant.name, timeZone: 'Asia/Shanghai' }, { transaction });
       for (const admin of tenant.admins) await m.User.create({ tenantId: row.id, teamId: null, ...admin }, { transaction });
       for (const team of tenant.teams) {
