@@ -109,7 +109,7 @@ describe('tasks page against a real server', () => {
   test("the manager's reassignment moves a task into and out of the rep's list live, in small patches, with a notification", async () => {
     const p = await openTasks();
     const sent = captureSetData(p.comp.instance);
-    const rita = (await mia.call<{ members: Array<{ id: number; name: string }> }>('GET', '/api/me')).members.find((m) => m.name.startsWith('Rita'))!;
+    const rita = (await mia.call<{ members: Array<{ id: number; name: string }> }>('GET', '/api/me')).members.find((m) => m.name === '王婷')!;
     const task = await mia.createTask({ title: '拜访华东区新客户', type: 'meeting', priority: 'high', dueAt: dueTodayIso(), assigneeId: rita.id });
     const unreadBefore = (await ray.inbox()).unread;
     await mia.assign(task.id, ray.user.id);

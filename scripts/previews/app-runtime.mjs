@@ -22,18 +22,27 @@ export function resetClock(iso = PREVIEW_NOW) {
   clock.reset(iso ?? new Date(clock.realNow()).toISOString());
 }
 
+let appRoot = null;
+
+/**
+ * Timers the app's own code (its pages, services and miniprogram_npm) starts. Those of the runtime
+ * underneath (fetch's connection pool, WebSockets) keep running: clearing them would leave, say,
+ * a kept-alive connection that the server has already closed in the pool.
+ */
+const startedByApp = () => appRoot !== null && (new Error().stack ?? '').includes(appRoot);
+
 function trackTimers() {
   globalThis.setTimeout = (fn, ms, ...args) => {
     const handle = realSetTimeout(() => {
       liveTimers.delete(handle);
       if (typeof fn === 'function') fn(...args);
     }, ms);
-    liveTimers.add(handle);
+    if (startedByApp()) liveTimers.add(handle);
     return handle;
   };
   globalThis.setInterval = (fn, ms, ...args) => {
     const handle = realSetInterval(fn, ms, ...args);
-    liveTimers.add(handle);
+    if (startedByApp()) liveTimers.add(handle);
     return handle;
   };
   globalThis.clearTimeout = (handle) => { liveTimers.delete(handle); realClearTimeout(handle); };
@@ -86,6 +95,7 @@ export function forgetModules(root) {
 
 /** Runs app.js the way WeChat does before the first page: App() then onLaunch and onShow. */
 export function launchApp(root, { pagePath, query }) {
+  appRoot = root;
   app = { globalData: {} };
   pages = [{ route: pagePath, options: query, data: {}, setData() {}, selectComponent: () => null }];
   const appJs = path.join(root, 'app.js');

@@ -108,7 +108,9 @@ function phoneStorage(server, login) {
 async function realtimeSettled(root, record) {
   let realtime;
   try { ({ realtime } = require(path.join(root, 'services/realtime.js'))); } catch { return; }
-  for (let i = 0; i < 150 && !realtime.isSynced?.(); i += 1) await tick(20);
+  // Only a page that started the client waits for it (the login page never does).
+  const catchingUp = () => realtime.status?.() === 'connecting' || (realtime.status?.() === 'online' && !realtime.isSynced?.());
+  for (let i = 0; i < 150 && catchingUp(); i += 1) await tick(20);
   await settle(record);
 }
 
@@ -137,7 +139,7 @@ export async function renderPage({ root, pagePath, state, server }) {
   forgetModules(root);
   await server.setClock();
   resetClock(server.frozen ? PREVIEW_NOW : null);
-  const { wx, record, handles } = installPreviewWx({ base: baseWx, storage: phoneStorage(server, state.as === undefined ? 'ray' : state.as),
+  const { record, handles } = installPreviewWx({ base: baseWx, storage: phoneStorage(server, state.as === undefined ? 'ray' : state.as),
     language: state.language, ...viewport });
   if (state.offline === true) handles.setOffline(true);
   const viewers = await Promise.all((state.viewers || []).map((login) => joinAs(server, login, valueOf(state.viewing, server.ids))));
@@ -154,7 +156,7 @@ export async function renderPage({ root, pagePath, state, server }) {
     runLifecycle(comp, query, record);
     if (state.settle !== false) {
       await settle(record);
-      if (!handles.wx || state.offline !== true) await realtimeSettled(root, record);
+      if (state.offline !== true) await realtimeSettled(root, record);
     } else {
       await tick();
     }

@@ -1,6 +1,10 @@
+/* global URL */
 // A teammate with the same record open on their own phone: a real Socket.IO client that joins the
 // record's presence, so the page shows who else is looking because the server says so.
-import { io } from 'socket.io-client';
+import { createRequire } from 'node:module';
+
+// The server's own client (v4); the copy at the top of node_modules is weapp.socket.io's v3.
+const { io } = createRequire(new URL('../../realtime-server/package.json', import.meta.url))('socket.io-client');
 
 /** Joins presence on `resource` (e.g. `customer:12`) as `login`; answers { close }. */
 export async function joinAs(server, login, resource) {
