@@ -129,7 +129,7 @@ describe('customer detail page against a real server', () => {
     const join = await ritaPhone.command('presence:join', { resource: `customer:${customer.id}` });
     expect(join.ok).toBe(true);
     await p.waitFor((t) => t.includes('王婷 也在查看'), 'Rita in the viewers');
-    expect(textOf(p.comp.dom.querySelector('.main--viewers'))).toContain('R');
+    expect(textOf(p.comp.dom.querySelector('.main--viewers'))).toContain('王');
     await ritaPhone.command('presence:leave', { resource: `customer:${customer.id}` });
     await p.waitFor((t) => !t.includes('也在查看'), 'Rita gone');
 

@@ -109,6 +109,10 @@ export function installPreviewWx({ base, storage = {}, language = 'zh_CN', tabBa
     onError() {}, offError() {}, onUnhandledRejection() {}, offUnhandledRejection() {},
     reportAnalytics() {},
   });
+  // The previews move the global clock back for every state, and fetch's pool times its kept-alive
+  // connections by that clock: it would hand out one the server has long closed. One connection per request.
+  const request = handles.wx.request;
+  handles.wx.request = (options) => request({ ...options, header: { ...options.header, connection: 'close' } });
   record.requests = handles.requests;
   Object.defineProperty(record, 'pending', { get: () => inFlight(handles) });
   return { wx: handles.wx, record, handles };

@@ -19,9 +19,13 @@ const { createLogger } = await import('../../realtime-server/src/logger.js');
 const { createNode } = await import('../../realtime-server/src/node.js');
 const { seedDemo } = await import('../../realtime-server/src/seed/demo.seed.js');
 
+// PREVIEW_TIMINGS=1 prints how long each step of the start took.
+const started = performance.now();
+const step = (what: string) => { if (process.env['PREVIEW_TIMINGS']) process.stderr.write(`previews server: ${what} at ${Math.round(performance.now() - started)} ms\n`); };
 const given = process.env['PREVIEW_DATABASE_URL'];
 const dataDir = given ? null : mkdtempSync(join(tmpdir(), 'live-crm-previews-'));
 const embedded = dataDir ? await startEmbeddedPostgres(dataDir) : null;
+step('database started');
 const config = loadConfig({
   NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: given ?? embedded!.url,
   JWT_SECRET: 'previews-only-secret-0123456789abcdefghijklmnop', NODE_ID: 'previews',
@@ -31,7 +35,9 @@ const config = loadConfig({
 const db = createDatabase({ url: config.databaseUrl!, poolMax: embedded?.maxConnections ?? 4 });
 if (embedded) {
   await migrate(db, { lock: false });
+  step('migrated');
   await seedDemo(db, { config });
+  step('seeded');
 }
 // A tenant that signed up a moment ago: the empty states are what its people see.
 const { createOrganisation } = await import('@live-crm/models');
