@@ -24,7 +24,7 @@ let server: PreviewServer;
 beforeAll(async () => {
   database = await cloneDatabase(inject('templateDb'));
   server = await startPreviewServer({ databaseUrl: database.url }) as PreviewServer;
-});
+}, 120_000); // a server process of its own, compiled by tsx on a busy machine
 afterAll(async () => {
   await server?.stop();
   await database?.drop();
