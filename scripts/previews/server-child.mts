@@ -29,8 +29,6 @@ step('database started');
 const config = loadConfig({
   NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATABASE_URL: given ?? embedded!.url,
   JWT_SECRET: 'previews-only-secret-0123456789abcdefghijklmnop', NODE_ID: 'previews',
-  // The pages of one state may fire a burst; no limit is part of what a picture shows.
-  RATE_LIMIT_PER_SEC: '1000', RATE_LIMIT_BURST: '10000',
 });
 const db = createDatabase({ url: config.databaseUrl!, poolMax: embedded?.maxConnections ?? 4 });
 if (embedded) {

@@ -14,7 +14,8 @@ export function createRateLimiter({ perSecond, burst }: { perSecond: number; bur
 
   function refill(key: string | number, now: number) {
     const b = buckets.get(key) ?? { tokens: burst, at: now };
-    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSecond);
+    // Date.now() may step back (NTP, a moved clock): that refills nothing rather than draining the bucket.
+    b.tokens = Math.min(burst, b.tokens + (Math.max(0, now - b.at) / 1000) * perSecond);
     b.at = now;
     buckets.set(key, b);
     return b;
