@@ -56,14 +56,14 @@ describe('customer detail page against a real server', () => {
   test('shows the profile and the timeline newest first; a teammate’s note appears live in a small setData', async () => {
     const before = await rita.addNote(customer.id, '上周寄过样品');
     const p = await openDetail(customer.id);
-    for (const part of [customer.name, customer.phone!, customer.email!, '打电话', '发消息', '安排跟进']) expect(p.text()).toContain(part);
+    for (const part of [customer.name, customer.phone!, customer.email!, '打电话', '消息记录', '安排跟进']) expect(p.text()).toContain(part);
     expect(entries(p)[0]).toContain(before.content);
     expect(phone.wx.titles.at(-1)).toBe('客户详情');
 
     const sent = captureSetData(p);
     await rita.addNote(customer.id, '客户说下周二可以签约');
     await p.waitFor(() => (entries(p)[0] ?? '').includes('客户说下周二可以签约'), 'the live note on top');
-    expect(entries(p)[0]).toContain('Rita Wang 添加了备注');
+    expect(entries(p)[0]).toContain('王婷 添加了备注');
     await rita.sendMessage(customer.id, '王总，合同已发邮箱');
     await p.waitFor(() => (entries(p)[0] ?? '').includes('王总，合同已发邮箱'), 'the live message on top');
     const other = (await rita.list('?sortBy=name')).customers[1]!;
@@ -128,21 +128,21 @@ describe('customer detail page against a real server', () => {
     ritaPhone = await connectWeapp(server.url, rita.token);
     const join = await ritaPhone.command('presence:join', { resource: `customer:${customer.id}` });
     expect(join.ok).toBe(true);
-    await p.waitFor((t) => t.includes('Rita Wang 也在查看'), 'Rita in the viewers');
-    expect(textOf(p.comp.dom.querySelector('.main--viewers'))).toContain('R');
+    await p.waitFor((t) => t.includes('王婷 也在查看'), 'Rita in the viewers');
+    expect(textOf(p.comp.dom.querySelector('.main--viewers'))).toContain('王');
     await ritaPhone.command('presence:leave', { resource: `customer:${customer.id}` });
     await p.waitFor((t) => !t.includes('也在查看'), 'Rita gone');
 
     // Leaving the page (onHide) tells the others; coming back (onShow) joins again.
     await ritaPhone.command('presence:join', { resource: `customer:${customer.id}` });
-    await p.waitFor((t) => t.includes('Rita Wang 也在查看'), 'Rita back');
+    await p.waitFor((t) => t.includes('王婷 也在查看'), 'Rita back');
     p.call('onHide');
     await expect.poll(async () => {
       const ack = await ritaPhone!.command('presence:join', { resource: `customer:${customer.id}` });
       return (ack.ok ? ack.data.viewers : []).map((v: { name: string }) => v.name);
-    }).toEqual(['Rita Wang']);
+    }).toEqual(['王婷']);
     p.call('onShow');
-    await p.waitFor((t) => t.includes('Rita Wang 也在查看'), 'Rita seen again after onShow');
+    await p.waitFor((t) => t.includes('王婷 也在查看'), 'Rita seen again after onShow');
   });
 
   test('after a dropped connection the page counts as viewing again once it reconnects', async () => {

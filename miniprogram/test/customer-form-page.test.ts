@@ -119,7 +119,7 @@ describe('customer form against a real server', () => {
     input(p, 'company', '我的改动');
     const navigations = phone.wx.navigations.length;
     tap(p.comp.querySelector('.submit'));
-    await p.waitFor((t) => t.includes('Rita Wang已修改此客户'), 'the conflict notice');
+    await p.waitFor((t) => t.includes('王婷已修改此客户'), 'the conflict notice');
     expect((p.comp.instance.data['values'] as { company: string }).company).toBe('丽塔改过的公司');
     expect(phone.wx.navigations.length).toBe(navigations);
   });

@@ -244,7 +244,7 @@ describe('dashboard page against a real server', () => {
     phone = await signedInPhone(root, server.url, 'ada');
     const ada = await signIn(server.url, 'ada');
     const { teams } = (await ada.get<{ teams: Array<{ id: number; name: string }> }>('/api/crm/analytics/teams')).body;
-    const west = teams.find((team) => team.name === 'West')!;
+    const west = teams.find((team) => team.name === '华西组')!;
     const westSales = (await ada.get<SalesAnalyticsResponse>(`/api/crm/analytics/sales?period=30d&teamId=${west.id}`)).body;
     const p = openPage(root, 'dashboard');
     page = p;
@@ -256,7 +256,7 @@ describe('dashboard page against a real server', () => {
     tap(items[teams.indexOf(west) + 1]);
     await expect.poll(() => analyticsCalls('sales').at(-1)?.url).toContain(`teamId=${west.id}`);
     await requestsSettled(phone.wx);
-    expect(p.text()).toContain('West');
+    expect(p.text()).toContain('华西组');
     expect(metricText(p, 'wonValueCents')).toContain(`赢单金额${formatMoneyCompact(westSales.metrics.wonValueCents.current, 'zh-CN')}`);
   });
 

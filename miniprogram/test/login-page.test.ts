@@ -58,17 +58,17 @@ describe('login page', () => {
   test('lists the demo users with role and team when the server allows dev login; a tap signs in', async () => {
     phone();
     const p = page = openPage(root, 'login');
-    const text = await p.waitFor((t) => t.includes('Rita'), 'the dev login list');
+    const text = await p.waitFor((t) => t.includes('王婷'), 'the dev login list');
     expect(text).toContain('开发环境登录');
-    for (const who of ['Ray Li', 'Rita Wang', 'Mia']) expect(text).toContain(who);
+    for (const who of ['李锐', '王婷', '张敏']) expect(text).toContain(who);
     // One row per account: name, role · team · company, and the login id on its own at the right.
     const rows = [...p.comp.dom.querySelectorAll('.t-cell--t-cell')].map((el) => textOf(el));
-    expect(rows).toContain('Ray Li销售 · East · Demo Trading Co.ray');
-    expect(rows).toContain('Mia Zhang经理 · East · Demo Trading Co.mia');
+    expect(rows).toContain('李锐销售 · 华东组 · 示范贸易有限公司ray');
+    expect(rows).toContain('张敏经理 · 华东组 · 示范贸易有限公司mia');
     expect(text).toContain('微信一键登录');
     fire(p.comp.querySelector('#dev-rita'), 'click');
-    await p.waitFor((t) => t.includes('欢迎，Rita Wang'), 'the welcome toast');
-    expect(session()).toMatchObject({ user: { name: 'Rita Wang' } });
+    await p.waitFor((t) => t.includes('欢迎，王婷'), 'the welcome toast');
+    expect(session()).toMatchObject({ user: { name: '王婷' } });
     expect(wx.navigations.at(-1)).toEqual({ kind: 'reLaunch', url: '/pages/pipeline/index' });
   });
 
@@ -77,7 +77,7 @@ describe('login page', () => {
     const p = page = openPage(root, 'login');
     await p.waitFor((t) => t.includes('微信一键登录'), 'the login button');
     tap(p.comp.querySelector('.wechat'));
-    await p.waitFor((t) => t.includes('欢迎，Ray Li'), 'the welcome toast');
+    await p.waitFor((t) => t.includes('欢迎，李锐'), 'the welcome toast');
     const login = wx.requests.find((r) => r.url.endsWith('/api/auth/wechat-login'))!;
     expect(JSON.parse(String(login.body))).toEqual({ code: 'code-linked' });
     expect(JSON.stringify(session())).not.toContain('secret-session-key');
@@ -97,7 +97,7 @@ describe('login page', () => {
 
   test('a token the server rejects (401) clears the session and returns to the login page', async () => {
     phone();
-    wx.storage.set(SESSION_KEY, { token: 'forged-token', user: { id: 1, name: 'Ray Li', role: 'rep', teamId: 1, tenantId: 1 } });
+    wx.storage.set(SESSION_KEY, { token: 'forged-token', user: { id: 1, name: '李锐', role: 'rep', teamId: 1, tenantId: 1 } });
     page = openPage(root, 'pipeline');
     await expect.poll(() => wx.navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/login/index' });
     expect(session()).toBe('');
@@ -105,7 +105,7 @@ describe('login page', () => {
 
   test('an existing session skips the login page', async () => {
     phone();
-    wx.storage.set(SESSION_KEY, { token: 'kept', user: { id: 1, name: 'Ray Li', role: 'rep', teamId: 1, tenantId: 1 } });
+    wx.storage.set(SESSION_KEY, { token: 'kept', user: { id: 1, name: '李锐', role: 'rep', teamId: 1, tenantId: 1 } });
     page = openPage(root, 'login');
     expect(wx.navigations).toEqual([{ kind: 'reLaunch', url: '/pages/pipeline/index' }]);
   });

@@ -61,7 +61,7 @@ describe('opportunity detail', () => {
     expect(phone.wx.titles.at(-1)).toBe('商机详情');
     await rita.move(deal, stages[3]!.id);
     await p.waitFor((t) => t.includes('谈判 · 75%'), 'the live stage');
-    await p.waitFor((t) => t.includes('Rita Wang刚刚更新了此商机'), 'who changed it');
+    await p.waitFor((t) => t.includes('王婷刚刚更新了此商机'), 'who changed it');
   });
 
   test('moves the deal from its action sheet', async () => {
@@ -151,7 +151,7 @@ describe('opportunity form', () => {
     input(p, 'title', '我的改动');
     const navigationsBefore = phone.wx.navigations.length;
     tap(p.comp.querySelector('.submit'));
-    await p.waitFor((t) => t.includes('Rita Wang已修改此商机'), 'the conflict notice');
+    await p.waitFor((t) => t.includes('王婷已修改此商机'), 'the conflict notice');
     expect((p.comp.instance.data['values'] as { title: string }).title).toBe('丽塔改过的名字');
     expect(phone.wx.navigations.length).toBe(navigationsBefore);
   });

@@ -148,7 +148,7 @@ describe('pipeline page against a real server', () => {
     phone.realtime.stop();
     await rita.move(deal, lead!.id);
     tap((await openMoveSheet(p, deal))[2]);
-    await p.waitFor((text) => text.includes(`Rita Wang刚刚修改了“${deal.title}”`), 'the conflict toast');
+    await p.waitFor((text) => text.includes(`王婷刚刚修改了“${deal.title}”`), 'the conflict toast');
     expect(hasCard(p, lead!.id, deal.id)).toBe(true);
     expect(hasCard(p, proposal!.id, deal.id)).toBe(false);
     expect(hasCard(p, negotiation!.id, deal.id)).toBe(false);

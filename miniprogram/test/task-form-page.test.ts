@@ -95,7 +95,7 @@ describe('task form', () => {
     await mia.updateTask(task, { title: '准备季度复盘（经理补充）' });
     input(p, 'title', '准备季度复盘材料');
     tap(p.comp.querySelector('.submit'));
-    await p.waitFor((text) => text.includes('Mia Zhang已修改此任务'), 'the conflict notice');
+    await p.waitFor((text) => text.includes('张敏已修改此任务'), 'the conflict notice');
     expect(titleValue(p)).toBe('准备季度复盘（经理补充）');
     input(p, 'title', '准备季度复盘材料');
     const navigations = phone.wx.navigations.length;
@@ -111,10 +111,10 @@ describe('task detail', () => {
     const customer = (await ray.call<{ customers: Array<{ id: number; name: string }> }>('GET', '/api/crm/customers?limit=1')).customers[0]!;
     const task = await ray.createTask({ title: '电话回访', customerId: customer.id, priority: 'high', dueAt: dueTodayIso(), description: '确认二期付款节点' });
     const p = await open('task-detail', { id: String(task.id) }, '完成');
-    for (const part of ['电话回访', '待办', '高优先级', '截止时间今天', customer.name, '负责人Ray Li', '确认二期付款节点']) expect(p.text()).toContain(part);
+    for (const part of ['电话回访', '待办', '高优先级', '截止时间今天', customer.name, '负责人李锐', '确认二期付款节点']) expect(p.text()).toContain(part);
     await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
     await mia.updateTask(task, { title: '电话回访（加急）' });
-    await p.waitFor((text) => text.includes('Mia Zhang刚刚更新了此任务') && text.includes('电话回访（加急）'), 'the live change');
+    await p.waitFor((text) => text.includes('张敏刚刚更新了此任务') && text.includes('电话回访（加急）'), 'the live change');
     tap(p.comp.querySelector('.toggle'));
     await p.waitFor((text) => text.includes('已完成“电话回访（加急）”') && text.includes('重新打开'), 'the completed task');
     expect((await ray.task(task.id)).status).toBe('completed');

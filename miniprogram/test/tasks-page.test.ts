@@ -99,7 +99,7 @@ describe('tasks page against a real server', () => {
     phone.realtime.stop(); // deaf: the phone keeps the old version while the manager edits
     await mia.updateTask(task, { title: '回电确认报价（含运费）' });
     tap(p.comp.querySelector(`#swipe-toggle-${task.id}`));
-    await p.waitFor((text) => text.includes('Mia Zhang刚刚修改了“回电确认报价（含运费）”'), 'the conflict toast');
+    await p.waitFor((text) => text.includes('张敏刚刚修改了“回电确认报价（含运费）”'), 'the conflict toast');
     expect(row(p, task.id)!.className).not.toContain('row--done');
     expect(textOf(row(p, task.id))).toContain('回电确认报价（含运费）');
     expect((await ray.task(task.id)).status).toBe('pending');
@@ -109,19 +109,19 @@ describe('tasks page against a real server', () => {
   test("the manager's reassignment moves a task into and out of the rep's list live, in small patches, with a notification", async () => {
     const p = await openTasks();
     const sent = captureSetData(p.comp.instance);
-    const rita = (await mia.call<{ members: Array<{ id: number; name: string }> }>('GET', '/api/me')).members.find((m) => m.name.startsWith('Rita'))!;
+    const rita = (await mia.call<{ members: Array<{ id: number; name: string }> }>('GET', '/api/me')).members.find((m) => m.name === '王婷')!;
     const task = await mia.createTask({ title: '拜访华东区新客户', type: 'meeting', priority: 'high', dueAt: dueTodayIso(), assigneeId: rita.id });
     const unreadBefore = (await ray.inbox()).unread;
     await mia.assign(task.id, ray.user.id);
     await p.waitFor(() => rowIn(p, 'today', task.id) !== null, 'the reassigned task in Today');
     expect(textOf(rowIn(p, 'today', task.id))).toMatch(/拜访华东区新客户.*会议.*高优先级/);
-    await p.waitFor((text) => text.includes('Mia Zhang给你分配了“拜访华东区新客户”'), 'the toast');
+    await p.waitFor((text) => text.includes('张敏给你分配了“拜访华东区新客户”'), 'the toast');
     // The badge on the 动态 tab follows the live notification.
     await expect.poll(() => phone.wx.tabBarBadges[3], { timeout: 3000 }).toBe(String(unreadBefore + 1));
 
     await mia.assign(task.id, rita.id);
     await p.waitFor(() => rowIn(p, 'today', task.id) === null, 'the task gone from Today');
-    await p.waitFor((text) => text.includes('“拜访华东区新客户”已改由Rita Wang负责'), 'the toast');
+    await p.waitFor((text) => text.includes('“拜访华东区新客户”已改由王婷负责'), 'the toast');
 
     const live = sent.filter((patch) => Object.keys(patch).some((k) => k.startsWith('lists.')));
     expect(live.length).toBeGreaterThanOrEqual(2);
@@ -142,15 +142,15 @@ describe('tasks page against a real server', () => {
     expect(rowIn(p, 'today', task.id)).toBeNull(); // "mine": only Mia's own tasks
     tap(p.comp.querySelector('#scope-team'));
     await p.waitFor(() => rowIn(p, 'today', task.id) !== null, "Rita's task in the team scope");
-    expect(textOf(rowIn(p, 'today', task.id))).toContain('Rita Wang');
+    expect(textOf(rowIn(p, 'today', task.id))).toContain('王婷');
     tap(p.comp.querySelector(`#assign-${task.id}`));
     await p.waitFor((text) => text.includes('将“整理报价单”分配给'), 'the assign sheet');
     const items = p.comp.querySelector('.sheet')!.querySelectorAll('.t-action-sheet__list-item');
     const names = items.map((i) => textOf(i.dom));
-    expect(names).toEqual(expect.arrayContaining(['Mia Zhang', 'Ray Li', 'Rita Wang']));
-    tap(items[names.indexOf('Ray Li')]);
-    await p.waitFor((text) => text.includes('已分配给Ray Li'), 'the confirmation');
-    expect(textOf(rowIn(p, 'today', task.id))).toContain('Ray Li');
+    expect(names).toEqual(expect.arrayContaining(['张敏', '李锐', '王婷']));
+    tap(items[names.indexOf('李锐')]);
+    await p.waitFor((text) => text.includes('已分配给李锐'), 'the confirmation');
+    expect(textOf(rowIn(p, 'today', task.id))).toContain('李锐');
     expect((await mia.task(task.id)).assigneeId).toBe(ray.user.id);
   });
 });

@@ -53,11 +53,11 @@ describe('team feed', () => {
     expect(entries(p)).toHaveLength(events.length);
     expect(p.comp.dom.querySelectorAll('[data-seq]')[0]?.getAttribute('data-seq')).toBe(String(events[0]!.seq));
 
-    expect(entries(p)[0]).toMatch(new RegExp(`^RRita Wang刚刚给客户“${customer.name}”添加了备注第 25 次沟通记录$`));
+    expect(entries(p)[0]).toMatch(new RegExp(`^王王婷刚刚给客户“${customer.name}”添加了备注第 25 次沟通记录$`));
     const sent = captureSetData(p.comp.instance);
     await rita.call('POST', `/api/crm/customers/${customer.id}/notes`, { content: '客户同意下周三上门演示' });
     await p.waitFor(() => entries(p)[0]?.includes('客户同意下周三上门演示') ?? false, 'the new entry on top');
-    expect(entries(p)[0]).toMatch(new RegExp(`^RRita Wang刚刚给客户“${customer.name}”添加了备注客户同意下周三上门演示`));
+    expect(entries(p)[0]).toMatch(new RegExp(`^王王婷刚刚给客户“${customer.name}”添加了备注客户同意下周三上门演示`));
     const task = await mia.createTask({ title: '跟进报价', dueAt: dueTodayIso(), assigneeId: ray.user.id });
     await p.waitFor(() => entries(p)[0]?.includes('新建了任务“跟进报价”') ?? false, 'the task entry on top');
     expect(entries(p)).toHaveLength(events.length + 2);

@@ -1,6 +1,6 @@
 export { createDatabase, type Database, type DatabaseOptions, type Models } from './db.js';
 export { createMigrator } from './migrator.js';
-export { seedDemo, DEMO_LOGINS } from './seed/demo-seed.js';
+export { createOrganisation, seedDemoOrganisation, DEMO_LOGINS, type DemoTeamSeed, type DemoTenant } from './seed/demo-seed.js';
 export { ActivityModel } from './models/activity.model.js';
 export { CommunicationModel } from './models/communication.model.js';
 export { CustomerModel } from './models/customer.model.js';

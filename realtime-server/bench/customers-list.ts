@@ -6,7 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { QueryTypes } from 'sequelize';
-import { createDatabase, createMigrator, seedDemo, type Database } from '@live-crm/models';
+import { createDatabase, createMigrator, type Database } from '@live-crm/models';
+import { seedDemo } from '../src/seed/demo.seed.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createNode } from '../src/node.js';

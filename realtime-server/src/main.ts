@@ -1,9 +1,10 @@
-import { seedDemo, DEMO_LOGINS } from '@live-crm/models';
+import { DEMO_LOGINS } from '@live-crm/models';
 import { dataDirOf, jwtSecretOf, migrate, createDatabase } from './bootstrap.js';
 import { loadConfig } from './config.js';
 import { startEmbeddedPostgres } from './embedded-db.js';
 import { createLogger } from './logger.js';
 import { createNode } from './node.js';
+import { seedDemo } from './seed/demo.seed.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   const db = createDatabase({ url: config.databaseUrl ?? embedded!.url, poolMax: embedded?.maxConnections ?? 10 });
   await migrate(db, { lock: !embedded });
   if (config.seedDemo ?? Boolean(embedded)) {
-    if (await seedDemo(db)) logger.info('demo data seeded');
+    if (await seedDemo(db, { config })) logger.info('demo data seeded');
   }
   const node = await createNode({ config, db, logger, jwtSecret: jwtSecretOf(config) });
   const port = await node.listen();

@@ -4,34 +4,32 @@
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
+import { installClock, PREVIEW_NOW } from './clock.mjs';
 
 const require = createRequire(import.meta.url);
-const RealDate = Date;
 const realSetTimeout = globalThis.setTimeout;
 const realSetInterval = globalThis.setInterval;
 const realClearTimeout = globalThis.clearTimeout;
 const realClearInterval = globalThis.clearInterval;
 const liveTimers = new Set();
+let clock;
 
-/** Fixtures are written around this moment (a Wednesday morning in Shanghai). */
-export const PREVIEW_NOW = '2025-06-18T10:30:00+08:00';
-let clock = { fixed: RealDate.parse(PREVIEW_NOW), startedAt: RealDate.now() };
+export { PREVIEW_NOW };
 
-class PreviewDate extends RealDate {
-  constructor(...args) {
-    if (args.length === 0) super(PreviewDate.now());
-    else super(...args);
-  }
-
-  static now() {
-    // Elapsed real time still advances, so code that waits on the clock cannot spin forever.
-    return clock.fixed + (RealDate.now() - clock.startedAt);
-  }
-}
-
+/** Moves the pages' clock to `iso` (default PREVIEW_NOW), or to the real time with `null`. */
 export function resetClock(iso = PREVIEW_NOW) {
-  clock = { fixed: RealDate.parse(iso), startedAt: RealDate.now() };
+  if (!clock) clock = installClock(iso ?? undefined);
+  clock.reset(iso ?? new Date(clock.realNow()).toISOString());
 }
+
+let appRoot = null;
+
+/**
+ * Timers the app's own code (its pages, services and miniprogram_npm) starts. Those of the runtime
+ * underneath (fetch's connection pool, WebSockets) keep running: clearing them would leave, say,
+ * a kept-alive connection that the server has already closed in the pool.
+ */
+const startedByApp = () => appRoot !== null && (new Error().stack ?? '').includes(appRoot);
 
 function trackTimers() {
   globalThis.setTimeout = (fn, ms, ...args) => {
@@ -39,12 +37,12 @@ function trackTimers() {
       liveTimers.delete(handle);
       if (typeof fn === 'function') fn(...args);
     }, ms);
-    liveTimers.add(handle);
+    if (startedByApp()) liveTimers.add(handle);
     return handle;
   };
   globalThis.setInterval = (fn, ms, ...args) => {
     const handle = realSetInterval(fn, ms, ...args);
-    liveTimers.add(handle);
+    if (startedByApp()) liveTimers.add(handle);
     return handle;
   };
   globalThis.clearTimeout = (handle) => { liveTimers.delete(handle); realClearTimeout(handle); };
@@ -73,7 +71,7 @@ export function installRuntime() {
   if (installed) return;
   installed = true;
   process.env.TZ = 'Asia/Shanghai';
-  globalThis.Date = PreviewDate;
+  resetClock();
   trackTimers();
   globalThis.App = (options) => { app = options; };
   globalThis.getApp = () => app;
@@ -97,6 +95,7 @@ export function forgetModules(root) {
 
 /** Runs app.js the way WeChat does before the first page: App() then onLaunch and onShow. */
 export function launchApp(root, { pagePath, query }) {
+  appRoot = root;
   app = { globalData: {} };
   pages = [{ route: pagePath, options: query, data: {}, setData() {}, selectComponent: () => null }];
   const appJs = path.join(root, 'app.js');

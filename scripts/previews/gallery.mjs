@@ -26,7 +26,7 @@ figcaption span { color: #646a73; } figcaption em { color: #d54941; font-style: 
 figure.failed img { outline: 3px solid #d54941; }
 </style></head><body>
 <h1>Live CRM page previews</h1>
-<p class="note">Rendered by <code>npm run previews</code> from each page's own code with fixture data (miniprogram-simulate → HTML → Chromium),
+<p class="note">Rendered by <code>npm run previews</code> from each page's own code against the real server seeded with the demo data (miniprogram-simulate → HTML → Chromium),
 375 pt wide at 2x. Not WeChat itself: native widgets and the real navigation bar are approximated.</p>
 ${sections}
 </body></html>

@@ -1,19 +1,22 @@
 /* global console, process, document */
 // Renders one page in one state to standalone HTML: the page's own code runs (app.js, onLoad, onShow,
-// onReady) against the fixture `wx`, and the DOM is taken once its requests and setData callbacks settle.
+// onReady) against the test wx runtime talking to the preview server, and the DOM is taken once its
+// requests, its realtime connection and its setData callbacks settle.
 import fs from 'node:fs';
 import path from 'node:path';
-import { clearPageTimers, forgetModules, installRuntime, launchApp, resetClock, setCurrentPage, tick } from './app-runtime.mjs';
+import { createRequire } from 'node:module';
+import { clearPageTimers, forgetModules, installRuntime, launchApp, PREVIEW_NOW, resetClock, setCurrentPage, tick } from './app-runtime.mjs';
 import { forgetBuiltins, reflectBuiltins, registerBuiltins } from './builtins.mjs';
 import { forgetCanvases, installCanvasNodes, reflectCanvases } from './canvas.mjs';
 import { isTabPage, tabBarHtml, windowSettings } from './chrome.mjs';
 import { windowHeight } from './device.mjs';
 import { compileAppWxss, getSimulate, setProjectRoot, takeRenderedCss } from './environment.mjs';
-import { createFixtureWx } from './fixture-wx.mjs';
-import { DEFAULT_ACKS } from './routes.mjs';
+import { installPreviewWx } from './preview-wx.mjs';
+import { joinAs } from './viewers.mjs';
 import { ENTRY_PAGES } from './states.mjs';
 import { serializePage } from './serialize.mjs';
 
+const require = createRequire(import.meta.url);
 let baseWx;
 
 function setup(root) {
@@ -32,7 +35,7 @@ function readJson(file) {
   return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
 }
 
-/** Waits until no fixture request is in flight and a few quiet macrotasks have passed. */
+/** Waits until no request is in flight and a few quiet macrotasks have passed. */
 async function settle(record) {
   let quiet = 0;
   for (let round = 0; round < 400 && quiet < 5; round += 1) {
@@ -93,20 +96,40 @@ function runLifecycle(comp, query, record) {
   }
 }
 
+/** Storage of a phone signed in as `login` (none: signed out) against the preview server. */
+function phoneStorage(server, login) {
+  const storage = { 'liveCrm.baseUrl': server.url };
+  const person = login && server.people[login];
+  if (person) storage['liveCrm.session'] = { token: person.token, user: person.user };
+  return storage;
+}
+
+/** Online, the app's realtime client connects and catches up; the picture waits for that. */
+async function realtimeSettled(root, record) {
+  let realtime;
+  try { ({ realtime } = require(path.join(root, 'services/realtime.js'))); } catch { return; }
+  // Only a page that started the client waits for it (the login page never does).
+  const catchingUp = () => realtime.status?.() === 'connecting' || (realtime.status?.() === 'online' && !realtime.isSynced?.());
+  for (let i = 0; i < 150 && catchingUp(); i += 1) await tick(20);
+  await settle(record);
+}
+
+const valueOf = (option, ids) => (typeof option === 'function' ? option(ids) : option);
+
 /**
  * @param {object} options
  * @param {string} options.root compiled mini program (`.build/miniprogram`)
  * @param {string} options.pagePath e.g. `pages/pipeline/index`
- * @param {object} options.state one entry of the states table (query, routes, storage, language, interact)
- * @param {object} options.routes default fixture routes
+ * @param {object} options.state one entry of the states table (see states.mjs)
+ * @param {object} options.server the preview server (server.mjs): url, people, ids, setClock
  */
-export async function renderPage({ root, pagePath, state, routes }) {
+export async function renderPage({ root, pagePath, state, server }) {
   const simulate = setup(root);
   const appJson = readJson(path.join(root, 'app.json'));
   const pageJson = readJson(path.join(root, `${pagePath}.json`));
   const settings = windowSettings(appJson, pageJson);
   const viewport = { customNav: settings.navigationStyle === 'custom', tabBar: isTabPage(appJson, pagePath) };
-  const query = state.query || {};
+  const query = valueOf(state.query, server.ids) || {};
 
   resetDocument();
   takeRenderedCss();
@@ -114,11 +137,12 @@ export async function renderPage({ root, pagePath, state, routes }) {
   forgetCanvases();
   clearPageTimers();
   forgetModules(root);
-  resetClock(state.now);
-  const socket = { mode: state.realtime || 'online', acks: { ...DEFAULT_ACKS, ...state.acks }, events: state.liveEvents || [] };
-  const { wx, record } = createFixtureWx({ base: baseWx, routes: { ...routes, ...state.routes }, storage: state.storage,
-    language: state.language, socket, ...viewport });
-  globalThis.wx = wx;
+  await server.setClock();
+  resetClock(server.frozen ? PREVIEW_NOW : null);
+  const { record, handles } = installPreviewWx({ base: baseWx, storage: phoneStorage(server, state.as === undefined ? 'ray' : state.as),
+    language: state.language, ...viewport });
+  if (state.offline === true) handles.setOffline(true);
+  const viewers = await Promise.all((state.viewers || []).map((login) => joinAs(server, login, valueOf(state.viewing, server.ids))));
   const release = captureErrors(record);
   let comp;
   try {
@@ -130,9 +154,18 @@ export async function renderPage({ root, pagePath, state, routes }) {
     comp.attach(host);
     setCurrentPage(comp.instance, pagePath, query);
     runLifecycle(comp, query, record);
-    await settle(record);
+    if (state.settle !== false) {
+      await settle(record);
+      if (state.offline !== true) await realtimeSettled(root, record);
+    } else {
+      await tick();
+    }
+    if (state.offline === 'after-load') {
+      handles.setOffline(true);
+      await settle(record);
+    }
     if (state.interact) {
-      await state.interact({ page: comp.instance, component: comp, tick });
+      await state.interact({ page: comp.instance, component: comp, tick, ids: server.ids });
       await settle(record);
     }
   } catch (error) {
@@ -140,7 +173,10 @@ export async function renderPage({ root, pagePath, state, routes }) {
   } finally {
     release();
   }
-  if (!comp) return { html: '', record, text: '', empty: true, missingIcons: [] };
+  record.failedRequests = handles.requests.filter((r) => r.errMsg || r.statusCode >= 500)
+    .map((r) => `${r.method} ${r.url.replace(server.url, '')}: ${r.errMsg || r.statusCode}`);
+  const done = () => { handles.uninstall(); viewers.forEach((v) => v.close()); };
+  if (!comp) { done(); return { html: '', record, text: '', empty: true, missingIcons: [] }; }
 
   reflectBuiltins(root);
   reflectCanvases();
@@ -152,6 +188,7 @@ export async function renderPage({ root, pagePath, state, routes }) {
     isFirstPage: appJson.pages?.[0] === pagePath || viewport.tabBar || ENTRY_PAGES.includes(pagePath),
   });
   comp.detach();
+  done();
   clearPageTimers();
   return { html, record, text, empty, missingIcons };
 }

@@ -3,6 +3,7 @@ import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { LOGIN_PAGE, newIdempotencyKey } from '../../services/api';
+import { copyText } from '../../services/clipboard';
 import { listMessages, sendMessage } from '../../services/communications';
 import { realtime } from '../../services/realtime';
 import { getSession } from '../../services/session';
@@ -22,8 +23,8 @@ Component({
   behaviors: [livePage],
   data: {
     text: {
-      placeholder: t('message.placeholder'), send: t('message.send'), empty: t('message.empty'),
-      loading: t('common.loading'), retry: t('common.retry'),
+      notice: t('message.notice'), placeholder: t('message.placeholder'), send: t('message.send'), empty: t('message.empty'),
+      copy: t('message.copy'), loading: t('common.loading'), retry: t('common.retry'),
     },
     loading: true,
     error: '',
@@ -111,6 +112,17 @@ Component({
       if (!retry) return;
       this.patch(retry.patch);
       void this.deliver(localKey, retry.content);
+    },
+
+    /** Nothing here reaches the customer: the rep copies the text and sends it in WeChat themselves. */
+    async onCopy(e: WechatMiniprogram.BaseEvent<Record<string, never>, { index?: number }>) {
+      const bubble = this.data.bubbles[Number(e.currentTarget.dataset.index)];
+      if (!bubble) return;
+      // The clipboard is a privacy API: the first copy asks for consent through the page's sheet.
+      const result = await copyText(bubble.content);
+      // WeChat shows its own "copied" toast; ours says where to paste it.
+      if (result === 'copied') this.toast(t('message.copied'));
+      else if (result === 'failed') this.toast(t('error.generic'), 'error');
     },
 
     onRetry() {

@@ -2,10 +2,12 @@ import type { Id, Message } from '@live-crm/shared-types';
 import { t } from '../../i18n/index';
 import { formatStamp } from '../../utils/relative-time';
 
-/** One bubble; small, because a live one crosses threads alone. */
+/**
+ * One record; small, because a live one crosses threads alone. Every record is the team's own
+ * (nothing reaches the customer), so ours and a teammate's share one layout: no chat sides.
+ */
 export interface Bubble {
   key: string;
-  mine: boolean;
   sender: string;
   initial: string;
   tone: number;
@@ -18,7 +20,7 @@ export interface Bubble {
 export type Patch = Record<string, unknown>;
 
 /**
- * The conversation oldest first: new bubbles are appended at their own path. A message shows
+ * The team's message log oldest first: new bubbles are appended at their own path. A message shows
  * once whether it comes back as our answer or as the live echo.
  */
 export class Thread {
@@ -55,7 +57,7 @@ export class Thread {
     const index = this.length++;
     this.pending.set(key, { index, content });
     const bubble: Bubble = {
-      key: `pending:${key}`, mine: true, sender: myName, initial: Array.from(myName)[0] ?? '?', tone: this.myId % 6,
+      key: `pending:${key}`, sender: t('message.you'), initial: Array.from(myName)[0] ?? '?', tone: this.myId % 6,
       content, stamp: t('message.sending'), state: 'sending',
     };
     return { [`bubbles[${index}]`]: bubble, empty: false };
@@ -83,7 +85,7 @@ export class Thread {
   private bubble(m: Message, now: number): Bubble {
     const mine = m.senderId === this.myId;
     return {
-      key: `message:${m.id}`, mine, sender: mine ? t('message.you') : m.senderName,
+      key: `message:${m.id}`, sender: mine ? t('message.you') : m.senderName,
       initial: Array.from(m.senderName.trim())[0] ?? '?', tone: m.senderId % 6,
       content: m.content, stamp: formatStamp(m.createdAt, now), state: '',
     };

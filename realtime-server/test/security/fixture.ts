@@ -9,7 +9,7 @@ export type Login = (typeof LOGINS)[number];
 export interface Person { user: User; token: string }
 
 /**
- * The victim is team East of Demo Trading Co.: its records, and a marker string planted in its
+ * The victim is team 华东组 of 示范贸易有限公司: its records, and a marker string planted in its
  * customer, note, deal, task, activity and message so any response that leaks East data shows it.
  */
 export interface Fixture {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { createDatabase, createMigrator, seedDemo } from '@live-crm/models';
+import { createDatabase, createMigrator } from '@live-crm/models';
+import { seedDemo } from '../../src/seed/demo.seed.js';
 
 /** Server where test databases are created; each file clones a migrated, seeded template. */
 export const ADMIN_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -15,9 +15,9 @@ let customerId: number;
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
-  // Other Corp's own time zone is blank, so TZ_DEFAULT (Honolulu, UTC-10) applies to it.
+  // 北辰实业有限公司's own time zone is blank, so TZ_DEFAULT (Honolulu, UTC-10) applies to it.
   node = await startTestNode({ env: { TZ_DEFAULT: 'Pacific/Honolulu', RATE_LIMIT_BURST: '1000' } });
-  await node.cluster.db.sequelize.query("UPDATE tenants SET time_zone = '' WHERE name = 'Other Corp'");
+  await node.cluster.db.sequelize.query("UPDATE tenants SET time_zone = '' WHERE name = '北辰实业有限公司'");
   [ray, rita, mia, olga] = await signInAll(node.url, ['ray', 'rita', 'mia', 'olga']);
   customerId = (await ray.get('/api/crm/pipeline')).body.opportunities[0].customerId;
 });

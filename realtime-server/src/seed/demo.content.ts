@@ -1,0 +1,38 @@
+import type { ActivityType, TaskType } from '@live-crm/shared-types';
+
+// The words of the demo seed: what a Chinese sales team would type into the product.
+
+export const CONTACTS = 24;
+
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙'];
+const GIVEN = ['建国', '芳', '娜', '志明', '静', '强', '海燕', '洋', '丽华', '勇', '军', '晓东', '婷', '欣怡'];
+const CITIES = ['上海', '杭州', '苏州', '南京', '深圳', '广州', '成都', '武汉'];
+const TRADES = ['明达贸易', '华信科技', '远航物流', '金桥建材', '瑞丰食品', '博雅文化', '恒通机电', '新禾农业'];
+
+export const contactFor = (k: number): string => `${SURNAMES[k % SURNAMES.length]}${GIVEN[(k * 5) % GIVEN.length]}`;
+
+/** One customer per team has the long registered name real companies often carry. */
+export function companyFor(k: number, i: number): string {
+  if (i === 1) return `${CITIES[k % CITIES.length]}浦江国际供应链管理与跨境电子商务服务有限公司`;
+  return `${CITIES[k % CITIES.length]}${TRADES[(k * 3) % TRADES.length]}有限公司`;
+}
+
+export const DEALS = ['年度采购框架协议', '仓储系统升级', '华东区域代理', '设备批量订购', '季度补货合同', '定制包装方案'];
+
+export const TASKS: Array<{ title: string; type: TaskType }> = [
+  { title: '回电确认报价', type: 'call' },
+  { title: '发送合同草稿', type: 'email' },
+  { title: '安排产品演示', type: 'meeting' },
+  { title: '季度回访', type: 'follow-up' },
+];
+
+export const HISTORY: Array<{ type: ActivityType; content: string }> = [
+  { type: 'call', content: '电话沟通了采购需求，对方关心交期' },
+  { type: 'visit', content: '上门拜访，介绍了新品并留下样册' },
+  { type: 'email', content: '邮件发送报价单和产品手册' },
+  { type: 'meeting', content: '在客户会议室做了方案讲解，采购和仓储负责人都在' },
+  { type: 'call', content: '客户希望下周再联系，先等内部预算' },
+  { type: 'visit', content: '现场考察仓库，量了货架尺寸' },
+];
+
+export const NOTES = ['采购负责人是王经理，决策要报总经理', '对价格敏感，付款周期希望 60 天', '去年用的是竞品，合同年底到期'];

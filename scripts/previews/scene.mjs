@@ -1,0 +1,42 @@
+// What the demo people do in the app just before the pictures are taken, through the server's REST
+// API as they would: a manager hands Ray two tasks (his notifications), Ray opens a deal with a long
+// title and finishes a task. Answers the ids the preview states open.
+
+const HOUR = 3_600_000;
+const LONG_DEAL = '华东区域代理 2025 年度框架协议（含仓储、物流与售后服务的三年期合作）';
+
+/** `hour` o'clock Shanghai time, `days` from the day of `now`. */
+function shanghai(now, days, hour) {
+  const midnight = Math.floor((now + 8 * HOUR) / (24 * HOUR)) * 24 * HOUR - 8 * HOUR;
+  return new Date(midnight + days * 24 * HOUR + hour * HOUR).toISOString();
+}
+
+export async function playScene({ ray, mia }, now) {
+  const { customers } = await ray.call('GET', '/api/crm/customers?sortBy=createdAt&limit=100');
+  const [first, , quiet] = customers;
+  const longCompany = customers.find((c) => c.company?.length > 20) ?? customers[1];
+
+  const deal = (await ray.call('POST', '/api/crm/opportunities', {
+    customerId: first.id, title: LONG_DEAL, valueCents: 128_000_000, expectedCloseDate: shanghai(now, 30, 12).slice(0, 10),
+  })).opportunity;
+  const assigned = [];
+  for (const [title, days, hour] of [['拜访华东区新客户', 1, 10], ['确认合同盖章并寄回原件', 0, 16]]) {
+    assigned.push((await mia.call('POST', '/api/crm/tasks', {
+      title, type: 'meeting', priority: 'high', customerId: longCompany.id, assigneeId: ray.user.id, dueAt: shanghai(now, days, hour),
+    })).task);
+  }
+  const { tasks } = await ray.call('GET', `/api/crm/tasks?view=all&assigneeId=${ray.user.id}`);
+  const overdue = tasks.find((t) => t.status !== 'completed' && Date.parse(t.dueAt) < Date.parse(shanghai(now, 0, 0)));
+  const laterToday = tasks.filter((t) => Date.parse(t.dueAt) > now && Date.parse(t.dueAt) < Date.parse(shanghai(now, 1, 0)));
+  const done = laterToday.at(-1);
+  await ray.call('PUT', `/api/crm/tasks/${done.id}`, { status: 'completed', version: done.version });
+
+  const pipeline = await ray.call('GET', '/api/crm/pipeline');
+  const wonStage = pipeline.stages.find((s) => s.outcome === 'won');
+  const won = pipeline.opportunities.find((o) => o.stageId === wonStage.id);
+  return {
+    customer: first.id, longCompany: longCompany.id, quietCustomer: quiet.id, customerName: first.name, quietName: quiet.name,
+    longDeal: deal.id, wonDeal: won.id, stages: pipeline.stages.map((st) => st.id),
+    overdueTask: overdue.id, openTask: laterToday[0].id, doneTask: done.id, assignedTask: assigned[0].id,
+  };
+}
