@@ -43,6 +43,7 @@ describe('migration 0006-customer-phone-key', () => {
     expect(await found('13800138000')).toEqual(['bare', 'spaced', 'prefixed']);
     expect(await found('+86571')).toEqual(['landline']);
 
+    // Down to and including this migration (later ones are reverted first).
     await migrator.down({ to: '0006-customer-phone-key' });
     const columns = (await select<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_name = 'customers'`)).map((c) => c.column_name);
