@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each file gets its own database and Redis channel prefix, so files run in parallel safely.
     pool: 'forks',
+    // Type tests (`*.test-d.ts`, `@ts-expect-error` negatives) are compiled, never run: one tsc pass.
+    typecheck: { enabled: true, include: ['**/test/**/*.test-d.ts'], tsconfig: 'tsconfig.type-tests.json' },
   },
 });

@@ -12,7 +12,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 export async function startEmbeddedPostgres(dataDir: string, maxConnections = 1) {
   const dir = join(dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
-  // pg_trgm backs the customer keyword search (migration 0003 creates the extension).
+  // pg_trgm backs the customer keyword search (migration 0004 creates the extension).
   const pg = await PGlite.create(dir, { extensions: { pg_trgm } });
   const server = new PGLiteSocketServer({ db: pg, host: '127.0.0.1', port: 0, maxConnections });
   await server.start();

@@ -4,7 +4,7 @@ import { phoneKey } from '../phone.js';
 /**
  * `customers.phone_key`: the phone in E.164 (phone.ts), so `138 0013 8000`, `+86 138-0013-8000` and
  * `008613800138000` are one number to the duplicate check, while `phone` keeps what the user typed.
- * Search (0003's search_text) now reads the key and the typed digits instead of the raw phone.
+ * Search (0004's search_text) now reads the key and the typed digits instead of the raw phone.
  */
 const SEARCH_INDEX = 'CREATE INDEX customers_search_trgm ON customers USING gin (search_text gin_trgm_ops)';
 const searchColumn = (phone: string) => `ALTER TABLE customers ADD COLUMN search_text text GENERATED ALWAYS AS (lower(

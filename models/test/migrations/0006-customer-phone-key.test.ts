@@ -1,36 +1,17 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database } from '../../src/db.js';
+import type { Database } from '../../src/db.js';
 import { createMigrator } from '../../src/migrator.js';
+import { createThrowawayDb, select as selectIn, type ThrowawayDb } from '../support/throwaway-db.js';
 
-const ADMIN_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const name = `livecrm_mig_${randomBytes(5).toString('hex')}`;
-const admin = async (sql: string) => {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-};
-
+let tdb: ThrowawayDb;
 let db: Database;
 beforeAll(async () => {
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  db = createDatabase({ url: url.toString(), poolMax: 2 });
+  tdb = await createThrowawayDb();
+  db = tdb.db;
 });
-afterAll(async () => {
-  await db?.close();
-  await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-});
+afterAll(() => tdb?.drop());
 
-const select = <T extends object>(sql: string, replacements: Record<string, unknown> = {}) =>
-  db.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT });
+const select = <T extends object>(sql: string, replacements: Record<string, unknown> = {}) => selectIn<T>(db, sql, replacements);
 const indexes = async () => (await select<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'customers'`)).map((r) => r.indexname);
 const keysByName = async () => Object.fromEntries((await select<{ name: string; phone_key: string | null }>(
   'SELECT name, phone_key FROM customers ORDER BY id')).map((r) => [r.name, r.phone_key]));
@@ -38,9 +19,9 @@ const found = async (keyword: string) => (await select<{ name: string }>(
   'SELECT name FROM customers WHERE search_text LIKE :kw ORDER BY id', { kw: `%${keyword}%` })).map((r) => r.name);
 
 describe('migration 0006-customer-phone-key', () => {
-  it('backfills the key of every existing phone, keeps what was typed, and indexes it; down restores 0003', async () => {
+  it('backfills the key of every existing phone, keeps what was typed, and indexes it; down restores 0004', async () => {
     const migrator = createMigrator(db.sequelize);
-    await migrator.up({ to: '0003-customer-search' });
+    await migrator.up({ to: '0004-customer-search' });
     await db.sequelize.query(`
       INSERT INTO tenants (id, name, created_at, updated_at) VALUES (1, '示范贸易有限公司', now(), now());
       INSERT INTO teams (id, tenant_id, name, created_at, updated_at) VALUES (1, 1, '华东组', now(), now());

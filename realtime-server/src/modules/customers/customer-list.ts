@@ -96,7 +96,7 @@ function filters(q: CustomerListInput, teamIds: number[]) {
   if (q.keyword) {
     // search_text holds a phone's digits and its E.164 key: a keyword typed as `138-0000` searches `1380000`.
     const digits = q.keyword.replace(/[\s\-().]/g, '');
-    // search_text (migrations 0003, 0006) is name, company, email and phone, lower-cased, trigram-indexed.
+    // search_text (migrations 0004, 0006) is name, company, email and phone, lower-cased, trigram-indexed.
     where.push('c.search_text LIKE lower($kw)');
     bind['kw'] = likePattern(/^\+?\d+$/.test(digits) ? digits : q.keyword);
   }
