@@ -1,30 +1,8 @@
-import type { ApiErrorResponse, ErrorCode } from '@live-crm/shared-types';
+import { errorFromResponse, networkError } from './api-error';
 import { getBaseUrl } from './config';
 import { clearSession, getToken } from './session';
 
-export type ApiErrorCode = ErrorCode | 'network';
-
-/** A failed call: the contract's `{ error: { code, message }, current? }` plus the HTTP status (0 offline). */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: ApiErrorCode;
-  readonly details: unknown;
-  /** 409 only: the fresh record the server holds. */
-  readonly current: unknown;
-
-  constructor(status: number, code: ApiErrorCode, message: string, extra: { details?: unknown; current?: unknown } = {}) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.details = extra.details;
-    this.current = extra.current;
-  }
-}
-
-export function isApiError(err: unknown): err is ApiError {
-  return err instanceof ApiError;
-}
+export { ApiError, isApiError } from './api-error';
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -50,28 +28,6 @@ function queryString(query: Query | undefined): string {
 /** A repeat of the same mutation (e.g. a flaky network) must not apply twice. */
 export function newIdempotencyKey(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
-}
-
-const STATUS: Record<ErrorCode, number> = {
-  validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, duplicate: 409,
-  gone: 410, payload_too_large: 413, rate_limited: 429, unavailable: 503, internal: 500,
-};
-
-/** A body without an error code: the first code with that status (409 is `conflict`). */
-function statusCode(status: number): ErrorCode {
-  return (Object.keys(STATUS) as ErrorCode[]).find((code) => STATUS[code] === status) ?? 'internal';
-}
-
-/** A socket command's refusal as the same ApiError its REST twin would have given. */
-export function errorFromAck(code: ErrorCode, message: string, current?: unknown): ApiError {
-  return new ApiError(STATUS[code], code, message, current === undefined ? {} : { current });
-}
-
-export function errorFromResponse(status: number, data: unknown): ApiError {
-  const body = (data && typeof data === 'object' ? data : {}) as Partial<ApiErrorResponse>;
-  const code = body.error?.code ?? statusCode(status);
-  const message = body.error?.message ?? `HTTP ${status}`;
-  return new ApiError(status, code, message, { details: body.error?.details, current: body.current });
 }
 
 /** 401: the token is gone or expired; start over from the login page. */
@@ -106,7 +62,7 @@ export function request<T>(method: Method, path: string, options: RequestOptions
         if (res.statusCode === 401 && token) onUnauthorized();
         reject(errorFromResponse(res.statusCode, res.data));
       },
-      fail: (res) => reject(new ApiError(0, 'network', res.errMsg)),
+      fail: (res) => reject(networkError(res.errMsg)),
     });
   });
 }

@@ -32,7 +32,7 @@ export async function listDevLogins(): Promise<DevLogin[]> {
     const res = await api.get<DevLoginsResponse>('/api/auth/dev-logins');
     return Array.isArray(res.logins) ? res.logins : [];
   } catch (err) {
-    if (isApiError(err) && [403, 404].includes(err.status)) return [];
+    if (isApiError(err) && (err.code === 'forbidden' || err.code === 'not_found')) return [];
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 import type { ExportRequest, ExportResponse, ExportType } from '@live-crm/shared-types';
 import { locale } from '../i18n/index';
-import { ApiError, api, errorFromResponse } from './api';
+import { api } from './api';
+import { errorFromResponse, networkError } from './api-error';
 
 /** REST contract section 5: a spreadsheet of the team's records, opened in WeChat to forward it. */
 
@@ -21,7 +22,7 @@ export function download(url: string): Promise<string> {
         if (res.statusCode === 200) resolve(res.tempFilePath);
         else reject(errorFromResponse(res.statusCode, undefined));
       },
-      fail: (res) => reject(new ApiError(0, 'network', res.errMsg)),
+      fail: (res) => reject(networkError(res.errMsg)),
     });
   });
 }

@@ -71,7 +71,7 @@ Component({
         this.setData({ loading: false, error: '' });
       } catch (err) {
         // Gone or not ours: trying again cannot help.
-        const retryable = !(isApiError(err) && (err.status === 404 || err.status === 403));
+        const retryable = !(isApiError(err) && (err.code === 'not_found' || err.code === 'forbidden'));
         if (state.task) this.toast(errorText(err), 'error');
         else this.setData({ loading: false, error: errorText(err), retryable });
       }
