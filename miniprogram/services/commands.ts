@@ -1,9 +1,7 @@
-import type {
-  AnyCommand, Command, CommandReq, CommandRes, CommandType, OpportunityMoveCommand, OpportunityMoveResult,
-} from '@live-crm/shared-types';
+import type { AnyCommand, Command, CommandReq, CommandRes, CommandType } from '@live-crm/shared-types';
 import { newIdempotencyKey, request } from './api';
 import type { Method } from './api';
-import type { ConnectionStatus } from './realtime-client';
+import { realtime } from './realtime';
 
 /**
  * Every write the phone makes goes out from here, named by its command (shared-types' CommandMap):
@@ -36,29 +34,16 @@ const ROUTES: Record<CommandType, Route> = {
   'notifications.consent': { method: 'POST', path: '/api/crm/notifications/subscriptions' },
 };
 
-/** What a command needs of the realtime client to go over the socket it already holds. */
-export interface SocketLane {
-  status(): ConnectionStatus;
-  command(event: 'opportunity:move', req: OpportunityMoveCommand): Promise<OpportunityMoveResult>;
-}
-
-type Twin<K extends CommandType> = (lane: SocketLane, req: CommandReq<K>, idempotencyKey: string) => Promise<CommandRes<K>>;
+type Twin<K extends CommandType> = (req: CommandReq<K>, idempotencyKey: string) => Promise<CommandRes<K>>;
 
 /**
  * Socket twins: no HTTP request on the phone or the server, the same answer or refusal, and the same
  * Idempotency-Key, so a retry may take either way.
  */
 const TWINS: { [K in CommandType]?: Twin<K> } = {
-  'opportunity.move': (lane, { id, stageId, version }, idempotencyKey) =>
-    lane.command('opportunity:move', { id, stageId, version, idempotencyKey }),
+  'opportunity.move': ({ id, stageId, version }, idempotencyKey) =>
+    realtime.command('opportunity:move', { id, stageId, version, idempotencyKey }),
 };
-
-/** Set at launch: the app's realtime client. */
-let lane: SocketLane | null = null;
-
-export function useSocketLane(live: SocketLane | null): void {
-  lane = live;
-}
 
 const isParam = (segment: string): boolean => segment.startsWith(':');
 
@@ -77,11 +62,12 @@ function routeOf(type: CommandType, req: object): { method: Method; path: string
 
 /**
  * Sends a command once, under `idempotencyKey` (a retry with the same key is applied once): over the
- * socket when it has a twin and the socket is online, else REST. Refusals reject with ApiError.
+ * app's one realtime socket when the command has a twin and the socket is online, else REST.
+ * Refusals reject with ApiError, whichever way the command went.
  */
 export function sendCommand<K extends CommandType>(command: Command<K>, idempotencyKey: string = newIdempotencyKey()): Promise<CommandRes<K>> {
   const twin = TWINS[command.type] as Twin<K> | undefined;
-  if (twin && lane && lane.status() === 'online') return twin(lane, command.req, idempotencyKey);
+  if (twin && realtime.status() === 'online') return twin(command.req, idempotencyKey);
   const { method, path, body } = routeOf(command.type, command.req);
   return request<CommandRes<K>>(method, path, { body, idempotencyKey });
 }

@@ -3,8 +3,7 @@ import { t } from '../i18n/index';
 import { errorText } from '../utils/page';
 import { isApiError, newIdempotencyKey } from './api';
 import type { ApiError } from './api';
-import { commandRecord, commandVersion, sendCommand, useSocketLane } from './commands';
-import type { SocketLane } from './commands';
+import { commandRecord, commandVersion, sendCommand } from './commands';
 import { upgradeQueued } from './queued-command';
 import type { QueuedCommand } from './queued-command';
 import type { ConnectionStatus, Unsubscribe } from './realtime-client';
@@ -280,10 +279,9 @@ export const offlineQueue = createOfflineQueue(wxQueueDeps());
 let started = false;
 
 /** Replay triggers: launch, the network coming back, the realtime socket (re)connecting; moves ride that socket. */
-export function startOfflineQueue(live: SocketLane & { onStatus(fn: (s: ConnectionStatus) => void): Unsubscribe }): void {
+export function startOfflineQueue(live: { onStatus(fn: (s: ConnectionStatus) => void): Unsubscribe }): void {
   if (!started) {
     started = true;
-    useSocketLane(live);
     wx.onNetworkStatusChange((res) => offlineQueue.setOnline(res.isConnected));
     wx.getNetworkType({ success: (res) => offlineQueue.setOnline(res.networkType !== 'none') });
     live.onStatus((status) => { if (status === 'online') void offlineQueue.replay(); });
