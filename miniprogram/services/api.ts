@@ -7,7 +7,7 @@ export { ApiError, isApiError } from './api-error';
 export type Query = Record<string, string | number | boolean | null | undefined>;
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface RequestOptions {
+interface RequestOptions {
   query?: Query;
   body?: object;
   /** Sent again on a retry of the same action, so the server applies it once (see newIdempotencyKey). */
@@ -69,9 +69,6 @@ export function request<T>(method: Method, path: string, options: RequestOptions
 
 export const api = {
   get: <T>(path: string, query?: Query): Promise<T> => request<T>('GET', path, query ? { query } : {}),
+  /** Sign-in and reads that need a body (a report, an export link); every write is a command (commands.ts). */
   post: <T>(path: string, body: object): Promise<T> => request<T>('POST', path, { body }),
-  /** A POST the caller may retry with the same key (a note, a message) without a second effect. */
-  postOnce: <T>(path: string, body: object, idempotencyKey: string): Promise<T> => request<T>('POST', path, { body, idempotencyKey }),
-  put: <T>(path: string, body: object): Promise<T> => request<T>('PUT', path, { body }),
-  patch: <T>(path: string, body: object): Promise<T> => request<T>('PATCH', path, { body }),
 };

@@ -1,6 +1,6 @@
 import type { DevLoginsResponse, LoginResponse } from '@live-crm/shared-types';
 import { api, isApiError } from './api';
-import { clearSession, saveSession } from './session';
+import { saveSession } from './session';
 import type { Session } from './session';
 
 export type DevLogin = DevLoginsResponse['logins'][number];
@@ -39,8 +39,4 @@ export async function listDevLogins(): Promise<DevLogin[]> {
 
 export async function loginAsDevUser(login: string): Promise<Session> {
   return keep(await api.post<LoginResponse>('/api/auth/dev-login', { login }));
-}
-
-export function logout(): void {
-  clearSession();
 }

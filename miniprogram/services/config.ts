@@ -1,7 +1,7 @@
 /** Where the server lives; kept in storage so a tester can point the app elsewhere. */
 const BASE_URL_KEY = 'liveCrm.baseUrl';
 
-export const DEFAULT_BASE_URL = 'http://127.0.0.1:3000';
+const DEFAULT_BASE_URL = 'http://127.0.0.1:3000';
 
 export function getBaseUrl(): string {
   const stored: unknown = wx.getStorageSync(BASE_URL_KEY);

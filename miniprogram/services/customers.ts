@@ -32,7 +32,7 @@ export async function listNotes(customerId: Id, limit = 50): Promise<Note[]> {
   return (await api.get<NotesResponse>(`/api/crm/customers/${customerId}/notes`, { limit })).notes;
 }
 
-export function isCustomer(value: unknown): value is Customer {
+function isCustomer(value: unknown): value is Customer {
   if (!value || typeof value !== 'object') return false;
   const v = value as Partial<Customer>;
   return typeof v.id === 'number' && typeof v.name === 'string' && typeof v.version === 'number';

@@ -8,7 +8,7 @@ import { errorFromResponse, networkError } from './api-error';
 export type ExportFilters = NonNullable<ExportRequest['filters']>;
 
 /** Asks the server for a short-lived signed link to the `.xlsx` (headers in the UI language). */
-export async function requestExport(type: ExportType, filters: ExportFilters = {}): Promise<string> {
+async function requestExport(type: ExportType, filters: ExportFilters = {}): Promise<string> {
   const body: ExportRequest = { type, filters, locale: locale() };
   return (await api.post<ExportResponse>('/api/crm/export', body)).downloadUrl;
 }
@@ -28,7 +28,7 @@ export function download(url: string): Promise<string> {
 }
 
 /** Opens the file in WeChat's viewer; its menu lets the user forward it to a chat. */
-export function openSpreadsheet(filePath: string): Promise<void> {
+function openSpreadsheet(filePath: string): Promise<void> {
   return new Promise((resolve, reject) => {
     wx.openDocument({
       filePath,

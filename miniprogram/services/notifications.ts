@@ -13,7 +13,7 @@ import { getSession, onSessionCleared } from './session';
  */
 
 /** The team feed tab (动态), where the bell to the notification centre lives. */
-export const TEAM_TAB_INDEX = 3;
+const TEAM_TAB_INDEX = 3;
 const PAGE_SIZE = 30;
 
 let started = false;

@@ -245,8 +245,6 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
   };
 }
 
-export type OfflineQueue = ReturnType<typeof createOfflineQueue>;
-
 const QUEUE_KEY = 'liveCrm.offlineQueue';
 
 /** One modal for a whole replay run, so fifty refusals are not fifty dialogs. */
@@ -259,7 +257,7 @@ function showRefused(refusals: Refusal[]): void {
   wx.showModal({ title: t('offline.refusedTitle'), content, showCancel: false, confirmText: t('common.confirm') });
 }
 
-export function wxQueueDeps(): OfflineQueueDeps {
+function wxQueueDeps(): OfflineQueueDeps {
   return {
     // Per user: another sign-in on this phone never replays someone else's changes.
     storageKey: () => {

@@ -32,11 +32,7 @@ export async function createOpportunity(input: OpportunityInput): Promise<Opport
   return (await send('opportunity.create', input)).opportunity;
 }
 
-export async function updateOpportunity(id: Id, patch: OpportunityPatch): Promise<Opportunity> {
-  return (await send('opportunity.update', { ...patch, id })).opportunity;
-}
-
-export function isOpportunity(value: unknown): value is Opportunity {
+function isOpportunity(value: unknown): value is Opportunity {
   if (!value || typeof value !== 'object') return false;
   const v = value as Partial<Opportunity>;
   return typeof v.id === 'number' && typeof v.stageId === 'number' && typeof v.version === 'number';

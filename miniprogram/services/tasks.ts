@@ -40,7 +40,7 @@ export async function assignTask(id: Id, assigneeId: Id): Promise<Task> {
   return (await send('task.assign', { id, assigneeId })).task;
 }
 
-export function isTask(value: unknown): value is Task {
+function isTask(value: unknown): value is Task {
   if (!value || typeof value !== 'object') return false;
   const v = value as Partial<Task>;
   return typeof v.id === 'number' && typeof v.title === 'string' && typeof v.status === 'string' && typeof v.version === 'number';
