@@ -1,36 +1,14 @@
-import type { ApiErrorResponse, ErrorCode } from '@live-crm/shared-types';
 import { pathOf } from '../utils/links';
+import { errorFromResponse, networkError } from './api-error';
 import { getBaseUrl } from './config';
 import { clearSession, getToken } from './session';
 
-export type ApiErrorCode = ErrorCode | 'network';
-
-/** A failed call: the contract's `{ error: { code, message }, current? }` plus the HTTP status (0 offline). */
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: ApiErrorCode;
-  readonly details: unknown;
-  /** 409 only: the fresh record the server holds. */
-  readonly current: unknown;
-
-  constructor(status: number, code: ApiErrorCode, message: string, extra: { details?: unknown; current?: unknown } = {}) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-    this.details = extra.details;
-    this.current = extra.current;
-  }
-}
-
-export function isApiError(err: unknown): err is ApiError {
-  return err instanceof ApiError;
-}
+export { ApiError, isApiError } from './api-error';
 
 export type Query = Record<string, string | number | boolean | null | undefined>;
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface RequestOptions {
+interface RequestOptions {
   query?: Query;
   body?: object;
   /** Sent again on a retry of the same action, so the server applies it once (see newIdempotencyKey). */
@@ -65,28 +43,6 @@ export function newIdempotencyKey(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
-const STATUS: Record<ErrorCode, number> = {
-  validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, duplicate: 409,
-  gone: 410, payload_too_large: 413, rate_limited: 429, unavailable: 503, internal: 500,
-};
-
-/** A body without an error code: the first code with that status (409 is `conflict`). */
-function statusCode(status: number): ErrorCode {
-  return (Object.keys(STATUS) as ErrorCode[]).find((code) => STATUS[code] === status) ?? 'internal';
-}
-
-/** A socket command's refusal as the same ApiError its REST twin would have given. */
-export function errorFromAck(code: ErrorCode, message: string, current?: unknown): ApiError {
-  return new ApiError(STATUS[code], code, message, current === undefined ? {} : { current });
-}
-
-export function errorFromResponse(status: number, data: unknown): ApiError {
-  const body = (data && typeof data === 'object' ? data : {}) as Partial<ApiErrorResponse>;
-  const code = body.error?.code ?? statusCode(status);
-  const message = body.error?.message ?? `HTTP ${status}`;
-  return new ApiError(status, code, message, { details: body.error?.details, current: body.current });
-}
-
 /** The token is gone or expired (REST 401, or the socket refused it): sign in again, then come back to the page. */
 export function backToLogin(): void {
   clearSession();
@@ -119,16 +75,13 @@ export function request<T>(method: Method, path: string, options: RequestOptions
         if (res.statusCode === 401 && token) backToLogin();
         reject(errorFromResponse(res.statusCode, res.data));
       },
-      fail: (res) => reject(new ApiError(0, 'network', res.errMsg)),
+      fail: (res) => reject(networkError(res.errMsg)),
     });
   });
 }
 
 export const api = {
   get: <T>(path: string, query?: Query): Promise<T> => request<T>('GET', path, query ? { query } : {}),
+  /** Sign-in and reads that need a body (a report, an export link); every write is a command (commands.ts). */
   post: <T>(path: string, body: object): Promise<T> => request<T>('POST', path, { body }),
-  /** A POST the caller may retry with the same key (a note, a message) without a second effect. */
-  postOnce: <T>(path: string, body: object, idempotencyKey: string): Promise<T> => request<T>('POST', path, { body, idempotencyKey }),
-  put: <T>(path: string, body: object): Promise<T> => request<T>('PUT', path, { body }),
-  patch: <T>(path: string, body: object): Promise<T> => request<T>('PATCH', path, { body }),
 };

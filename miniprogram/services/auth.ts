@@ -1,6 +1,6 @@
 import type { DevLoginsResponse, LoginResponse } from '@live-crm/shared-types';
 import { api, isApiError } from './api';
-import { clearSession, saveSession } from './session';
+import { saveSession } from './session';
 import type { Session } from './session';
 
 export type DevLogin = DevLoginsResponse['logins'][number];
@@ -32,15 +32,11 @@ export async function listDevLogins(): Promise<DevLogin[]> {
     const res = await api.get<DevLoginsResponse>('/api/auth/dev-logins');
     return Array.isArray(res.logins) ? res.logins : [];
   } catch (err) {
-    if (isApiError(err) && [403, 404].includes(err.status)) return [];
+    if (isApiError(err) && (err.code === 'forbidden' || err.code === 'not_found')) return [];
     throw err;
   }
 }
 
 export async function loginAsDevUser(login: string): Promise<Session> {
   return keep(await api.post<LoginResponse>('/api/auth/dev-login', { login }));
-}
-
-export function logout(): void {
-  clearSession();
 }

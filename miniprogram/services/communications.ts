@@ -1,8 +1,9 @@
 import type {
   ActivitiesResponse, Activity, Communication, CommunicationsResponse,
-  FollowUpInput, FollowUpResponse, Id, Message, MessageResponse, MessagesResponse,
+  FollowUpInput, FollowUpResponse, Id, Message, MessagesResponse,
 } from '@live-crm/shared-types';
 import { api } from './api';
+import { send } from './commands';
 
 /** REST contract section 5: the communication hub (timeline reads, calls, messages, follow-ups). */
 
@@ -21,10 +22,10 @@ export async function listCommunications(customerId: Id, limit = 50): Promise<Co
 
 /** `key` stays the same when the rep retries this message, so it is sent once. */
 export async function sendMessage(customerId: Id, message: string, key: string): Promise<Message> {
-  return (await api.postOnce<MessageResponse>('/api/crm/messages', { customerId, message, type: 'text' }, key)).message;
+  return (await send('message.send', { customerId, message, type: 'text' }, key)).message;
 }
 
 /** The follow-up and its task (reminder 30 minutes before) are created together by the server. */
 export function scheduleFollowUp(input: FollowUpInput): Promise<FollowUpResponse> {
-  return api.post<FollowUpResponse>('/api/crm/follow-ups', input);
+  return send('followUp.schedule', input);
 }

@@ -4,6 +4,7 @@ import type {
 } from '@live-crm/shared-types';
 import { api } from './api';
 import type { ApiError } from './api';
+import { send } from './commands';
 
 /** REST contract section 5: customers and their notes. */
 
@@ -19,19 +20,19 @@ export async function getCustomer(id: Id): Promise<Customer> {
 }
 
 export async function createCustomer(input: CustomerInput): Promise<Customer> {
-  return (await api.post<CustomerResponse>('/api/crm/customers', input)).customer;
+  return (await send('customer.create', input)).customer;
 }
 
 /** A stale `version` answers 409 `conflict` with `current`; see conflictCustomer. */
 export async function updateCustomer(id: Id, patch: CustomerPatch): Promise<Customer> {
-  return (await api.patch<CustomerResponse>(`/api/crm/customers/${id}`, patch)).customer;
+  return (await send('customer.update', { ...patch, id })).customer;
 }
 
 export async function listNotes(customerId: Id, limit = 50): Promise<Note[]> {
   return (await api.get<NotesResponse>(`/api/crm/customers/${customerId}/notes`, { limit })).notes;
 }
 
-export function isCustomer(value: unknown): value is Customer {
+function isCustomer(value: unknown): value is Customer {
   if (!value || typeof value !== 'object') return false;
   const v = value as Partial<Customer>;
   return typeof v.id === 'number' && typeof v.name === 'string' && typeof v.version === 'number';
@@ -39,7 +40,7 @@ export function isCustomer(value: unknown): value is Customer {
 
 /** The fresh record a 409 `conflict` carries. */
 export function conflictCustomer(err: ApiError): Customer | null {
-  return err.status === 409 && err.code === 'conflict' && isCustomer(err.current) ? err.current : null;
+  return err.code === 'conflict' && isCustomer(err.current) ? err.current : null;
 }
 
 /**
@@ -47,7 +48,7 @@ export function conflictCustomer(err: ApiError): Customer | null {
  * comes without `current` (not ours to see, only that it exists), so `id` and `customer` are null.
  */
 export function duplicateOf(err: ApiError): { id: Id | null; customer: Customer | null } | null {
-  if (err.status !== 409 || err.code !== 'duplicate') return null;
+  if (err.code !== 'duplicate') return null;
   const current = err.current as { id?: unknown } | null | undefined;
   if (!current || typeof current.id !== 'number') return { id: null, customer: null };
   return { id: current.id, customer: isCustomer(current) ? current : null };

@@ -1,13 +1,14 @@
 import type { ExportRequest, ExportResponse, ExportType } from '@live-crm/shared-types';
 import { locale } from '../i18n/index';
-import { ApiError, api, errorFromResponse } from './api';
+import { api } from './api';
+import { errorFromResponse, networkError } from './api-error';
 
 /** REST contract section 5: a spreadsheet of the team's records, opened in WeChat to forward it. */
 
 export type ExportFilters = NonNullable<ExportRequest['filters']>;
 
 /** Asks the server for a short-lived signed link to the `.xlsx` (headers in the UI language). */
-export async function requestExport(type: ExportType, filters: ExportFilters = {}): Promise<string> {
+async function requestExport(type: ExportType, filters: ExportFilters = {}): Promise<string> {
   const body: ExportRequest = { type, filters, locale: locale() };
   return (await api.post<ExportResponse>('/api/crm/export', body)).downloadUrl;
 }
@@ -21,13 +22,13 @@ export function download(url: string): Promise<string> {
         if (res.statusCode === 200) resolve(res.tempFilePath);
         else reject(errorFromResponse(res.statusCode, undefined));
       },
-      fail: (res) => reject(new ApiError(0, 'network', res.errMsg)),
+      fail: (res) => reject(networkError(res.errMsg)),
     });
   });
 }
 
 /** Opens the file in WeChat's viewer; its menu lets the user forward it to a chat. */
-export function openSpreadsheet(filePath: string): Promise<void> {
+function openSpreadsheet(filePath: string): Promise<void> {
   return new Promise((resolve, reject) => {
     wx.openDocument({
       filePath,

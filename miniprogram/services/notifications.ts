@@ -2,6 +2,7 @@ import type {
   Id, NotificationPayload, NotificationsResponse, SubscriptionStatusResponse,
 } from '@live-crm/shared-types';
 import { api } from './api';
+import { send } from './commands';
 import { realtime } from './realtime';
 import type { Unsubscribe } from './realtime';
 import { getSession, onSessionCleared } from './session';
@@ -12,7 +13,7 @@ import { getSession, onSessionCleared } from './session';
  */
 
 /** The team feed tab (动态), where the bell to the notification centre lives. */
-export const TEAM_TAB_INDEX = 3;
+const TEAM_TAB_INDEX = 3;
 const PAGE_SIZE = 30;
 
 let started = false;
@@ -119,7 +120,7 @@ export function listNotifications(before?: Id): Promise<NotificationsResponse> {
 
 /** Marks the given notifications read (all without ids) and answers the fresh first page. */
 export async function markRead(ids?: Id[]): Promise<NotificationsResponse> {
-  const res = await api.put<NotificationsResponse>('/api/crm/notifications/read', ids ? { ids } : {});
+  const res = await send('notifications.markRead', ids ? { ids } : {});
   setUnread(res.unread);
   return res;
 }
@@ -149,7 +150,7 @@ export function askReminderConsent(templateId: string): Promise<boolean> {
     });
   }).then(async (accepted) => {
     if (accepted === null) return false;
-    try { await api.post('/api/crm/notifications/subscriptions', { templateId, accepted }); } catch { /* asked again next time */ }
+    try { await send('notifications.consent', { templateId, accepted }); } catch { /* asked again next time */ }
     return accepted;
   });
 }

@@ -1,98 +1,79 @@
+import type { AnyCommand, Command, CommandReq, CommandRes, CommandType } from '@live-crm/shared-types';
 import { t } from '../i18n/index';
 import { errorText } from '../utils/page';
-import { isApiError, newIdempotencyKey, request } from './api';
-import type { ApiError, Method } from './api';
+import { isApiError, newIdempotencyKey } from './api';
+import type { ApiError } from './api';
+import { commandRecord, commandVersion, sendCommand } from './commands';
+import { upgradeQueued } from './queued-command';
+import type { QueuedCommand } from './queued-command';
 import type { ConnectionStatus, Unsubscribe } from './realtime-client';
 import { getSession } from './session';
-import { sendOverSocket, type SocketLane } from './socket-lane';
 
 /**
- * Mutations made without a connection wait here, in wx storage, until the server has them: replayed
+ * Commands made without a connection wait here, in wx storage, until the server has them: replayed
  * in order (on reconnect, back online, at launch), each with the Idempotency-Key made when the user
  * acted, so a replay the server already applied answers its first result instead of acting twice.
  */
 
-export interface QueuedMutation {
-  /** the Idempotency-Key, made once when the user acted */
-  id: string;
-  method: Method;
-  path: string;
-  body?: Record<string, unknown>;
-  createdAt: string;
-  /** what the user did, in their words: the pending list and a refusal message */
-  label: string;
-  /** sends so far (a failed one may still have reached the server) */
-  attempts: number;
-}
+export type { QueuedCommand };
 
 export type QueueEvent =
-  | { kind: 'queued'; item: QueuedMutation }
-  | { kind: 'applied'; item: QueuedMutation; result: unknown }
-  /** the server said no (400/403/404/409...): dropped; `error.current` lets a page roll back */
-  | { kind: 'refused'; item: QueuedMutation; error: ApiError };
+  | { kind: 'queued'; item: QueuedCommand }
+  | { kind: 'applied'; item: QueuedCommand; result: unknown }
+  /** the server said no (validation, forbidden, conflict...): dropped; `error.current` lets a page roll back */
+  | { kind: 'refused'; item: QueuedCommand; error: ApiError };
 
-export type Submitted<T> = { queued: false; value: T } | { queued: true; item: QueuedMutation };
+/** A queued command of one of `K` reaching the server: its answer, or the refusal. */
+export type Settlement<K extends CommandType> = { [T in K]:
+  | { kind: 'applied'; key: string; req: CommandReq<T>; result: CommandRes<T> }
+  | { kind: 'refused'; key: string; req: CommandReq<T>; error: ApiError } }[K];
 
-export interface MutationSpec {
-  method: Method;
-  path: string;
-  body?: Record<string, unknown>;
+export type Submitted<T> = { queued: false; value: T } | { queued: true; item: QueuedCommand };
+
+export interface Submission<K extends CommandType> {
+  command: Command<K>;
   label: string;
   /** the caller's own key, when it already shows the change under one (a pending note) */
   key?: string;
 }
 
-export interface Refusal { item: QueuedMutation; error: ApiError }
+export interface Refusal { item: QueuedCommand; error: ApiError }
 
 export interface OfflineQueueDeps {
   /** where the signed-in user's queue lives; null when nobody is signed in */
   storageKey(): string | null;
   read(key: string): unknown;
-  write(key: string, items: QueuedMutation[]): void;
-  send(item: QueuedMutation): Promise<unknown>;
+  write(key: string, items: QueuedCommand[]): void;
+  send(item: QueuedCommand): Promise<unknown>;
   /** tells the person what the server refused, once per replay run */
   tellRefused(refusals: Refusal[]): void;
   backoffMs?(failures: number): number;
 }
 
-function isQueued(value: unknown): value is QueuedMutation {
-  const v = value as Partial<QueuedMutation> | null;
-  return !!v && typeof v.id === 'string' && typeof v.path === 'string' && typeof v.method === 'string';
-}
-
-/** A change the server keeps failing on (500) would hold back every later one forever. */
+/** A change the server keeps failing on (internal) would hold back every later one forever. */
 const MAX_SERVER_ERRORS = 5;
 
-/** Offline, the server unreachable or busy, or the session gone: try again later, keep the item. */
-function isTransient(err: unknown, attempts: number): boolean {
-  if (!isApiError(err)) return true;
-  if (err.status === 500 && attempts >= MAX_SERVER_ERRORS) return false;
-  if (err.status === 0 || err.status >= 500 || [401, 408, 429].includes(err.status)) return true;
-  // A twin of this very request is still running on the server: not a refusal (server wording).
-  return err.status === 409 && err.current === undefined && /in progress/i.test(err.message);
-}
-
-/** `/api/crm/opportunities/12/move` -> ['opportunities', 12]: the record an item changes. */
-function recordOf(path: string): [string, number] | null {
-  const m = /^\/api\/crm\/([a-z-]+)\/(\d+)/.exec(path);
-  return m ? [m[1]!, Number(m[2])] : null;
+/** Keep the item and try later: the same send may succeed, or the session is gone (this queue is that user's). */
+function keepsWaiting(err: ApiError, attempts: number): boolean {
+  if (err.code === 'internal') return attempts < MAX_SERVER_ERRORS;
+  return err.retryable || err.code === 'unauthorized';
 }
 
 /**
  * A later queued edit of the same record was made on top of this one, with the version the phone
  * knew: once this one is applied, it carries the version the server gave it.
  */
-function chainVersions(items: QueuedMutation[], done: QueuedMutation, result: unknown): void {
-  const record = recordOf(done.path);
-  const sent = done.body?.['version'];
-  if (!record || typeof sent !== 'number' || !result || typeof result !== 'object') return;
+function chainVersions(items: QueuedCommand[], done: QueuedCommand, result: unknown): void {
+  const record = commandRecord(done.command);
+  const sent = commandVersion(done.command);
+  const id = (done.command.req as { id?: unknown }).id;
+  if (!record || sent === undefined || !result || typeof result !== 'object') return;
   const saved = Object.values(result).find((v): v is { id: number; version: number } =>
-    !!v && typeof v === 'object' && (v as { id?: unknown }).id === record[1] && typeof (v as { version?: unknown }).version === 'number');
+    !!v && typeof v === 'object' && (v as { id?: unknown }).id === id && typeof (v as { version?: unknown }).version === 'number');
   if (!saved) return;
   for (const item of items) {
-    const same = recordOf(item.path);
-    if (same && same[0] === record[0] && same[1] === record[1] && item.body?.['version'] === sent) {
-      item.body = { ...item.body, version: saved.version };
+    if (commandRecord(item.command) === record && commandVersion(item.command) === sent) {
+      item.command = { ...item.command, req: { ...item.command.req, version: saved.version } } as AnyCommand;
     }
   }
 }
@@ -108,10 +89,17 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
   let knownOffline = false;
   let stopped = false;
 
-  const load = (key: string): QueuedMutation[] => {
-    const stored = deps.read(key);
-    return Array.isArray(stored) ? stored.filter(isQueued) : [];
+  /** Items an older app version stored are upgraded to commands on the first read, and written back. */
+  const load = (key: string): QueuedCommand[] => {
+    const { items, upgraded } = upgradeQueued(deps.read(key));
+    if (upgraded) deps.write(key, items);
+    return items;
   };
+
+  function subscribe(fn: (e: QueueEvent) => void): Unsubscribe {
+    subscribers.add(fn);
+    return () => { subscribers.delete(fn); };
+  }
 
   function emit(event: QueueEvent): void {
     for (const fn of [...subscribers]) {
@@ -131,7 +119,7 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
     timer = setTimeout(() => { timer = null; void replay(); }, (deps.backoffMs ?? defaultBackoff)(failures));
   }
 
-  function enqueue(item: QueuedMutation): QueuedMutation | null {
+  function enqueue(item: QueuedCommand): QueuedCommand | null {
     const key = deps.storageKey();
     if (!key) return null;
     // Written synchronously: the app may be killed the next moment.
@@ -141,8 +129,8 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
   }
 
   /** Drops the sent item and lets `update` adjust the rest, in one write. */
-  function settle(key: string, sent: QueuedMutation, update?: (rest: QueuedMutation[]) => void): void {
-    const rest = load(key).filter((i) => i.id !== sent.id);
+  function settle(key: string, sent: QueuedCommand, update?: (rest: QueuedCommand[]) => void): void {
+    const rest = load(key).filter((i) => i.key !== sent.key);
     update?.(rest);
     deps.write(key, rest);
   }
@@ -158,7 +146,7 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
     try {
       result = await deps.send(head);
     } catch (err) {
-      if (!isApiError(err) || isTransient(err, head.attempts)) return false;
+      if (!isApiError(err) || keepsWaiting(err, head.attempts)) return false;
       settle(key, head);
       refused.push({ item: head, error: err });
       emit({ kind: 'refused', item: head, error: err });
@@ -199,10 +187,11 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
    * A network failure after sending queues it too, under the same key: if it did arrive, the replay
    * gets the first answer back.
    */
-  async function submit<T>(spec: MutationSpec): Promise<Submitted<T>> {
-    const item: QueuedMutation = {
-      id: spec.key ?? newIdempotencyKey(), method: spec.method, path: spec.path,
-      ...(spec.body ? { body: spec.body } : {}), createdAt: new Date().toISOString(), label: spec.label, attempts: 0,
+  async function submit<K extends CommandType>(spec: Submission<K>): Promise<Submitted<CommandRes<K>>> {
+    const item: QueuedCommand = {
+      // Command<K> is one member of AnyCommand; TypeScript cannot narrow a generic K to it.
+      key: spec.key ?? newIdempotencyKey(), command: spec.command as AnyCommand,
+      createdAt: new Date().toISOString(), label: spec.label, attempts: 0,
     };
     const key = deps.storageKey();
     if (key && (knownOffline || running || load(key).length > 0)) {
@@ -211,9 +200,9 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
       return { queued: true, item };
     }
     try {
-      return { queued: false, value: (await deps.send({ ...item, attempts: 1 })) as T };
+      return { queued: false, value: (await deps.send({ ...item, attempts: 1 })) as CommandRes<K> };
     } catch (err) {
-      if (!key || !isApiError(err) || err.status !== 0) throw err;
+      if (!key || !isApiError(err) || err.code !== 'network') throw err;
       enqueue({ ...item, attempts: 1 });
       failures += 1;
       retryLater();
@@ -226,13 +215,19 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
     replay,
     enqueue,
     /** what still waits for the server, oldest first */
-    pending(): QueuedMutation[] {
+    pending(): QueuedCommand[] {
       const key = deps.storageKey();
       return key ? load(key) : [];
     },
-    subscribe(fn: (e: QueueEvent) => void): Unsubscribe {
-      subscribers.add(fn);
-      return () => { subscribers.delete(fn); };
+    subscribe,
+    /** Queued commands of these types reaching the server: applied or refused. */
+    onSettled<K extends CommandType>(types: readonly K[], fn: (s: Settlement<K>) => void): Unsubscribe {
+      return subscribe((e) => {
+        if (e.kind === 'queued' || !(types as readonly CommandType[]).includes(e.item.command.type)) return;
+        const { key, command: { req } } = e.item;
+        // The item's type is one of K, so its req and answer are that command's.
+        fn((e.kind === 'applied' ? { kind: 'applied', key, req, result: e.result } : { kind: 'refused', key, req, error: e.error }) as Settlement<K>);
+      });
     },
     /** From wx.onNetworkStatusChange / getNetworkType: back online replays at once. */
     setOnline(online: boolean): void {
@@ -250,8 +245,6 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
   };
 }
 
-export type OfflineQueue = ReturnType<typeof createOfflineQueue>;
-
 const QUEUE_KEY = 'liveCrm.offlineQueue';
 
 /** One modal for a whole replay run, so fifty refusals are not fifty dialogs. */
@@ -264,10 +257,7 @@ function showRefused(refusals: Refusal[]): void {
   wx.showModal({ title: t('offline.refusedTitle'), content, showCancel: false, confirmText: t('common.confirm') });
 }
 
-/** Set at launch: the app's realtime client, which carries moves while it is online. */
-let lane: SocketLane | null = null;
-
-export function wxQueueDeps(): OfflineQueueDeps {
+function wxQueueDeps(): OfflineQueueDeps {
   return {
     // Per user: another sign-in on this phone never replays someone else's changes.
     storageKey: () => {
@@ -276,8 +266,7 @@ export function wxQueueDeps(): OfflineQueueDeps {
     },
     read: (key) => wx.getStorageSync(key),
     write: (key, items) => (items.length ? wx.setStorageSync(key, items) : wx.removeStorageSync(key)),
-    send: (item) => (lane && sendOverSocket(lane, item))
-      ?? request(item.method, item.path, { ...(item.body ? { body: item.body } : {}), idempotencyKey: item.id }),
+    send: (item) => sendCommand(item.command, item.key),
     tellRefused: showRefused,
   };
 }
@@ -288,10 +277,9 @@ export const offlineQueue = createOfflineQueue(wxQueueDeps());
 let started = false;
 
 /** Replay triggers: launch, the network coming back, the realtime socket (re)connecting; moves ride that socket. */
-export function startOfflineQueue(live: SocketLane & { onStatus(fn: (s: ConnectionStatus) => void): Unsubscribe }): void {
+export function startOfflineQueue(live: { onStatus(fn: (s: ConnectionStatus) => void): Unsubscribe }): void {
   if (!started) {
     started = true;
-    lane = live;
     wx.onNetworkStatusChange((res) => offlineQueue.setOnline(res.isConnected));
     wx.getNetworkType({ success: (res) => offlineQueue.setOnline(res.networkType !== 'none') });
     live.onStatus((status) => { if (status === 'online') void offlineQueue.replay(); });

@@ -3,7 +3,7 @@ import type {
   TeamEventEnvelope, TeamEventType,
 } from '@live-crm/shared-types';
 import type { ManagerOptions, Socket, SocketOptions } from 'weapp.socket.io';
-import { AckTimeoutError, CommandError } from './realtime-errors';
+import { errorFromBody, networkError } from './api-error';
 import { deliverInOrder, inSeqOrder, Sequencer } from './realtime-sequencer';
 import type { SeqMap, SeqStore } from './realtime-sequencer';
 
@@ -166,13 +166,14 @@ export function createRealtimeClient(deps: RealtimeDeps) {
 
   function command<K extends CommandName>(event: K, req: CommandArgs<K>['req']): Promise<CommandArgs<K>['res']> {
     const s = socket;
-    if (!s || !s.connected) return Promise.reject(new Error(`${event}: not connected`));
+    if (!s || !s.connected) return Promise.reject(networkError(`${event}: not connected`));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new AckTimeoutError(event)), ackTimeoutMs);
+      // No ack in time is no answer at all: the command may or may not have been applied.
+      const timer = setTimeout(() => reject(networkError(`${event}: no answer in time`)), ackTimeoutMs);
       const ack = (res: Ack<CommandArgs<K>['res']>): void => {
         clearTimeout(timer);
         if (res && res.ok) resolve(res.data);
-        else reject(new CommandError(res?.error?.code ?? 'internal', res?.error?.message ?? 'failed', res && !res.ok ? res.current : undefined));
+        else reject(errorFromBody(res, { code: 'internal', message: `${event}: failed` }));
       };
       // The generic K hides which overload applies; the pairing is fixed by CommandArgs.
       (s.emit as (ev: string, payload: unknown, cb: typeof ack) => RealtimeSocket)(event, req, ack);

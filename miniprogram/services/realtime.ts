@@ -6,15 +6,12 @@ import type { Connect, RealtimeDeps } from './realtime-client';
 import type { SeqMap, SeqStore } from './realtime-sequencer';
 import { getToken, onSessionCleared } from './session';
 
-export { createRealtimeClient } from './realtime-client';
-export type {
-  ConnectionStatus, RealtimeClient, RealtimeDeps, ResetInfo, ResetReason, Unsubscribe,
-} from './realtime-client';
+export type { ConnectionStatus, Unsubscribe } from './realtime-client';
 
 const LAST_SEQ_KEY = 'liveCrm.realtime.lastSeq';
 
 /** Last seq per team survives a relaunch, so the next connect resumes instead of refetching. */
-export function wxSeqStore(key: string = LAST_SEQ_KEY): SeqStore {
+function wxSeqStore(key = LAST_SEQ_KEY): SeqStore {
   return {
     load: () => {
       const stored: unknown = wx.getStorageSync(key);
@@ -25,10 +22,10 @@ export function wxSeqStore(key: string = LAST_SEQ_KEY): SeqStore {
   };
 }
 
-export const connectWeappSocket: Connect = (url, opts) => io<ServerToClientEvents, ClientToServerEvents>(url, opts);
+const connectWeappSocket: Connect = (url, opts) => io<ServerToClientEvents, ClientToServerEvents>(url, opts);
 
-export function defaultRealtimeDeps(overrides: Partial<RealtimeDeps> = {}): RealtimeDeps {
-  return { connect: connectWeappSocket, url: getBaseUrl, token: getToken, store: wxSeqStore(), ...overrides };
+function defaultRealtimeDeps(): RealtimeDeps {
+  return { connect: connectWeappSocket, url: getBaseUrl, token: getToken, store: wxSeqStore() };
 }
 
 /** The app's one socket (a mini program may hold at most five; we keep exactly one). */

@@ -1,8 +1,9 @@
 import type {
-  Id, Task, TaskInput, TaskMutationResponse, TaskResponse, TasksResponse, TaskStatus, TaskUpdate, TaskView,
+  Id, Task, TaskInput, TaskResponse, TasksResponse, TaskStatus, TaskUpdate, TaskView,
 } from '@live-crm/shared-types';
 import { api } from './api';
 import type { ApiError } from './api';
+import { send } from './commands';
 
 /** REST contract section 5: tasks. Filters are named parameters only (never operator objects). */
 
@@ -22,24 +23,24 @@ export async function getTask(id: Id): Promise<Task> {
 }
 
 export async function createTask(input: TaskInput): Promise<Task> {
-  return (await api.post<TaskMutationResponse>('/api/crm/tasks', input)).task;
+  return (await send('task.create', input)).task;
 }
 
 /** A stale `version` answers 409 with `current`; see conflictTask. */
 export async function updateTask(id: Id, patch: TaskUpdate): Promise<Task> {
-  return (await api.put<TaskMutationResponse>(`/api/crm/tasks/${id}`, patch)).task;
+  return (await send('task.update', { ...patch, id })).task;
 }
 
-export function setTaskStatus(task: Task, status: TaskStatus): Promise<Task> {
-  return updateTask(task.id, { status, version: task.version });
+export async function setTaskStatus(task: Task, status: TaskStatus): Promise<Task> {
+  return (await send('task.setStatus', { id: task.id, status, version: task.version })).task;
 }
 
 /** Managers within their team, admins within their tenant; a rep gets 403. */
 export async function assignTask(id: Id, assigneeId: Id): Promise<Task> {
-  return (await api.put<TaskMutationResponse>(`/api/crm/tasks/${id}/assign`, { assigneeId })).task;
+  return (await send('task.assign', { id, assigneeId })).task;
 }
 
-export function isTask(value: unknown): value is Task {
+function isTask(value: unknown): value is Task {
   if (!value || typeof value !== 'object') return false;
   const v = value as Partial<Task>;
   return typeof v.id === 'number' && typeof v.title === 'string' && typeof v.status === 'string' && typeof v.version === 'number';
@@ -47,5 +48,5 @@ export function isTask(value: unknown): value is Task {
 
 /** The fresh record a 409 carries, if it is a task. */
 export function conflictTask(err: ApiError): Task | null {
-  return err.status === 409 && isTask(err.current) ? err.current : null;
+  return err.code === 'conflict' && isTask(err.current) ? err.current : null;
 }

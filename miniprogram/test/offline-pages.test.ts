@@ -100,7 +100,7 @@ describe('saving without a network, against a real server', () => {
 
     // Back with a patchy connection: the page loads, but the note's own request keeps failing for now.
     const again = run = await launchApp(root, server, { storage: app.storage, offline: true });
-    const release = failRequests(again, queued!.id);
+    const release = failRequests(again, queued!.key);
     again.wx.setOffline(false);
     const reopened = page = openPage(root, 'customer-detail', { id: String(customer.id) });
     await reopened.waitFor(() => (entries(reopened)[0] ?? '').includes('重启前写的备注'), 'the note after the relaunch');

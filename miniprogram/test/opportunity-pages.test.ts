@@ -6,7 +6,7 @@ import { startTestNode, type TestNode } from '../../realtime-server/test/support
 import { formatMoney } from '../utils/format';
 import { requestsSettled, signedInPhone, teammate } from './support/app';
 import { ensureBuilt } from './support/build';
-import { fire, openPage, tap, textOf, type OpenedPage } from './support/page';
+import { appModule, fire, openPage, tap, textOf, type OpenedPage } from './support/page';
 
 let server: TestNode;
 let root: string;
@@ -72,6 +72,42 @@ describe('opportunity detail', () => {
     tap(p.comp.querySelector('.sheet')!.querySelectorAll('.t-action-sheet__list-item')[1]);
     await p.waitFor((t) => t.includes('已确认 · 25%') && t.includes('已移动到“已确认”'), 'the move');
     expect((await rita.get(deal.id)).version).toBe(deal.version + 1);
+  });
+
+  test('online, the move goes over the realtime socket, as on the pipeline: no HTTP request', async () => {
+    const { deal, stages } = await someDeal(0);
+    const p = await openDetail(deal.id);
+    const sent = phone.wx.requests.length;
+    tap(p.comp.querySelector('.move'));
+    await p.waitFor((t) => t.includes('赢单'), 'the stage sheet');
+    tap(p.comp.querySelector('.sheet')!.querySelectorAll('.t-action-sheet__list-item')[2]);
+    await p.waitFor((t) => t.includes('方案 · 50%') && t.includes('已移动到“方案”'), 'the move');
+    expect(phone.wx.requests.slice(sent).filter((r) => r.method !== 'GET')).toEqual([]);
+    const saved = await rita.get(deal.id);
+    expect([saved.stageId, saved.version]).toEqual([stages[2]!.id, deal.version + 1]);
+  });
+
+  test('offline, the move waits in the queue, shown in its new stage, and is saved once the network is back', async () => {
+    const { deal, stages } = await someDeal(1);
+    const queue = appModule<{ offlineQueue: { pending(): Array<{ command: unknown }> } }>(root, 'services/offline-queue.js').offlineQueue;
+    const p = await openDetail(deal.id);
+    phone.wx.setOffline(true);
+    await expect.poll(() => phone.realtime.status()).not.toBe('online');
+    tap(p.comp.querySelector('.move'));
+    await p.waitFor((t) => t.includes('赢单'), 'the stage sheet');
+    tap(p.comp.querySelector('.sheet')!.querySelectorAll('.t-action-sheet__list-item')[3]);
+    await p.waitFor((t) => t.includes('谈判 · 75%') && t.includes('离线保存，联网后同步'), 'the pending move');
+    expect(queue.pending().map((i) => i.command)).toEqual([
+      { type: 'opportunity.move', req: { id: deal.id, stageId: stages[3]!.id, version: deal.version } },
+    ]);
+    expect((await rita.get(deal.id)).version).toBe(deal.version);
+
+    phone.wx.setOffline(false);
+    await expect.poll(() => queue.pending(), { timeout: 10_000 }).toEqual([]);
+    const saved = await rita.get(deal.id);
+    expect([saved.stageId, saved.version]).toEqual([stages[3]!.id, deal.version + 1]);
+    expect(p.text()).toContain('谈判 · 75%');
+    await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
   });
 
   test('a closed (won) deal offers reopening into an open stage instead of move and edit', async () => {

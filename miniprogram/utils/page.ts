@@ -23,7 +23,7 @@ export function errorText(err: unknown): string {
 
 /** The server will not show this record (deleted, another team's or tenant's): retrying cannot help. */
 export function isMissing(err: unknown): boolean {
-  return isApiError(err) && (err.status === 404 || err.status === 403);
+  return isApiError(err) && (err.code === 'not_found' || err.code === 'forbidden');
 }
 
 /** Page options arrive as strings; a missing or malformed id is null. */

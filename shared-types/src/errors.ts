@@ -5,6 +5,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** A twin of this request (same Idempotency-Key) is still running: retry shortly, it is not a refusal. */
+  | 'in_progress'
   | 'duplicate'
   | 'payload_too_large'
   | 'gone'

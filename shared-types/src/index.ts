@@ -2,3 +2,4 @@ export type * from './entities.js';
 export type * from './errors.js';
 export type * from './events.js';
 export type * from './api.js';
+export type * from './commands.js';

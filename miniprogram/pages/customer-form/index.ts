@@ -137,7 +137,7 @@ Component({
         this.setData({ notice: t('customerForm.conflict', { name }) });
         return;
       }
-      if (err.status === 400) {
+      if (err.code === 'validation') {
         const errors = serverFieldErrors(err.details, values);
         if (Object.keys(errors).length) { this.setData({ errors }); return; }
       }

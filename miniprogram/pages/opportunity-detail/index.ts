@@ -3,7 +3,8 @@ import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
-import { conflictOpportunity, getOpportunity, getStages, moveOpportunity } from '../../services/pipeline';
+import { conflictOpportunity, getOpportunity, getStages, onDealSync, saveMove } from '../../services/pipeline';
+import type { DealSync } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { lastActorOf, nameOf } from '../../services/team';
@@ -76,6 +77,7 @@ Component({
       const onLive = (env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) => this.onLive(env);
       keepLive(this, realtime.on('opportunity:moved', onLive), realtime.on('opportunity:updated', onLive));
       keepLive(this, realtime.onReset(() => { void this.load(); }));
+      keepLive(this, onDealSync((sync) => this.onDealSync(sync)));
       realtime.start();
       void this.load();
     },
@@ -154,7 +156,9 @@ Component({
       const reopening = !!this.data.deal?.closed;
       this.setData({ moving: true });
       try {
-        this.show(await moveOpportunity(deal.id, stage.id, deal.version));
+        const res = await saveMove(deal, stage);
+        if (res.queued) { this.showPending(stage); this.toast(t('offline.queued')); return; }
+        this.show(res.value);
         this.toast(t(reopening ? 'opportunity.reopened' : 'pipeline.moved', { stage: stageLabel(stage) }), 'success');
       } catch (err) {
         const current = isApiError(err) ? conflictOpportunity(err) : null;
@@ -164,6 +168,23 @@ Component({
       } finally {
         this.setData({ moving: false });
       }
+    },
+
+    /** Queued without a connection: shown in its new stage until the queue settles it (onDealSync). */
+    showPending(stage: Stage) {
+      const state = stateOf(this);
+      if (!state.deal) return;
+      state.deal = { ...state.deal, stageId: stage.id };
+      this.setData({ deal: view(state.deal, state.stages) });
+    },
+
+    /** A queued move of this deal reached the server: show what it saved, or the fresh deal it was refused for. */
+    onDealSync(sync: DealSync) {
+      const id = sync.kind === 'applied' ? sync.opportunity.id : sync.id;
+      if (id !== stateOf(this).id) return;
+      if (sync.kind === 'applied') this.show(sync.opportunity);
+      else if (sync.current) this.show(sync.current, true);
+      else void this.load();
     },
 
     toast(message: string, theme?: 'success' | 'warning') {

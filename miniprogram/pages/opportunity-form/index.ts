@@ -207,7 +207,7 @@ Component({
         this.setData({ notice: t('form.conflict', { name }) });
         return;
       }
-      if (isApiError(err) && err.status === 400) {
+      if (isApiError(err) && err.code === 'validation') {
         const errors = serverFieldErrors(err.details, values, stateOf(this).id === null);
         if (Object.keys(errors).length) { this.setData({ errors }); return; }
       }

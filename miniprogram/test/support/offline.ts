@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Op } from 'sequelize';
-import type { Communication, CommunicationInput, Note, Opportunity, Stage, Task, TaskStatus } from '@live-crm/shared-types';
+import type { AnyCommand, Communication, CommunicationInput, Note, Opportunity, Stage, Task, TaskStatus } from '@live-crm/shared-types';
 import type { TestNode } from '../../../realtime-server/test/support/nodes.js';
 import { installWx, type MemoryStorage, type WxHandles } from '../../../test-support/wx/index';
 import { signedInPhone, type AppRealtime } from './app';
@@ -10,10 +10,8 @@ const require = createRequire(import.meta.url);
 
 /** The app's offline queue as the built app holds it (services/offline-queue.ts). */
 export interface QueuedItem {
-  id: string;
-  method: string;
-  path: string;
-  body?: Record<string, unknown>;
+  key: string;
+  command: AnyCommand;
   label: string;
   attempts: number;
 }

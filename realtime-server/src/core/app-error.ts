@@ -1,7 +1,7 @@
 import type { ApiErrorBody, ErrorCode } from '@live-crm/shared-types';
 
 const STATUS: Record<ErrorCode, number> = {
-  validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, duplicate: 409,
+  validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, in_progress: 409, duplicate: 409,
   gone: 410, payload_too_large: 413, rate_limited: 429, unavailable: 503, internal: 500,
 };
 

@@ -98,7 +98,7 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
   const stored = createStoredAnswers(db);
   async function replay<R>(actor: Actor, idem: IdempotencyRef): Promise<R> {
     const answer = await stored<R>(actor, idem);
-    if (answer === undefined) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress; retry shortly');
+    if (answer === undefined) throw new AppError('in_progress', 'A request with this Idempotency-Key is still in progress; retry shortly');
     return answer;
   }
 

@@ -100,7 +100,7 @@ export function createPipelineService({ db, mutate, sql, bus, stored }: Pipeline
 
   async function replayMove(actor: Actor, idem: IdempotencyRef): Promise<MoveOpportunityResponse> {
     const first = await stored<MoveOpportunityResponse>(actor, idem);
-    if (!first) throw new AppError('conflict', 'A request with this Idempotency-Key is still in progress; retry shortly');
+    if (!first) throw new AppError('in_progress', 'A request with this Idempotency-Key is still in progress; retry shortly');
     return first;
   }
 
