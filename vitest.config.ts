@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['**/test/**/*.test.ts'],
+    include: ['**/test/**/*.test.ts', 'e2e/phone/**/*.test.ts'],
     exclude: ['**/node_modules/**', '.build/**', 'miniprogram/miniprogram_npm/**'],
     globalSetup: ['realtime-server/test/support/global-setup.ts'],
     testTimeout: 20_000,

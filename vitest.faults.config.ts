@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['realtime-server/faults/**/*.fault.ts'],
+    include: ['e2e/faults/**/*.fault.ts'],
     globalSetup: ['realtime-server/test/support/global-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
