@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import type { Customer, Opportunity } from '@live-crm/shared-types';
+import type { Customer, Opportunity, Stage } from '@live-crm/shared-types';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from '../../realtime-server/test/support/clients.js';
 import { startTestNode, type TestNode } from '../../realtime-server/test/support/nodes.js';
@@ -20,7 +20,10 @@ beforeAll(async () => {
   preload(root, 'customer-detail', 'opportunity-detail', 'login');
   const ray = await signIn(server.url, 'ray');
   customer = (await ray.get<{ customers: Customer[] }>('/api/crm/customers?sortBy=name')).body.customers[0]!;
-  deal = (await ray.get<{ opportunities: Opportunity[] }>('/api/crm/pipeline')).body.opportunities[0]!;
+  // An open deal: a closed one offers reopening instead of moving.
+  const { stages, opportunities } = (await ray.get<{ stages: Stage[]; opportunities: Opportunity[] }>('/api/crm/pipeline')).body;
+  const open = new Set(stages.filter((s) => s.outcome === 'open').map((s) => s.id));
+  deal = opportunities.find((o) => open.has(o.stageId))!;
 });
 afterEach(() => {
   putDown(root, wx, page);

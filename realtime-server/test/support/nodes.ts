@@ -27,7 +27,11 @@ export interface TestCluster {
 
 function testConfig(env: Record<string, string>): Config {
   return loadConfig({
-    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent', ...env,
+    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    // A test acts faster than a person: per-user limits would answer 429 depending on the machine's
+    // speed. Tests of the limits themselves (security/rate-limits, export-downloads) set their own.
+    RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000',
+    ...env,
   });
 }
 
