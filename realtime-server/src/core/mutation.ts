@@ -167,7 +167,8 @@ export type MutationRunner = ReturnType<typeof createMutationRunner>;
  * A domain's write as one statement, for a hot path where a transaction's extra round trips cost
  * more than the write. `ctes` are the domain's CTEs (`a AS (...), b AS (...)`, parameters $1..$params)
  * ending in `fact`: at most one row `(team_id int, data json, answer json)` when the write applied,
- * none when it was refused. The runner adds the team seq, the event row and the Idempotency-Key.
+ * none when it was refused. The runner adds the team seq, the event row and the Idempotency-Key
+ * (its own CTEs are named bumped, event and answer).
  */
 export interface FactStatement<K extends TeamEventType, R> {
   name: string;

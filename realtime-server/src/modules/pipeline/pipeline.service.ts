@@ -6,8 +6,8 @@ import type {
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/app-error.js';
 import { totalCents, weightedCents } from '../../core/money.js';
-import type { MoveRequest } from './pipeline.schemas.js';
 import { factStatement, type IdempotencyRef, type MutationRunner, type StatementRunner } from '../../core/mutation.js';
+import type { MoveRequest } from './pipeline.schemas.js';
 
 export interface PipelineServiceDeps { db: Database; mutate: MutationRunner; runStatement: StatementRunner }
 
