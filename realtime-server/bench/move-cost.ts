@@ -3,6 +3,8 @@
  * latency, at a few concurrencies. Steadier than the full bench on a busy machine, so it is what
  * server changes are judged with: `npx tsx realtime-server/bench/move-cost.ts [moves] [--cadence]`
  * (--cadence also counts queries per move when each rep moved 31 s before, as at design load).
+ * BENCH_MOVE=socket moves over `opportunity:move` (socket.io-client), one rep per team so no
+ * teammate's delivery is counted.
  */
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -10,20 +12,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createTokenSigner } from '../src/modules/auth/jwt.js';
 import { createBenchDatabase } from './bench-db.js';
 import { JWT_SECRET, startServers } from './cluster.js';
-import { restSender, type Member } from './senders.js';
+import { clientFactory } from './bench-client.js';
+import { restSender, socketSender, type Member } from './senders.js';
 import { summarizeProfiles } from './profile-summary.js';
 import { backendCpu, median, percentile } from './stats.js';
 
 const moves = Number(process.argv[2] ?? 1500);
 const withCadence = process.argv.includes('--cadence');
-const db = await createBenchDatabase([{ key: 'm', clients: 400, teamSize: 10 }], 10);
+const overSocket = process.env['BENCH_MOVE'] === 'socket';
+const db = await createBenchDatabase([{ key: 'm', clients: 400, teamSize: overSocket ? 1 : 10 }], 10);
 const servers = await startServers('ours', { databaseUrl: db.url, nodes: 2 });
 const pgCpu = backendCpu(db.url);
 const signer = createTokenSigner(JWT_SECRET);
 const members: Member[] = db.groups.get('m')!.flatMap((t) => t.members.map((m, j) => ({
   ...m, token: signer.sign(m.userId, db.tenantId), stages: t.stages, teamId: t.teamId, url: servers.urls[j % 2]!,
 })));
-const send = restSender();
+if (overSocket) {
+  const client = await clientFactory('socket.io-client');
+  for (const m of members) m.socket = await client.connect(m.url, { token: m.token });
+}
+const send = overSocket ? socketSender() : restSender();
 
 const profileDir = process.env['BENCH_PROFILE'] === '1'
   ? resolve(import.meta.dirname, '../../bench/results/profiles', `move-cost-${new Date().toISOString().replace(/[:.]/g, '-')}`)
@@ -83,6 +91,7 @@ try {
   }
   if (profileDir) process.stdout.write(`${summarizeProfiles(profileDir, 30).join('\n')}\n`);
 } finally {
+  for (const m of members) m.socket?.disconnect();
   await pgCpu.close();
   await servers.stop();
   await db.drop();

@@ -1,7 +1,7 @@
 import type { Database } from '@live-crm/models';
 import type { Config } from './config.js';
 import { createEventBus, type EventBus } from './core/event-bus.js';
-import { createMutationRunner, createStoredAnswers } from './core/mutation.js';
+import { createMutationRunner, createStatementRunner, createStoredAnswers } from './core/mutation.js';
 import { createRightsHub } from './core/rights.js';
 import { createSqlRunner } from './core/sql.js';
 import { createCommunicationService } from './modules/communications/communication.service.js';
@@ -21,6 +21,7 @@ import { createTasksService } from './modules/tasks/tasks.service.js';
 /** Composition root of the domain: one service per area, all writing through one mutation runner. */
 export function createServices(config: Config, db: Database, jwtSecret: string, bus: EventBus = createEventBus()) {
   const mutate = createMutationRunner({ db, bus });
+  const runStatement = createStatementRunner({ sql: createSqlRunner(db.sequelize), bus, stored: createStoredAnswers(db) });
   const wechat = createWechatClient(config.wechat);
   const reminderTemplateId = wechat.canSend ? config.reminders.templateId : undefined;
   const notifications = createNotificationsService({ db, mutate, reminderTemplateId });
@@ -34,7 +35,7 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
     wechat,
     auth,
     members: createMembersService({ db, mutate, rights }),
-    pipeline: createPipelineService({ db, mutate, sql: createSqlRunner(db.sequelize), bus, stored: createStoredAnswers(db) }),
+    pipeline: createPipelineService({ db, mutate, runStatement }),
     analytics: createAnalyticsService({ db, eventRetentionDays: config.eventRetentionDays }),
     exports: createExportService({ db, signer: createExportSigner(jwtSecret), actorFor: (userId) => auth.actorFor(userId) }),
     sync: createSyncService({ db, maxEvents: config.syncMaxEvents, retentionDays: config.eventRetentionDays, idempotencyHours: config.retention.idempotencyHours }),

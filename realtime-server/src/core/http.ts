@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ApiErrorResponse } from '@live-crm/shared-types';
 import type { Actor } from './actor.js';
 import { AppError, toAppError } from './app-error.js';
-import { describeRequest, idempotencyRef, type IdempotencyRef } from './mutation.js';
+import { idempotencyRef, type IdempotencyRef } from './mutation.js';
 
 /** The actor the auth middleware attached; routes behind it always have one. */
 export function actorOf(res: Response): Actor {
@@ -13,11 +13,11 @@ export function actorOf(res: Response): Actor {
 }
 
 /**
- * `Idempotency-Key` plus a hash of method, path and the validated input (not the raw body), so a
- * reused key with another request is caught and a reformatted retry is not.
+ * `Idempotency-Key` bound to a route with no socket twin: the route (method and path under
+ * /api/crm) is the command's type, the validated input (not the raw body) its request.
  */
 export function idempotencyOf(req: Request, input: unknown): IdempotencyRef | undefined {
-  return idempotencyRef(req.get('Idempotency-Key'), describeRequest(req.method, req.path, input));
+  return idempotencyRef(req.get('Idempotency-Key'), { type: `${req.method} ${req.path}`, req: input });
 }
 
 /** Positive integer path id; anything else is a 404 rather than a database error. */

@@ -85,7 +85,7 @@ async function seedDeals(ctx: TeamCtx, customerIds: Id[]): Promise<void> {
     const target = i % stageIds.length;
     // Lost deals drop out after qualifying; the others walk the stages in order up to theirs.
     const path = stageIds[target] === lost ? [qualified!, lost!] : stageIds.slice(1, target + 1);
-    for (const stageId of path) deal = (await ctx.services.pipeline.move(rep, deal.id, stageId, deal.version)).opportunity;
+    for (const stageId of path) deal = (await ctx.services.pipeline.move(rep, { id: deal.id, stageId, version: deal.version })).opportunity;
   }
 }
 

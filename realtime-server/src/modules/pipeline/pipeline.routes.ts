@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { actorOf, idParam, idempotencyOf } from '../../core/http.js';
 import { parse } from '../../core/validate.js';
 import { idempotencyRef } from '../../core/mutation.js';
-import { MoveBody, OpportunityCreate, OpportunityPatch, PipelineQuery, moveRequest } from './pipeline.schemas.js';
+import { MoveBody, OpportunityCreate, OpportunityPatch, PipelineQuery, moveCommand } from './pipeline.schemas.js';
 import type { PipelineService } from './pipeline.service.js';
 
 export function pipelineRoutes(pipeline: PipelineService): Router {
@@ -24,10 +24,8 @@ export function pipelineRoutes(pipeline: PipelineService): Router {
     res.json({ opportunity: await pipeline.update(actorOf(res), idParam(req), patch, idempotencyOf(req, patch)) });
   });
   r.put('/opportunities/:id/move', async (req, res) => {
-    const { stageId, version } = parse(MoveBody, req.body, 'move');
-    const id = idParam(req);
-    const idem = idempotencyRef(req.get('Idempotency-Key'), moveRequest(id, stageId, version));
-    res.json(await pipeline.move(actorOf(res), id, stageId, version, idem));
+    const move = { ...parse(MoveBody, req.body, 'move'), id: idParam(req) };
+    res.json(await pipeline.move(actorOf(res), move, idempotencyRef(req.get('Idempotency-Key'), moveCommand(move))));
   });
   return r;
 }

@@ -1,5 +1,6 @@
+import type { CommandType } from '@live-crm/shared-types';
 import { z } from 'zod';
-import { describeRequest } from '../../core/mutation.js';
+import type { CanonicalCommand } from '../../core/mutation.js';
 import { calendarDate } from '../../core/calendar.js';
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
@@ -37,6 +38,7 @@ export const MoveBody = z.object({
 /** The key is checked where it is turned into an IdempotencyRef, as the REST header is. */
 export const MoveCommand = MoveBody.extend({ id: z.number().int().positive().max(2_147_483_647), idempotencyKey: z.string().optional() });
 
-/** What a move's Idempotency-Key is bound to: the same over REST and the socket, so a retry may switch. */
-export const moveRequest = (id: number, stageId: number, version: number): string =>
-  describeRequest('PUT', `/opportunities/${id}/move`, { stageId, version });
+export type MoveRequest = z.output<typeof MoveBody> & { id: number };
+
+/** The move as a command: what its Idempotency-Key is bound to, alike over REST and the socket. */
+export const moveCommand = (req: MoveRequest): CanonicalCommand => ({ type: 'opportunity.move' satisfies CommandType, req });

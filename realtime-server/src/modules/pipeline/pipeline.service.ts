@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import type { Database, OpportunityModel } from '@live-crm/models';
 import type {
@@ -6,26 +5,24 @@ import type {
 } from '@live-crm/shared-types';
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/app-error.js';
-import type { EventBus } from '../../core/event-bus.js';
 import { totalCents, weightedCents } from '../../core/money.js';
-import type { IdempotencyRef, MutationRunner, StoredAnswers } from '../../core/mutation.js';
-import { isUniqueViolation, type SqlRunner } from '../../core/sql.js';
+import { factStatement, type IdempotencyRef, type MutationRunner, type StatementRunner } from '../../core/mutation.js';
+import type { MoveRequest } from './pipeline.schemas.js';
 
-export interface PipelineServiceDeps { db: Database; mutate: MutationRunner; sql: SqlRunner; bus: EventBus; stored: StoredAnswers }
+export interface PipelineServiceDeps { db: Database; mutate: MutationRunner; runStatement: StatementRunner }
 
 /** A timestamp as `Date#toISOString()` writes it, so SQL-built DTOs match the models' `toDto()`. */
 const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
- * A whole move as one statement, so one round trip and one (implicit) transaction: the row lock,
- * version, team access and stage check in the UPDATE's WHERE; the team's seq bumped under its row
- * lock; the event row, the customer's stage-change activity (stages as params, so each phone names
- * them in its language) and the Idempotency-Key's answer written with the same DTO it returns.
+ * A whole move as one statement, so one round trip: the row lock, version, team access and stage
+ * check in the UPDATE's WHERE; the customer's stage-change activity (stages as params, so each phone
+ * names them in its language); the runner adds the seq, the event and the Idempotency-Key's answer.
  * The DTO mirrors OpportunityModel#toDto (a test holds them equal). $1 id, $2 stageId, $3 version,
- * $4 the actor's teams, $5 actor, $6 eventId, $7 at, $8/$9 Idempotency-Key and request hash or null.
+ * $4 the actor's teams.
  */
-const MOVE_SQL = `
-  WITH moved AS (
+const MOVE = factStatement<'opportunity:moved', MoveOpportunityResponse>('opportunity-move', 'opportunity:moved', 4, (runner) => `
+  moved AS (
     UPDATE opportunities o
        SET stage_id = s.id, version = o.version + 1, updated_at = now(),
            closed_at = CASE WHEN s.outcome = 'open' THEN NULL ELSE COALESCE(o.closed_at, now()) END
@@ -41,33 +38,24 @@ const MOVE_SQL = `
       'closedAt', ${iso('m.closed_at')}, 'createdAt', ${iso('m.created_at')},
       'updatedAt', ${iso('m.updated_at')}, 'version', m.version) AS opportunity
     FROM moved m JOIN customers c ON c.id = m.customer_id LEFT JOIN users u ON u.id = m.owner_id
-  ), bumped AS (
-    UPDATE teams t SET last_seq = t.last_seq + 1 FROM dto WHERE t.id = dto.team_id RETURNING t.last_seq
-  ), event AS (
-    INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
-    SELECT dto.team_id, bumped.last_seq, $6::uuid, 'opportunity:moved', $5::int,
-           jsonb_build_object('opportunity', dto.opportunity, 'fromStageId', dto.from_stage_id, 'toStageId', $2::int), $7::timestamptz
-      FROM dto, bumped
   ), stage_change AS (
     INSERT INTO activities (tenant_id, team_id, customer_id, opportunity_id, actor_id, type, content, params, occurred_at, created_at)
-    SELECT m.tenant_id, m.team_id, m.customer_id, m.id, $5::int, 'stage-change', '',
+    SELECT m.tenant_id, m.team_id, m.customer_id, m.id, ${runner.actor}::int, 'stage-change', '',
            jsonb_build_object('title', m.title,
              'from', jsonb_build_object('id', f.id, 'key', f.key, 'name', f.name),
              'to', jsonb_build_object('id', s.id, 'key', s.key, 'name', s.name)),
-           $7::timestamptz, now()
+           ${runner.at}::timestamptz, now()
       FROM moved m JOIN stages f ON f.id = m.from_stage_id JOIN stages s ON s.id = m.stage_id
      WHERE m.from_stage_id <> m.stage_id
-  ), answer AS (
-    INSERT INTO idempotency_keys (user_id, key, request_hash, response, created_at)
-    SELECT $5::int, $8::varchar, $9::varchar, jsonb_build_object('success', true, 'opportunity', dto.opportunity), now()
-      FROM dto WHERE $8::varchar IS NOT NULL
-  )
-  SELECT bumped.last_seq AS seq, dto.team_id, dto.from_stage_id, dto.opportunity FROM dto, bumped`;
-
-interface MovedRow { seq: number; team_id: number; from_stage_id: number; opportunity: Opportunity }
+  ), fact AS (
+    SELECT team_id,
+           json_build_object('opportunity', opportunity, 'fromStageId', from_stage_id, 'toStageId', $2::int) AS data,
+           json_build_object('success', true, 'opportunity', opportunity) AS answer
+      FROM dto
+  )`);
 
 /** The only writer of opportunities. */
-export function createPipelineService({ db, mutate, sql, bus, stored }: PipelineServiceDeps) {
+export function createPipelineService({ db, mutate, runStatement }: PipelineServiceDeps) {
   const { Opportunity, Stage, Customer, User } = db.models;
   const include = [
     { model: Customer, as: 'customer', attributes: ['id', 'name'] },
@@ -96,12 +84,6 @@ export function createPipelineService({ db, mutate, sql, bus, stored }: Pipeline
     const opp = await loadFor(actor, id);
     await stageOf(opp.teamId, stageId);
     return stale(id);
-  }
-
-  async function replayMove(actor: Actor, idem: IdempotencyRef): Promise<MoveOpportunityResponse> {
-    const first = await stored<MoveOpportunityResponse>(actor, idem);
-    if (!first) throw new AppError('in_progress', 'A request with this Idempotency-Key is still in progress; retry shortly');
-    return first;
   }
 
   async function stale(id: number, tx?: Transaction): Promise<never> {
@@ -168,28 +150,11 @@ export function createPipelineService({ db, mutate, sql, bus, stored }: Pipeline
 
     /**
      * Of many moves at one version exactly one wins; the rest get 409 with the fresh deal. The
-     * hot path is MOVE_SQL alone; only a move it refused pays for the lookups that say why (or,
+     * hot path is MOVE alone; only a move it refused pays for the lookups that say why (or,
      * for a repeated Idempotency-Key, for the first answer).
      */
-    async move(actor: Actor, id: number, stageId: number, version: number, idem?: IdempotencyRef): Promise<MoveOpportunityResponse> {
-      const eventId = randomUUID();
-      const at = new Date().toISOString();
-      let row: MovedRow | undefined;
-      try {
-        [row] = await sql<MovedRow>('opportunity-move', MOVE_SQL, [id, stageId, version, actor.teamIds, actor.userId, eventId, at, idem?.key ?? null, idem?.hash ?? null]);
-      } catch (err) {
-        // The key's first request committed between our checks: its answer, or 409 if it differs.
-        if (idem && isUniqueViolation(err, 'idempotency_keys_pkey')) return replayMove(actor, idem);
-        throw err;
-      }
-      if (!row) {
-        const first = idem && await stored<MoveOpportunityResponse>(actor, idem);
-        return first ?? refuseMove(actor, id, stageId);
-      }
-      const { opportunity } = row;
-      const data = { opportunity, fromStageId: row.from_stage_id, toStageId: stageId };
-      bus.publish({ envelope: { seq: row.seq, eventId, teamId: row.team_id, type: 'opportunity:moved', actorId: actor.userId, at, data }, alsoToUsers: [] });
-      return { success: true, opportunity };
+    async move(actor: Actor, { id, stageId, version }: MoveRequest, idem?: IdempotencyRef): Promise<MoveOpportunityResponse> {
+      return runStatement(actor, idem, MOVE, [id, stageId, version, actor.teamIds], () => refuseMove(actor, id, stageId));
     },
   };
 }

@@ -2,15 +2,15 @@ import { handleCommand } from '../../core/ack.js';
 import { idempotencyRef } from '../../core/mutation.js';
 import { parse } from '../../core/validate.js';
 import type { SocketModule } from '../../io.js';
-import { MoveCommand, moveRequest } from './pipeline.schemas.js';
+import { MoveCommand, moveCommand } from './pipeline.schemas.js';
 import type { PipelineService } from './pipeline.service.js';
 
 /** `opportunity:move`: the REST move's semantics (Idempotency-Key included), answered as an ack. */
 export function pipelineSocket(pipeline: PipelineService): SocketModule {
   return ({ socket, actor, logger }) => {
     socket.on('opportunity:move', handleCommand(logger, actor, async (a, payload: unknown) => {
-      const { id, stageId, version, idempotencyKey } = parse(MoveCommand, payload, 'move');
-      return pipeline.move(a, id, stageId, version, idempotencyRef(idempotencyKey, moveRequest(id, stageId, version)));
+      const { idempotencyKey, ...move } = parse(MoveCommand, payload, 'move');
+      return pipeline.move(a, move, idempotencyRef(idempotencyKey, moveCommand(move)));
     }));
   };
 }
