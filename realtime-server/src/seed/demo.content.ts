@@ -9,7 +9,18 @@ const GIVEN = ['建国', '芳', '娜', '志明', '静', '强', '海燕', '洋', 
 const CITIES = ['上海', '杭州', '苏州', '南京', '深圳', '广州', '成都', '武汉'];
 const TRADES = ['明达贸易', '华信科技', '远航物流', '金桥建材', '瑞丰食品', '博雅文化', '恒通机电', '新禾农业'];
 
+const SURNAMES_PY = ['wang', 'li', 'zhang', 'liu', 'chen', 'yang', 'huang', 'zhao', 'zhou', 'wu', 'xu', 'sun'];
+const GIVEN_PY = ['jianguo', 'fang', 'na', 'zhiming', 'jing', 'qiang', 'haiyan', 'yang', 'lihua', 'yong', 'jun', 'xiaodong', 'ting', 'xinyi'];
+const TRADES_PY = ['mingda', 'huaxin', 'yuanhang', 'jinqiao', 'ruifeng', 'boya', 'hengtong', 'xinhe'];
+
 export const contactFor = (k: number): string => `${SURNAMES[k % SURNAMES.length]}${GIVEN[(k * 5) % GIVEN.length]}`;
+
+/**
+ * The contact's work address at their company's domain, as people write it in pinyin. `team` keeps
+ * the same person-and-company pair in two teams from sharing one address (a duplicate in the tenant).
+ */
+export const emailFor = (k: number, team: number): string =>
+  `${SURNAMES_PY[k % SURNAMES_PY.length]}.${GIVEN_PY[(k * 5) % GIVEN_PY.length]}${team ? team + 1 : ''}@${TRADES_PY[(k * 3) % TRADES_PY.length]}.com.cn`;
 
 /** One customer per team has the long registered name real companies often carry. */
 export function companyFor(k: number, i: number): string {

@@ -7,7 +7,7 @@ import { CustomerCreate, NoteCreate } from '../modules/customers/customer.schema
 import { OpportunityCreate } from '../modules/pipeline/pipeline.schemas.js';
 import { TaskCreate } from '../modules/tasks/tasks.schemas.js';
 import { createServices, type Services } from '../services.js';
-import { CONTACTS, DEALS, HISTORY, NOTES, TASKS, companyFor, contactFor } from './demo.content.js';
+import { CONTACTS, DEALS, HISTORY, NOTES, TASKS, companyFor, contactFor, emailFor } from './demo.content.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -62,7 +62,7 @@ async function seedCustomers(ctx: TeamCtx): Promise<Id[]> {
     const input = CustomerCreate.parse({
       name: contactFor(k), company: companyFor(k, i),
       phone: `13${String(800000000 + ctx.n * 1000 + i).padStart(9, '0')}`,
-      email: `contact${ctx.n}x${i}@example.cn`,
+      email: emailFor(k, ctx.n),
       status: (['lead', 'prospect', 'active', 'inactive'] as const)[i % 4],
       address: `${['上海', '杭州', '苏州', '南京', '深圳', '广州', '成都', '武汉'][k % 8]}市工业路 ${i + 1} 号`,
     });
