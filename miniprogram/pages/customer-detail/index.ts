@@ -1,5 +1,4 @@
 import type { Customer, Id, PresenceChanged, TeamEventEnvelope } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage, releaseLive } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { newIdempotencyKey } from '../../services/api';
@@ -23,6 +22,7 @@ import { profileOf, viewersOf } from './profile';
 import type { Profile } from './profile';
 import { Timeline } from './timeline';
 import type { Entry, Patch, TimelineItem } from './timeline';
+import { pageKit, showToast } from '../../behaviors/page-kit';
 
 interface State {
   id: Id | null;
@@ -58,7 +58,7 @@ function itemOf(env: TeamEventEnvelope<LiveType>, customerId: Id | null): Timeli
 }
 
 Component({
-  behaviors: [livePage, followUpMethods, copyFacts],
+  behaviors: [pageKit, livePage, followUpMethods, copyFacts],
 
   data: {
     text: {
@@ -294,13 +294,9 @@ Component({
       return { title: customer ? t('share.customer', { name: customer.name }) : t('customer.title'), path: sharedCustomerPath(id ?? 0) };
     },
 
-    onRetry() {
-      this.setData({ loading: true, error: '' });
-      void this.load();
-    },
 
     toast(message: string, theme?: 'success' | 'error') {
-      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+      showToast(this, message, theme);
     },
   },
 });

@@ -1,5 +1,4 @@
 import type { Customer, CustomerStatus, Id } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
 import { isApiError } from '../../services/api';
@@ -11,6 +10,7 @@ import { nameOf } from '../../services/team';
 import { errorText, numberParam } from '../../utils/page';
 import { emptyValues, serverFieldErrors, TEXT_FIELDS, toInput, toPatch, validate, valuesFrom } from './form';
 import type { Field, FieldErrors, FormValues } from './form';
+import { pageKit, showToast } from '../../behaviors/page-kit';
 
 const STATUSES: CustomerStatus[] = ['lead', 'prospect', 'active', 'inactive'];
 const statusLabel = (s: CustomerStatus): string => t(`status.${s}` as MessageKey);
@@ -35,6 +35,7 @@ function texts() {
 }
 
 Component({
+  behaviors: [pageKit],
   data: {
     text: texts(),
     creating: true,
@@ -76,10 +77,6 @@ Component({
       this.setData({ values: valuesFrom(c), statusText: statusLabel(c.status), errors: {} });
     },
 
-    onRetry() {
-      this.setData({ loading: true, error: '' });
-      void this.load();
-    },
 
     onInput(e: WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { field?: Field }>) {
       const field = e.currentTarget.dataset.field;
@@ -168,7 +165,7 @@ Component({
     },
 
     toast(message: string, theme?: 'success' | 'error') {
-      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+      showToast(this, message, theme);
     },
   },
 });

@@ -1,5 +1,4 @@
 import type { Customer, CustomerSort, CustomerStatus, TeamEventEnvelope } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage, releaseLive, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
@@ -14,6 +13,7 @@ import type { TapEvent } from '../../utils/page';
 import { localizeTabBar } from '../../utils/tab-bar';
 import { CustomerRows } from './rows';
 import type { ListFilter, Patch, Row } from './rows';
+import { pageKit, showToast } from '../../behaviors/page-kit';
 
 const PAGE_SIZE = 20;
 const SEARCH_DEBOUNCE_MS = 300;
@@ -59,7 +59,7 @@ function texts() {
 }
 
 Component({
-  behaviors: [livePage, pullToRefresh],
+  behaviors: [pageKit, livePage, pullToRefresh],
   data: {
     text: texts(),
     statuses: STATUSES.map((value) => ({ value, label: t(`status.${value}` as MessageKey) })),
@@ -262,13 +262,9 @@ Component({
       wx.navigateTo({ url: '/pages/customer-form/index' });
     },
 
-    onRetry() {
-      this.setData({ loading: true, error: '' });
-      void this.load();
-    },
 
     toast(message: string, theme?: 'success' | 'error') {
-      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+      showToast(this, message, theme);
     },
   },
 });

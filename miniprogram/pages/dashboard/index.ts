@@ -1,5 +1,4 @@
 import type { AnalyticsPeriod, Id, TeamEventType } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage, releaseLive, pullToRefresh } from '../../behaviors/live-page';
 import { locale, t } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
@@ -14,6 +13,7 @@ import { localizeTabBar } from '../../utils/tab-bar';
 import type { TapEvent } from '../../utils/page';
 import { drawActivityChart, emptyView, loadDashboard } from './load';
 import type { ChartData, DashboardView } from './load';
+import { pageKit, showToast } from '../../behaviors/page-kit';
 
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
@@ -55,7 +55,7 @@ function texts() {
 }
 
 Component({
-  behaviors: [livePage, pullToRefresh],
+  behaviors: [pageKit, livePage, pullToRefresh],
   data: {
     text: texts(),
     periods: PERIODS.map((value) => ({ value, label: t(`dashboard.period${value}`) })),
@@ -195,10 +195,6 @@ Component({
       this.setData({ 'teamSheet.visible': false });
     },
 
-    onRetry() {
-      this.setData({ error: '', loading: true });
-      void this.load();
-    },
 
     onDealTap(e: TapEvent) {
       wx.navigateTo({ url: `/pages/opportunity-detail/index?id=${idFrom(e)}` });
@@ -222,7 +218,7 @@ Component({
     },
 
     toast(message: string, theme?: 'success' | 'warning' | 'error') {
-      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+      showToast(this, message, theme);
     },
   },
 });

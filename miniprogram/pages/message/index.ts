@@ -1,5 +1,4 @@
 import type { Id, TeamEventEnvelope } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { LOGIN_PAGE, newIdempotencyKey } from '../../services/api';
@@ -10,6 +9,7 @@ import { getSession } from '../../services/session';
 import { errorText, numberParam } from '../../utils/page';
 import { Thread } from './thread';
 import type { Bubble, Patch } from './thread';
+import { pageKit, showToast } from '../../behaviors/page-kit';
 
 interface State { customerId: Id | null; myId: Id; myName: string; thread: Thread | null }
 const states = new WeakMap<object, State>();
@@ -20,7 +20,7 @@ const stateOf = (page: object): State => {
 };
 
 Component({
-  behaviors: [livePage],
+  behaviors: [pageKit, livePage],
   data: {
     text: {
       notice: t('message.notice'), placeholder: t('message.placeholder'), send: t('message.send'), empty: t('message.empty'),
@@ -125,13 +125,9 @@ Component({
       else if (result === 'failed') this.toast(t('error.generic'), 'error');
     },
 
-    onRetry() {
-      this.setData({ loading: true, error: '' });
-      void this.load();
-    },
 
     toast(message: string, theme?: 'error') {
-      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+      showToast(this, message, theme);
     },
   },
 });

@@ -1,5 +1,4 @@
 import type { Id, Notification, NotificationKind, NotificationPayload } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
@@ -12,6 +11,7 @@ import { errorText, idFrom } from '../../utils/page';
 import { notificationText } from '../../utils/server-text';
 import type { TapEvent } from '../../utils/page';
 import { formatAgo } from '../../utils/when';
+import { pageKit, showToast } from '../../behaviors/page-kit';
 
 /** One row; newest first by flex `order`, so an arrival is one new slot, never a resent list. */
 interface Row { id: Id; icon: string; title: string; body: string; time: string; unread: boolean; order: number }
@@ -50,7 +50,7 @@ function texts() {
 }
 
 Component({
-  behaviors: [livePage, pullToRefresh],
+  behaviors: [pageKit, livePage, pullToRefresh],
   data: {
     text: texts(),
     loading: true,
@@ -166,13 +166,9 @@ Component({
       }
     },
 
-    onRetry() {
-      this.setData({ loading: true, error: '' });
-      void this.load();
-    },
 
     toast(message: string) {
-      Toast({ context: this, selector: '#t-toast', message });
+      showToast(this, message);
     },
   },
 });

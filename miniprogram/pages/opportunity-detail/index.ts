@@ -1,5 +1,4 @@
 import type { Id, Opportunity, Stage, TeamEventEnvelope } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
@@ -14,6 +13,7 @@ import { enableShareMenu, openedFromShare, sharedOpportunityPath } from '../../u
 import type { ShareCard } from '../../utils/share';
 import { pathOf } from '../../utils/links';
 import { sessionOrLogin } from '../../utils/sign-in';
+import { pageKit, showToast } from '../../behaviors/page-kit';
 
 /** `choices`: the stages the open sheet lists, in its order. */
 interface State { id: Id | null; deal: Opportunity | null; stages: Stage[]; choices: Stage[]; shown: boolean }
@@ -46,7 +46,7 @@ function view(deal: Opportunity, stages: Stage[]) {
 }
 
 Component({
-  behaviors: [livePage],
+  behaviors: [pageKit, livePage],
   data: {
     text: {
       customer: t('opportunity.customer'), value: t('opportunity.value'), stage: t('opportunity.stage'),
@@ -118,10 +118,6 @@ Component({
       this.toast(t('opportunity.changedLive', { name }));
     },
 
-    onRetry() {
-      this.setData({ loading: true, error: '' });
-      void this.load();
-    },
 
     /** The card a teammate opens from the chat; no amount in the title, a chat may hold outsiders. */
     onShareAppMessage(): ShareCard {
@@ -188,7 +184,7 @@ Component({
     },
 
     toast(message: string, theme?: 'success' | 'warning') {
-      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+      showToast(this, message, theme);
     },
   },
 });

@@ -1,5 +1,4 @@
 import type { Id, Stage } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
 import { listCustomers } from '../../services/customers';
@@ -9,6 +8,7 @@ import { formatDate, groupYuanInput, todayInShanghai } from '../../utils/format'
 import { errorText, numberParam } from '../../utils/page';
 import { emptyValues, serverFieldErrors, toInput, toPatch, validate, valuesFrom } from './form';
 import type { Field, FieldErrors, FormValues } from './form';
+import { pageKit, showToast } from '../../behaviors/page-kit';
 
 type Choice = { id: Id; label: string };
 interface State { id: Id | null; version: number; stages: Stage[]; customers: Choice[]; sheetKind: 'customer' | 'stage' | null }
@@ -38,6 +38,7 @@ function dateRange(today: string): { start: string; end: string } {
 }
 
 Component({
+  behaviors: [pageKit],
   data: {
     text: texts(),
     creating: true,
@@ -86,10 +87,6 @@ Component({
       this.setData({ values, stageName: stage ? stageLabel(stage) : '', dateLabel: formatDate(values.closeDate), errors: {} });
     },
 
-    onRetry() {
-      this.setData({ loading: true, error: '' });
-      void this.load();
-    },
 
     onInput(e: WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { field?: Field }>) {
       const field = e.currentTarget.dataset.field;
@@ -215,7 +212,7 @@ Component({
     },
 
     toast(message: string, theme?: 'success' | 'error') {
-      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+      showToast(this, message, theme);
     },
   },
 });

@@ -1,5 +1,4 @@
 import type { Id, Opportunity, TeamEventEnvelope } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError, LOGIN_PAGE } from '../../services/api';
@@ -15,6 +14,7 @@ import type { TapEvent } from '../../utils/page';
 import { localizeTabBar } from '../../utils/tab-bar';
 import { Board } from './board';
 import type { Patch } from './board';
+import { showToast } from '../../behaviors/page-kit';
 
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
@@ -235,7 +235,7 @@ Component({
     },
 
     toast(message: string, theme?: 'success' | 'warning' | 'error') {
-      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+      showToast(this, message, theme);
     },
   },
 });

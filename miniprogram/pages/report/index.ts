@@ -9,6 +9,7 @@ import { exportButtons, isExportType, runExport } from '../../utils/export-flow'
 import { errorText, numberParam, pageState } from '../../utils/page';
 import { addDays, generatedAt, reportColumns, reportRows, weekRange } from './view';
 import type { ReportRow } from './view';
+import { pageKit } from '../../behaviors/page-kit';
 
 /** Per page instance, outside `data`. */
 interface State {
@@ -30,7 +31,7 @@ function texts() {
 }
 
 Component({
-  behaviors: [pullToRefresh],
+  behaviors: [pageKit, pullToRefresh],
   data: {
     text: texts(),
     columns: reportColumns(),
@@ -89,10 +90,6 @@ Component({
       void this.load();
     },
 
-    onRetry() {
-      this.setData({ error: '', loading: true });
-      void this.load();
-    },
 
     async onExportTap(e: WechatMiniprogram.BaseEvent<Record<string, never>, { type?: string }>) {
       const type = e.currentTarget.dataset.type;

@@ -1,5 +1,4 @@
 import type { Id, Task, TaskStatus, TeamEventEnvelope, TeamMember } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
@@ -13,6 +12,7 @@ import { sessionOrLogin } from '../../utils/sign-in';
 import { formatDue } from '../../utils/when';
 import { isLate } from '../tasks/task-row';
 import { taskTitle } from '../../utils/server-text';
+import { pageKit, showToast } from '../../behaviors/page-kit';
 
 interface State { id: Id | null; task: Task | null; me: Id; members: TeamMember[] }
 const states = new WeakMap<object, State>();
@@ -34,7 +34,7 @@ function texts() {
 }
 
 Component({
-  behaviors: [livePage],
+  behaviors: [pageKit, livePage],
   data: {
     text: texts(),
     loading: true,
@@ -110,10 +110,6 @@ Component({
       if (env.actorId !== state.me) this.setData({ notice: t('taskDetail.changedLive', { name: this.memberName(env.actorId, t('common.someone')) }) });
     },
 
-    onRetry() {
-      this.setData({ loading: true, error: '' });
-      void this.load();
-    },
 
     onCustomerTap() {
       const task = stateOf(this).task;
@@ -170,7 +166,7 @@ Component({
     },
 
     toast(message: string, theme?: 'success' | 'warning' | 'error') {
-      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+      showToast(this, message, theme);
     },
   },
 });

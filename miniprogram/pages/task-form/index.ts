@@ -1,5 +1,4 @@
 import type { Id, Task, TeamMember } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { t } from '../../i18n/index';
 import { isApiError, LOGIN_PAGE } from '../../services/api';
 import { customerName } from '../../services/customer-names';
@@ -12,6 +11,7 @@ import { errorText, numberParam } from '../../utils/page';
 import { formatDue, isoToWallClock } from '../../utils/when';
 import { dueIso, emptyValues, PRIORITIES, remindIso, remindLabel, REMIND_CHOICES, TASK_TYPES, toInput, toPatch, validate, valuesFrom } from './form';
 import type { FieldErrors, TaskFormValues } from './form';
+import { pageKit, showToast } from '../../behaviors/page-kit';
 
 type SheetKind = 'type' | 'priority' | 'customer' | 'remind' | 'assignee';
 type Choice = { id: Id | null; label: string };
@@ -48,6 +48,7 @@ function pickerRange(now: number): { start: string; end: string } {
 }
 
 Component({
+  behaviors: [pageKit],
   data: {
     text: texts(),
     creating: true,
@@ -110,10 +111,6 @@ Component({
       };
     },
 
-    onRetry() {
-      this.setData({ loading: true, error: '' });
-      void this.load();
-    },
 
     onInput(e: WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { field?: string }>) {
       const field = e.currentTarget.dataset.field;
@@ -243,7 +240,7 @@ Component({
     },
 
     toast(message: string, theme?: 'success' | 'error') {
-      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+      showToast(this, message, theme);
     },
   },
 });

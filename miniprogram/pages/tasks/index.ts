@@ -1,5 +1,4 @@
 import type { AnyTeamEvent, Id, Task, TaskStatus, TeamEventEnvelope, TeamMember } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { isApiError, LOGIN_PAGE } from '../../services/api';
@@ -20,6 +19,7 @@ import type { ListData, Patch, Scope } from './task-lists';
 import { UPCOMING_DAYS, VIEWS } from './task-row';
 import type { ViewKey } from './task-row';
 import { taskTitle } from '../../utils/server-text';
+import { showToast } from '../../behaviors/page-kit';
 
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
@@ -279,7 +279,7 @@ Component({
     },
 
     toast(message: string, theme?: 'success' | 'warning' | 'error') {
-      Toast({ context: this, selector: '#t-toast', message, ...(theme ? { theme } : {}) });
+      showToast(this, message, theme);
     },
   },
 });

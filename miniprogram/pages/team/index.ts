@@ -1,5 +1,4 @@
 import type { AnyTeamEvent, Id, TeamEventType } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
@@ -15,6 +14,7 @@ import { localizeTabBar } from '../../utils/tab-bar';
 import { errorText } from '../../utils/page';
 import { entryOf, FEED_EVENTS, said } from './describe';
 import type { FeedEntry, Names } from './describe';
+import { pageKit, showToast } from '../../behaviors/page-kit';
 
 const PAGE_SIZE = 20;
 
@@ -58,7 +58,7 @@ function texts() {
 }
 
 Component({
-  behaviors: [livePage, pullToRefresh],
+  behaviors: [pageKit, livePage, pullToRefresh],
   data: {
     text: texts(),
     loading: true,
@@ -211,13 +211,9 @@ Component({
       wx.navigateTo({ url: '/pages/notifications/index' });
     },
 
-    onRetry() {
-      this.setData({ loading: true, error: '' });
-      void this.load();
-    },
 
     toast(message: string) {
-      Toast({ context: this, selector: '#t-toast', message });
+      showToast(this, message);
     },
   },
 });
