@@ -4,8 +4,14 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     ignores: [
-      '**/node_modules/**', '.build/**', '.data/**', 'miniprogram/miniprogram_npm/**', 'previews/**',
-      '**/*.js', '**/*.cjs', 'coverage/**',
+      '**/node_modules/**',
+      '.build/**',
+      '.data/**',
+      'miniprogram/miniprogram_npm/**',
+      'previews/**',
+      '**/*.js',
+      '**/*.cjs',
+      'coverage/**',
     ],
   },
   js.configs.recommended,
@@ -21,9 +27,18 @@ export default tseslint.config(
     // shared-types is types only: the mini program must never pull it in at run time.
     files: ['miniprogram/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [{ group: ['@live-crm/shared-types', '**/shared-types/**'], allowTypeImports: true, message: 'Import shared-types with `import type` only.' }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@live-crm/shared-types', '**/shared-types/**'],
+              allowTypeImports: true,
+              message: 'Import shared-types with `import type` only.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

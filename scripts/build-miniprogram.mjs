@@ -71,12 +71,17 @@ export function productionServerUrl(value) {
   const hint = 'set LIVECRM_SERVER_URL to the https address of the realtime server, e.g. https://crm.example.com';
   if (!value) throw new Error(`--production needs the server address: ${hint}`);
   let url;
-  try { url = new URL(value); } catch { throw new Error(`LIVECRM_SERVER_URL is not a URL (${value}): ${hint}`); }
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`LIVECRM_SERVER_URL is not a URL (${value}): ${hint}`);
+  }
   const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new Error(`LIVECRM_SERVER_URL must be https (WeChat refuses other request domains): ${value}`);
   }
-  if (url.pathname !== '/' || url.search || url.hash) throw new Error(`LIVECRM_SERVER_URL is the server's origin, without a path: ${value}`);
+  if (url.pathname !== '/' || url.search || url.hash)
+    throw new Error(`LIVECRM_SERVER_URL is the server's origin, without a path: ${value}`);
   return url.origin;
 }
 
@@ -104,7 +109,11 @@ function sourceFiles(srcDir) {
 }
 
 /** Builds the app into `outDir`; returns the number of files written. */
-export function buildMiniprogram({ srcDir = join(ROOT, 'miniprogram'), outDir = join(ROOT, '.build', 'miniprogram'), serverUrl = null } = {}) {
+export function buildMiniprogram({
+  srcDir = join(ROOT, 'miniprogram'),
+  outDir = join(ROOT, '.build', 'miniprogram'),
+  serverUrl = null,
+} = {}) {
   // Build beside the target and swap it in, so a concurrent reader (tests, previews) never sees half a tree.
   const finalDir = outDir;
   outDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
@@ -155,9 +164,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(err.message);
     process.exit(2);
   }
-  const outDir = at > 0 && process.argv[at + 1]
-    ? resolve(process.argv[at + 1])
-    : join(ROOT, '.build', production ? 'miniprogram-production' : 'miniprogram');
+  const outDir =
+    at > 0 && process.argv[at + 1]
+      ? resolve(process.argv[at + 1])
+      : join(ROOT, '.build', production ? 'miniprogram-production' : 'miniprogram');
   const { count } = buildMiniprogram({ outDir, serverUrl });
   const mode = production ? `production build for ${serverUrl}` : 'development build';
   console.log(`built ${count} app files (${mode}) into ${relative(ROOT, outDir)} in ${Date.now() - started} ms`);

@@ -159,8 +159,11 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const r = checkPackageSize();
-  console.log(`Main package (unused files filtered): ${kb(r.total)} of a ${kb(r.budget)} budget (WeChat limit ${kb(WECHAT_LIMIT_BYTES)}); npm from ${r.npmSource}`);
-  for (const [name, g] of [...r.groups].sort((a, b) => b[1].bytes - a[1].bytes)) console.log(`  ${kb(g.bytes).padStart(10)}  ${name} (${g.files} files)`);
+  console.log(
+    `Main package (unused files filtered): ${kb(r.total)} of a ${kb(r.budget)} budget (WeChat limit ${kb(WECHAT_LIMIT_BYTES)}); npm from ${r.npmSource}`,
+  );
+  for (const [name, g] of [...r.groups].sort((a, b) => b[1].bytes - a[1].bytes))
+    console.log(`  ${kb(g.bytes).padStart(10)}  ${name} (${g.files} files)`);
   for (const m of r.missing) console.log(`  unresolved: ${m}`);
   if (!r.ok) process.exit(1);
 }

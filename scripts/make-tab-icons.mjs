@@ -40,14 +40,20 @@ async function main() {
   const executablePath = process.env.PREVIEWS_CHROMIUM || '/usr/bin/chromium';
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tab-icons-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath, headless: true, viewport: { width: SIZE, height: SIZE }, deviceScaleFactor: 1,
+    executablePath,
+    headless: true,
+    viewport: { width: SIZE, height: SIZE },
+    deviceScaleFactor: 1,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
   });
   try {
     const page = await context.newPage();
     fs.mkdirSync(OUT, { recursive: true });
     for (const [file, outline, filled] of TABS) {
-      for (const [suffix, name, color] of [['', outline, GREY], ['-active', filled, BLUE]]) {
+      for (const [suffix, name, color] of [
+        ['', outline, GREY],
+        ['-active', filled, BLUE],
+      ]) {
         const html = `<html><body style="margin:0;background:transparent">${svg(name, color)}</body></html>`;
         await page.setContent(html);
         const target = path.join(OUT, `${file}${suffix}.png`);

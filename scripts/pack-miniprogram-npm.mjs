@@ -85,7 +85,9 @@ async function packWithMiniprogramCi(npmDir) {
     miniprogramNpmDistDir: join(ROOT, 'miniprogram'),
   });
   for (const w of result?.warnList ?? []) console.warn(`miniprogram-ci: ${w.msg}`);
-  console.log(`packed with miniprogram-ci: ${result?.miniProgramPackNum ?? 0} mini program packages, ${result?.otherNpmPackNum ?? 0} others`);
+  console.log(
+    `packed with miniprogram-ci: ${result?.miniProgramPackNum ?? 0} mini program packages, ${result?.otherNpmPackNum ?? 0} others`,
+  );
   return true;
 }
 

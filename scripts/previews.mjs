@@ -19,8 +19,12 @@ const HTML_DIR = path.join(OUT, 'tmp');
 
 function parseArgs(argv) {
   const flags = new Set(argv.filter((a) => a.startsWith('--')));
-  return { only: argv.filter((a) => !a.startsWith('--')), htmlOnly: flags.has('--html-only'),
-    build: !flags.has('--no-build'), install: !flags.has('--no-install') };
+  return {
+    only: argv.filter((a) => !a.startsWith('--')),
+    htmlOnly: flags.has('--html-only'),
+    build: !flags.has('--no-build'),
+    install: !flags.has('--no-install'),
+  };
 }
 
 async function buildMiniprogram() {
@@ -76,15 +80,20 @@ async function main() {
     fs.writeFileSync(path.join(OUT, 'index.html'), galleryHtml(shots));
   }
   const failed = shots.filter((s) => s.failures.length);
-  console.log(`\n${shots.length - failed.length} of ${shots.length} previews rendered cleanly in ${((performance.now() - started) / 1000).toFixed(1)} s`
-    + (args.htmlOnly ? ` (HTML in ${path.relative(ROOT, HTML_DIR)})` : `: ${path.relative(ROOT, OUT)}/index.html`));
+  console.log(
+    `\n${shots.length - failed.length} of ${shots.length} previews rendered cleanly in ${((performance.now() - started) / 1000).toFixed(1)} s` +
+      (args.htmlOnly ? ` (HTML in ${path.relative(ROOT, HTML_DIR)})` : `: ${path.relative(ROOT, OUT)}/index.html`),
+  );
   if (failed.length) {
     console.log(`${failed.length} with problems: ${failed.map((s) => s.name).join(', ')}`);
     process.exitCode = 1;
   }
 }
 
-main().then(() => process.exit(), (error) => {
-  console.error(`previews: ${error.message}`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(),
+  (error) => {
+    console.error(`previews: ${error.message}`);
+    process.exit(1);
+  },
+);

@@ -19,9 +19,14 @@ afterEach(async () => {
 });
 
 async function login(url: string, name: string): Promise<LoginResponse & { get: <T>(path: string) => Promise<T> }> {
-  const res = await fetch(`${url}/api/auth/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login: name }) });
-  const session = await res.json() as LoginResponse;
-  const get = async <T>(path: string) => (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${session.token}` } })).json() as Promise<T>;
+  const res = await fetch(`${url}/api/auth/dev-login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: name }),
+  });
+  const session = (await res.json()) as LoginResponse;
+  const get = async <T>(path: string) =>
+    (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${session.token}` } })).json() as Promise<T>;
   return { ...session, get };
 }
 
@@ -36,14 +41,18 @@ async function phoneOn(url: string, name: string): Promise<Phone> {
 }
 
 describe('a SIGKILLed node is healed by the survivor', () => {
-  it('its viewers leave the record on the other node\'s phones within 30 s', async () => {
-    const { nodes: [a, b] } = cluster;
+  it("its viewers leave the record on the other node's phones within 30 s", async () => {
+    const {
+      nodes: [a, b],
+    } = cluster;
     const { customers } = await (await login(b.url, 'rita')).get<CustomerListResponse>('/api/crm/customers?limit=1');
     const resource = `customer:${customers[0]!.id}`;
     const rita = await phoneOn(b.url, 'rita');
     const ray = await phoneOn(a.url, 'ray');
     let seen: { change: PresenceChanged; at: number } | null = null;
-    rita.client.onPresence((change) => { if (change.resource === resource) seen = { change, at: Date.now() }; });
+    rita.client.onPresence((change) => {
+      if (change.resource === resource) seen = { change, at: Date.now() };
+    });
     const latest = () => seen as { change: PresenceChanged; at: number } | null;
     const viewers = () => latest()?.change.viewers.map((v) => v.userId) ?? [];
     rita.client.watchPresence(resource);
@@ -56,17 +65,22 @@ describe('a SIGKILLed node is healed by the survivor', () => {
     await a.child.kill('SIGKILL');
     const killedAt = Date.now();
     ray.client.stop();
-    const gone = await waitFor('ray gone from rita\'s viewers', () => !viewers().includes(ray.user.id), 30_000, 50).then(() => true, () => false);
+    const gone = await waitFor("ray gone from rita's viewers", () => !viewers().includes(ray.user.id), 30_000, 50).then(
+      () => true,
+      () => false,
+    );
     const goneMs = gone ? latest()!.at - killedAt : Infinity;
     console.info(JSON.stringify({ figure: 'presence-after-kill', viewerGoneMs: gone ? goneMs : null }));
 
-    expect(goneMs, 'ms until the dead node\'s viewer disappeared').toBeLessThanOrEqual(30_000);
+    expect(goneMs, "ms until the dead node's viewer disappeared").toBeLessThanOrEqual(30_000);
     expect(viewers(), 'rita still sees herself').toEqual([rita.user.id]);
     expect(b.problems()).toEqual([]);
   });
 
   it('an event committed by a node killed before it could publish reaches teammates on the other node', async () => {
-    const { nodes: [a, b] } = cluster;
+    const {
+      nodes: [a, b],
+    } = cluster;
     const teammates = [await phoneOn(b.url, 'rita'), await phoneOn(b.url, 'mia')];
     const ray = await login(a.url, 'ray');
     const team = ray.user.teamId!;
@@ -77,9 +91,13 @@ describe('a SIGKILLed node is healed by the survivor', () => {
 
     await armCrashAfterCommit(a);
     const answer = await fetch(`${a.url}/api/crm/opportunities/${deal.id}/move`, {
-      method: 'PUT', headers: { authorization: `Bearer ${ray.token}`, 'content-type': 'application/json' },
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ray.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ stageId: pipeline.stages.find((s) => s.id !== deal.stageId)!.id, version: deal.version }),
-    }).then((r) => r.status, () => 'no answer');
+    }).then(
+      (r) => r.status,
+      () => 'no answer',
+    );
     await a.child.exited;
     const killedAt = Date.now();
     const { heads, events } = await eventLog(cluster.databaseUrl);
@@ -87,8 +105,10 @@ describe('a SIGKILLed node is healed by the survivor', () => {
     expect(a.child.exit?.signal).toBe('SIGKILL');
     expect(heads.get(team), 'the move committed before the node died').toBe(before + 1);
 
-    const reached = await waitFor('teammates reach the committed head', () => teammates.every((p) => caughtUp(p, heads)), 10_000, 20)
-      .then(() => true, () => false);
+    const reached = await waitFor('teammates reach the committed head', () => teammates.every((p) => caughtUp(p, heads)), 10_000, 20).then(
+      () => true,
+      () => false,
+    );
     const headMs = reached ? Math.max(...teammates.map((p) => p.received.get(team)!.get(before + 1)!)) - killedAt : Infinity;
     console.info(JSON.stringify({ figure: 'commit-then-crash', teammateReachedHeadMs: reached ? headMs : null }));
 

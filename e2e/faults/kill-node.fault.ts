@@ -19,7 +19,11 @@ afterAll(async () => cluster?.stop());
 
 describe('SIGKILL one of two nodes behind the load balancer', () => {
   it('loses no committed event: every phone reconnects to the survivor and reaches the latest seq within 10 s', async () => {
-    const { nodes: [a, b], proxy, phones } = cluster;
+    const {
+      nodes: [a, b],
+      proxy,
+      phones,
+    } = cluster;
     expect(phones.length).toBeGreaterThanOrEqual(200);
     const onA = proxy.linksByBackend().get(a.port) ?? 0;
     expect(onA, 'the balancer spread phones over both nodes').toBeGreaterThan(50);
@@ -44,20 +48,36 @@ describe('SIGKILL one of two nodes behind the load balancer', () => {
       return (caughtUpAt(p, due) ?? Infinity) - back!.onlineAt!;
     });
     const attempts: Record<number, number> = {};
-    dropped.forEach(({ p }) => { const n = p.tasks.length - tasksBefore[phones.indexOf(p)]!; attempts[n] = (attempts[n] ?? 0) + 1; });
+    dropped.forEach(({ p }) => {
+      const n = p.tasks.length - tasksBefore[phones.indexOf(p)]!;
+      attempts[n] = (attempts[n] ?? 0) + 1;
+    });
     const lost = phones.reduce((n, p) => n + missing(p, heads), 0);
     const written = [...heads.values()].reduce((n, h) => n + h, 0);
     const writesDuringKill = stream.records.filter((r) => r.attempts.length > 1).length;
-    console.info(JSON.stringify({
-      figure: 'kill-node', phones: phones.length, phonesOnKilledNode: dropped.length, eventsCommitted: written,
-      writes: stream.records.length, writesRetried: writesDuringKill, writesUnanswered: stream.records.filter((r) => !r.done).length,
-      eventsLost: lost, duplicatesShown: phones.reduce((n, p) => n + p.duplicates, 0), resets: phones.reduce((n, p) => n + p.resets.length, 0),
-      connectionAttemptsPerDroppedPhone: attempts, reconnectMs: { median: median(reconnectMs), max: max(reconnectMs) },
-      replayAfterReconnectMs: { median: median(replayMs), max: max(replayMs) },
-      killToLatestSeqMs: { max: max(caughtUpMs) },
-    }));
+    console.info(
+      JSON.stringify({
+        figure: 'kill-node',
+        phones: phones.length,
+        phonesOnKilledNode: dropped.length,
+        eventsCommitted: written,
+        writes: stream.records.length,
+        writesRetried: writesDuringKill,
+        writesUnanswered: stream.records.filter((r) => !r.done).length,
+        eventsLost: lost,
+        duplicatesShown: phones.reduce((n, p) => n + p.duplicates, 0),
+        resets: phones.reduce((n, p) => n + p.resets.length, 0),
+        connectionAttemptsPerDroppedPhone: attempts,
+        reconnectMs: { median: median(reconnectMs), max: max(reconnectMs) },
+        replayAfterReconnectMs: { median: median(replayMs), max: max(replayMs) },
+        killToLatestSeqMs: { max: max(caughtUpMs) },
+      }),
+    );
 
-    expect(stream.records.every((r) => r.done), 'every write was answered (retried with its key)').toBe(true);
+    expect(
+      stream.records.every((r) => r.done),
+      'every write was answered (retried with its key)',
+    ).toBe(true);
     expect(lost, 'committed events a phone never showed').toBe(0);
     expect(phones.reduce((n, p) => n + p.duplicates + p.resets.length, 0)).toBe(0);
     expect(dropped.length).toBe(onA);

@@ -41,7 +41,9 @@ async function crossesNodes(from: ServerNode, to: WeappClient, token: string, cu
     check();
   });
   const res = await fetch(`${from.url}/api/crm/customers/${customerId}/notes`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ content }),
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ content }),
   });
   expect(res.status).toBe(201);
   return heard;
@@ -49,7 +51,12 @@ async function crossesNodes(from: ServerNode, to: WeappClient, token: string, cu
 
 describe('restart Redis during a stream of writes', () => {
   it('keeps both nodes serving, re-subscribes when Redis returns, and phones converge with nothing lost', async () => {
-    const { nodes: [a, b], proxy, phones, redis } = cluster;
+    const {
+      nodes: [a, b],
+      proxy,
+      phones,
+      redis,
+    } = cluster;
     const specs = await writerSpecs(proxy.url);
     const east = specs[0]!;
     // users[0] and users[1] are East reps (the first team's phones).
@@ -64,8 +71,12 @@ describe('restart Redis during a stream of writes', () => {
     const healthDuringOutage = await Promise.all([a.health(), b.health()]);
     await redis.start();
     const upAt = Date.now();
-    const readyMs = await waitFor('both nodes see Redis again', async () =>
-      (await Promise.all([a.health(), b.health()])).every((h) => h.body?.redis === true), 20_000, 50).catch(async (err: Error) => {
+    const readyMs = await waitFor(
+      'both nodes see Redis again',
+      async () => (await Promise.all([a.health(), b.health()])).every((h) => h.body?.redis === true),
+      20_000,
+      50,
+    ).catch(async (err: Error) => {
       const health = await Promise.all([a.health(), b.health()]);
       throw new Error(`${err.message}: ${JSON.stringify(health)}\n${a.child.lines.slice(-10).join('\n')}`);
     });
@@ -79,21 +90,40 @@ describe('restart Redis during a stream of writes', () => {
     await waitFor('every phone at the latest seq', () => phones.every((p) => caughtUp(p, heads)), 20_000, 50).catch(() => undefined);
     const lost = phones.reduce((n, p) => n + missing(p, heads), 0);
     const duringOutage = stream.records.filter((r) => r.attempts.some((x) => x.at >= downAt && x.at < upAt));
-    const outageStatuses = [...new Set(duringOutage.flatMap((r) => r.attempts.filter((x) => x.at >= downAt && x.at < upAt).map((x) => x.status)))];
-    const resumes = phones.reduce((n, p) => n + p.tasks.flatMap((t) => t.sent).filter((f) => typeof f === 'string' && f.includes('"sync:resume"')).length, 0) - phones.length;
+    const outageStatuses = [
+      ...new Set(duringOutage.flatMap((r) => r.attempts.filter((x) => x.at >= downAt && x.at < upAt).map((x) => x.status))),
+    ];
+    const resumes =
+      phones.reduce(
+        (n, p) => n + p.tasks.flatMap((t) => t.sent).filter((f) => typeof f === 'string' && f.includes('"sync:resume"')).length,
+        0,
+      ) - phones.length;
     const dropped = phones.filter((p) => p.statuses.some((s) => s.at >= downAt && s.status === 'offline')).length;
     const convergedMs = max(phones.map((p) => (caughtUpAt(p, heads) ?? Infinity) - stoppedAt));
-    console.info(JSON.stringify({
-      figure: 'redis-restart', phones: phones.length, eventsCommitted: [...heads.values()].reduce((n, h) => n + h, 0),
-      eventsCommittedWhileRedisDown: events.filter((e) => e.at >= downAt && e.at < upAt).length,
-      writesDuringOutage: duringOutage.length, outageAnswers: outageStatuses, eventsLost: lost,
-      phonesDisconnected: dropped, resumesAfterGaps: resumes, resets: phones.reduce((n, p) => n + p.resets.length, 0),
-      healthDuringOutage: healthDuringOutage.map((h) => h.body), redisReadyAfterRestartMs: readyMs,
-      liveCrossNodeAfterRestartMs: [liveAB, liveBA], lastPhoneConvergedAfterStreamStopMs: convergedMs,
-    }));
+    console.info(
+      JSON.stringify({
+        figure: 'redis-restart',
+        phones: phones.length,
+        eventsCommitted: [...heads.values()].reduce((n, h) => n + h, 0),
+        eventsCommittedWhileRedisDown: events.filter((e) => e.at >= downAt && e.at < upAt).length,
+        writesDuringOutage: duringOutage.length,
+        outageAnswers: outageStatuses,
+        eventsLost: lost,
+        phonesDisconnected: dropped,
+        resumesAfterGaps: resumes,
+        resets: phones.reduce((n, p) => n + p.resets.length, 0),
+        healthDuringOutage: healthDuringOutage.map((h) => h.body),
+        redisReadyAfterRestartMs: readyMs,
+        liveCrossNodeAfterRestartMs: [liveAB, liveBA],
+        lastPhoneConvergedAfterStreamStopMs: convergedMs,
+      }),
+    );
 
     expect(duringOutage.length, 'writes kept flowing while Redis was down').toBeGreaterThan(0);
-    expect(outageStatuses.every((s) => typeof s === 'number' && s < 300), `answers while Redis was down: ${outageStatuses.join(', ')}`).toBe(true);
+    expect(
+      outageStatuses.every((s) => typeof s === 'number' && s < 300),
+      `answers while Redis was down: ${outageStatuses.join(', ')}`,
+    ).toBe(true);
     expect(healthDuringOutage.map((h) => h.body?.db)).toEqual([true, true]);
     expect(stream.records.every((r) => r.done)).toBe(true);
     expect(lost, 'committed events a phone never showed').toBe(0);

@@ -45,7 +45,7 @@ function entries(p: OpenedPage): string[] {
 }
 
 async function openDetail(id: number): Promise<OpenedPage> {
-  const p = page = openPage(root, 'customer-detail', { id: String(id) });
+  const p = (page = openPage(root, 'customer-detail', { id: String(id) }));
   await p.waitFor((t) => t.includes('动态') && !t.includes('加载中'), 'the customer');
   await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
   await requestsSettled(phone.wx);
@@ -56,7 +56,8 @@ describe('customer detail page against a real server', () => {
   test('shows the profile and the timeline newest first; a teammate’s note appears live in a small setData', async () => {
     const before = await rita.addNote(customer.id, '上周寄过样品');
     const p = await openDetail(customer.id);
-    for (const part of [customer.name, customer.phone!, customer.email!, '打电话', '消息记录', '安排跟进']) expect(p.text()).toContain(part);
+    for (const part of [customer.name, customer.phone!, customer.email!, '打电话', '消息记录', '安排跟进'])
+      expect(p.text()).toContain(part);
     expect(entries(p)[0]).toContain(before.content);
     expect(phone.wx.titles.at(-1)).toBe('客户详情');
 
@@ -95,7 +96,9 @@ describe('customer detail page against a real server', () => {
 
     // A retry of the same request (the phone never saw the answer) returns the first note.
     const repeat = await http<{ note: { id: number } }>(server.url, 'POST', `/api/crm/customers/${customer.id}/notes`, {
-      token: phone.token, body: { content: '电话确认了交货地址' }, headers: { 'Idempotency-Key': key! },
+      token: phone.token,
+      body: { content: '电话确认了交货地址' },
+      headers: { 'Idempotency-Key': key! },
     });
     expect(repeat.status).toBeLessThan(300);
     const notes = (await rita.notes(customer.id)).filter((n) => n.content === '电话确认了交货地址');
@@ -137,10 +140,12 @@ describe('customer detail page against a real server', () => {
     await ritaPhone.command('presence:join', { resource: `customer:${customer.id}` });
     await p.waitFor((t) => t.includes('王婷 也在查看'), 'Rita back');
     p.call('onHide');
-    await expect.poll(async () => {
-      const ack = await ritaPhone!.command('presence:join', { resource: `customer:${customer.id}` });
-      return (ack.ok ? ack.data.viewers : []).map((v: { name: string }) => v.name);
-    }).toEqual(['王婷']);
+    await expect
+      .poll(async () => {
+        const ack = await ritaPhone!.command('presence:join', { resource: `customer:${customer.id}` });
+        return (ack.ok ? ack.data.viewers : []).map((v: { name: string }) => v.name);
+      })
+      .toEqual(['王婷']);
     p.call('onShow');
     await p.waitFor((t) => t.includes('王婷 也在查看'), 'Rita seen again after onShow');
   });
@@ -170,7 +175,9 @@ describe('customer detail page against a real server', () => {
     tap(p.comp.querySelector('.follow-up-submit'));
     await p.waitFor((t) => t.includes('已创建跟进任务，将提前 30 分钟提醒你'), 'the confirmation');
     const { tasks } = await rita.call<{ tasks: Array<{ customerId: number; dueAt: string; remindAt: string; description: string }> }>(
-      'GET', `/api/crm/tasks?view=all&customerId=${customer.id}`);
+      'GET',
+      `/api/crm/tasks?view=all&customerId=${customer.id}`,
+    );
     const task = tasks.find((t) => t.description === '带上新报价');
     expect(task?.dueAt).toBe('2031-03-05T01:30:00.000Z');
     expect(task?.remindAt).toBe('2031-03-05T01:00:00.000Z');

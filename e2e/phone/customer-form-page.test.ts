@@ -17,7 +17,10 @@ beforeAll(async () => {
   phone = await signedInPhone(root, server.url, 'ray');
   rita = await crmTeammate(server.url, 'rita');
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.realtime.forget();
   phone?.wx.uninstall();
@@ -28,7 +31,7 @@ const input = (p: OpenedPage, field: string, value: string) => fire(p.comp.query
 const posts = () => phone.wx.requests.filter((r) => r.method === 'POST' && r.url.endsWith('/api/crm/customers'));
 
 async function openForm(query: Record<string, string> = {}): Promise<OpenedPage> {
-  const p = page = openPage(root, 'customer-form', query);
+  const p = (page = openPage(root, 'customer-form', query));
   await p.waitFor((t) => t.includes('姓名') && t.includes('保存') && !t.includes('加载中'), 'the form');
   return p;
 }
@@ -62,12 +65,21 @@ describe('customer form against a real server', () => {
     input(p, 'phone', typed);
     input(p, 'email', 'QIAN@Example.cn');
     fire(p.comp.querySelector('.status'), 'click');
-    await p.waitFor(() => (p.comp.querySelector('.sheet')?.querySelectorAll('.t-action-sheet__list-item').length ?? 0) === 4, 'the status sheet');
+    await p.waitFor(
+      () => (p.comp.querySelector('.sheet')?.querySelectorAll('.t-action-sheet__list-item').length ?? 0) === 4,
+      'the status sheet',
+    );
     tap(p.comp.querySelector('.sheet')!.querySelectorAll('.t-action-sheet__list-item')[2]);
     tap(p.comp.querySelector('.submit'));
     await expect.poll(() => phone.wx.navigations.at(-1)?.kind).toBe('redirectTo');
     const id = Number(/id=(\d+)/.exec(phone.wx.navigations.at(-1)!.url!)![1]);
-    expect(await rita.get(id)).toMatchObject({ name: '钱多多', company: '钱氏五金有限公司', phone: typed, email: 'qian@example.cn', status: 'active' });
+    expect(await rita.get(id)).toMatchObject({
+      name: '钱多多',
+      company: '钱氏五金有限公司',
+      phone: typed,
+      email: 'qian@example.cn',
+      status: 'active',
+    });
   });
 
   test('a duplicate phone offers to open the existing customer', async () => {
@@ -76,7 +88,10 @@ describe('customer form against a real server', () => {
     input(p, 'name', '另一个名字');
     input(p, 'phone', `${existing.phone!.slice(0, 3)} ${existing.phone!.slice(3)}`);
     tap(p.comp.querySelector('.submit'));
-    await p.waitFor((t) => t.includes('客户已存在') && t.includes(`“${existing.name}（${existing.company}）”已使用这个电话号码`), 'the duplicate dialog');
+    await p.waitFor(
+      (t) => t.includes('客户已存在') && t.includes(`“${existing.name}（${existing.company}）”已使用这个电话号码`),
+      'the duplicate dialog',
+    );
     expect(p.text()).toContain('已有其他客户使用');
     const dialog = p.comp.querySelector('.duplicate')!;
     tap(dialog.querySelector('.t-dialog__button--confirm') ?? dialog.querySelectorAll('.t-dialog__button')[1]);

@@ -17,7 +17,10 @@ beforeAll(async () => {
   phone = await signedInPhone(root, server.url, 'ray');
   rita = await crmTeammate(server.url, 'rita');
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.realtime.forget();
   phone?.wx.uninstall();
@@ -28,13 +31,18 @@ afterAll(async () => {
 function rows(p: OpenedPage): Array<{ id: number; text: string }> {
   const els = [...p.comp.dom.querySelectorAll<HTMLElement>('.main--row')];
   return els
-    .map((el, i) => ({ id: Number(el.dataset['id'] ?? el.getAttribute('data-id')), text: textOf(el), order: Number(/order:\s*(-?\d+)/.exec(el.getAttribute('style') ?? '')?.[1] ?? 0), i }))
+    .map((el, i) => ({
+      id: Number(el.dataset['id'] ?? el.getAttribute('data-id')),
+      text: textOf(el),
+      order: Number(/order:\s*(-?\d+)/.exec(el.getAttribute('style') ?? '')?.[1] ?? 0),
+      i,
+    }))
     .sort((a, b) => a.order - b.order || a.i - b.i)
     .map(({ id, text }) => ({ id, text }));
 }
 
 async function openList(): Promise<OpenedPage> {
-  const p = page = openPage(root, 'customers');
+  const p = (page = openPage(root, 'customers'));
   await p.waitFor((t) => /共 \d+ 位客户/.test(t) && !t.includes('加载中'), 'the customer list');
   await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
   await requestsSettled(phone.wx);
@@ -92,7 +100,11 @@ describe('customers page against a real server', () => {
     const mobile = freshPhone();
     const searches = phone.wx.requests.length;
     fire(p.comp.querySelector('.search'), 'submit', { value: mobile });
-    await p.waitFor(() => phone.wx.requests.slice(searches).some((r) => r.url.includes(`keyword=${mobile}`) && r.statusCode === 200) && rows(p).length === 0, 'nobody has it yet');
+    await p.waitFor(
+      () =>
+        phone.wx.requests.slice(searches).some((r) => r.url.includes(`keyword=${mobile}`) && r.statusCode === 200) && rows(p).length === 0,
+      'nobody has it yet',
+    );
     const created = await rita.create({ name: '空格号码客户', phone: `${mobile.slice(0, 3)} ${mobile.slice(3, 7)} ${mobile.slice(7)}` });
     await p.waitFor(() => rows(p).length === 1 && rows(p)[0]!.id === created.id, 'the new customer under the search');
   });
@@ -103,11 +115,20 @@ describe('customers page against a real server', () => {
     fire(p.comp.querySelector('.statuses'), 'change', { value: 'lead' });
     await p.waitFor(() => rows(p).length > 0 && rows(p).every((r) => r.text.includes('线索')), 'leads only');
     tap(p.comp.querySelector('.toolbar__sort'));
-    await p.waitFor(() => (p.comp.querySelector('.sheet')?.querySelectorAll('.t-action-sheet__list-item').length ?? 0) === 3, 'the sort sheet');
+    await p.waitFor(
+      () => (p.comp.querySelector('.sheet')?.querySelectorAll('.t-action-sheet__list-item').length ?? 0) === 3,
+      'the sort sheet',
+    );
     tap(p.comp.querySelector('.sheet')!.querySelectorAll('.t-action-sheet__list-item')[1]);
     await p.waitFor((t) => t.includes('排序：姓名'), 'sorted by name');
     const leads = await rita.list('?status=lead&sortBy=name&limit=100');
-    await p.waitFor(() => rows(p).map((r) => r.id).join() === leads.customers.map((c) => c.id).join(), 'leads by name');
+    await p.waitFor(
+      () =>
+        rows(p)
+          .map((r) => r.id)
+          .join() === leads.customers.map((c) => c.id).join(),
+      'leads by name',
+    );
     const sent = captureSetData(p);
 
     const newLead = await rita.create({ name: '刘一鸣', company: '实时推送测试公司', phone: freshPhone(), status: 'lead' });

@@ -1,7 +1,11 @@
 // @vitest-environment jsdom
 import { readFileSync } from 'node:fs';
 import type {
-  ActivityAnalyticsResponse, AnalyticsPeriod, CustomerListResponse, PipelineAnalyticsResponse, SalesAnalyticsResponse,
+  ActivityAnalyticsResponse,
+  AnalyticsPeriod,
+  CustomerListResponse,
+  PipelineAnalyticsResponse,
+  SalesAnalyticsResponse,
 } from '@live-crm/shared-types';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from '../../realtime-server/test/support/clients.js';
@@ -12,7 +16,14 @@ import { BASE_URL_KEY, requestsSettled, signedInPhone, teammate } from '../suppo
 import { ensureBuilt } from '../../miniprogram/test/support/build';
 import { captureSetData, fire, openPage, tap, textOf, type OpenedPage } from '../../miniprogram/test/support/page';
 
-const ZH_STAGES: Record<string, string> = { Lead: '线索', Qualified: '已确认', Proposal: '方案', Negotiation: '谈判', Won: '赢单', Lost: '输单' };
+const ZH_STAGES: Record<string, string> = {
+  Lead: '线索',
+  Qualified: '已确认',
+  Proposal: '方案',
+  Negotiation: '谈判',
+  Won: '赢单',
+  Lost: '输单',
+};
 
 let server: TestNode;
 let root: string;
@@ -26,7 +37,10 @@ beforeAll(async () => {
   phone = await signedInPhone(root, server.url, 'mia');
   [rita, mia] = await Promise.all([teammate(server.url, 'rita'), signIn(server.url, 'mia')]);
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.realtime.forget();
   phone?.wx.uninstall();
@@ -37,7 +51,9 @@ afterAll(async () => {
 async function serverView(period: AnalyticsPeriod = '30d', query = '') {
   const get = async <T>(path: string) => (await mia.get<T>(`/api/crm/analytics/${path}?period=${period}${query}`)).body;
   const [sales, pipeline, activities] = await Promise.all([
-    get<SalesAnalyticsResponse>('sales'), get<PipelineAnalyticsResponse>('pipeline'), get<ActivityAnalyticsResponse>('activities'),
+    get<SalesAnalyticsResponse>('sales'),
+    get<PipelineAnalyticsResponse>('pipeline'),
+    get<ActivityAnalyticsResponse>('activities'),
   ]);
   return { sales: sales.metrics, window: sales.window, pipeline: pipeline.analytics, activities: activities.analytics };
 }
@@ -155,7 +171,10 @@ describe('dashboard page against a real server', () => {
     expect(analyticsCalls('sales').length).toBe(salesCalls);
     const after = await serverView();
     p.call('onShow');
-    await p.waitFor(() => metricText(p, 'wonValueCents').includes(formatMoneyCompact(after.sales.wonValueCents.current, 'zh-CN')), 'the refreshed won value');
+    await p.waitFor(
+      () => metricText(p, 'wonValueCents').includes(formatMoneyCompact(after.sales.wonValueCents.current, 'zh-CN')),
+      'the refreshed won value',
+    );
     expect(analyticsCalls('sales').length).toBe(salesCalls + 1);
   });
 
@@ -163,8 +182,16 @@ describe('dashboard page against a real server', () => {
     const p = await openDashboard();
     const drawn: Array<{ op: string; args: unknown[] }> = [];
     const ctx = new Proxy({} as Record<string, unknown>, {
-      get: (target, key: string) => (key in target ? target[key] : (...args: unknown[]) => { drawn.push({ op: key, args }); }),
-      set: (target, key: string, value) => { target[key] = value; return true; },
+      get: (target, key: string) =>
+        key in target
+          ? target[key]
+          : (...args: unknown[]) => {
+              drawn.push({ op: key, args });
+            },
+      set: (target, key: string, value) => {
+        target[key] = value;
+        return true;
+      },
     });
     const canvas = { width: 0, height: 0, getContext: () => ctx };
     // Stands in for WeChat's canvas 2d node, which jsdom does not have.
@@ -190,7 +217,7 @@ describe('dashboard page against a real server', () => {
     expect(bars.length).toBe(want.activities.perDayByType.length);
   });
 
-  test('export: a signed link, the xlsx downloaded and opened in WeChat, holding the team\'s customers', async () => {
+  test("export: a signed link, the xlsx downloaded and opened in WeChat, holding the team's customers", async () => {
     const p = await openDashboard();
     const { total } = (await mia.get<CustomerListResponse>('/api/crm/customers?limit=1')).body;
     tap(p.comp.querySelector('#export-customers'));
@@ -238,7 +265,7 @@ describe('dashboard page against a real server', () => {
     expect(p.text()).toMatch(/实时同步中|连接中断/);
   });
 
-  test('an admin picks a team; the numbers are that team\'s', async () => {
+  test("an admin picks a team; the numbers are that team's", async () => {
     phone.realtime.forget();
     phone.wx.uninstall();
     phone = await signedInPhone(root, server.url, 'ada');

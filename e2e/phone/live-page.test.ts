@@ -45,7 +45,7 @@ async function afterClosing(p: OpenedPage, teamId: number, change: () => Promise
 }
 
 describe('a live page that has been closed', () => {
-  test('pipeline (livePage unsubscribes in onUnload): a teammate\'s move reaches the phone, not the page', async () => {
+  test("pipeline (livePage unsubscribes in onUnload): a teammate's move reaches the phone, not the page", async () => {
     const rita = await teammate(server.url, 'rita');
     const board = await rita.pipeline();
     const deal = board.opportunities[0]!;
@@ -54,7 +54,7 @@ describe('a live page that has been closed', () => {
     expect(await afterClosing(p, deal.teamId, () => rita.move(deal, to.id))).toEqual([]);
   });
 
-  test('customers (its own onUnload calls releaseLive): a teammate\'s edit of a listed customer reaches the phone, not the page', async () => {
+  test("customers (its own onUnload calls releaseLive): a teammate's edit of a listed customer reaches the phone, not the page", async () => {
     const rita = await crmTeammate(server.url, 'rita');
     const p = await openLive('customers', (text) => /共 \d+ 位客户/.test(text));
     const shown = (await rita.list('?limit=1')).customers[0]!;

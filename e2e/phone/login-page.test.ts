@@ -57,7 +57,7 @@ const session = () => wx.storage.get(SESSION_KEY) as { token: string; user: { na
 describe('login page', () => {
   test('lists the demo users with role and team when the server allows dev login; a tap signs in', async () => {
     phone();
-    const p = page = openPage(root, 'login');
+    const p = (page = openPage(root, 'login'));
     const text = await p.waitFor((t) => t.includes('王婷'), 'the dev login list');
     expect(text).toContain('开发环境登录');
     for (const who of ['李锐', '王婷', '张敏']) expect(text).toContain(who);
@@ -74,7 +74,7 @@ describe('login page', () => {
 
   test('WeChat login exchanges the wx.login code on the server and signs in the linked user', async () => {
     phone('code-linked');
-    const p = page = openPage(root, 'login');
+    const p = (page = openPage(root, 'login'));
     await p.waitFor((t) => t.includes('微信一键登录'), 'the login button');
     tap(p.comp.querySelector('.wechat'));
     await p.waitFor((t) => t.includes('欢迎，李锐'), 'the welcome toast');
@@ -86,7 +86,7 @@ describe('login page', () => {
 
   test('a WeChat account not linked to a user is told so and stays on the login page', async () => {
     phone('code-stranger');
-    const p = page = openPage(root, 'login');
+    const p = (page = openPage(root, 'login'));
     await p.waitFor((t) => t.includes('微信一键登录'), 'the login button');
     tap(p.comp.querySelector('.wechat'));
     await p.waitFor((t) => t.includes('登录失败'), 'the failure toast');

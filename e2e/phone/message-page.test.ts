@@ -20,7 +20,10 @@ beforeAll(async () => {
   rita = await crmTeammate(server.url, 'rita');
   customer = (await rita.list('?sortBy=name')).customers[2]!;
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.realtime.forget();
   phone?.wx.uninstall();
@@ -35,14 +38,16 @@ describe('message page against a real server', () => {
   test('history oldest first; sending shows at once and once; a teammate’s message arrives live', async () => {
     await rita.sendMessage(customer.id, '第一条：您好');
     await rita.sendMessage(customer.id, '第二条：报价已发');
-    const p = page = openPage(root, 'message', { customerId: String(customer.id), name: encodeURIComponent(customer.name) });
+    const p = (page = openPage(root, 'message', { customerId: String(customer.id), name: encodeURIComponent(customer.name) }));
     await p.waitFor((t) => t.includes('第二条：报价已发'), 'the history');
     await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
     await requestsSettled(phone.wx);
     expect(phone.wx.titles.at(-1)).toBe(customer.name);
     const initial = Array.from(rita.user.name)[0]!;
-    expect(bubbles(p)).toEqual([expect.stringMatching(new RegExp(`^${initial}${rita.user.name} · \\d\\d:\\d\\d复制第一条：您好$`)),
-      expect.stringMatching(/第二条：报价已发$/)]);
+    expect(bubbles(p)).toEqual([
+      expect.stringMatching(new RegExp(`^${initial}${rita.user.name} · \\d\\d:\\d\\d复制第一条：您好$`)),
+      expect.stringMatching(/第二条：报价已发$/),
+    ]);
 
     fire(p.comp.querySelector('.composer__input'), 'change', { value: '好的，明天上午见' });
     await p.waitFor(() => p.comp.instance.data['draft'] === '好的，明天上午见', 'the draft');
@@ -61,9 +66,11 @@ describe('message page against a real server', () => {
   });
   test('says plainly that nothing reaches the customer, and hands the text to WeChat by copying it', async () => {
     await rita.sendMessage(customer.id, '报价单已更新，请查收');
-    const p = page = openPage(root, 'message', { customerId: String(customer.id), name: encodeURIComponent(customer.name) });
+    const p = (page = openPage(root, 'message', { customerId: String(customer.id), name: encodeURIComponent(customer.name) }));
     await p.waitFor((t) => t.includes('报价单已更新，请查收'), 'the log');
-    expect(textOf(p.comp.dom.querySelector('.main--notice'))).toBe('这里的消息只记录给团队看，不会发给客户。要发给客户，请复制后在微信里发送。');
+    expect(textOf(p.comp.dom.querySelector('.main--notice'))).toBe(
+      '这里的消息只记录给团队看，不会发给客户。要发给客户，请复制后在微信里发送。',
+    );
     expect(phone.wx.titles.at(-1)).toBe(customer.name);
 
     const row = [...p.comp.dom.querySelectorAll('.main--msg')].findIndex((el) => textOf(el).includes('报价单已更新，请查收'));
@@ -80,7 +87,7 @@ describe('message page against a real server', () => {
 
   test('our records and a teammate’s share one layout: nothing reads as the customer replying', async () => {
     await rita.sendMessage(customer.id, '丽塔：客户要样品');
-    const p = page = openPage(root, 'message', { customerId: String(customer.id), name: encodeURIComponent(customer.name) });
+    const p = (page = openPage(root, 'message', { customerId: String(customer.id), name: encodeURIComponent(customer.name) }));
     await p.waitFor((t) => t.includes('丽塔：客户要样品'), 'the log');
     fire(p.comp.querySelector('.composer__input'), 'change', { value: '我：样品已寄出' });
     await p.waitFor(() => p.comp.instance.data['draft'] === '我：样品已寄出', 'the draft');

@@ -29,7 +29,9 @@ afterEach(() => {
   if (run) killApp(run);
   run = null;
 });
-afterAll(async () => { await server?.stop(); });
+afterAll(async () => {
+  await server?.stop();
+});
 
 /** Timeline lines top to bottom as shown (flex `order`, then DOM order), hidden ones left out. */
 function entries(p: OpenedPage): string[] {
@@ -42,8 +44,8 @@ function entries(p: OpenedPage): string[] {
 
 /** Launched as Ray, the customer page open and live; `offline` then takes the network away. */
 async function customerPageOffline(): Promise<{ app: AppRun; p: OpenedPage }> {
-  const app = run = await launchApp(root, server);
-  const p = page = openPage(root, 'customer-detail', { id: String(customer.id) });
+  const app = (run = await launchApp(root, server));
+  const p = (page = openPage(root, 'customer-detail', { id: String(customer.id) }));
   await p.waitFor((t) => t.includes('动态') && !t.includes('加载中'), 'the customer');
   await expect.poll(() => app.realtime.isSynced(), { timeout: 5000 }).toBe(true);
   await requestsSettled(app.wx);
@@ -61,7 +63,9 @@ function failRequests(app: AppRun, key: string): () => void {
     setTimeout(() => o.fail?.({ errMsg: 'request:fail net::ERR_CONNECTION_RESET' }), 0);
     return { abort: () => undefined };
   };
-  return () => { app.wx.wx['request'] = original; };
+  return () => {
+    app.wx.wx['request'] = original;
+  };
 }
 
 async function addNote(p: OpenedPage, content: string): Promise<void> {
@@ -99,10 +103,10 @@ describe('saving without a network, against a real server', () => {
     killApp(app);
 
     // Back with a patchy connection: the page loads, but the note's own request keeps failing for now.
-    const again = run = await launchApp(root, server, { storage: app.storage, offline: true });
+    const again = (run = await launchApp(root, server, { storage: app.storage, offline: true }));
     const release = failRequests(again, queued!.key);
     again.wx.setOffline(false);
-    const reopened = page = openPage(root, 'customer-detail', { id: String(customer.id) });
+    const reopened = (page = openPage(root, 'customer-detail', { id: String(customer.id) }));
     await reopened.waitFor(() => (entries(reopened)[0] ?? '').includes('重启前写的备注'), 'the note after the relaunch');
     expect(entries(reopened)[0]).toContain('待同步');
     release();
@@ -131,8 +135,8 @@ describe('saving without a network, against a real server', () => {
   test('a task completed offline stays checked and pending, and is applied once when the phone is back', async () => {
     const ray = await colleague(server.url, 'ray');
     const task = await ray.createTask({ title: '离线时完成的任务', type: 'call', dueAt: dueTodayIso() });
-    const app = run = await launchApp(root, server);
-    const p = page = openPage(root, 'tasks');
+    const app = (run = await launchApp(root, server));
+    const p = (page = openPage(root, 'tasks'));
     const row = () => p.comp.dom.querySelector(`[data-row="${task.id}"]`);
     await p.waitFor(() => row() !== null && !p.text().includes('加载中'), 'the new task');
     await expect.poll(() => app.realtime.isSynced(), { timeout: 5000 }).toBe(true);

@@ -8,7 +8,14 @@ import { ensureBuilt } from '../../miniprogram/test/support/build';
 import { answered, eventsAfter, killApp, lastSeq, launchApp, loseNetworkOnAnswer, type AppRun } from '../support/offline';
 import { openPage, tap, type OpenedPage } from '../../miniprogram/test/support/page';
 
-const ZH_STAGES: Record<string, string> = { Lead: '线索', Qualified: '已确认', Proposal: '方案', Negotiation: '谈判', Won: '赢单', Lost: '输单' };
+const ZH_STAGES: Record<string, string> = {
+  Lead: '线索',
+  Qualified: '已确认',
+  Proposal: '方案',
+  Negotiation: '谈判',
+  Won: '赢单',
+  Lost: '输单',
+};
 
 let server: TestNode;
 let root: string;
@@ -26,7 +33,9 @@ afterEach(() => {
   if (run) killApp(run);
   run = null;
 });
-afterAll(async () => { await server?.stop(); });
+afterAll(async () => {
+  await server?.stop();
+});
 
 const sorted = (res: PipelineResponse): Stage[] => [...res.stages].sort((a, b) => a.position - b.position);
 /** The stage `steps` after the deal's current one (wrapping), never the one it is in. */
@@ -95,7 +104,9 @@ describe('offline queue against a real server', () => {
     run = second;
     const queued = second.queue.pending();
     expect(queued).toHaveLength(50);
-    expect(queued[0]!.label).toBe(`将“${board.opportunities[0]!.title}”移到“${ZH_STAGES[stageAfter(stages, board.opportunities[0]!, 1).name]}”`);
+    expect(queued[0]!.label).toBe(
+      `将“${board.opportunities[0]!.title}”移到“${ZH_STAGES[stageAfter(stages, board.opportunities[0]!, 1).name]}”`,
+    );
 
     // Back online: the network listener, a foreground and a direct call all trigger a replay at once.
     second.wx.setOffline(false);
@@ -178,10 +189,12 @@ describe('offline queue against a real server', () => {
     app.wx.setOffline(false);
     await opened.waitFor((text) => !text.includes('待同步') && cardIn(ritas) !== null && cardIn(mine) === null, 'the rollback');
     expect(cardIn(ritas)!.className).not.toContain('card--pending');
-    await expect.poll(() => app.wx.modals.at(-1)).toEqual({
-      title: '未能同步',
-      content: `离线时的修改未能保存：将“${deal.title}”移到“${ZH_STAGES[mine.name]}”（数据已被他人修改）`,
-    });
+    await expect
+      .poll(() => app.wx.modals.at(-1))
+      .toEqual({
+        title: '未能同步',
+        content: `离线时的修改未能保存：将“${deal.title}”移到“${ZH_STAGES[mine.name]}”（数据已被他人修改）`,
+      });
     expect((await rita.get(deal.id)).stageId).toBe(ritas.id);
     expect(app.queue.pending()).toEqual([]);
   });
@@ -235,8 +248,24 @@ describe('offline queue against a real server', () => {
     // What the previous app version wrote for a move and a note made offline (one of them sent once already).
     const to = stageAfter(stages, deal, 1);
     const old = [
-      { id: 'old-move-1', method: 'PUT', path: `/api/crm/opportunities/${deal.id}/move`, body: { stageId: to.id, version: deal.version }, createdAt: new Date().toISOString(), label: 'move', attempts: 1 },
-      { id: 'old-note-1', method: 'POST', path: `/api/crm/customers/${deal.customerId}/notes`, body: { content: '升级前的离线备注' }, createdAt: new Date().toISOString(), label: 'note', attempts: 0 },
+      {
+        id: 'old-move-1',
+        method: 'PUT',
+        path: `/api/crm/opportunities/${deal.id}/move`,
+        body: { stageId: to.id, version: deal.version },
+        createdAt: new Date().toISOString(),
+        label: 'move',
+        attempts: 1,
+      },
+      {
+        id: 'old-note-1',
+        method: 'POST',
+        path: `/api/crm/customers/${deal.customerId}/notes`,
+        body: { content: '升级前的离线备注' },
+        createdAt: new Date().toISOString(),
+        label: 'note',
+        attempts: 0,
+      },
     ];
     first.storage.set(queueKey, old);
 
@@ -250,7 +279,10 @@ describe('offline queue against a real server', () => {
 
     second.wx.setOffline(false);
     await expect.poll(() => second.queue.pending().length, { timeout: 10_000 }).toBe(0);
-    expect((await eventsAfter(server, teamId, before)).map(effect)).toEqual([`move ${deal.id} -> ${to.id}`, `note ${deal.customerId} 升级前的离线备注`]);
+    expect((await eventsAfter(server, teamId, before)).map(effect)).toEqual([
+      `move ${deal.id} -> ${to.id}`,
+      `note ${deal.customerId} 升级前的离线备注`,
+    ]);
     expect(await server.db.models.IdempotencyKey.count({ where: { key: ['old-move-1', 'old-note-1'] } })).toBe(2);
     expect(second.wx.modals).toEqual([]);
   });
@@ -263,7 +295,14 @@ describe('offline queue against a real server', () => {
     const teamId = task.teamId;
     const before = await lastSeq(server, teamId);
     const customerId = task.customerId ?? (await rita.pipeline()).opportunities[0]!.customerId;
-    const call = { customerId, type: 'call', direction: 'outbound', status: 'completed', phoneNumber: '13800138000', durationSec: 95 } as const;
+    const call = {
+      customerId,
+      type: 'call',
+      direction: 'outbound',
+      status: 'completed',
+      phoneNumber: '13800138000',
+      durationSec: 95,
+    } as const;
     expect((await app.saves.saveTaskStatus(task, 'completed')).queued).toBe(true);
     expect((await app.saves.saveCallLog(call)).queued).toBe(true);
     expect(app.queue.pending().map((i) => i.label)).toEqual([`完成任务“${task.title}”`, '通话记录 13800138000']);

@@ -21,11 +21,16 @@ beforeAll(async () => {
   phone = await signedInPhone(root, server.url, 'ray');
   rita = await teammate(server.url, 'rita');
   const probe = await http(server.url, 'POST', `/api/crm/opportunities/${(await rita.pipeline()).opportunities[0]!.id}`, {
-    token: phone.token, body: { version: 0 }, headers: { 'X-HTTP-Method-Override': 'PATCH' },
+    token: phone.token,
+    body: { version: 0 },
+    headers: { 'X-HTTP-Method-Override': 'PATCH' },
   });
   serverHonoursOverride = probe.status === 400;
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.realtime.forget();
   phone?.wx.uninstall();
@@ -41,7 +46,7 @@ async function someDeal(stageIndex: number): Promise<{ deal: Opportunity; stages
 }
 
 async function openDetail(id: number, action = '移动阶段'): Promise<OpenedPage> {
-  const p = page = openPage(root, 'opportunity-detail', { id: String(id) });
+  const p = (page = openPage(root, 'opportunity-detail', { id: String(id) }));
   await p.waitFor((t) => t.includes(action), 'the deal');
   await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
   await requestsSettled(phone.wx);
@@ -55,7 +60,16 @@ describe('opportunity detail', () => {
     const { deal, stages } = await someDeal(2);
     const p = await openDetail(deal.id);
     const text = p.text();
-    for (const part of [deal.title, deal.customerName, formatMoney(deal.valueCents), '方案 · 50%', '客户', '负责人', '预计成交', '最近更新']) {
+    for (const part of [
+      deal.title,
+      deal.customerName,
+      formatMoney(deal.valueCents),
+      '方案 · 50%',
+      '客户',
+      '负责人',
+      '预计成交',
+      '最近更新',
+    ]) {
       expect(text).toContain(part);
     }
     expect(phone.wx.titles.at(-1)).toBe('商机详情');
@@ -133,7 +147,7 @@ describe('opportunity detail', () => {
 
 describe('opportunity form', () => {
   test('creating: inline errors first, then a saved deal with exact cents', async () => {
-    const p = page = openPage(root, 'opportunity-form');
+    const p = (page = openPage(root, 'opportunity-form'));
     await p.waitFor((t) => t.includes('商机名称') && t.includes('线索'), 'the empty form');
     tap(p.comp.querySelector('.submit'));
     await p.waitFor((t) => t.includes('请填写商机名称') && t.includes('请选择客户') && t.includes('请输入有效金额'), 'inline errors');
@@ -148,7 +162,10 @@ describe('opportunity form', () => {
     await p.waitFor(() => (p.comp.instance.data['values'] as { value: string }).value === '12345.60', 'the plain amount');
     input(p, 'value', '12,345.67');
     fire(p.comp.querySelector('.customer'), 'click');
-    await p.waitFor(() => (p.comp.querySelector('.sheet')?.querySelectorAll('.t-action-sheet__list-item').length ?? 0) > 0, 'the customer sheet');
+    await p.waitFor(
+      () => (p.comp.querySelector('.sheet')?.querySelectorAll('.t-action-sheet__list-item').length ?? 0) > 0,
+      'the customer sheet',
+    );
     const firstCustomer = p.comp.querySelector('.sheet')!.querySelectorAll('.t-action-sheet__list-item')[0]!;
     const customerLabel = textOf(firstCustomer.dom);
     tap(firstCustomer);
@@ -169,7 +186,7 @@ describe('opportunity form', () => {
   test('editing saves with the version and goes back', async (ctx) => {
     if (!serverHonoursOverride) return ctx.skip();
     const { deal } = await someDeal(4);
-    const p = page = openPage(root, 'opportunity-form', { id: String(deal.id) });
+    const p = (page = openPage(root, 'opportunity-form', { id: String(deal.id) }));
     await expect.poll(() => (p.comp.instance.data['values'] as { title: string }).title).toBe(deal.title);
     input(p, 'title', `${deal.title}（二期）`);
     input(p, 'value', '500000');
@@ -181,7 +198,7 @@ describe('opportunity form', () => {
   test("a teammate's earlier edit (409) loads the fresh record and says who", async (ctx) => {
     if (!serverHonoursOverride) return ctx.skip();
     const { deal } = await someDeal(5);
-    const p = page = openPage(root, 'opportunity-form', { id: String(deal.id) });
+    const p = (page = openPage(root, 'opportunity-form', { id: String(deal.id) }));
     await expect.poll(() => (p.comp.instance.data['values'] as { title: string }).title).toBe(deal.title);
     await rita.rename(deal, '丽塔改过的名字');
     input(p, 'title', '我的改动');

@@ -7,7 +7,14 @@ import { BASE_URL_KEY, requestsSettled, signedInPhone, teammate } from '../suppo
 import { ensureBuilt } from '../../miniprogram/test/support/build';
 import { appModule, openPage, tap, textOf, type OpenedPage } from '../../miniprogram/test/support/page';
 
-const ZH_STAGES: Record<string, string> = { Lead: '线索', Qualified: '已确认', Proposal: '方案', Negotiation: '谈判', Won: '赢单', Lost: '输单' };
+const ZH_STAGES: Record<string, string> = {
+  Lead: '线索',
+  Qualified: '已确认',
+  Proposal: '方案',
+  Negotiation: '谈判',
+  Won: '赢单',
+  Lost: '输单',
+};
 
 let server: TestNode;
 let root: string;
@@ -22,7 +29,10 @@ beforeAll(async () => {
   appModule<{ startOfflineQueue(live: unknown): void }>(root, 'services/offline-queue.js').startOfflineQueue(phone.realtime);
   rita = await teammate(server.url, 'rita');
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.realtime.forget();
   phone?.wx.uninstall();
@@ -31,8 +41,7 @@ afterAll(async () => {
 
 const column = (p: OpenedPage, stageId: number) => textOf(p.comp.dom.querySelector(`[data-stage="${stageId}"]`));
 /** The card of this deal (titles repeat in the demo data; ids do not), within a stage's column. */
-const cardIn = (p: OpenedPage, stageId: number, id: number) =>
-  p.comp.dom.querySelector(`[data-stage="${stageId}"] [data-id="${id}"]`);
+const cardIn = (p: OpenedPage, stageId: number, id: number) => p.comp.dom.querySelector(`[data-stage="${stageId}"] [data-id="${id}"]`);
 const hasCard = (p: OpenedPage, stageId: number, id: number) => cardIn(p, stageId, id) !== null;
 const tabLabels = (p: OpenedPage) => [...p.comp.dom.querySelectorAll('.t-tabs--t-tabs__item-inner')].map((el) => textOf(el));
 const sorted = (res: PipelineResponse): Stage[] => [...res.stages].sort((a, b) => a.position - b.position);
@@ -51,7 +60,10 @@ async function openPipeline(): Promise<OpenedPage> {
 function captureSetData(p: OpenedPage): Array<Record<string, unknown>> {
   const sent: Array<Record<string, unknown>> = [];
   const original = p.comp.instance.setData.bind(p.comp.instance);
-  p.comp.instance.setData = (patch, cb) => { sent.push(patch); original(patch, cb); };
+  p.comp.instance.setData = (patch, cb) => {
+    sent.push(patch);
+    original(patch, cb);
+  };
   return sent;
 }
 

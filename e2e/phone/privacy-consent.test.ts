@@ -29,8 +29,8 @@ afterEach(() => {
 afterAll(() => server?.stop());
 
 async function openCustomer(language?: string): Promise<{ phone: WxHandles; p: OpenedPage }> {
-  const phone = wx = (await signedInPhone(root, server.url, 'ray', language ? { language } : {})).wx;
-  const p = page = openPage(root, 'customer-detail', { id: String(customer.id) });
+  const phone = (wx = (await signedInPhone(root, server.url, 'ray', language ? { language } : {})).wx);
+  const p = (page = openPage(root, 'customer-detail', { id: String(customer.id) }));
   await p.waitFor((t) => t.includes(customer.phone!) && !/加载中|Loading/.test(t), 'the customer');
   return { phone, p };
 }

@@ -64,7 +64,8 @@ describe('production build', () => {
 
   test('its output opens in WeChat DevTools as a compiled project that checks request domains', () => {
     const project = JSON.parse(readFileSync(join(prodRoot, 'project.config.json'), 'utf8')) as {
-      miniprogramRoot: string; setting: { useCompilerPlugins: unknown; urlCheck: boolean };
+      miniprogramRoot: string;
+      setting: { useCompilerPlugins: unknown; urlCheck: boolean };
     };
     expect(project.miniprogramRoot).toBe('./');
     expect(project.setting).toMatchObject({ useCompilerPlugins: false, urlCheck: true });

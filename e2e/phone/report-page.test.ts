@@ -21,7 +21,10 @@ beforeAll(async () => {
   phone = await signedInPhone(root, server.url, 'mia');
   mia = await signIn(server.url, 'mia');
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.realtime.forget();
   phone?.wx.uninstall();
@@ -29,14 +32,18 @@ afterAll(async () => {
 });
 
 async function report(weekStart?: string): Promise<WeeklyTeamReport> {
-  const res = await mia.send<ReportResponse>('POST', '/api/crm/reports/generate', { type: 'weekly-team', parameters: weekStart ? { weekStart } : {} });
+  const res = await mia.send<ReportResponse>('POST', '/api/crm/reports/generate', {
+    type: 'weekly-team',
+    parameters: weekStart ? { weekStart } : {},
+  });
   return res.body.report;
 }
 
 /** Each table row's cells as the user reads them. */
 function tableRows(p: OpenedPage): string[][] {
   return [...p.comp.dom.querySelectorAll('.t-table--t-table__tr')].map((tr) =>
-    [...tr.querySelectorAll('.t-table--t-table__td')].map((td) => textOf(td)));
+    [...tr.querySelectorAll('.t-table--t-table__td')].map((td) => textOf(td)),
+  );
 }
 
 async function openReport(): Promise<OpenedPage> {
@@ -48,8 +55,13 @@ async function openReport(): Promise<OpenedPage> {
 }
 
 const cellsOf = (name: string, r: WeeklyTeamReport['totals']) => [
-  name, String(r.calls), String(r.meetings), String(r.dealsMoved), formatMoneyCompact(r.wonValueCents, 'zh-CN'),
-  String(r.tasksCompleted), String(r.tasksOverdue),
+  name,
+  String(r.calls),
+  String(r.meetings),
+  String(r.dealsMoved),
+  formatMoneyCompact(r.wonValueCents, 'zh-CN'),
+  String(r.tasksCompleted),
+  String(r.tasksOverdue),
 ];
 
 describe('weekly report page against a real server', () => {

@@ -33,18 +33,31 @@ beforeAll(async () => {
   // Everything below goes through the product's own API, except the custom stage (no API adds one yet).
   customer = (await ray.call<{ customers: Customer[] }>('GET', '/api/crm/customers?limit=1')).customers[0]!;
   const { task } = await ray.call<FollowUpResponse>('POST', '/api/crm/follow-ups', {
-    customerId: customer.id, scheduledDate: new Date(Date.now() + 10 * 60_000).toISOString(),
+    customerId: customer.id,
+    scheduledDate: new Date(Date.now() + 10 * 60_000).toISOString(),
   });
   // Due today in China time whatever the hour; its reminder (due - 30 min) is already due.
   await ray.updateTask(task, { dueAt: dueTodayIso() });
   await mia.createTask({ title: '准备报价单', dueAt: dueTodayIso(), assigneeId: ray.user.id });
   const board = await rayApi.pipeline();
   const [lead, qualified] = [...board.stages].sort((a, b) => a.position - b.position) as [Stage, Stage];
-  deal = await rayApi.move(board.opportunities.find((o) => o.stageId === lead.id)!, qualified.id);
-  await server.cluster.db.models.Stage.create({ teamId: ray.user.teamId!, name: CUSTOM_STAGE, probability: 40, position: board.stages.length, outcome: 'open' });
+  deal = await rayApi.move(
+    board.opportunities.find((o) => o.stageId === lead.id)!,
+    qualified.id,
+  );
+  await server.cluster.db.models.Stage.create({
+    teamId: ray.user.teamId!,
+    name: CUSTOM_STAGE,
+    probability: 40,
+    position: board.stages.length,
+    outcome: 'open',
+  });
   await until('the follow-up reminder', async () => (await ray.inbox()).notifications.some((n) => n.kind === 'follow-up-due'));
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.wx.uninstall();
   await server?.stop();
@@ -57,7 +70,7 @@ async function launch(language: string): Promise<void> {
 }
 
 async function open(name: string, ready: (text: string) => boolean, query: Record<string, string> = {}): Promise<string> {
-  const p = page = openPage(root, name, query);
+  const p = (page = openPage(root, name, query));
   await p.waitFor((text) => ready(text) && !/加载中|Loading/.test(text), name);
   await requestsSettled(phone!.wx);
   const text = p.text();
@@ -69,17 +82,25 @@ async function open(name: string, ready: (text: string) => boolean, query: Recor
 /** What each page should read, per phone language; `no` must not appear. */
 const PHONES = [
   {
-    language: 'en', unread: 'unread',
-    inbox: () => [`${mia.user.name} assigned you a task`, `Follow-up reminder: ${customer.name}`, new RegExp(`Follow up with ${customer.name} · (Today|Tomorrow)`)],
-    task: () => `Follow up with ${customer.name}`, no: /给你分配了任务|跟进|线索|已确认/,
+    language: 'en',
+    unread: 'unread',
+    inbox: () => [
+      `${mia.user.name} assigned you a task`,
+      `Follow-up reminder: ${customer.name}`,
+      new RegExp(`Follow up with ${customer.name} · (Today|Tomorrow)`),
+    ],
+    task: () => `Follow up with ${customer.name}`,
+    no: /给你分配了任务|跟进|线索|已确认/,
     stages: /Lead \d+.*Qualified \d+.*Won \d+.*Lost \d+/,
     timeline: () => `Moved deal “${deal.title}” from “Lead” to “Qualified”`,
     feed: () => `moved deal “${deal.title}” to Qualified`,
   },
   {
-    language: 'zh_CN', unread: '未读',
+    language: 'zh_CN',
+    unread: '未读',
     inbox: () => [`${mia.user.name}给你分配了任务`, `跟进提醒：${customer.name}`, new RegExp(`跟进 ${customer.name} · (今天|明天)`)],
-    task: () => `跟进 ${customer.name}`, no: /assigned you|Follow|Lead|Qualified/,
+    task: () => `跟进 ${customer.name}`,
+    no: /assigned you|Follow|Lead|Qualified/,
     stages: /线索 \d+.*已确认 \d+.*赢单 \d+.*输单 \d+/,
     timeline: () => `将商机“${deal.title}”从“线索”移到“已确认”`,
     feed: () => `将商机“${deal.title}”移到了“已确认”`,

@@ -49,14 +49,19 @@ function openPath(path: string): OpenedPage {
   const [route = '', search = ''] = path.split('?');
   const name = /^\/pages\/([\w-]+)\/index$/.exec(route)?.[1];
   if (!name) throw new Error(`not a page path: ${path}`);
-  const query = Object.fromEntries(search.split('&').filter(Boolean).map((kv) => kv.split('=') as [string, string]));
+  const query = Object.fromEntries(
+    search
+      .split('&')
+      .filter(Boolean)
+      .map((kv) => kv.split('=') as [string, string]),
+  );
   return (page = openPage(root, name, query));
 }
 
 /** What a teammate would open from the chat: the card the page hands WeChat. */
 async function shareFrom(pageName: string, id: number, shows: string): Promise<{ title: string; path: string }> {
   const phone = await phoneOf('ray');
-  const p = page = openPage(root, pageName, { id: String(id) });
+  const p = (page = openPage(root, pageName, { id: String(id) }));
   await p.waitFor((t) => t.includes(shows) && !t.includes('加载中'), 'the record');
   expect(phone.shareMenus).toContainEqual({ menus: ['shareAppMessage'], withShareTicket: false });
   const card = p.call<{ title: string; path: string }>('onShareAppMessage');
@@ -107,7 +112,9 @@ describe('sharing a record into a WeChat chat', () => {
     phone.storage.set(SESSION_KEY, { token: 'expired-token', user: { id: 1, name: 'Rita', role: 'rep', teamId: 1, tenantId: 1 } });
     phone.pageStack.push({ route: 'pages/customer-detail/index', options: { id: String(customer.id), shared: '1' } });
     openPath(card.path);
-    await expect.poll(() => phone.navigations.at(-1)).toEqual({ kind: 'reLaunch', url: `/pages/login/index?next=${encodeURIComponent(card.path)}` });
+    await expect
+      .poll(() => phone.navigations.at(-1))
+      .toEqual({ kind: 'reLaunch', url: `/pages/login/index?next=${encodeURIComponent(card.path)}` });
     page?.close();
     phone.pageStack.length = 0;
     const login = openPath(phone.navigations.at(-1)!.url!);
@@ -130,7 +137,7 @@ describe('sharing a record into a WeChat chat', () => {
 
   test('the login page only returns to a record page of the app', async () => {
     const phone = signedOutPhone();
-    const login = page = openPage(root, 'login', { next: encodeURIComponent('https://evil.example/pages/customer-detail/index?id=1') });
+    const login = (page = openPage(root, 'login', { next: encodeURIComponent('https://evil.example/pages/customer-detail/index?id=1') }));
     await login.waitFor((t) => t.includes('开发环境登录'), 'the login page');
     fire(login.comp.querySelector('#dev-rita'), 'click');
     await expect.poll(() => phone.navigations.at(-1)).toEqual({ kind: 'reLaunch', url: '/pages/pipeline/index' });
@@ -147,7 +154,7 @@ describe('one not-found screen', () => {
   for (const [pageName, what] of missing) {
     test(`${what} that is not there: the same screen, no retry, back`, async () => {
       const phone = await phoneOf('ray');
-      const p = page = openPage(root, pageName, { id: '99999999' });
+      const p = (page = openPage(root, pageName, { id: '99999999' }));
       await p.waitFor((t) => t.includes('找不到这条记录'), 'the not-found screen');
       expect(p.text()).toContain('它可能已被删除，或你没有查看权限。');
       expect(p.text()).not.toContain('重试');
@@ -158,7 +165,7 @@ describe('one not-found screen', () => {
 
   test('an English phone reads it in English', async () => {
     await phoneOf('ray', 'en');
-    const p = page = openPage(root, 'task-detail', { id: '99999999' });
+    const p = (page = openPage(root, 'task-detail', { id: '99999999' }));
     await p.waitFor((t) => t.includes('This record is not here'), 'the English not-found screen');
     expect(p.text()).toContain('Back');
   });

@@ -23,7 +23,10 @@ beforeAll(async () => {
   phone = await signedInPhone(root, server.url, 'ray');
   [ray, mia] = await Promise.all([colleague(server.url, 'ray'), colleague(server.url, 'mia')]);
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.realtime.forget();
   phone?.wx.uninstall();
@@ -42,7 +45,7 @@ async function wentBack(since: number): Promise<void> {
 const newest = async (title: string): Promise<Task | undefined> => (await ray.tasks('view=all')).find((t) => t.title === title);
 
 async function open(name: string, query: Record<string, string> = {}, ready = '保存'): Promise<OpenedPage> {
-  const p = page = openPage(root, name, query);
+  const p = (page = openPage(root, name, query));
   await p.waitFor((text) => text.includes(ready) && !/加载中/.test(text), name);
   await requestsSettled(phone.wx);
   return p;
@@ -68,7 +71,12 @@ describe('task form', () => {
     await wentBack(navigations);
     expect(phone.wx.toasts.at(-1)?.title).toBe('到时会通过微信提醒你');
     const saved = await newest('寄送样品并电话确认');
-    expect(saved).toMatchObject({ type: 'meeting', assigneeId: ray.user.id, dueAt: '2031-03-05T06:30:00.000Z', remindAt: '2031-03-05T06:00:00.000Z' });
+    expect(saved).toMatchObject({
+      type: 'meeting',
+      assigneeId: ray.user.id,
+      dueAt: '2031-03-05T06:30:00.000Z',
+      remindAt: '2031-03-05T06:00:00.000Z',
+    });
     expect(await consents()).toBe(before + 1);
   });
 
@@ -82,7 +90,9 @@ describe('task form', () => {
     await wentBack(navigations);
     expect(phone.wx.toasts.at(-1)?.title).toBe('任务已创建');
     expect(await newest('整理客户拜访纪要')).toBeDefined();
-    const consent = phone.wx.requests.find((r) => r.url.endsWith('/notifications/subscriptions') && r.method === 'POST' && String(r.body).includes('false'));
+    const consent = phone.wx.requests.find(
+      (r) => r.url.endsWith('/notifications/subscriptions') && r.method === 'POST' && String(r.body).includes('false'),
+    );
     expect(JSON.parse(String(consent?.body))).toEqual({ templateId: TEMPLATE, accepted: false });
     expect(await consents()).toBe(before);
   });
@@ -101,17 +111,25 @@ describe('task form', () => {
     const navigations = phone.wx.navigations.length;
     tap(p.comp.querySelector('.submit'));
     await wentBack(navigations);
-    expect((await ray.task(task.id))).toMatchObject({ title: '准备季度复盘材料', version: task.version + 2 });
+    expect(await ray.task(task.id)).toMatchObject({ title: '准备季度复盘材料', version: task.version + 2 });
     expect(phone.wx.subscribeRequests.filter((r) => r.length).length).toBe(2); // no reminder: nothing asked
   });
 });
 
 describe('task detail', () => {
   test('shows the task, follows a teammate’s change live, and completes it', async () => {
-    const customer = (await ray.call<{ customers: Array<{ id: number; name: string }> }>('GET', '/api/crm/customers?limit=1')).customers[0]!;
-    const task = await ray.createTask({ title: '电话回访', customerId: customer.id, priority: 'high', dueAt: dueTodayIso(), description: '确认二期付款节点' });
+    const customer = (await ray.call<{ customers: Array<{ id: number; name: string }> }>('GET', '/api/crm/customers?limit=1'))
+      .customers[0]!;
+    const task = await ray.createTask({
+      title: '电话回访',
+      customerId: customer.id,
+      priority: 'high',
+      dueAt: dueTodayIso(),
+      description: '确认二期付款节点',
+    });
     const p = await open('task-detail', { id: String(task.id) }, '完成');
-    for (const part of ['电话回访', '待办', '高优先级', '截止时间今天', customer.name, '负责人李锐', '确认二期付款节点']) expect(p.text()).toContain(part);
+    for (const part of ['电话回访', '待办', '高优先级', '截止时间今天', customer.name, '负责人李锐', '确认二期付款节点'])
+      expect(p.text()).toContain(part);
     await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
     await mia.updateTask(task, { title: '电话回访（加急）' });
     await p.waitFor((text) => text.includes('张敏刚刚更新了此任务') && text.includes('电话回访（加急）'), 'the live change');

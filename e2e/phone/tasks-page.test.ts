@@ -26,7 +26,10 @@ beforeAll(async () => {
   phone = await signedInPhone(root, a, 'ray');
   [ray, mia] = await Promise.all([colleague(a, 'ray'), colleague(b, 'mia')]);
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.realtime.forget();
   phone?.wx.uninstall();
@@ -47,7 +50,7 @@ async function serverViews(who: Colleague): Promise<Record<(typeof VIEWS)[number
 }
 
 async function openTasks(): Promise<OpenedPage> {
-  const opened = page = openPage(root, 'tasks');
+  const opened = (page = openPage(root, 'tasks'));
   await opened.waitFor((text) => text.includes('今天') && !/加载中/.test(text), 'the task lists');
   await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
   await requestsSettled(phone.wx);
@@ -61,7 +64,9 @@ describe('tasks page against a real server', () => {
     const p = await openTasks();
     // Each tab's label with its badge: the open tasks (no badge at zero).
     expect(tabLabels(p)).toEqual([
-      `今天${openCount(views.today) || ''}`, `已逾期${openCount(views.overdue) || ''}`, `未来7天${openCount(views.upcoming) || ''}`,
+      `今天${openCount(views.today) || ''}`,
+      `已逾期${openCount(views.overdue) || ''}`,
+      `未来7天${openCount(views.upcoming) || ''}`,
     ]);
     for (const view of VIEWS) {
       for (const task of views[view]) {
@@ -109,8 +114,16 @@ describe('tasks page against a real server', () => {
   test("the manager's reassignment moves a task into and out of the rep's list live, in small patches, with a notification", async () => {
     const p = await openTasks();
     const sent = captureSetData(p.comp.instance);
-    const rita = (await mia.call<{ members: Array<{ id: number; name: string }> }>('GET', '/api/me')).members.find((m) => m.name === '王婷')!;
-    const task = await mia.createTask({ title: '拜访华东区新客户', type: 'meeting', priority: 'high', dueAt: dueTodayIso(), assigneeId: rita.id });
+    const rita = (await mia.call<{ members: Array<{ id: number; name: string }> }>('GET', '/api/me')).members.find(
+      (m) => m.name === '王婷',
+    )!;
+    const task = await mia.createTask({
+      title: '拜访华东区新客户',
+      type: 'meeting',
+      priority: 'high',
+      dueAt: dueTodayIso(),
+      assigneeId: rita.id,
+    });
     const unreadBefore = (await ray.inbox()).unread;
     await mia.assign(task.id, ray.user.id);
     await p.waitFor(() => rowIn(p, 'today', task.id) !== null, 'the reassigned task in Today');

@@ -20,7 +20,10 @@ beforeAll(async () => {
   phone = await signedInPhone(root, cluster.nodes[0]!.url, 'ada');
   ada = await colleague(cluster.nodes[1]!.url, 'ada');
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.realtime.forget();
   phone?.wx.uninstall();
@@ -38,7 +41,7 @@ describe('team feed for an admin', () => {
       await who.call('POST', `/api/crm/customers/${customer.id}/notes`, { content });
     };
 
-    const p = page = openPage(root, 'team');
+    const p = (page = openPage(root, 'team'));
     await p.waitFor((text) => !/加载中/.test(text), 'the feed');
     await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
     await requestsSettled(phone.wx);

@@ -22,7 +22,10 @@ beforeAll(async () => {
   phone = await signedInPhone(root, a, 'ray');
   [ray, rita, mia] = await Promise.all([colleague(a, 'ray'), colleague(b, 'rita'), colleague(b, 'mia')]);
 });
-afterEach(() => { page?.close(); page = null; });
+afterEach(() => {
+  page?.close();
+  page = null;
+});
 afterAll(async () => {
   phone?.realtime.forget();
   phone?.wx.uninstall();
@@ -36,7 +39,7 @@ function entries(p: OpenedPage): string[] {
 }
 
 async function open(name: string, ready: (text: string) => boolean): Promise<OpenedPage> {
-  const p = page = openPage(root, name);
+  const p = (page = openPage(root, name));
   await p.waitFor((text) => ready(text) && !/加载中/.test(text), name);
   await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
   await requestsSettled(phone.wx);
@@ -82,7 +85,7 @@ describe('team feed', () => {
 
   test('an unreachable server shows the error without a "live" tag beside it; retry brings both back', async () => {
     phone.storage.set(BASE_URL_KEY, 'http://127.0.0.1:1');
-    const p = page = openPage(root, 'team');
+    const p = (page = openPage(root, 'team'));
     await p.waitFor((text) => text.includes('网络不可用'), 'the error state');
     expect(p.text()).not.toMatch(/实时更新中|连接中断/);
     phone.storage.set(BASE_URL_KEY, cluster.nodes[0]!.url);

@@ -16,7 +16,12 @@ export const SESSION_KEY = 'liveCrm.session';
 export const BASE_URL_KEY = 'liveCrm.baseUrl';
 
 /** A phone with the app installed and `login` signed in against `serverUrl`. */
-export async function signedInPhone(root: string, serverUrl: string, login: string, opts: { language?: string; storage?: MemoryStorage } = {}) {
+export async function signedInPhone(
+  root: string,
+  serverUrl: string,
+  login: string,
+  opts: { language?: string; storage?: MemoryStorage } = {},
+) {
   const storage = opts.storage ?? new MemoryStorage();
   const wx: WxHandles = installWx({ storage, ...(opts.language ? { language: opts.language } : {}) });
   const { token, user } = await devLogin(serverUrl, login);
@@ -46,7 +51,8 @@ export async function teammate(serverUrl: string, login: string) {
     user: user as User,
     pipeline: () => call<PipelineResponse>('GET', '/api/crm/pipeline'),
     move: async (opp: Opportunity, stageId: number) =>
-      (await call<{ opportunity: Opportunity }>('PUT', `/api/crm/opportunities/${opp.id}/move`, { stageId, version: opp.version })).opportunity,
+      (await call<{ opportunity: Opportunity }>('PUT', `/api/crm/opportunities/${opp.id}/move`, { stageId, version: opp.version }))
+        .opportunity,
     rename: async (opp: Opportunity, title: string) =>
       (await call<{ opportunity: Opportunity }>('PATCH', `/api/crm/opportunities/${opp.id}`, { title, version: opp.version })).opportunity,
     create: async (body: { customerId: number; title: string; valueCents: number; stageId: number }) =>

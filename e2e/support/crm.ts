@@ -33,10 +33,15 @@ export function dueTodayIso(now = Date.now()): string {
 }
 
 /** Records what a page sends to its view from now on. */
-export function captureSetData(instance: { setData(patch: Record<string, unknown>, cb?: () => void): void }): Array<Record<string, unknown>> {
+export function captureSetData(instance: {
+  setData(patch: Record<string, unknown>, cb?: () => void): void;
+}): Array<Record<string, unknown>> {
   const sent: Array<Record<string, unknown>> = [];
   const original = instance.setData.bind(instance);
-  instance.setData = (patch, cb) => { sent.push(patch); original(patch, cb); };
+  instance.setData = (patch, cb) => {
+    sent.push(patch);
+    original(patch, cb);
+  };
   return sent;
 }
 

@@ -1,6 +1,4 @@
-import type {
-  Communication, Customer, CustomerInput, CustomerListResponse, Message, Note, User,
-} from '@live-crm/shared-types';
+import type { Communication, Customer, CustomerInput, CustomerListResponse, Message, Note, User } from '@live-crm/shared-types';
 import { devLogin, http } from '../../realtime-server/test/support/clients.js';
 import type { OpenedPage } from '../../miniprogram/test/support/page';
 
@@ -26,7 +24,8 @@ export async function crmTeammate(serverUrl: string, login: string) {
     notes: async (customerId: number) => (await call<{ notes: Note[] }>('GET', `/api/crm/customers/${customerId}/notes`)).notes,
     sendMessage: async (customerId: number, message: string) =>
       (await call<{ message: Message }>('POST', '/api/crm/messages', { customerId, message, type: 'text' })).message,
-    messages: async (customerId: number) => (await call<{ messages: Message[] }>('GET', `/api/crm/customers/${customerId}/messages`)).messages,
+    messages: async (customerId: number) =>
+      (await call<{ messages: Message[] }>('GET', `/api/crm/customers/${customerId}/messages`)).messages,
     communications: async (customerId: number) =>
       (await call<{ communications: Communication[] }>('GET', `/api/crm/customers/${customerId}/communications`)).communications,
   };
@@ -38,7 +37,10 @@ export type CrmTeammate = Awaited<ReturnType<typeof crmTeammate>>;
 export function captureSetData(p: OpenedPage): Array<Record<string, unknown>> {
   const sent: Array<Record<string, unknown>> = [];
   const original = p.comp.instance.setData.bind(p.comp.instance);
-  p.comp.instance.setData = (patch, cb) => { sent.push(patch); original(patch, cb); };
+  p.comp.instance.setData = (patch, cb) => {
+    sent.push(patch);
+    original(patch, cb);
+  };
   return sent;
 }
 

@@ -48,7 +48,11 @@ function forgetAppModules(root: string): void {
  * Launches the app (app.js onLaunch + onShow) as `login`, or, given the storage of an earlier run,
  * relaunches it with what that run stored (signed in as before). `offline`: no network from the start.
  */
-export async function launchApp(root: string, server: TestNode, opts: { storage?: MemoryStorage; offline?: boolean; login?: string } = {}): Promise<AppRun> {
+export async function launchApp(
+  root: string,
+  server: TestNode,
+  opts: { storage?: MemoryStorage; offline?: boolean; login?: string } = {},
+): Promise<AppRun> {
   forgetAppModules(root);
   let wx: WxHandles;
   let storage = opts.storage;
@@ -61,7 +65,9 @@ export async function launchApp(root: string, server: TestNode, opts: { storage?
   app.onLaunch();
   app.onShow();
   return {
-    wx, storage, app,
+    wx,
+    storage,
+    app,
     realtime: appModule<{ realtime: AppRealtime }>(root, 'services/realtime.js').realtime,
     queue: appModule<{ offlineQueue: AppQueue }>(root, 'services/offline-queue.js').offlineQueue,
     pipeline: appModule<AppRun['pipeline']>(root, 'services/pipeline.js'),
@@ -99,16 +105,17 @@ export function loseNetworkOnAnswer(wx: WxHandles, keys: Set<string>, after: num
   type Opts = { header?: Record<string, string>; success?: (res: unknown) => void; fail?: (res: { errMsg: string }) => void };
   const original = wx.wx['request'] as (o: Opts) => unknown;
   let seen = 0;
-  wx.wx['request'] = (o: Opts) => original({
-    ...o,
-    success: (res) => {
-      const key = o.header?.['Idempotency-Key'];
-      if (key && keys.has(key) && ++seen === after) {
-        wx.setOffline(true);
-        o.fail?.({ errMsg: 'request:fail net::ERR_INTERNET_DISCONNECTED' });
-        return;
-      }
-      o.success?.(res);
-    },
-  });
+  wx.wx['request'] = (o: Opts) =>
+    original({
+      ...o,
+      success: (res) => {
+        const key = o.header?.['Idempotency-Key'];
+        if (key && keys.has(key) && ++seen === after) {
+          wx.setOffline(true);
+          o.fail?.({ errMsg: 'request:fail net::ERR_INTERNET_DISCONNECTED' });
+          return;
+        }
+        o.success?.(res);
+      },
+    });
 }

@@ -49,7 +49,10 @@ export function messages<K extends MessageKey>(keys: readonly K[]): Record<K, st
 }
 
 /** What a stage label needs: a default stage's key, else the name the team gave it. */
-export interface NamedStage { key: StageKey | null; name: string }
+export interface NamedStage {
+  key: StageKey | null;
+  name: string;
+}
 
 /** A default stage in the UI language; a custom (or renamed) stage as the team named it. */
 export function stageLabel(stage: NamedStage): string {

@@ -1,6 +1,12 @@
 import type {
-  ActivityAnalyticsResponse, AnalyticsPeriod, AnalyticsTeamsResponse, Id, PipelineAnalyticsResponse,
-  ReportResponse, SalesAnalyticsResponse, WeeklyTeamReport,
+  ActivityAnalyticsResponse,
+  AnalyticsPeriod,
+  AnalyticsTeamsResponse,
+  Id,
+  PipelineAnalyticsResponse,
+  ReportResponse,
+  SalesAnalyticsResponse,
+  WeeklyTeamReport,
 } from '@live-crm/shared-types';
 import { api } from './api';
 import type { Query } from './api';

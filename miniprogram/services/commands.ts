@@ -13,7 +13,10 @@ import { realtime } from './realtime';
  * A route's path names its parameters (`:id`), read from the request by that name; the rest of the
  * request is the body.
  */
-interface Route { method: Method; path: string }
+interface Route {
+  method: Method;
+  path: string;
+}
 
 /** Table order matters only for queue items from before commands (see commandFromRequest). */
 const ROUTES: Record<CommandType, Route> = {
@@ -65,7 +68,10 @@ function routeOf(type: CommandType, req: object): { method: Method; path: string
  * app's one realtime socket when the command has a twin and the socket is online, else REST.
  * Refusals reject with ApiError, whichever way the command went.
  */
-export function sendCommand<K extends CommandType>(command: Command<K>, idempotencyKey: string = newIdempotencyKey()): Promise<CommandRes<K>> {
+export function sendCommand<K extends CommandType>(
+  command: Command<K>,
+  idempotencyKey: string = newIdempotencyKey(),
+): Promise<CommandRes<K>> {
   const twin = TWINS[command.type] as Twin<K> | undefined;
   if (twin && realtime.status() === 'online') return twin(command.req, idempotencyKey);
   const { method, path, body } = routeOf(command.type, command.req);
@@ -96,7 +102,10 @@ function paramsOf(template: string, path: string): Record<string, number> | null
   const params: Record<string, number> = {};
   for (const [i, segment] of want.entries()) {
     const value = got[i] ?? '';
-    if (!isParam(segment)) { if (segment !== value) return null; continue; }
+    if (!isParam(segment)) {
+      if (segment !== value) return null;
+      continue;
+    }
     const n = Number(value);
     if (value === '' || !Number.isInteger(n)) return null;
     params[segment.slice(1)] = n;

@@ -1,6 +1,13 @@
 import type {
-  ActivitiesResponse, Activity, Communication, CommunicationsResponse,
-  FollowUpInput, FollowUpResponse, Id, Message, MessagesResponse,
+  ActivitiesResponse,
+  Activity,
+  Communication,
+  CommunicationsResponse,
+  FollowUpInput,
+  FollowUpResponse,
+  Id,
+  Message,
+  MessagesResponse,
 } from '@live-crm/shared-types';
 import { api } from './api';
 import { send } from './commands';

@@ -14,18 +14,24 @@ const pending = new Map<Id, Promise<string | null>>();
 const queue: Array<() => void> = [];
 let inFlight = 0;
 
-onSessionCleared(() => { known.clear(); pending.clear(); });
+onSessionCleared(() => {
+  known.clear();
+  pending.clear();
+});
 
 function slot<T>(work: () => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const run = (): void => {
       inFlight += 1;
-      work().then(resolve, reject).finally(() => {
-        inFlight -= 1;
-        queue.shift()?.();
-      });
+      work()
+        .then(resolve, reject)
+        .finally(() => {
+          inFlight -= 1;
+          queue.shift()?.();
+        });
     };
-    if (inFlight < MAX_IN_FLIGHT) run(); else queue.push(run);
+    if (inFlight < MAX_IN_FLIGHT) run();
+    else queue.push(run);
   });
 }
 
@@ -44,10 +50,15 @@ export function customerName(id: Id): Promise<string | null> {
   if (hit !== undefined) return Promise.resolve(hit);
   let p = pending.get(id);
   if (!p) {
-    p = slot(() => api.get<CustomerResponse>(`/api/crm/customers/${id}`)).then(
-      ({ customer }) => { known.set(id, customer.name); return customer.name; },
-      () => null,
-    ).finally(() => pending.delete(id));
+    p = slot(() => api.get<CustomerResponse>(`/api/crm/customers/${id}`))
+      .then(
+        ({ customer }) => {
+          known.set(id, customer.name);
+          return customer.name;
+        },
+        () => null,
+      )
+      .finally(() => pending.delete(id));
     pending.set(id, p);
   }
   return p;
@@ -58,6 +69,9 @@ export async function customerNames(ids: Iterable<Id>): Promise<Map<Id, string>>
   const unique = [...new Set(ids)];
   const names = await Promise.all(unique.map((id) => customerName(id)));
   const out = new Map<Id, string>();
-  unique.forEach((id, i) => { const name = names[i]; if (name) out.set(id, name); });
+  unique.forEach((id, i) => {
+    const name = names[i];
+    if (name) out.set(id, name);
+  });
   return out;
 }

@@ -1,6 +1,14 @@
 import type {
-  Customer, CustomerInput, CustomerListQuery, CustomerListResponse, CustomerPatch, CustomerResponse, Id, Note,
-  NotesResponse, TeamFeedResponse,
+  Customer,
+  CustomerInput,
+  CustomerListQuery,
+  CustomerListResponse,
+  CustomerPatch,
+  CustomerResponse,
+  Id,
+  Note,
+  NotesResponse,
+  TeamFeedResponse,
 } from '@live-crm/shared-types';
 import { api } from './api';
 import type { ApiError } from './api';

@@ -1,6 +1,4 @@
-import type {
-  Id, NotificationPayload, NotificationsResponse, SubscriptionStatusResponse,
-} from '@live-crm/shared-types';
+import type { Id, NotificationPayload, NotificationsResponse, SubscriptionStatusResponse } from '@live-crm/shared-types';
 import { api } from './api';
 import { send } from './commands';
 import { realtime } from './realtime';
@@ -42,9 +40,18 @@ export function showTabBadge(): void {
   if (text === shownBadge) return;
   const failed = (): void => {
     shownBadge = null;
-    if (getSession()) retry ??= setTimeout(() => { retry = null; showTabBadge(); }, RETRY_MS);
+    if (getSession())
+      retry ??= setTimeout(() => {
+        retry = null;
+        showTabBadge();
+      }, RETRY_MS);
   };
-  const done = { success: () => { shownBadge = text; }, fail: failed };
+  const done = {
+    success: () => {
+      shownBadge = text;
+    },
+    fail: failed,
+  };
   if (text) wx.setTabBarBadge({ index: TEAM_TAB_INDEX, text, ...done });
   else wx.removeTabBarBadge({ index: TEAM_TAB_INDEX, ...done });
 }
@@ -84,7 +91,11 @@ function arrived(n: NotificationPayload): void {
 
 /** The count once the socket is (back) online: notifications are not replayed like team events. */
 async function refreshCount(): Promise<void> {
-  try { await fetchPage(); } catch { /* keep the last count; the next reconnect tries again */ }
+  try {
+    await fetchPage();
+  } catch {
+    /* keep the last count; the next reconnect tries again */
+  }
 }
 
 /** Idempotent: called by app.ts at launch and by the pages that show the count. */
@@ -92,11 +103,16 @@ export function startNotifications(): void {
   if (started) return;
   started = true;
   realtime.onNotification(arrived);
-  realtime.onStatus((status) => { if (status === 'online') void refreshCount(); });
+  realtime.onStatus((status) => {
+    if (status === 'online') void refreshCount();
+  });
   if (realtime.status() === 'online') void refreshCount();
 }
 
-onSessionCleared(() => { unread = 0; showTabBadge(); });
+onSessionCleared(() => {
+  unread = 0;
+  showTabBadge();
+});
 
 export function unreadCount(): number {
   return unread;
@@ -104,13 +120,17 @@ export function unreadCount(): number {
 
 export function onUnreadChange(handler: (unread: number) => void): Unsubscribe {
   countListeners.add(handler);
-  return () => { countListeners.delete(handler); };
+  return () => {
+    countListeners.delete(handler);
+  };
 }
 
 /** A notification as it arrives live (the count is already updated). */
 export function onNotificationArrived(handler: (n: NotificationPayload) => void): Unsubscribe {
   arrivalListeners.add(handler);
-  return () => { arrivalListeners.delete(handler); };
+  return () => {
+    arrivalListeners.delete(handler);
+  };
 }
 
 /** Newest first; without `before` also refreshes the unread count. */
@@ -126,13 +146,18 @@ export async function markRead(ids?: Id[]): Promise<NotificationsResponse> {
 }
 
 let template: Promise<string | null> | null = null;
-onSessionCleared(() => { template = null; });
+onSessionCleared(() => {
+  template = null;
+});
 
 /** The reminder template the server sends through; null when it cannot send WeChat messages. */
 export function reminderTemplateId(): Promise<string | null> {
   template ??= api.get<SubscriptionStatusResponse>('/api/crm/notifications/subscriptions').then(
     (res) => res.templateId,
-    () => { template = null; return null; },
+    () => {
+      template = null;
+      return null;
+    },
   );
   return template;
 }
@@ -150,7 +175,11 @@ export function askReminderConsent(templateId: string): Promise<boolean> {
     });
   }).then(async (accepted) => {
     if (accepted === null) return false;
-    try { await send('notifications.consent', { templateId, accepted }); } catch { /* asked again next time */ }
+    try {
+      await send('notifications.consent', { templateId, accepted });
+    } catch {
+      /* asked again next time */
+    }
     return accepted;
   });
 }

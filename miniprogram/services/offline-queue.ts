@@ -24,9 +24,11 @@ export type QueueEvent =
   | { kind: 'refused'; item: QueuedCommand; error: ApiError };
 
 /** A queued command of one of `K` reaching the server: its answer, or the refusal. */
-export type Settlement<K extends CommandType> = { [T in K]:
-  | { kind: 'applied'; key: string; req: CommandReq<T>; result: CommandRes<T> }
-  | { kind: 'refused'; key: string; req: CommandReq<T>; error: ApiError } }[K];
+export type Settlement<K extends CommandType> = {
+  [T in K]:
+    | { kind: 'applied'; key: string; req: CommandReq<T>; result: CommandRes<T> }
+    | { kind: 'refused'; key: string; req: CommandReq<T>; error: ApiError };
+}[K];
 
 export type Submitted<T> = { queued: false; value: T } | { queued: true; item: QueuedCommand };
 
@@ -37,7 +39,10 @@ export interface Submission<K extends CommandType> {
   key?: string;
 }
 
-export interface Refusal { item: QueuedCommand; error: ApiError }
+export interface Refusal {
+  item: QueuedCommand;
+  error: ApiError;
+}
 
 export interface OfflineQueueDeps {
   /** where the signed-in user's queue lives; null when nobody is signed in */
@@ -68,8 +73,10 @@ function chainVersions(items: QueuedCommand[], done: QueuedCommand, result: unkn
   const sent = commandVersion(done.command);
   const id = (done.command.req as { id?: unknown }).id;
   if (!record || sent === undefined || !result || typeof result !== 'object') return;
-  const saved = Object.values(result).find((v): v is { id: number; version: number } =>
-    !!v && typeof v === 'object' && (v as { id?: unknown }).id === id && typeof (v as { version?: unknown }).version === 'number');
+  const saved = Object.values(result).find(
+    (v): v is { id: number; version: number } =>
+      !!v && typeof v === 'object' && (v as { id?: unknown }).id === id && typeof (v as { version?: unknown }).version === 'number',
+  );
   if (!saved) return;
   for (const item of items) {
     if (commandRecord(item.command) === record && commandVersion(item.command) === sent) {
@@ -98,12 +105,18 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
 
   function subscribe(fn: (e: QueueEvent) => void): Unsubscribe {
     subscribers.add(fn);
-    return () => { subscribers.delete(fn); };
+    return () => {
+      subscribers.delete(fn);
+    };
   }
 
   function emit(event: QueueEvent): void {
     for (const fn of [...subscribers]) {
-      try { fn(event); } catch (err) { console.error('[offline-queue] subscriber failed', err); }
+      try {
+        fn(event);
+      } catch (err) {
+        console.error('[offline-queue] subscriber failed', err);
+      }
     }
   }
 
@@ -116,7 +129,13 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
   function retryLater(): void {
     clearTimer();
     if (knownOffline) return;
-    timer = setTimeout(() => { timer = null; void replay(); }, (deps.backoffMs ?? defaultBackoff)(failures));
+    timer = setTimeout(
+      () => {
+        timer = null;
+        void replay();
+      },
+      (deps.backoffMs ?? defaultBackoff)(failures),
+    );
   }
 
   function enqueue(item: QueuedCommand): QueuedCommand | null {
@@ -160,8 +179,15 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
   async function drain(refused: Refusal[]): Promise<void> {
     for (;;) {
       const key = deps.storageKey();
-      if (stopped || !key || load(key).length === 0) { failures = 0; return; }
-      if (!(await sendHead(key, refused))) { failures += 1; retryLater(); return; }
+      if (stopped || !key || load(key).length === 0) {
+        failures = 0;
+        return;
+      }
+      if (!(await sendHead(key, refused))) {
+        failures += 1;
+        retryLater();
+        return;
+      }
       failures = 0;
     }
   }
@@ -169,11 +195,18 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
   /** One replay at a time: a trigger while one runs makes it look again when done, never send twice. */
   function replay(): Promise<void> {
     clearTimer();
-    if (running) { again = true; return running; }
+    if (running) {
+      again = true;
+      return running;
+    }
     const refused: Refusal[] = [];
     running = (async () => {
       try {
-        do { again = false; clearTimer(); await drain(refused); } while (again);
+        do {
+          again = false;
+          clearTimer();
+          await drain(refused);
+        } while (again);
       } finally {
         running = null;
         if (refused.length) deps.tellRefused(refused);
@@ -190,8 +223,11 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
   async function submit<K extends CommandType>(spec: Submission<K>): Promise<Submitted<CommandRes<K>>> {
     const item: QueuedCommand = {
       // Command<K> is one member of AnyCommand; TypeScript cannot narrow a generic K to it.
-      key: spec.key ?? newIdempotencyKey(), command: spec.command as AnyCommand,
-      createdAt: new Date().toISOString(), label: spec.label, attempts: 0,
+      key: spec.key ?? newIdempotencyKey(),
+      command: spec.command as AnyCommand,
+      createdAt: new Date().toISOString(),
+      label: spec.label,
+      attempts: 0,
     };
     const key = deps.storageKey();
     if (key && (knownOffline || running || load(key).length > 0)) {
@@ -224,9 +260,16 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
     onSettled<K extends CommandType>(types: readonly K[], fn: (s: Settlement<K>) => void): Unsubscribe {
       return subscribe((e) => {
         if (e.kind === 'queued' || !(types as readonly CommandType[]).includes(e.item.command.type)) return;
-        const { key, command: { req } } = e.item;
+        const {
+          key,
+          command: { req },
+        } = e.item;
         // The item's type is one of K, so its req and answer are that command's.
-        fn((e.kind === 'applied' ? { kind: 'applied', key, req, result: e.result } : { kind: 'refused', key, req, error: e.error }) as Settlement<K>);
+        fn(
+          (e.kind === 'applied'
+            ? { kind: 'applied', key, req, result: e.result }
+            : { kind: 'refused', key, req, error: e.error }) as Settlement<K>,
+        );
       });
     },
     /** From wx.onNetworkStatusChange / getNetworkType: back online replays at once. */
@@ -251,9 +294,16 @@ const QUEUE_KEY = 'liveCrm.offlineQueue';
 function showRefused(refusals: Refusal[]): void {
   const first = refusals[0];
   if (!first) return;
-  const content = refusals.length === 1
-    ? t('offline.refused', { label: first.item.label, reason: errorText(first.error) })
-    : t('offline.refusedMany', { count: refusals.length, labels: refusals.slice(0, 3).map((r) => r.item.label).join('；') });
+  const content =
+    refusals.length === 1
+      ? t('offline.refused', { label: first.item.label, reason: errorText(first.error) })
+      : t('offline.refusedMany', {
+          count: refusals.length,
+          labels: refusals
+            .slice(0, 3)
+            .map((r) => r.item.label)
+            .join('；'),
+        });
   wx.showModal({ title: t('offline.refusedTitle'), content, showCancel: false, confirmText: t('common.confirm') });
 }
 
@@ -282,7 +332,9 @@ export function startOfflineQueue(live: { onStatus(fn: (s: ConnectionStatus) => 
     started = true;
     wx.onNetworkStatusChange((res) => offlineQueue.setOnline(res.isConnected));
     wx.getNetworkType({ success: (res) => offlineQueue.setOnline(res.networkType !== 'none') });
-    live.onStatus((status) => { if (status === 'online') void offlineQueue.replay(); });
+    live.onStatus((status) => {
+      if (status === 'online') void offlineQueue.replay();
+    });
   }
   void offlineQueue.replay();
 }

@@ -21,26 +21,37 @@ function unwrap<R, T>(res: Submitted<R>, pick: (r: R) => T): Submitted<T> {
 
 /** `key` is the one the page shows the pending note under, so the replay saves it once. */
 export async function saveNote(customerId: Id, content: string, key: string): Promise<Submitted<Note>> {
-  return unwrap(await offlineQueue.submit({
-    command: { type: 'note.add', req: { customerId, content } }, key,
-    label: t('offline.noteLabel', { content: short(content) }),
-  }), (r) => r.note);
+  return unwrap(
+    await offlineQueue.submit({
+      command: { type: 'note.add', req: { customerId, content } },
+      key,
+      label: t('offline.noteLabel', { content: short(content) }),
+    }),
+    (r) => r.note,
+  );
 }
 
 /** Complete or reopen a task, with the version the phone knows (a stale one is refused with 409). */
 export async function saveTaskStatus(task: Task, status: TaskStatus): Promise<Submitted<Task>> {
   const label = t(status === 'completed' ? 'offline.completeLabel' : 'offline.reopenLabel', { title: short(taskTitle(task)) });
-  return unwrap(await offlineQueue.submit({
-    command: { type: 'task.setStatus', req: { id: task.id, status, version: task.version } }, label,
-  }), (r) => r.task);
+  return unwrap(
+    await offlineQueue.submit({
+      command: { type: 'task.setStatus', req: { id: task.id, status, version: task.version } },
+      label,
+    }),
+    (r) => r.task,
+  );
 }
 
 /** A call's log entry: made while the rep may well have no data connection. */
 export async function saveCallLog(input: CommunicationInput): Promise<Submitted<Communication>> {
-  return unwrap(await offlineQueue.submit({
-    command: { type: 'communication.log', req: input },
-    label: t('offline.callLabel', { phone: input.phoneNumber ?? '' }),
-  }), (r) => r.communication);
+  return unwrap(
+    await offlineQueue.submit({
+      command: { type: 'communication.log', req: input },
+      label: t('offline.callLabel', { phone: input.phoneNumber ?? '' }),
+    }),
+    (r) => r.communication,
+  );
 }
 
 /** A queued note reaching the server: saved, or refused (the queue tells the person why). */
@@ -55,8 +66,11 @@ export function onNoteSync(customerId: Id, handler: (sync: NoteSync) => void): U
 
 /** This customer's notes still waiting for a connection (after a relaunch too), oldest first. */
 export function queuedNotes(customerId: Id): Array<{ key: string; content: string }> {
-  return offlineQueue.pending().flatMap(({ key, command }) =>
-    (command.type === 'note.add' && command.req.customerId === customerId ? [{ key, content: command.req.content }] : []));
+  return offlineQueue
+    .pending()
+    .flatMap(({ key, command }) =>
+      command.type === 'note.add' && command.req.customerId === customerId ? [{ key, content: command.req.content }] : [],
+    );
 }
 
 /** A queued task change reaching the server: applied (the saved task) or refused (the 409's fresh record, if any). */

@@ -1,5 +1,11 @@
 import type {
-  Id, Opportunity, OpportunityInput, OpportunityPatch, OpportunityResponse, PipelineResponse, Stage,
+  Id,
+  Opportunity,
+  OpportunityInput,
+  OpportunityPatch,
+  OpportunityResponse,
+  PipelineResponse,
+  Stage,
 } from '@live-crm/shared-types';
 import { stageLabel, t } from '../i18n/index';
 import { api } from './api';

@@ -22,7 +22,10 @@ let watched: object | null = null;
 function onNeed(resolve: Resolve, info: { referrer: string }): void {
   const sheet = sheets[sheets.length - 1];
   // No open page can ask (should not happen: every page calling a privacy API holds a sheet).
-  if (!sheet) { resolve({ event: 'disagree' }); return; }
+  if (!sheet) {
+    resolve({ event: 'disagree' });
+    return;
+  }
   waiting.push(resolve);
   sheet.ask(info.referrer);
   resolve({ event: 'exposureAuthorization' });

@@ -40,7 +40,10 @@ export function upgradeQueued(stored: unknown): { items: QueuedCommand[]; upgrad
   let upgraded = false;
   const items: QueuedCommand[] = [];
   for (const value of stored) {
-    if (isQueuedCommand(value)) { items.push(value); continue; }
+    if (isQueuedCommand(value)) {
+      items.push(value);
+      continue;
+    }
     if (!isQueuedRequest(value)) continue;
     upgraded = true;
     const command = commandFromRequest(value.method, value.path, value.body);

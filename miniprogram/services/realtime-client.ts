@@ -1,6 +1,13 @@
 import type {
-  Ack, AnyTeamEvent, ClientToServerEvents, NotificationPayload, PresenceChanged, ServerToClientEvents, SyncResumeResult,
-  TeamEventEnvelope, TeamEventType,
+  Ack,
+  AnyTeamEvent,
+  ClientToServerEvents,
+  NotificationPayload,
+  PresenceChanged,
+  ServerToClientEvents,
+  SyncResumeResult,
+  TeamEventEnvelope,
+  TeamEventType,
 } from '@live-crm/shared-types';
 import type { ManagerOptions, Socket, SocketOptions } from 'weapp.socket.io';
 import { errorFromBody, networkError } from './api-error';
@@ -13,7 +20,10 @@ export type Unsubscribe = () => void;
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'unauthorized';
 /** fresh: no memory of where we were; too-old: the server no longer keeps the gap; failed: resume did not answer. */
 export type ResetReason = 'fresh' | 'too-old' | 'failed' | 'gap';
-export interface ResetInfo { teamIds: number[]; reason: ResetReason }
+export interface ResetInfo {
+  teamIds: number[];
+  reason: ResetReason;
+}
 
 export interface RealtimeDeps {
   connect: Connect;
@@ -30,19 +40,32 @@ export interface RealtimeDeps {
 type Handler = (event: AnyTeamEvent) => void;
 type CommandName = 'sync:resume' | 'opportunity:move' | 'presence:join' | 'presence:leave';
 type CommandArgs<K extends CommandName> = ClientToServerEvents[K] extends (req: infer R, ack: (res: Ack<infer T>) => void) => void
-  ? { req: R; res: T } : never;
+  ? { req: R; res: T }
+  : never;
 
 /** Every fact the server publishes; typed so a new event name cannot be forgotten here. */
 const TEAM_EVENTS: Record<TeamEventType, true> = {
-  'customer:created': true, 'customer:updated': true, 'customer:note-added': true,
-  'opportunity:created': true, 'opportunity:updated': true, 'opportunity:moved': true,
-  'activity:created': true, 'task:created': true, 'task:updated': true, 'task:assigned': true,
-  'message:created': true, 'communication:logged': true,
+  'customer:created': true,
+  'customer:updated': true,
+  'customer:note-added': true,
+  'opportunity:created': true,
+  'opportunity:updated': true,
+  'opportunity:moved': true,
+  'activity:created': true,
+  'task:created': true,
+  'task:updated': true,
+  'task:assigned': true,
+  'message:created': true,
+  'communication:logged': true,
 };
 
 function safely<A>(fn: (arg: A) => void, arg: A): void {
   // One page's broken handler must not stop the others (or the sequence bookkeeping).
-  try { fn(arg); } catch (err) { console.error('[realtime] handler failed', err); }
+  try {
+    fn(arg);
+  } catch (err) {
+    console.error('[realtime] handler failed', err);
+  }
 }
 
 export function createRealtimeClient(deps: RealtimeDeps) {
@@ -89,11 +112,18 @@ export function createRealtimeClient(deps: RealtimeDeps) {
    * the missing one before asking the server: a whole team resuming at once is what it saves.
    */
   function receive(event: AnyTeamEvent): void {
-    if (syncing) { pending.push(event); return; }
+    if (syncing) {
+      pending.push(event);
+      return;
+    }
     pending.push(event);
     pending = deliverInOrder(seq, pending, dispatch);
     if (pending.length === 0) clearGapTimer();
-    else gapTimer ??= setTimeout(() => { gapTimer = null; resume(); }, gapGraceMs);
+    else
+      gapTimer ??= setTimeout(() => {
+        gapTimer = null;
+        resume();
+      }, gapGraceMs);
   }
 
   /**
@@ -150,7 +180,12 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     const sent = seq.snapshot();
     const call = command('sync:resume', { lastSeq: sent });
     let cancelled = false;
-    syncing = { cancel: () => { cancelled = true; syncing = null; } };
+    syncing = {
+      cancel: () => {
+        cancelled = true;
+        syncing = null;
+      },
+    };
     call.then(
       (result) => {
         if (cancelled) return;
@@ -160,7 +195,13 @@ export function createRealtimeClient(deps: RealtimeDeps) {
         if (result.hasMore && !result.reset && (result.events ?? []).length > 0) resume();
         else drainPending(result.latestSeq);
       },
-      () => { if (!cancelled) { syncing = null; resumeFailed(); drainPending(); } },
+      () => {
+        if (!cancelled) {
+          syncing = null;
+          resumeFailed();
+          drainPending();
+        }
+      },
     );
   }
 
@@ -184,11 +225,18 @@ export function createRealtimeClient(deps: RealtimeDeps) {
   function retryRefused(s: RealtimeSocket): void {
     const delay = Math.min(1000 * 2 ** refusals, deps.reconnectionDelayMax ?? 10_000);
     refusals += 1;
-    setTimeout(() => { if (socket === s && !s.connected) s.connect(); }, delay);
+    setTimeout(() => {
+      if (socket === s && !s.connected) s.connect();
+    }, delay);
   }
 
   function wire(s: RealtimeSocket): void {
-    s.on('connect', () => { refusals = 0; setStatus('online'); resume(); for (const r of watched.keys()) joinPresence(r); });
+    s.on('connect', () => {
+      refusals = 0;
+      setStatus('online');
+      resume();
+      for (const r of watched.keys()) joinPresence(r);
+    });
     s.on('disconnect', (reason) => {
       syncing?.cancel();
       setStatus(status === 'unauthorized' ? status : 'offline');
@@ -198,19 +246,29 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     });
     s.on('connect_error', (err) => {
       // A rejected token is final until a new sign-in; transport errors retry by themselves.
-      if (err.message === 'unauthorized') { setStatus('unauthorized'); return; }
+      if (err.message === 'unauthorized') {
+        setStatus('unauthorized');
+        return;
+      }
       setStatus('offline');
       // A refusal for now (database away, too many sockets) is not retried by the library: we do, with backoff.
       if (err.message === 'unavailable' || err.message === 'too_many_connections') retryRefused(s);
     });
-    s.on('notification', (n) => { for (const h of [...notificationHandlers]) safely(h, n); });
-    s.on('presence:changed', (p) => { for (const h of [...presenceHandlers]) safely(h, p); });
+    s.on('notification', (n) => {
+      for (const h of [...notificationHandlers]) safely(h, n);
+    });
+    s.on('presence:changed', (p) => {
+      for (const h of [...presenceHandlers]) safely(h, p);
+    });
     for (const type of Object.keys(TEAM_EVENTS) as TeamEventType[]) s.on(type, receive);
   }
 
   function start(): void {
     if (socket) return;
-    if (!deps.token()) { setStatus('idle'); return; }
+    if (!deps.token()) {
+      setStatus('idle');
+      return;
+    }
     setStatus('connecting');
     socket = deps.connect(deps.url(), {
       transports: ['websocket'],
@@ -240,13 +298,17 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     // dispatch() only hands a handler the envelopes of its own type.
     const h = handler as unknown as Handler;
     set.add(h);
-    return () => { set.delete(h); };
+    return () => {
+      set.delete(h);
+    };
   }
 
   /** The join's ack carries the viewers too: the page need not wait for the room's broadcast. */
   function joinPresence(resource: string): void {
     command('presence:join', { resource }).then(
-      (p) => { for (const h of [...presenceHandlers]) safely(h, p); },
+      (p) => {
+        for (const h of [...presenceHandlers]) safely(h, p);
+      },
       (err: unknown) => console.warn('[realtime] presence:join failed', err),
     );
   }
@@ -260,7 +322,10 @@ export function createRealtimeClient(deps: RealtimeDeps) {
       if (left) return;
       left = true;
       const rest = (watched.get(resource) ?? 1) - 1;
-      if (rest > 0) { watched.set(resource, rest); return; }
+      if (rest > 0) {
+        watched.set(resource, rest);
+        return;
+      }
       watched.delete(resource);
       if (socket?.connected) command('presence:leave', { resource }).catch(() => undefined);
     };
@@ -268,7 +333,9 @@ export function createRealtimeClient(deps: RealtimeDeps) {
 
   function subscribe<T>(set: Set<(arg: T) => void>, handler: (arg: T) => void): Unsubscribe {
     set.add(handler);
-    return () => { set.delete(handler); };
+    return () => {
+      set.delete(handler);
+    };
   }
 
   return {
@@ -287,7 +354,11 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     isSynced: (): boolean => status === 'online' && !syncing,
     lastSeq: (teamId: number) => seq.last(teamId),
     /** sign-out: drop the socket and where we were */
-    forget: (): void => { stop(); seq.forget(); watched.clear(); },
+    forget: (): void => {
+      stop();
+      seq.forget();
+      watched.clear();
+    },
   };
 }
 
@@ -301,10 +372,17 @@ export type RealtimeClient = ReturnType<typeof createRealtimeClient>;
 function closeSocket(s: RealtimeSocket): void {
   const close = (): void => {
     setTimeout(() => {
-      try { s.disconnect(); } catch (err) { console.warn('[realtime] close failed', err); }
+      try {
+        s.disconnect();
+      } catch (err) {
+        console.warn('[realtime] close failed', err);
+      }
     }, 0);
   };
-  if (s.connected) { s.disconnect(); return; }
+  if (s.connected) {
+    s.disconnect();
+    return;
+  }
   s.io.reconnection(false);
   s.on('connect', close);
   s.on('connect_error', close);

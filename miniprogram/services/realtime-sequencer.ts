@@ -85,7 +85,11 @@ export function memorySeqStore(initial: SeqMap = {}): SeqStore {
   let saved: SeqMap = { ...initial };
   return {
     load: () => ({ ...saved }),
-    save: (seqs) => { saved = { ...seqs }; },
-    clear: () => { saved = {}; },
+    save: (seqs) => {
+      saved = { ...seqs };
+    },
+    clear: () => {
+      saved = {};
+    },
   };
 }

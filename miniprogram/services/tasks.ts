@@ -1,6 +1,4 @@
-import type {
-  Id, Task, TaskInput, TaskResponse, TasksResponse, TaskStatus, TaskUpdate, TaskView,
-} from '@live-crm/shared-types';
+import type { Id, Task, TaskInput, TaskResponse, TasksResponse, TaskStatus, TaskUpdate, TaskView } from '@live-crm/shared-types';
 import { api } from './api';
 import type { ApiError } from './api';
 import { send } from './commands';

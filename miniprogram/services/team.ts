@@ -16,17 +16,24 @@ export function teamNames(): Promise<Map<Id, string>> {
   return names;
 }
 
-onSessionCleared(() => { names = null; });
+onSessionCleared(() => {
+  names = null;
+});
 
 let members: Promise<TeamMember[]> | null = null;
-onSessionCleared(() => { members = null; });
+onSessionCleared(() => {
+  members = null;
+});
 
 /** The people of the signed-in user's team(s), by name (GET /api/me): whom a manager can assign work to. */
 export function teamMembers(): Promise<TeamMember[]> {
-  members ??= api.get<MeResponse>('/api/me').then((me) => me.members ?? [], (err: unknown) => {
-    members = null; // try again next time
-    throw err;
-  });
+  members ??= api.get<MeResponse>('/api/me').then(
+    (me) => me.members ?? [],
+    (err: unknown) => {
+      members = null; // try again next time
+      throw err;
+    },
+  );
   return members;
 }
 

@@ -5,20 +5,44 @@ import { resetLocale } from '../i18n/index';
 import { Board } from '../pages/pipeline/board';
 
 /** A default stage (keyed, named from the phone's tables). */
-const stage = (id: number, name: string, probability: number, outcome: Stage['outcome'] = 'open'): Stage =>
-  ({ id, teamId: 1, key: name.toLowerCase() as StageKey, name, probability, position: id, outcome });
+const stage = (id: number, name: string, probability: number, outcome: Stage['outcome'] = 'open'): Stage => ({
+  id,
+  teamId: 1,
+  key: name.toLowerCase() as StageKey,
+  name,
+  probability,
+  position: id,
+  outcome,
+});
 const deal = (id: number, stageId: number, valueCents: number, version = 1): Opportunity => ({
-  id, teamId: 1, customerId: id, customerName: `客户${id}`, title: `商机${id}`, valueCents, currency: 'CNY', stageId,
-  ownerId: 2, ownerName: 'Ray Li', expectedCloseDate: null, closedAt: null, createdAt: '2025-01-01T00:00:00Z',
-  updatedAt: '2025-01-01T00:00:00Z', version,
+  id,
+  teamId: 1,
+  customerId: id,
+  customerName: `客户${id}`,
+  title: `商机${id}`,
+  valueCents,
+  currency: 'CNY',
+  stageId,
+  ownerId: 2,
+  ownerName: 'Ray Li',
+  expectedCloseDate: null,
+  closedAt: null,
+  createdAt: '2025-01-01T00:00:00Z',
+  updatedAt: '2025-01-01T00:00:00Z',
+  version,
 });
 const pipeline = (opportunities: Opportunity[]): PipelineResponse => ({
   stages: [stage(3, 'Proposal', 50), stage(1, 'Lead', 10), stage(2, 'Won', 100, 'won')],
-  opportunities, totalValue: 0, weightedValue: 0,
+  opportunities,
+  totalValue: 0,
+  weightedValue: 0,
 });
 
 let wx: WxHandles;
-beforeAll(() => { wx = installWx(); resetLocale(); });
+beforeAll(() => {
+  wx = installWx();
+  resetLocale();
+});
 afterAll(() => wx.uninstall());
 
 describe('pipeline board', () => {
@@ -42,8 +66,15 @@ describe('pipeline board', () => {
     const board = new Board(pipeline([deal(1, 1, 100_000_00), deal(2, 1, 50_000_00), deal(3, 3, 10_00)]));
     const patch = board.apply(deal(1, 3, 100_000_00, 2))!;
     expect(Object.keys(patch).sort()).toEqual([
-      'columns[0].count', 'columns[0].headline', 'columns[0].items[0]', 'columns[0].tabLabel',
-      'columns[2].count', 'columns[2].headline', 'columns[2].items[1]', 'columns[2].tabLabel', 'summary',
+      'columns[0].count',
+      'columns[0].headline',
+      'columns[0].items[0]',
+      'columns[0].tabLabel',
+      'columns[2].count',
+      'columns[2].headline',
+      'columns[2].items[1]',
+      'columns[2].tabLabel',
+      'summary',
     ]);
     expect(patch['columns[0].items[0]']).toBeNull();
     expect(patch['columns[2].items[1]']).toMatchObject({ id: 1, rank: -1 });

@@ -8,15 +8,26 @@ type Call = { op: string; args: unknown[]; fillStyle?: unknown };
 function recorder(): Ctx2D & { calls: Call[] } {
   const calls: Call[] = [];
   const ctx = {
-    calls, fillStyle: '' as unknown, strokeStyle: '' as unknown, lineWidth: 1, font: '', textAlign: 'start', textBaseline: 'alphabetic',
+    calls,
+    fillStyle: '' as unknown,
+    strokeStyle: '' as unknown,
+    lineWidth: 1,
+    font: '',
+    textAlign: 'start',
+    textBaseline: 'alphabetic',
   } as Ctx2D & { calls: Call[] };
   for (const op of ['scale', 'clearRect', 'fillRect', 'beginPath', 'moveTo', 'lineTo', 'stroke', 'fillText'] as const) {
-    (ctx as unknown as Record<string, unknown>)[op] = (...args: unknown[]) => { calls.push({ op, args, fillStyle: ctx.fillStyle }); };
+    (ctx as unknown as Record<string, unknown>)[op] = (...args: unknown[]) => {
+      calls.push({ op, args, fillStyle: ctx.fillStyle });
+    };
   }
   return ctx;
 }
 
-const SERIES: Series[] = [{ key: 'call', color: '#0052d9' }, { key: 'meeting', color: '#2ba471' }];
+const SERIES: Series[] = [
+  { key: 'call', color: '#0052d9' },
+  { key: 'meeting', color: '#2ba471' },
+];
 const texts = (ctx: { calls: Call[] }) => ctx.calls.filter((c) => c.op === 'fillText').map((c) => c.args[0]);
 const rects = (ctx: { calls: Call[] }) => ctx.calls.filter((c) => c.op === 'fillRect');
 
@@ -29,10 +40,17 @@ describe('niceMax', () => {
 describe('drawStackedBars', () => {
   test('stacks each bar bottom-up in series colours, heights proportional to the axis maximum', () => {
     const ctx = recorder();
-    const bars = [{ label: '6/17', values: [3, 1] }, { label: '6/18', values: [0, 5] }];
+    const bars = [
+      { label: '6/17', values: [3, 1] },
+      { label: '6/18', values: [0, 5] },
+    ];
     const segments = drawStackedBars(ctx, bars, SERIES, 300, 160);
     // plot: 160 - 8 top - 18 bottom = 134 high; axis max niceMax(5) = 5
-    expect(segments.map((s) => [s.bar, s.series, Math.round(s.height * 10) / 10])).toEqual([[0, 0, 80.4], [0, 1, 26.8], [1, 1, 134]]);
+    expect(segments.map((s) => [s.bar, s.series, Math.round(s.height * 10) / 10])).toEqual([
+      [0, 0, 80.4],
+      [0, 1, 26.8],
+      [1, 1, 134],
+    ]);
     const [first, second] = segments;
     expect(second!.y + second!.height).toBeCloseTo(first!.y); // the meeting sits on top of the calls
     expect(rects(ctx).map((r) => r.fillStyle)).toEqual(['#0052d9', '#2ba471', '#2ba471']);
@@ -53,7 +71,11 @@ describe('drawStackedBars', () => {
   test('an empty period draws the axis and the empty text, no bars', () => {
     const ctx = recorder();
     const segments = drawStackedBars(ctx, [{ label: '6/18', values: [0, 0] }], SERIES, 300, 160, {
-      axis: '#ccc', grid: '#eee', text: '#999', font: '10px sans-serif', empty: '这段时间没有活动记录',
+      axis: '#ccc',
+      grid: '#eee',
+      text: '#999',
+      font: '10px sans-serif',
+      empty: '这段时间没有活动记录',
     });
     expect(segments).toEqual([]);
     expect(rects(ctx)).toEqual([]);
@@ -66,10 +88,16 @@ describe('bucketDays', () => {
     Array.from({ length: n }, (_, i) => new Date(Date.parse(`${last}T00:00:00Z`) - (n - 1 - i) * 86_400_000).toISOString().slice(0, 10));
 
   test('one bar per day up to a month, summing each type into its series', () => {
-    const bars = bucketDays(days(7), [
-      { date: '2025-06-18', type: 'call', count: 2 }, { date: '2025-06-18', type: 'meeting', count: 1 },
-      { date: '2025-06-12', type: 'call', count: 4 }, { date: '2025-06-13', type: 'email', count: 9 },
-    ], SERIES);
+    const bars = bucketDays(
+      days(7),
+      [
+        { date: '2025-06-18', type: 'call', count: 2 },
+        { date: '2025-06-18', type: 'meeting', count: 1 },
+        { date: '2025-06-12', type: 'call', count: 4 },
+        { date: '2025-06-13', type: 'email', count: 9 },
+      ],
+      SERIES,
+    );
     expect(bars).toHaveLength(7);
     expect(bars[0]).toEqual({ label: '6/12', values: [4, 0] });
     expect(bars[6]).toEqual({ label: '6/18', values: [2, 1] });
@@ -78,7 +106,15 @@ describe('bucketDays', () => {
 
   test('weeks for a quarter, counted back from the last day', () => {
     const ninety = days(90);
-    const bars = bucketDays(ninety, [{ date: ninety[0]!, type: 'call', count: 1 }, { date: '2025-06-12', type: 'call', count: 2 }, { date: '2025-06-18', type: 'call', count: 3 }], SERIES);
+    const bars = bucketDays(
+      ninety,
+      [
+        { date: ninety[0]!, type: 'call', count: 1 },
+        { date: '2025-06-12', type: 'call', count: 2 },
+        { date: '2025-06-18', type: 'call', count: 3 },
+      ],
+      SERIES,
+    );
     expect(bars).toHaveLength(13); // a 6-day first week, then 12 whole weeks
     expect(bars.at(-1)).toEqual({ label: '6/12', values: [5, 0] });
     expect(bars[0]).toEqual({ label: shortDate(ninety[0]!), values: [1, 0] });
@@ -86,7 +122,15 @@ describe('bucketDays', () => {
 
   test('calendar months for a year, the same month of two years kept apart', () => {
     const year = days(365);
-    const bars = bucketDays(year, [{ date: '2024-06-19', type: 'call', count: 1 }, { date: '2025-06-01', type: 'meeting', count: 2 }], SERIES, (m) => `${m}月`);
+    const bars = bucketDays(
+      year,
+      [
+        { date: '2024-06-19', type: 'call', count: 1 },
+        { date: '2025-06-01', type: 'meeting', count: 2 },
+      ],
+      SERIES,
+      (m) => `${m}月`,
+    );
     expect(bars).toHaveLength(13);
     expect(bars[0]).toEqual({ label: '6月', values: [1, 0] });
     expect(bars.at(-1)).toEqual({ label: '6月', values: [0, 2] });

@@ -9,8 +9,13 @@ beforeAll(() => resetLocale('zh-CN'));
 
 const m = (current: number, previous: number) => ({ current, previous });
 const sales = (over: Partial<SalesMetrics> = {}): SalesMetrics => ({
-  wonValueCents: m(1_000_000, 800_000), wonCount: m(2, 1), conversionRate: m(0.5, 0.6),
-  averageDealCents: m(500_000, 800_000), averageCycleDays: m(20, 25.5), newPipelineCents: m(0, 0), ...over,
+  wonValueCents: m(1_000_000, 800_000),
+  wonCount: m(2, 1),
+  conversionRate: m(0.5, 0.6),
+  averageDealCents: m(500_000, 800_000),
+  averageCycleDays: m(20, 25.5),
+  newPipelineCents: m(0, 0),
+  ...over,
 });
 const row = (id: number): RottingRow => ({ id, title: `deal ${id}`, meta: '', value: '¥1', idle: '20天未跟进' });
 
@@ -48,7 +53,8 @@ describe('stalled deal slots', () => {
 
 describe('conversion horizon note', () => {
   const w = { current: { from: '2025-03-20T16:00:00Z' } } as AnalyticsWindow;
-  const p = (movesFrom: string) => ({ movesFrom, conversion: [{ name: 'Lead', position: 0, exits: 2, advances: 1, rate: 0.5 }] }) as PipelineAnalytics;
+  const p = (movesFrom: string) =>
+    ({ movesFrom, conversion: [{ name: 'Lead', position: 0, exits: 2, advances: 1, rate: 0.5 }] }) as PipelineAnalytics;
   test('says from which local day moves count when the log does not reach the period start', () => {
     expect(movesSince(p('2025-05-19T16:00:00Z'), w)).toBe('转化率按5月20日起的阶段变动计算');
     expect(movesSince(p('2025-03-20T16:00:00Z'), w)).toBe('');

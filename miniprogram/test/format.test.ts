@@ -4,7 +4,14 @@ import { en } from '../i18n/en';
 import { detectLocale, resetLocale, stageLabel, t } from '../i18n/index';
 import { zhCN } from '../i18n/zh-CN';
 import {
-  centsToYuanInput, formatDate, formatDateTime, formatMoney, formatMoneyCompact, groupYuanInput, parseYuanToCents, todayInShanghai,
+  centsToYuanInput,
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatMoneyCompact,
+  groupYuanInput,
+  parseYuanToCents,
+  todayInShanghai,
 } from '../utils/format';
 
 afterEach(() => resetLocale());
@@ -27,8 +34,13 @@ describe('money from integer cents', () => {
 
   // A sum that rounds up to the next unit is shown in it.
   test.each([
-    [99_999_999_00, 'zh-CN', '¥1亿'], [95_000_000_00, 'zh-CN', '¥9500万'], [9_999_60, 'zh-CN', '¥1万'],
-    [9_500_00, 'zh-CN', '¥9,500'], [999_960_00, 'en', '¥1M'], [999_40, 'en', '¥999'], [-99_999_999_00, 'zh-CN', '-¥1亿'],
+    [99_999_999_00, 'zh-CN', '¥1亿'],
+    [95_000_000_00, 'zh-CN', '¥9500万'],
+    [9_999_60, 'zh-CN', '¥1万'],
+    [9_500_00, 'zh-CN', '¥9,500'],
+    [999_960_00, 'en', '¥1M'],
+    [999_40, 'en', '¥999'],
+    [-99_999_999_00, 'zh-CN', '-¥1亿'],
   ] as const)('compact: %i cents in %s reads %s', (cents, loc, shown) => {
     expect(formatMoneyCompact(cents, loc)).toBe(shown);
   });

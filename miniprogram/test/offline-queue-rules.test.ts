@@ -8,7 +8,10 @@ import type { createOfflineQueue as CreateOfflineQueue, OfflineQueueDeps, Refusa
 let wx: WxHandles;
 let createOfflineQueue: typeof CreateOfflineQueue;
 // The queue module builds the app's realtime client as it loads, which reads wx storage.
-beforeAll(async () => { wx = installWx(); ({ createOfflineQueue } = await import('../services/offline-queue')); });
+beforeAll(async () => {
+  wx = installWx();
+  ({ createOfflineQueue } = await import('../services/offline-queue'));
+});
 afterAll(() => wx.uninstall());
 
 type Answer = unknown | ApiError;
@@ -29,7 +32,9 @@ function harness(answers: Record<string, Answer[]>) {
   const deps: OfflineQueueDeps = {
     storageKey: () => 'q',
     read: (key) => JSON.parse(JSON.stringify(store.get(key) ?? [])),
-    write: (key, items) => { store.set(key, JSON.parse(JSON.stringify(items))); },
+    write: (key, items) => {
+      store.set(key, JSON.parse(JSON.stringify(items)));
+    },
     async send(item) {
       const name = nameOf(item.command);
       sent.push({ name, key: item.key, req: item.command.req });
@@ -41,14 +46,20 @@ function harness(answers: Record<string, Answer[]>) {
       if (answer instanceof ApiError) throw answer;
       return answer ?? {};
     },
-    tellRefused: (r) => { refusals.push(r); },
+    tellRefused: (r) => {
+      refusals.push(r);
+    },
     backoffMs: () => 5,
   };
   const queue = createOfflineQueue(deps);
-  const add = (command: AnyCommand) => queue.enqueue({
-    key: `key-${nameOf(command)}-${Math.random().toString(36).slice(2)}`, command,
-    createdAt: new Date().toISOString(), label: nameOf(command), attempts: 0,
-  });
+  const add = (command: AnyCommand) =>
+    queue.enqueue({
+      key: `key-${nameOf(command)}-${Math.random().toString(36).slice(2)}`,
+      command,
+      createdAt: new Date().toISOString(),
+      label: nameOf(command),
+      attempts: 0,
+    });
   return { queue, store, sent, refusals, add, maxInFlight: () => maxInFlight };
 }
 
@@ -71,10 +82,15 @@ describe('offline queue rules', () => {
     const h = harness({});
     h.queue.setOnline(false);
     const res = await h.queue.submit({ command: { type: 'opportunity.move', req: { id: 4, stageId: 2, version: 6 } }, label: 'move' });
-    expect(h.store.get('q')).toEqual([{
-      key: res.queued ? res.item.key : '', command: { type: 'opportunity.move', req: { id: 4, stageId: 2, version: 6 } },
-      createdAt: expect.any(String), label: 'move', attempts: 0,
-    }]);
+    expect(h.store.get('q')).toEqual([
+      {
+        key: res.queued ? res.item.key : '',
+        command: { type: 'opportunity.move', req: { id: 4, stageId: 2, version: 6 } },
+        createdAt: expect.any(String),
+        label: 'move',
+        attempts: 0,
+      },
+    ]);
   });
 
   test('a network failure keeps the item at the head and retries it, with the same key, after a backoff', async () => {
@@ -82,7 +98,10 @@ describe('offline queue rules', () => {
     h.add(move(1, 2, 3));
     h.add(note(9));
     await h.queue.replay();
-    expect(h.queue.pending().map((i) => [nameOf(i.command), i.attempts])).toEqual([['opportunity.move 1', 1], ['note.add', 0]]);
+    expect(h.queue.pending().map((i) => [nameOf(i.command), i.attempts])).toEqual([
+      ['opportunity.move 1', 1],
+      ['note.add', 0],
+    ]);
     await expect.poll(() => h.queue.pending().length).toBe(0);
     expect(names(h.sent)).toEqual(['opportunity.move 1', 'opportunity.move 1', 'opportunity.move 1', 'note.add']);
     expect(new Set(h.sent.slice(0, 3).map((s) => s.key)).size).toBe(1);
@@ -106,7 +125,10 @@ describe('offline queue rules', () => {
     void h.queue.replay();
     await expect.poll(() => h.queue.pending().length).toBe(0);
     expect(events.filter((e) => !e.startsWith('queued'))).toEqual([
-      'refused opportunity.move 7', 'applied task.setStatus 3', 'refused note.add', 'applied task.assign 5',
+      'refused opportunity.move 7',
+      'applied task.setStatus 3',
+      'refused note.add',
+      'applied task.assign 5',
     ]);
     const told = h.refusals.flat();
     expect(told.map((r) => nameOf(r.item.command))).toEqual(['opportunity.move 7', 'note.add']);
@@ -114,10 +136,15 @@ describe('offline queue rules', () => {
   });
 
   test('settlement is announced per command type, with the typed request and answer', async () => {
-    const h = harness({ 'opportunity.move 5': [{ success: true, opportunity: { id: 5, version: 8 } }], 'note.add': [new ApiError('forbidden', 'no')] });
+    const h = harness({
+      'opportunity.move 5': [{ success: true, opportunity: { id: 5, version: 8 } }],
+      'note.add': [new ApiError('forbidden', 'no')],
+    });
     const moves: string[] = [];
     const notes: string[] = [];
-    h.queue.onSettled(['opportunity.move'], (s) => moves.push(s.kind === 'applied' ? `${s.req.id}@${s.result.opportunity.version}` : `refused ${s.req.id}`));
+    h.queue.onSettled(['opportunity.move'], (s) =>
+      moves.push(s.kind === 'applied' ? `${s.req.id}@${s.result.opportunity.version}` : `refused ${s.req.id}`),
+    );
     h.queue.onSettled(['note.add'], (s) => notes.push(`${s.kind} ${s.req.customerId}`));
     h.add(move(5, 2, 7));
     h.add(note(3));
@@ -137,7 +164,7 @@ describe('offline queue rules', () => {
     expect(h.refusals.flat().map((r) => nameOf(r.item.command))).toEqual(['opportunity.move 1']);
   });
 
-  test("a later edit of the same record, made on top of a queued one, carries the version the first one got", async () => {
+  test('a later edit of the same record, made on top of a queued one, carries the version the first one got', async () => {
     const h = harness({ 'opportunity.move 5': [{ success: true, opportunity: { id: 5, version: 8 } }, {}] });
     h.add(move(5, 2, 7));
     h.add(move(6, 2, 7));
@@ -145,7 +172,10 @@ describe('offline queue rules', () => {
     h.add(move(5, 3, 7));
     await h.queue.replay();
     expect(h.sent.map((s) => [s.name, (s.req as { version: number }).version])).toEqual([
-      ['opportunity.move 5', 7], ['opportunity.move 6', 7], ['opportunity.update 5', 8], ['opportunity.move 5', 8],
+      ['opportunity.move 5', 7],
+      ['opportunity.move 6', 7],
+      ['opportunity.update 5', 8],
+      ['opportunity.move 5', 8],
     ]);
   });
 
@@ -162,8 +192,15 @@ describe('offline queue rules', () => {
 
   test('items an older app queued as { method, path, body } are upgraded to commands once, keeping their keys', async () => {
     const h = harness({});
-    const old = (id: string, method: string, path: string, body?: object) =>
-      ({ id, method, path, ...(body ? { body } : {}), createdAt: '2026-12-01T08:00:00.000Z', label: id, attempts: 1 });
+    const old = (id: string, method: string, path: string, body?: object) => ({
+      id,
+      method,
+      path,
+      ...(body ? { body } : {}),
+      createdAt: '2026-12-01T08:00:00.000Z',
+      label: id,
+      attempts: 1,
+    });
     h.store.set('q', [
       old('k1', 'PUT', '/api/crm/opportunities/12/move', { stageId: 3, version: 4 }),
       old('k2', 'POST', '/api/crm/customers/9/notes', { content: '地铁里写的' }),

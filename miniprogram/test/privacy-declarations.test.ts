@@ -6,11 +6,28 @@ import { describe, expect, test } from 'vitest';
 const MP = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Location APIs WeChat wants declared in app.json `requiredPrivateInfos` before review. */
-const LOCATION_APIS = ['getLocation', 'chooseLocation', 'getFuzzyLocation', 'choosePoi', 'chooseAddress',
-  'startLocationUpdate', 'startLocationUpdateBackground', 'onLocationChange'];
+const LOCATION_APIS = [
+  'getLocation',
+  'chooseLocation',
+  'getFuzzyLocation',
+  'choosePoi',
+  'chooseAddress',
+  'startLocationUpdate',
+  'startLocationUpdateBackground',
+  'onLocationChange',
+];
 /** APIs WeChat holds until the user agreed to the privacy guide (the ones this app may reach). */
-const PRIVACY_APIS = ['setClipboardData', 'getClipboardData', 'chooseMessageFile', 'chooseMedia', 'chooseImage',
-  'chooseVideo', 'saveImageToPhotosAlbum', 'addPhoneContact', ...LOCATION_APIS];
+const PRIVACY_APIS = [
+  'setClipboardData',
+  'getClipboardData',
+  'chooseMessageFile',
+  'chooseMedia',
+  'chooseImage',
+  'chooseVideo',
+  'saveImageToPhotosAlbum',
+  'addPhoneContact',
+  ...LOCATION_APIS,
+];
 /** App modules that call a privacy API for the pages. */
 const PRIVACY_SERVICES = ['services/clipboard'];
 
@@ -35,10 +52,12 @@ describe('what WeChat review checks about privacy', () => {
 
   test('every page that reaches a privacy API holds the consent sheet', () => {
     const pagesDir = join(MP, 'pages');
-    const reaching = readdirSync(pagesDir).filter((page) => [...sources(join(pagesDir, page))].some((file) => {
-      const code = readFileSync(file, 'utf8');
-      return calls(code, PRIVACY_APIS).length > 0 || PRIVACY_SERVICES.some((s) => code.includes(`/${s}'`));
-    }));
+    const reaching = readdirSync(pagesDir).filter((page) =>
+      [...sources(join(pagesDir, page))].some((file) => {
+        const code = readFileSync(file, 'utf8');
+        return calls(code, PRIVACY_APIS).length > 0 || PRIVACY_SERVICES.some((s) => code.includes(`/${s}'`));
+      }),
+    );
     expect(reaching).toContain('customer-detail');
     for (const page of reaching) {
       const json = JSON.parse(readFileSync(join(pagesDir, page, 'index.json'), 'utf8')) as { usingComponents?: Record<string, string> };

@@ -21,7 +21,10 @@ class FakeTeamServer {
   duringResume: (() => void) | null = null;
   constructor(readonly io: Server) {
     io.use((socket, next) => {
-      if (this.refuse > 0) { this.refuse -= 1; return next(new Error('unavailable')); }
+      if (this.refuse > 0) {
+        this.refuse -= 1;
+        return next(new Error('unavailable'));
+      }
       return socket.handshake.auth['token'] === 'good' ? next() : next(new Error('unauthorized'));
     });
     io.on('connection', (socket: Socket) => {
@@ -50,7 +53,15 @@ class FakeTeamServer {
     const seq = this.log.length + 1;
     // Only the fields the client reads; the rest of the record does not matter here.
     const opportunity = { id: seq, title } as Opportunity;
-    const env: AnyTeamEvent = { seq, eventId: `e${seq}`, teamId: 1, type: 'opportunity:updated', actorId: 7, at: new Date().toISOString(), data: { opportunity } };
+    const env: AnyTeamEvent = {
+      seq,
+      eventId: `e${seq}`,
+      teamId: 1,
+      type: 'opportunity:updated',
+      actorId: 7,
+      at: new Date().toISOString(),
+      data: { opportunity },
+    };
     this.log.push(env);
     if (deliver) this.io.to('team:1').emit('opportunity:updated', env);
     return env;
@@ -91,7 +102,10 @@ afterEach(() => {
   h.uninstall();
 });
 
-function client(store: SeqStore = memorySeqStore(), token: string | (() => string) = 'good'): { c: RealtimeClient; titles: string[]; resets: ResetInfo[] } {
+function client(
+  store: SeqStore = memorySeqStore(),
+  token: string | (() => string) = 'good',
+): { c: RealtimeClient; titles: string[]; resets: ResetInfo[] } {
   const tokenNow = typeof token === 'function' ? token : () => token;
   const c = createRealtimeClient({ connect, url: () => url, token: tokenNow, store, ackTimeoutMs: 300, reconnectionDelayMax: 50 });
   clients.push(c);
@@ -107,7 +121,8 @@ const synced = (c: RealtimeClient) => expect.poll(() => c.isSynced(), { timeout:
 
 describe('realtime client over weapp.socket.io and a real Socket.IO server', () => {
   test('a fresh client learns where the team stands and asks pages to refetch once', async () => {
-    server.publish('old 1'); server.publish('old 2');
+    server.publish('old 1');
+    server.publish('old 2');
     const { c, titles, resets } = client();
     await synced(c);
     expect(server.resumes).toEqual([{ lastSeq: {} }]);
@@ -160,7 +175,10 @@ describe('realtime client over weapp.socket.io and a real Socket.IO server', () 
     await expect.poll(() => titles).toEqual(['one']);
     // A node commits "two" and dies before publishing it; "three" reaches the phone while a
     // resume (read before either) is still on its way back.
-    server.duringResume = () => { server.publish('two, never published', false); server.publish('three'); };
+    server.duringResume = () => {
+      server.publish('two, never published', false);
+      server.publish('three');
+    };
     server.publish('lost gap', false);
     server.publish('four');
     await expect.poll(() => titles).toEqual(['one', 'lost gap', 'four', 'two, never published', 'three']);
@@ -257,7 +275,8 @@ describe('realtime client over weapp.socket.io and a real Socket.IO server', () 
 
   test('exactly one socket however often start() is called; a rejected token is final', async () => {
     const { c } = client();
-    c.start(); c.start();
+    c.start();
+    c.start();
     await synced(c);
     expect(h.liveSocketCount()).toBe(1);
     const bad = client(memorySeqStore(), 'forged');

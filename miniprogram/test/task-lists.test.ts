@@ -13,9 +13,25 @@ const ME = 3;
 
 function task(id: number, dueAt: string | null, extra: Partial<Task> = {}): Task {
   return {
-    id, teamId: 1, customerId: null, title: `任务${id}`, titleKey: null, titleParams: null, description: null, type: 'call', priority: 'medium', status: 'pending',
-    dueAt, remindAt: null, assigneeId: ME, createdById: ME, completedAt: null, createdAt: '2025-06-01T00:00:00Z',
-    updatedAt: '2025-06-01T00:00:00Z', version: 1, ...extra,
+    id,
+    teamId: 1,
+    customerId: null,
+    title: `任务${id}`,
+    titleKey: null,
+    titleParams: null,
+    description: null,
+    type: 'call',
+    priority: 'medium',
+    status: 'pending',
+    dueAt,
+    remindAt: null,
+    assigneeId: ME,
+    createdById: ME,
+    completedAt: null,
+    createdAt: '2025-06-01T00:00:00Z',
+    updatedAt: '2025-06-01T00:00:00Z',
+    version: 1,
+    ...extra,
   };
 }
 
@@ -67,8 +83,12 @@ describe('task lists: one change, one small patch', () => {
     expect(l.apply(task(1, '2025-06-19T09:00:00Z', { version: 2 }))).toBeNull();
     const moved = l.apply(task(1, '2025-06-19T09:00:00Z', { version: 4 }))!;
     expect(Object.keys(moved).sort()).toEqual([
-      'lists.today.count', 'lists.today.items[0]', 'lists.today.shown',
-      'lists.upcoming.count', 'lists.upcoming.items[0]', 'lists.upcoming.shown',
+      'lists.today.count',
+      'lists.today.items[0]',
+      'lists.today.shown',
+      'lists.upcoming.count',
+      'lists.upcoming.items[0]',
+      'lists.upcoming.shown',
     ]);
     expect(moved['lists.today.items[0]']).toBeNull();
   });
@@ -80,7 +100,10 @@ describe('task lists: one change, one small patch', () => {
     expect(rows.overdue.items[0]).toMatchObject({ late: true, due: '昨天 15:00' });
     expect(rows.today.items[0]).toMatchObject({ late: true });
     expect(rows.today.items[1]).toMatchObject({ late: false });
-    expect(l.apply({ ...overdue, status: 'completed', version: 2 })).toMatchObject({ 'lists.overdue.items[0]': null, 'lists.overdue.count': 0 });
+    expect(l.apply({ ...overdue, status: 'completed', version: 2 })).toMatchObject({
+      'lists.overdue.items[0]': null,
+      'lists.overdue.count': 0,
+    });
     const done = l.apply(task(2, '2025-06-18T01:00:00Z', { status: 'completed', version: 2 }))!;
     const doneRow = done['lists.today.items[0]'] as { order: number; done: boolean };
     expect(doneRow.done).toBe(true);

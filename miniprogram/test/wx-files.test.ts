@@ -16,8 +16,16 @@ beforeAll(async () => {
   wb.addWorksheet('客户').addRow(['名称', '电话']);
   xlsx = Buffer.from(await wb.xlsx.writeBuffer());
   http = createServer((req, res) => {
-    if (req.url === '/sheet') { res.writeHead(200, { 'content-type': XLSX }); res.end(xlsx); return; }
-    if (req.url === '/list.csv') { res.writeHead(200, { 'content-type': 'text/csv' }); res.end('a,b\n'); return; }
+    if (req.url === '/sheet') {
+      res.writeHead(200, { 'content-type': XLSX });
+      res.end(xlsx);
+      return;
+    }
+    if (req.url === '/list.csv') {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.end('a,b\n');
+      return;
+    }
     res.writeHead(410, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: 'gone', message: 'expired' } }));
   });
@@ -30,9 +38,13 @@ let h: WxHandles;
 afterEach(() => h?.uninstall());
 
 const call = <T>(name: string, opts: object) =>
-  new Promise<{ ok: boolean; res: T }>((resolve) => (h.wx[name] as AnyFn)({
-    ...opts, success: (res: T) => resolve({ ok: true, res }), fail: (res: T) => resolve({ ok: false, res }),
-  }));
+  new Promise<{ ok: boolean; res: T }>((resolve) =>
+    (h.wx[name] as AnyFn)({
+      ...opts,
+      success: (res: T) => resolve({ ok: true, res }),
+      fail: (res: T) => resolve({ ok: false, res }),
+    }),
+  );
 
 describe('wx.downloadFile and wx.openDocument', () => {
   test('a download lands in a temp file named by its content type, and the viewer opens it', async () => {

@@ -15,11 +15,17 @@ let wsUrl: string;
 beforeAll(async () => {
   http = createServer((req, res) => {
     let body = '';
-    req.on('data', (c) => { body += c; });
+    req.on('data', (c) => {
+      body += c;
+    });
     req.on('end', () => {
       const status = req.url?.startsWith('/conflict') ? 409 : 200;
       res.writeHead(status, { 'content-type': req.url?.startsWith('/text') ? 'text/plain' : 'application/json' });
-      res.end(req.url?.startsWith('/text') ? 'plain words' : JSON.stringify({ method: req.method, url: req.url, body, auth: req.headers.authorization ?? null }));
+      res.end(
+        req.url?.startsWith('/text')
+          ? 'plain words'
+          : JSON.stringify({ method: req.method, url: req.url, body, auth: req.headers.authorization ?? null }),
+      );
     });
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
@@ -38,12 +44,18 @@ let h: WxHandles;
 afterEach(() => h?.uninstall());
 
 const call = <T>(fn: AnyFn, opts: object) =>
-  new Promise<{ ok: boolean; res: T }>((resolve) => fn({ ...opts, success: (res: T) => resolve({ ok: true, res }), fail: (res: T) => resolve({ ok: false, res }) }));
+  new Promise<{ ok: boolean; res: T }>((resolve) =>
+    fn({ ...opts, success: (res: T) => resolve({ ok: true, res }), fail: (res: T) => resolve({ ok: false, res }) }),
+  );
 
 describe('wx.request over real HTTP', () => {
   test('any HTTP status is success; JSON is parsed; GET data goes to the query', async () => {
     h = installWx();
-    const got = await call<{ statusCode: number; data: any }>(api(h, 'request'), { url: `${httpUrl}/a`, data: { q: 'x y' }, header: { Authorization: 'Bearer t' } });
+    const got = await call<{ statusCode: number; data: any }>(api(h, 'request'), {
+      url: `${httpUrl}/a`,
+      data: { q: 'x y' },
+      header: { Authorization: 'Bearer t' },
+    });
     expect(got.ok).toBe(true);
     expect(got.res.statusCode).toBe(200);
     expect(got.res.data).toMatchObject({ method: 'GET', url: '/a?q=x%20y', auth: 'Bearer t' });
@@ -85,10 +97,11 @@ describe('storage', () => {
 });
 
 describe('wx.connectSocket over ws', () => {
-  const open = (h: WxHandles) => new Promise<any>((resolve) => {
-    const task = api(h, 'connectSocket')({ url: wsUrl });
-    task.onOpen(() => resolve(task));
-  });
+  const open = (h: WxHandles) =>
+    new Promise<any>((resolve) => {
+      const task = api(h, 'connectSocket')({ url: wsUrl });
+      task.onOpen(() => resolve(task));
+    });
 
   test('strings and ArrayBuffers travel; a Uint8Array is refused as WeChat does', async () => {
     h = installWx();
@@ -112,7 +125,9 @@ describe('wx.connectSocket over ws', () => {
     h = installWx();
     const task = await open(h);
     const seen: string[] = [];
-    task.onMessage(() => { throw new Error('page bug'); });
+    task.onMessage(() => {
+      throw new Error('page bug');
+    });
     task.onMessage((m: { data: string }) => seen.push(m.data));
     task.send({ data: 'x' });
     await expect.poll(() => seen).toEqual(['x']);
@@ -132,7 +147,12 @@ describe('wx.connectSocket over ws', () => {
     h = installWx();
     const require = createRequire(import.meta.url);
     const { io } = require('weapp.socket.io') as { io: AnyFn };
-    const socket = io('http://127.0.0.1:1', { transports: ['websocket'], reconnectionDelay: 10, reconnectionDelayMax: 20, reconnectionAttempts: 3 });
+    const socket = io('http://127.0.0.1:1', {
+      transports: ['websocket'],
+      reconnectionDelay: 10,
+      reconnectionDelayMax: 20,
+      reconnectionAttempts: 3,
+    });
     const failed = new Promise<void>((r) => socket.io.on('reconnect_failed', () => r()));
     await failed;
     socket.close();
@@ -165,7 +185,10 @@ describe('UI recorders and system info', () => {
 describe('losing the network', () => {
   test('offline: requests fail, sockets drop and are refused, listeners and getNetworkType know; online again works', async () => {
     h = installWx();
-    const task = await new Promise<any>((resolve) => { const t = api(h, 'connectSocket')({ url: wsUrl }); t.onOpen(() => resolve(t)); });
+    const task = await new Promise<any>((resolve) => {
+      const t = api(h, 'connectSocket')({ url: wsUrl });
+      t.onOpen(() => resolve(t));
+    });
     const dropped = new Promise<unknown>((r) => task.onClose(r));
     const changes: Array<{ isConnected: boolean; networkType: string }> = [];
     api(h, 'onNetworkStatusChange')((res: { isConnected: boolean; networkType: string }) => changes.push(res));
@@ -188,12 +211,23 @@ describe('privacy consent (用户隐私保护指引)', () => {
   type Resolve = (r: { event: string; buttonId?: string }) => void;
   const waitFor = (h: WxHandles) => {
     const asked: Array<{ resolve: Resolve; referrer: string }> = [];
-    api(h, 'onNeedPrivacyAuthorization')((resolve: Resolve, info: { referrer: string }) => asked.push({ resolve, referrer: info.referrer }));
+    api(
+      h,
+      'onNeedPrivacyAuthorization',
+    )((resolve: Resolve, info: { referrer: string }) => asked.push({ resolve, referrer: info.referrer }));
     return asked;
   };
-  const copy = (h: WxHandles, data: string) => new Promise<{ ok: boolean; errMsg: string }>((resolve) => api(h, 'setClipboardData')({
-    data, success: (r: { errMsg: string }) => resolve({ ok: true, errMsg: r.errMsg }), fail: (r: { errMsg: string }) => resolve({ ok: false, errMsg: r.errMsg }),
-  }));
+  const copy = (h: WxHandles, data: string) =>
+    new Promise<{ ok: boolean; errMsg: string }>((resolve) =>
+      api(
+        h,
+        'setClipboardData',
+      )({
+        data,
+        success: (r: { errMsg: string }) => resolve({ ok: true, errMsg: r.errMsg }),
+        fail: (r: { errMsg: string }) => resolve({ ok: false, errMsg: r.errMsg }),
+      }),
+    );
 
   test('a privacy API waits for the app: refused it fails, agreed after a tap on the button it runs', async () => {
     h = installWx();

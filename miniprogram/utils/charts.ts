@@ -21,17 +21,40 @@ export interface Ctx2D {
   fillText(text: string, x: number, y: number): void;
 }
 
-export interface Series { key: string; color: string }
+export interface Series {
+  key: string;
+  color: string;
+}
 /** One bar: `values[i]` belongs to `series[i]`, stacked bottom-up in series order. */
-export interface Bar { label: string; values: number[] }
-export interface ChartTheme { axis: string; grid: string; text: string; font: string; empty: string }
+export interface Bar {
+  label: string;
+  values: number[];
+}
+export interface ChartTheme {
+  axis: string;
+  grid: string;
+  text: string;
+  font: string;
+  empty: string;
+}
 
 export const DEFAULT_THEME: ChartTheme = {
-  axis: '#dcdcdc', grid: '#eeeeee', text: '#8b8b8b', font: '10px sans-serif', empty: 'no data',
+  axis: '#dcdcdc',
+  grid: '#eeeeee',
+  text: '#8b8b8b',
+  font: '10px sans-serif',
+  empty: 'no data',
 };
 
 /** Where a drawn segment landed, in CSS pixels (what the tests and tap handling need). */
-export interface Segment { bar: number; series: number; x: number; y: number; width: number; height: number }
+export interface Segment {
+  bar: number;
+  series: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 const PAD = { left: 28, right: 6, top: 8, bottom: 18 };
 const MAX_LABELS = 6;
@@ -88,7 +111,14 @@ function drawLabels(ctx: Ctx2D, bars: Bar[], slot: number, baseline: number, the
  * Draws `bars` stacked by `series` into a `width` x `height` (CSS px) area; the caller has already
  * scaled the context by the pixel ratio. Returns the segments drawn.
  */
-export function drawStackedBars(ctx: Ctx2D, bars: Bar[], series: Series[], width: number, height: number, theme: ChartTheme = DEFAULT_THEME): Segment[] {
+export function drawStackedBars(
+  ctx: Ctx2D,
+  bars: Bar[],
+  series: Series[],
+  width: number,
+  height: number,
+  theme: ChartTheme = DEFAULT_THEME,
+): Segment[] {
   ctx.clearRect(0, 0, width, height);
   const plotW = Math.max(0, width - PAD.left - PAD.right);
   const plotH = Math.max(0, height - PAD.top - PAD.bottom);
@@ -121,7 +151,11 @@ export function drawStackedBars(ctx: Ctx2D, bars: Bar[], series: Series[], width
   return segments;
 }
 
-export interface DayTypeCount { date: string; type: string; count: number }
+export interface DayTypeCount {
+  date: string;
+  type: string;
+  count: number;
+}
 
 /** "2025-06-18" -> "6/18" */
 export function shortDate(date: string): string {

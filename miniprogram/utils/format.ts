@@ -24,8 +24,15 @@ function trimmed(value: number): string {
 }
 
 const compactSteps: Record<Locale, Array<[number, string]>> = {
-  'zh-CN': [[1e8, '亿'], [1e4, '万']],
-  en: [[1e9, 'B'], [1e6, 'M'], [1e3, 'K']],
+  'zh-CN': [
+    [1e8, '亿'],
+    [1e4, '万'],
+  ],
+  en: [
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'K'],
+  ],
 };
 
 /** Short form for headers and cards: "¥1.2万" (zh) / "¥12.3K" (en); small sums stay exact. */
@@ -68,15 +75,24 @@ export function groupYuanInput(text: string): string {
 /** Asia/Shanghai has no daylight saving: a fixed +08:00. */
 export const SHANGHAI_OFFSET_MIN = 480;
 
-interface Parts { year: number; month: number; day: number; hour: number; minute: number }
+interface Parts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+}
 
 function partsAt(iso: string, offsetMin: number): Parts | null {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return null;
   const d = new Date(ms + offsetMin * 60_000);
   return {
-    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
-    hour: d.getUTCHours(), minute: d.getUTCMinutes(),
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
   };
 }
 

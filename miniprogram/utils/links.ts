@@ -21,6 +21,8 @@ export function openLink(url: string | null): void {
   if (!url || !url.startsWith('/pages/')) return;
   wx.navigateTo({
     url,
-    fail: () => { wx.switchTab({ url: url.split('?')[0] ?? url }); },
+    fail: () => {
+      wx.switchTab({ url: url.split('?')[0] ?? url });
+    },
   });
 }

@@ -13,8 +13,12 @@ export function idFrom(e: TapEvent): number {
 export function errorText(err: unknown): string {
   if (!isApiError(err)) return t('error.generic');
   const known: Partial<Record<typeof err.code, MessageKey>> = {
-    network: 'error.network', unauthorized: 'error.unauthorized', forbidden: 'error.forbidden',
-    not_found: 'error.not_found', conflict: 'error.conflict', validation: 'error.validation',
+    network: 'error.network',
+    unauthorized: 'error.unauthorized',
+    forbidden: 'error.forbidden',
+    not_found: 'error.not_found',
+    conflict: 'error.conflict',
+    validation: 'error.validation',
     rate_limited: 'error.rate_limited',
   };
   const key = known[err.code];

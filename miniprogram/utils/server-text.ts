@@ -20,7 +20,10 @@ export function activityText(a: Pick<Activity, 'content' | 'params'>): string {
   return t('timeline.stageChange', { title, from: stageLabel(from), to: stageLabel(to) });
 }
 
-export interface NotificationText { title: string; body: string }
+export interface NotificationText {
+  title: string;
+  body: string;
+}
 
 /**
  * A notification's title and body. Rows from before kinds had parameters carry the server's own
@@ -44,7 +47,10 @@ export function notificationText(n: NotificationPayload, now: number = Date.now(
       };
     }
     case 'mention':
-      return { title: t('notify.mention', { name: n.params.actorName }), body: t('notify.mentionBody', { customer: n.params.customerName }) };
+      return {
+        title: t('notify.mention', { name: n.params.actorName }),
+        body: t('notify.mentionBody', { customer: n.params.customerName }),
+      };
     default:
       return { title: t('notify.unknown'), body: '' };
   }

@@ -2,7 +2,10 @@ import type { Id } from '@live-crm/shared-types';
 import { customerLink, opportunityLink } from './links';
 
 /** The card a record page shares into a WeChat chat: its title and the path a teammate opens. */
-export interface ShareCard { title: string; path: string }
+export interface ShareCard {
+  title: string;
+  path: string;
+}
 
 /** Opened from a chat card: a refusal then says the record is someone else's, not just missing. */
 const SHARED = 'shared=1';

@@ -40,14 +40,14 @@ export const RENAMED_MIGRATIONS: Readonly<Record<string, string>> = {
 };
 
 async function renameRecorded(sequelize: Sequelize): Promise<void> {
-  const [table] = await sequelize.query<{ exists: boolean }>(
-    `SELECT to_regclass('${MIGRATIONS_TABLE}') IS NOT NULL AS "exists"`, { type: QueryTypes.SELECT });
+  const [table] = await sequelize.query<{ exists: boolean }>(`SELECT to_regclass('${MIGRATIONS_TABLE}') IS NOT NULL AS "exists"`, {
+    type: QueryTypes.SELECT,
+  });
   if (!table?.exists) return;
   // One statement: no new name equals an old one, so the unique key holds row by row.
-  await sequelize.query(
-    `UPDATE ${MIGRATIONS_TABLE} SET name = CAST(:renames AS jsonb) ->> name WHERE name IN (:old)`,
-    { replacements: { renames: JSON.stringify(RENAMED_MIGRATIONS), old: Object.keys(RENAMED_MIGRATIONS) } },
-  );
+  await sequelize.query(`UPDATE ${MIGRATIONS_TABLE} SET name = CAST(:renames AS jsonb) ->> name WHERE name IN (:old)`, {
+    replacements: { renames: JSON.stringify(RENAMED_MIGRATIONS), old: Object.keys(RENAMED_MIGRATIONS) },
+  });
 }
 
 export function createMigrator(sequelize: Sequelize, logger: Console | undefined = undefined): Umzug<QueryInterface> {

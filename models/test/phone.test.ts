@@ -4,9 +4,20 @@ import { phoneKey } from '../src/phone.js';
 describe('phoneKey: one key per phone number, however it is typed', () => {
   it('gives a Chinese mobile typed any common way the same E.164 key', () => {
     for (const typed of [
-      '13800138000', '138 0013 8000', '138-0013-8000', '+86 138-0013-8000', '+8613800138000', '008613800138000',
-      '0086 138 0013 8000', '8613800138000', '(+86) 138.0013.8000', '+86 (0)138 0013 8000', '＋８６ １３８ ００１３ ８０００', '138\u30000013\u30008000',
-    ]) expect(phoneKey(typed), typed).toBe('+8613800138000');
+      '13800138000',
+      '138 0013 8000',
+      '138-0013-8000',
+      '+86 138-0013-8000',
+      '+8613800138000',
+      '008613800138000',
+      '0086 138 0013 8000',
+      '8613800138000',
+      '(+86) 138.0013.8000',
+      '+86 (0)138 0013 8000',
+      '＋８６ １３８ ００１３ ８０００',
+      '138\u30000013\u30008000',
+    ])
+      expect(phoneKey(typed), typed).toBe('+8613800138000');
   });
 
   it('places landlines by their area code, dropping the trunk 0', () => {
@@ -25,7 +36,20 @@ describe('phoneKey: one key per phone number, however it is typed', () => {
   });
 
   it('answers null for what is not a phone number', () => {
-    for (const typed of [null, undefined, '', '   ', '12ab', '1234', '138+0013', '+', '00', '1'.repeat(21), '138 0013 8000 ext 5', '１２']) {
+    for (const typed of [
+      null,
+      undefined,
+      '',
+      '   ',
+      '12ab',
+      '1234',
+      '138+0013',
+      '+',
+      '00',
+      '1'.repeat(21),
+      '138 0013 8000 ext 5',
+      '１２',
+    ]) {
       expect(phoneKey(typed), String(typed)).toBeNull();
     }
   });

@@ -37,12 +37,15 @@ const port = await new Promise<number>((resolve) => {
   http.listen(0, '127.0.0.1', () => resolve((http.address() as AddressInfo).port));
 });
 
-serve({
-  stats: ({ collect }: { collect?: boolean }) => procStats(io.engine.clientsCount, collect),
-  ...cpuProfiler(),
-  async stop() {
-    await new Promise<void>((resolve) => io.close(() => resolve()));
-    await redis.close();
-    setImmediate(() => process.exit(0));
+serve(
+  {
+    stats: ({ collect }: { collect?: boolean }) => procStats(io.engine.clientsCount, collect),
+    ...cpuProfiler(),
+    async stop() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await redis.close();
+      setImmediate(() => process.exit(0));
+    },
   },
-}, { port });
+  { port },
+);

@@ -21,7 +21,9 @@ export interface ClientFactory {
 }
 
 type IoFn = (url: string, opts: Record<string, unknown>) => BenchSocket;
-interface WxHandles { sockets: Array<{ sent: unknown[]; received: unknown[] }> }
+interface WxHandles {
+  sockets: Array<{ sent: unknown[]; received: unknown[] }>;
+}
 
 const WX_ENTRY = resolve(import.meta.dirname, '../../test-support/wx/index.ts');
 // One Manager per client (no multiplexing), no reconnection: a lost socket shows up as missed deliveries.
@@ -30,8 +32,14 @@ const OPTIONS = { transports: ['websocket'], forceNew: true, reconnection: false
 function opened(socket: BenchSocket, timeoutMs = 30_000): Promise<BenchSocket> {
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error('connect timeout')), timeoutMs);
-    socket.once('connect', () => { clearTimeout(timer); resolvePromise(socket); });
-    socket.once('connect_error', (err: Error) => { clearTimeout(timer); reject(err); });
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolvePromise(socket);
+    });
+    socket.once('connect_error', (err: Error) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
 }
 

@@ -4,9 +4,22 @@ import type { Transaction } from 'sequelize';
 import { createDatabase, createMigrator, type Database } from '@live-crm/models';
 import { ADMIN_URL, dropDatabase, uniqueName, urlFor } from '../test/support/databases.js';
 
-export interface SeededMember { userId: number; oppId: number; version: number; stageId: number }
-export interface SeededTeam { teamId: number; stages: [number, number]; members: SeededMember[] }
-export interface GroupSize { key: string; clients: number; teamSize: number }
+export interface SeededMember {
+  userId: number;
+  oppId: number;
+  version: number;
+  stageId: number;
+}
+export interface SeededTeam {
+  teamId: number;
+  stages: [number, number];
+  members: SeededMember[];
+}
+export interface GroupSize {
+  key: string;
+  clients: number;
+  teamSize: number;
+}
 export interface BenchDatabase {
   url: string;
   tenantId: number;
@@ -17,8 +30,12 @@ export interface BenchDatabase {
 }
 
 const STAGES = [
-  ['Lead', 10, 'open'], ['Qualified', 25, 'open'], ['Proposal', 50, 'open'],
-  ['Negotiation', 75, 'open'], ['Won', 100, 'won'], ['Lost', 0, 'lost'],
+  ['Lead', 10, 'open'],
+  ['Qualified', 25, 'open'],
+  ['Proposal', 50, 'open'],
+  ['Negotiation', 75, 'open'],
+  ['Won', 100, 'won'],
+  ['Lost', 0, 'lost'],
 ] as const;
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴'];
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '强', '磊', '洋', '艳', '欣怡'];
@@ -32,26 +49,57 @@ async function seedTeams(db: Database, tx: Transaction, tenantId: number, g: Gro
   const m = db.models;
   const t = { transaction: tx };
   const teamCount = Math.ceil(g.clients / g.teamSize);
-  const teams = await m.Team.bulkCreate(Array.from({ length: teamCount }, (_, i) => ({ tenantId, name: `${g.key} ${i + 1}` })), t);
+  const teams = await m.Team.bulkCreate(
+    Array.from({ length: teamCount }, (_, i) => ({ tenantId, name: `${g.key} ${i + 1}` })),
+    t,
+  );
   const seeded: SeededTeam[] = [];
   for (const [ti, team] of teams.entries()) {
     const teamId = team.id;
-    const stages = await m.Stage.bulkCreate(STAGES.map(([name, probability, outcome], position) => ({ teamId, name, probability, outcome, position })), t);
+    const stages = await m.Stage.bulkCreate(
+      STAGES.map(([name, probability, outcome], position) => ({ teamId, name, probability, outcome, position })),
+      t,
+    );
     const size = Math.min(g.teamSize, g.clients - ti * g.teamSize);
-    const users = await m.User.bulkCreate(Array.from({ length: size }, (_, i) => ({
-      tenantId, teamId, login: `bench-${g.key}-${ti}-${i}`, name: person(ti * 7 + i), role: i === 0 ? 'manager' as const : 'rep' as const,
-    })), t);
-    const customers = await m.Customer.bulkCreate(users.map((u, i) => ({
-      tenantId, teamId, name: person(i + 3), company: `上海${TRADES[i % TRADES.length]}有限公司`,
-      phone: `139${String(teamId * 10_000 + i).padStart(8, '0')}`, status: 'prospect' as const, ownerId: u.id,
-    })), t);
-    const opps = await m.Opportunity.bulkCreate(users.map((u, i) => ({
-      tenantId, teamId, customerId: customers[i]!.id, title: DEALS[i % DEALS.length]!,
-      valueCents: (50_000 + i * 1_300) * 100, stageId: stages[0]!.id, ownerId: u.id,
-      expectedCloseDate: '2027-03-31', closedAt: null,
-    })), t);
+    const users = await m.User.bulkCreate(
+      Array.from({ length: size }, (_, i) => ({
+        tenantId,
+        teamId,
+        login: `bench-${g.key}-${ti}-${i}`,
+        name: person(ti * 7 + i),
+        role: i === 0 ? ('manager' as const) : ('rep' as const),
+      })),
+      t,
+    );
+    const customers = await m.Customer.bulkCreate(
+      users.map((u, i) => ({
+        tenantId,
+        teamId,
+        name: person(i + 3),
+        company: `上海${TRADES[i % TRADES.length]}有限公司`,
+        phone: `139${String(teamId * 10_000 + i).padStart(8, '0')}`,
+        status: 'prospect' as const,
+        ownerId: u.id,
+      })),
+      t,
+    );
+    const opps = await m.Opportunity.bulkCreate(
+      users.map((u, i) => ({
+        tenantId,
+        teamId,
+        customerId: customers[i]!.id,
+        title: DEALS[i % DEALS.length]!,
+        valueCents: (50_000 + i * 1_300) * 100,
+        stageId: stages[0]!.id,
+        ownerId: u.id,
+        expectedCloseDate: '2027-03-31',
+        closedAt: null,
+      })),
+      t,
+    );
     seeded.push({
-      teamId, stages: [stages[0]!.id, stages[1]!.id],
+      teamId,
+      stages: [stages[0]!.id, stages[1]!.id],
       members: users.map((u, i) => ({ userId: u.id, oppId: opps[i]!.id, version: 1, stageId: stages[0]!.id })),
     });
   }
@@ -63,14 +111,23 @@ async function seedEventLog(db: Database, tx: Transaction, tenantId: number, eve
   const [team] = await seedTeams(db, tx, tenantId, { key: 'resume', clients: 1, teamSize: 1 });
   const { teamId, stages, members } = team!;
   const opp = await db.models.Opportunity.findByPk(members[0]!.oppId, {
-    include: [{ model: db.models.Customer, as: 'customer' }, { model: db.models.User, as: 'owner' }], transaction: tx,
+    include: [
+      { model: db.models.Customer, as: 'customer' },
+      { model: db.models.User, as: 'owner' },
+    ],
+    transaction: tx,
   });
   const dto = opp!.toDto();
   const rows = Array.from({ length: events }, (_, i) => {
     const [from, to] = i % 2 === 0 ? stages : [stages[1], stages[0]];
     return {
-      teamId, seq: i + 1, eventId: randomUUID(), type: 'opportunity:moved' as const, actorId: members[0]!.userId,
-      data: { opportunity: { ...dto, stageId: to, version: i + 2 }, fromStageId: from, toStageId: to }, at: new Date(),
+      teamId,
+      seq: i + 1,
+      eventId: randomUUID(),
+      type: 'opportunity:moved' as const,
+      actorId: members[0]!.userId,
+      data: { opportunity: { ...dto, stageId: to, version: i + 2 }, fromStageId: from, toStageId: to },
+      at: new Date(),
     };
   });
   for (let i = 0; i < rows.length; i += 500) await db.models.TeamEvent.bulkCreate(rows.slice(i, i + 500), { transaction: tx });

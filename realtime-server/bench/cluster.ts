@@ -27,19 +27,33 @@ export interface ServerSet {
 export async function startServers(kind: Kind, opts: { databaseUrl: string; nodes: number }): Promise<ServerSet> {
   const redisKey = `livecrm-bench-${kind}-${randomBytes(5).toString('hex')}`;
   const procs = Array.from({ length: opts.nodes }, (_, i) => {
-    const env: Record<string, string> = kind === 'ours'
-      ? {
-          NODE_ENV: 'production', DATABASE_URL: opts.databaseUrl, REDIS_URL, REDIS_KEY: redisKey, JWT_SECRET, PUBLIC_URL: 'http://127.0.0.1',
-          PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ID: `bench-${i + 1}`, AUTH_DEV_LOGIN: '0',
-        }
-      : { NODE_ENV: 'production', REDIS_URL, REDIS_KEY: redisKey };
+    const env: Record<string, string> =
+      kind === 'ours'
+        ? {
+            NODE_ENV: 'production',
+            DATABASE_URL: opts.databaseUrl,
+            REDIS_URL,
+            REDIS_KEY: redisKey,
+            JWT_SECRET,
+            PUBLIC_URL: 'http://127.0.0.1',
+            PORT: '0',
+            HOST: '127.0.0.1',
+            LOG_LEVEL: 'warn',
+            NODE_ID: `bench-${i + 1}`,
+            AUTH_DEV_LOGIN: '0',
+          }
+        : { NODE_ENV: 'production', REDIS_URL, REDIS_KEY: redisKey };
     const flags = kind === 'ours' ? (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean) : [];
-    return BenchChild.start(`${kind}-${i + 1}`, here(kind === 'ours' ? 'node-process.ts' : 'bare-process.ts'), env, ['--expose-gc', ...flags]);
+    return BenchChild.start(`${kind}-${i + 1}`, here(kind === 'ours' ? 'node-process.ts' : 'bare-process.ts'), env, [
+      '--expose-gc',
+      ...flags,
+    ]);
   });
   const ready = await Promise.all(procs.map((p) => p.ready));
   const db = kind === 'ours' ? backendCpu(opts.databaseUrl) : null;
   return {
-    kind, procs,
+    kind,
+    procs,
     urls: ready.map((r) => `http://127.0.0.1:${r['port']}`),
     stats: (collect = false) => Promise.all(procs.map((p) => p.call<ProcStats>('stats', { collect }))),
     dbCpu: async () => (db ? db.sample() : 0),
@@ -61,14 +75,23 @@ export interface Loadgens {
   stop(): Promise<void>;
 }
 
-export async function startLoadgens(kind: Kind, servers: ServerSet, teams: SeededTeam[], tenantId: number, count: number): Promise<Loadgens> {
+export async function startLoadgens(
+  kind: Kind,
+  servers: ServerSet,
+  teams: SeededTeam[],
+  tenantId: number,
+  count: number,
+): Promise<Loadgens> {
   const signer = createTokenSigner(JWT_SECRET);
   const n = Math.min(count, teams.length);
   const setups: LoadgenSetup[] = Array.from({ length: n }, () => ({ target: kind, teams: [] }));
   teams.forEach((team, i) => {
     // Alternate nodes inside each team, so every move also crosses Redis to the other node.
     const members: Member[] = team.members.map((m, j) => ({
-      ...m, token: signer.sign(m.userId, tenantId), stages: team.stages, teamId: team.teamId,
+      ...m,
+      token: signer.sign(m.userId, tenantId),
+      stages: team.stages,
+      teamId: team.teamId,
       url: servers.urls[j % servers.urls.length]!,
     }));
     setups[i % n]!.teams.push({ teamId: team.teamId, members });

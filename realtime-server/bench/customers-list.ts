@@ -39,8 +39,17 @@ async function seedCustomers(db: Database, teamId: number, tenantId: number): Pr
      FROM generate_series(1, :rows) AS i`,
     {
       replacements: {
-        tenantId, teamId, rows: ROWS, surnames: SURNAMES, given: GIVEN, cities: CITIES, trades: TRADES,
-        ns: SURNAMES.length, ng: GIVEN.length, nc: CITIES.length, nt: TRADES.length,
+        tenantId,
+        teamId,
+        rows: ROWS,
+        surnames: SURNAMES,
+        given: GIVEN,
+        cities: CITIES,
+        trades: TRADES,
+        ns: SURNAMES.length,
+        ng: GIVEN.length,
+        nc: CITIES.length,
+        nt: TRADES.length,
       },
       type: QueryTypes.INSERT,
     },
@@ -61,7 +70,9 @@ async function time(label: string, run: () => Promise<{ total: number }>): Promi
     ms.push(performance.now() - t0);
   }
   ms.sort((a, b) => a - b);
-  console.log(`${label.padEnd(44)} p50 ${pct(ms, 50).toFixed(1).padStart(6)} ms   p95 ${pct(ms, 95).toFixed(1).padStart(6)} ms   (total ${total})`);
+  console.log(
+    `${label.padEnd(44)} p50 ${pct(ms, 50).toFixed(1).padStart(6)} ms   p95 ${pct(ms, 95).toFixed(1).padStart(6)} ms   (total ${total})`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -80,13 +91,23 @@ async function main(): Promise<void> {
     if (ONLY_SEED) return;
 
     const config = loadConfig({
-      NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET, LOG_LEVEL: 'silent', DATABASE_URL: urlFor(name),
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JWT_SECRET,
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: urlFor(name),
       // One client asking back to back on purpose: the per-user rate limit is not what is measured.
-      RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000',
+      RATE_LIMIT_PER_SEC: '100000',
+      RATE_LIMIT_BURST: '100000',
     });
     const node = await createNode({ config, db, logger: createLogger('silent', 'bench'), jwtSecret: JWT_SECRET });
     const base = `http://127.0.0.1:${await node.listen()}`;
-    const login = await fetch(`${base}/api/auth/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"login":"ray"}' });
+    const login = await fetch(`${base}/api/auth/dev-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"login":"ray"}',
+    });
     const { token } = (await login.json()) as { token: string };
     const list = async (query: string) => {
       const res = await fetch(`${base}/api/crm/customers?${query}`, { headers: { authorization: `Bearer ${token}` } });
@@ -105,7 +126,9 @@ async function main(): Promise<void> {
     for (const kw of ['13100007919', 'c4242@', 'corp77', '欧阳子涵', '海风渔业', '王伟', '王']) {
       await time(`keyword "${kw}"`, () => list(`limit=20&keyword=${encodeURIComponent(kw)}`));
     }
-    await time('keyword "海风渔业" + status + sort name', () => list(`limit=20&status=lead&sortBy=name&keyword=${encodeURIComponent('海风渔业')}`));
+    await time('keyword "海风渔业" + status + sort name', () =>
+      list(`limit=20&status=lead&sortBy=name&keyword=${encodeURIComponent('海风渔业')}`),
+    );
 
     const plan = await db.sequelize.query<{ 'QUERY PLAN': string }>(
       'EXPLAIN ANALYZE SELECT count(*) FROM customers c WHERE c.team_id = :teamId AND c.search_text LIKE lower(:kw)',

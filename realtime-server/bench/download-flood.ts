@@ -22,9 +22,13 @@ import { JWT_SECRET, REDIS_URL } from './cluster.js';
 import { BenchChild, serve } from './ipc.js';
 import { percentile } from './stats.js';
 
-const { values: args } = parseArgs({ options: {
-  parallel: { type: 'string', default: '300' }, rows: { type: 'string', default: '5000' }, seconds: { type: 'string', default: '15' },
-} });
+const { values: args } = parseArgs({
+  options: {
+    parallel: { type: 'string', default: '300' },
+    rows: { type: 'string', default: '5000' },
+    seconds: { type: 'string', default: '15' },
+  },
+});
 const PARALLEL = Number(args.parallel);
 const ROWS = Number(args.rows);
 const SECONDS = Number(args.seconds);
@@ -70,18 +74,24 @@ async function ritaLoop({ base, token, ms }: { base: string; token: string; ms: 
 
 /** One round: `PARALLEL` downloads at once on their own connections, each read to the end. */
 async function flood(link: string, agent: Agent, tally: Map<number, number>): Promise<void> {
-  await Promise.all(Array.from({ length: PARALLEL }, () => new Promise<void>((resolve) => {
-    get(link, { agent }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        tally.set(res.statusCode ?? 0, (tally.get(res.statusCode ?? 0) ?? 0) + 1);
-        resolve();
-      });
-    }).on('error', () => {
-      tally.set(0, (tally.get(0) ?? 0) + 1);
-      resolve();
-    });
-  })));
+  await Promise.all(
+    Array.from(
+      { length: PARALLEL },
+      () =>
+        new Promise<void>((resolve) => {
+          get(link, { agent }, (res) => {
+            res.resume();
+            res.on('end', () => {
+              tally.set(res.statusCode ?? 0, (tally.get(res.statusCode ?? 0) ?? 0) + 1);
+              resolve();
+            });
+          }).on('error', () => {
+            tally.set(0, (tally.get(0) ?? 0) + 1);
+            resolve();
+          });
+        }),
+    ),
+  );
 }
 
 async function main(): Promise<void> {
@@ -92,12 +102,23 @@ async function main(): Promise<void> {
   try {
     const tokens = await seed(db);
     node = BenchChild.start('ours-1', new URL('./node-process.ts', import.meta.url).pathname, {
-      NODE_ENV: 'production', DATABASE_URL: scratch.url, REDIS_URL, REDIS_KEY: `livecrm-bench-dl-${scratch.name}`, JWT_SECRET,
-      PUBLIC_URL: 'http://127.0.0.1', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ID: 'bench-dl', AUTH_DEV_LOGIN: '0',
+      NODE_ENV: 'production',
+      DATABASE_URL: scratch.url,
+      REDIS_URL,
+      REDIS_KEY: `livecrm-bench-dl-${scratch.name}`,
+      JWT_SECRET,
+      PUBLIC_URL: 'http://127.0.0.1',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      NODE_ID: 'bench-dl',
+      AUTH_DEV_LOGIN: '0',
     });
     const base = `http://127.0.0.1:${(await node.ready)['port']}`;
     const made = await fetch(`${base}/api/crm/export`, {
-      method: 'POST', headers: { authorization: `Bearer ${tokens.ray}`, 'content-type': 'application/json' }, body: '{"type":"customers"}',
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.ray}`, 'content-type': 'application/json' },
+      body: '{"type":"customers"}',
     });
     // The link is built on PUBLIC_URL; the bench sends it to the node's own port.
     const signed = new URL(((await made.json()) as { downloadUrl: string }).downloadUrl);
@@ -121,7 +142,10 @@ async function main(): Promise<void> {
     const busy = await during;
     agent.destroy();
     log(`rita during flood:  ${summary(busy)}`);
-    const answers = [...tally].sort(([a], [b]) => a - b).map(([status, n]) => `${status}: ${n}`).join(', ');
+    const answers = [...tally]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status}: ${n}`)
+      .join(', ');
     log(`downloads: ${rounds} rounds of ${PARALLEL} in ${((performance.now() - t0) / 1000).toFixed(1)} s; answers ${answers}`);
   } finally {
     await Promise.all([node?.stop(), rita?.stop()]);
@@ -131,7 +155,12 @@ async function main(): Promise<void> {
 }
 
 if (process.env['BENCH_ROLE'] === 'rita') {
-  serve({ run: ritaLoop, stop: () => { setImmediate(() => process.exit(0)); } });
+  serve({
+    run: ritaLoop,
+    stop: () => {
+      setImmediate(() => process.exit(0));
+    },
+  });
 } else {
   main().catch((err: unknown) => {
     console.error(err);

@@ -15,7 +15,12 @@ export interface PhaseSpec {
   drainMs: number;
 }
 
-export interface Team { teamId: number; members: Member[]; cursor: number; connected: number }
+export interface Team {
+  teamId: number;
+  members: Member[];
+  cursor: number;
+  connected: number;
+}
 
 export const flightKey = (oppId: number, version: number): string => `${oppId}:${version}`;
 
@@ -75,9 +80,7 @@ async function closedLoop(rec: Recorder, send: Sender, teams: Team[], inflight: 
 }
 
 /** Runs warmup + measured window, then waits (bounded) for the window's late receipts. */
-export async function runPhase(
-  spec: PhaseSpec, teams: Team[], send: Sender, attach: (rec: Recorder) => void,
-): Promise<WindowResult> {
+export async function runPhase(spec: PhaseSpec, teams: Team[], send: Sender, attach: (rec: Recorder) => void): Promise<WindowResult> {
   const t0 = performance.now();
   const window = { from: t0 + spec.warmupMs, to: t0 + spec.warmupMs + spec.measureMs };
   const rec = new Recorder(window);

@@ -29,7 +29,13 @@ import { createLogger } from '../src/logger.js';
 import { createNode } from '../src/node.js';
 import { ADMIN_URL, dropDatabase, uniqueName, urlFor } from '../test/support/databases.js';
 
-const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, slow: { type: 'boolean', default: false }, compare: { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000' },
+    slow: { type: 'boolean', default: false },
+    compare: { type: 'boolean', default: false },
+  },
+});
 const ROWS = Number(args.rows);
 const SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 const MB = 1024 * 1024;
@@ -51,7 +57,12 @@ async function seed(db: Database): Promise<{ teamId: number }> {
   return { teamId: ray.teamId! };
 }
 
-interface Sample { rss: number; heapUsed: number; external: number; arrayBuffers: number }
+interface Sample {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
 const sample = (): Sample => {
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
@@ -66,11 +77,14 @@ async function measure<T>(work: () => Promise<T>, live = false): Promise<{ resul
   await sleep(50);
   const base = sample();
   const peak = { ...base };
-  const timer = setInterval(() => {
-    if (live) gc?.();
-    const s = sample();
-    for (const k of Object.keys(peak) as Array<keyof Sample>) peak[k] = Math.max(peak[k], s[k]);
-  }, live ? 250 : 10);
+  const timer = setInterval(
+    () => {
+      if (live) gc?.();
+      const s = sample();
+      for (const k of Object.keys(peak) as Array<keyof Sample>) peak[k] = Math.max(peak[k], s[k]);
+    },
+    live ? 250 : 10,
+  );
   const t0 = performance.now();
   try {
     const result = await work();
@@ -81,7 +95,8 @@ async function measure<T>(work: () => Promise<T>, live = false): Promise<{ resul
 }
 
 const report = (label: string, m: { base: Sample; peak: Sample; ms: number }) => {
-  const f = (k: keyof Sample) => `${(m.base[k] / MB).toFixed(1)} -> ${(m.peak[k] / MB).toFixed(1)} MB (+${((m.peak[k] - m.base[k]) / MB).toFixed(1)})`;
+  const f = (k: keyof Sample) =>
+    `${(m.base[k] / MB).toFixed(1)} -> ${(m.peak[k] / MB).toFixed(1)} MB (+${((m.peak[k] - m.base[k]) / MB).toFixed(1)})`;
   log(`${label}: ${(m.ms / 1000).toFixed(1)} s`);
   log(`  rss          ${f('rss')}`);
   log(`  heapUsed     ${f('heapUsed')}`);
@@ -116,7 +131,10 @@ async function countRows(file: string): Promise<number> {
 
 /** The naive way, for contrast: every row in one query, one in-memory workbook, one buffer. */
 async function naive(db: Database, teamId: number): Promise<number> {
-  const rows = await db.sequelize.query<Record<string, unknown>>('SELECT * FROM customers WHERE team_id = :teamId ORDER BY id', { replacements: { teamId }, type: QueryTypes.SELECT });
+  const rows = await db.sequelize.query<Record<string, unknown>>('SELECT * FROM customers WHERE team_id = :teamId ORDER BY id', {
+    replacements: { teamId },
+    type: QueryTypes.SELECT,
+  });
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Customers');
   for (const r of rows) ws.addRow([r['id'], r['name'], r['company'], r['phone'], r['email'], r['status'], r['address']]);
@@ -137,12 +155,29 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const { teamId } = await seed(db);
     log(`seeded ${ROWS} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s (database ${name})`);
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: SECRET, LOG_LEVEL: 'silent', DATABASE_URL: urlFor(name) });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: urlFor(name),
+    });
     node = await createNode({ config, db, logger: createLogger('silent', 'bench'), jwtSecret: SECRET });
     const base = `http://127.0.0.1:${await node.listen()}`;
-    const { token } = await (await fetch(`${base}/api/auth/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"login":"ray"}' })).json() as { token: string };
-    const link = await fetch(`${base}/api/crm/export`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"type":"customers"}' });
-    const { downloadUrl } = await link.json() as { downloadUrl: string };
+    const { token } = (await (
+      await fetch(`${base}/api/auth/dev-login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"login":"ray"}',
+      })
+    ).json()) as { token: string };
+    const link = await fetch(`${base}/api/crm/export`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{"type":"customers"}',
+    });
+    const { downloadUrl } = (await link.json()) as { downloadUrl: string };
 
     const file = join(dir, 'customers.xlsx');
     const label = `streamed export${args.slow ? ' (slow reader)' : ''}`;

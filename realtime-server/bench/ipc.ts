@@ -1,7 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 
 /** A request from the orchestrator to a child process, answered by id. */
-interface Request { id: number; cmd: string; args: unknown }
+interface Request {
+  id: number;
+  cmd: string;
+  args: unknown;
+}
 type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 type Handlers = Record<string, (args: any) => Promise<unknown> | unknown>;
 
@@ -18,7 +22,7 @@ export function serve(handlers: Handlers, info: Record<string, unknown> = {}): v
       })
       .then(
         (result) => send({ id, ok: true, result } satisfies Reply),
-        (err: unknown) => send({ id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies Reply),
+        (err: unknown) => send({ id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies Reply),
       );
   });
   // The orchestrator going away must never leave a bench process behind.
@@ -33,7 +37,10 @@ export class BenchChild {
   readonly ready: Promise<Record<string, any>>;
   private exited: Promise<void>;
 
-  private constructor(readonly name: string, readonly proc: ChildProcess) {
+  private constructor(
+    readonly name: string,
+    readonly proc: ChildProcess,
+  ) {
     this.ready = new Promise((resolve, reject) => {
       proc.once('exit', (code) => reject(new Error(`${name} exited early (code ${code})`)));
       proc.on('message', (msg: any) => {

@@ -68,7 +68,9 @@ serve({
     // The wx test double keeps every frame; dropping them each second keeps GC out of the numbers.
     const sweeper = setInterval(() => factory.forget(), 1000);
     const send = target === 'ours' ? ours : bareSender(sample);
-    const result = await runPhase(spec, teams, send, (rec) => { current = rec; }).finally(() => clearInterval(sweeper));
+    const result = await runPhase(spec, teams, send, (rec) => {
+      current = rec;
+    }).finally(() => clearInterval(sweeper));
     current = null;
     factory.forget();
     const lost = teams.reduce((n, t) => n + t.members.filter((m) => m.socket && !m.socket.connected).length, 0);

@@ -38,17 +38,30 @@ export interface RunMetrics extends Record<string, number> {
 
 const JIFFY_US = 10_000; // /proc/stat counts in 1/100 s
 
-interface Snapshot { t: number; cpu: { busy: number; total: number }; procs: ProcStats[]; db: number; clients: number }
+interface Snapshot {
+  t: number;
+  cpu: { busy: number; total: number };
+  procs: ProcStats[];
+  db: number;
+  clients: number;
+}
 
 const snapshot = async (servers: ServerSet, lgs: Loadgens): Promise<Snapshot> => {
   const [procs, db, clients] = await Promise.all([
-    servers.stats(), servers.dbCpu(), Promise.all(lgs.procs.map((p) => p.call<ProcStats>('stats'))),
+    servers.stats(),
+    servers.dbCpu(),
+    Promise.all(lgs.procs.map((p) => p.call<ProcStats>('stats'))),
   ]);
   return { t: performance.now(), cpu: machineCpu(), procs, db, clients: clients.reduce((n, c) => n + c.cpuMicros, 0) };
 };
 
 /** With a profile target, each server process is CPU-profiled over the measured window only. */
-async function edge(servers: ServerSet, lgs: Loadgens, profile: { file: (i: number) => string } | undefined, first: boolean): Promise<Snapshot> {
+async function edge(
+  servers: ServerSet,
+  lgs: Loadgens,
+  profile: { file: (i: number) => string } | undefined,
+  first: boolean,
+): Promise<Snapshot> {
   if (profile && !first) await Promise.all(servers.procs.map((p, i) => p.call('profileStop', { file: profile.file(i) })));
   const snap = await snapshot(servers, lgs);
   if (profile && first) await Promise.all(servers.procs.map((p) => p.call('profileStart')));
@@ -57,13 +70,20 @@ async function edge(servers: ServerSet, lgs: Loadgens, profile: { file: (i: numb
 
 /** Drives one phase on every load generator and samples the servers at the window's edges. */
 export async function measureRun(
-  servers: ServerSet, lgs: Loadgens, phase: PhaseDef, s: BenchSettings, sample: unknown,
+  servers: ServerSet,
+  lgs: Loadgens,
+  phase: PhaseDef,
+  s: BenchSettings,
+  sample: unknown,
   profile?: { file: (i: number) => string },
 ): Promise<{ metrics: RunMetrics; sample: unknown }> {
   const base: PhaseSpec = { ...phase.spec, warmupMs: s.warmupMs, measureMs: s.measureMs, drainMs: s.drainMs };
-  const runs = lgs.procs.map((p, i) => p.call<WindowResult & { lost: number }>('run', {
-    spec: base.rate === undefined ? base : { ...base, rate: base.rate * lgs.shares[i]! }, sample,
-  }));
+  const runs = lgs.procs.map((p, i) =>
+    p.call<WindowResult & { lost: number }>('run', {
+      spec: base.rate === undefined ? base : { ...base, rate: base.rate * lgs.shares[i]! },
+      sample,
+    }),
+  );
   const edges = [
     sleep(s.warmupMs).then(() => edge(servers, lgs, profile, true)),
     sleep(s.warmupMs + s.measureMs).then(() => edge(servers, lgs, profile, false)),
@@ -83,7 +103,9 @@ export async function measureRun(
   return {
     sample: results.find((r) => r.sample)?.sample ?? sample,
     metrics: {
-      p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99),
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
       max: latencies.length ? latencies[latencies.length - 1]! : NaN,
       deliveriesPerSec,
       completion: expected ? delivered / expected : 0,
@@ -92,8 +114,14 @@ export async function measureRun(
       clientCpuUsPerDelivery: delivered ? (b.clients - a.clients) / (deliveriesPerSec * sampledSeconds) : NaN,
       serverCpuPct: (cpuMicros / 1e6 / sampledSeconds) * 100,
       machineBusyPct: ((b.cpu.busy - a.cpu.busy) / (b.cpu.total - a.cpu.total)) * 100,
-      otherBusyPct: Math.max(0, ((b.cpu.busy - a.cpu.busy) * JIFFY_US - cpuMicros - (b.db - a.db) - (b.clients - a.clients)) / ((b.cpu.total - a.cpu.total) * JIFFY_US)) * 100,
-      answerP50: percentile(answers, 50), answerP99: percentile(answers, 99),
+      otherBusyPct:
+        Math.max(
+          0,
+          ((b.cpu.busy - a.cpu.busy) * JIFFY_US - cpuMicros - (b.db - a.db) - (b.clients - a.clients)) /
+            ((b.cpu.total - a.cpu.total) * JIFFY_US),
+        ) * 100,
+      answerP50: percentile(answers, 50),
+      answerP99: percentile(answers, 99),
       movesPerSec: sum((r) => r.moves) / seconds,
       failed: sum((r) => r.failed),
       lost: sum((r) => r.lost),

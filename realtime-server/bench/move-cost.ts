@@ -24,18 +24,25 @@ const db = await createBenchDatabase([{ key: 'm', clients: 400, teamSize: overSo
 const servers = await startServers('ours', { databaseUrl: db.url, nodes: 2 });
 const pgCpu = backendCpu(db.url);
 const signer = createTokenSigner(JWT_SECRET);
-const members: Member[] = db.groups.get('m')!.flatMap((t) => t.members.map((m, j) => ({
-  ...m, token: signer.sign(m.userId, db.tenantId), stages: t.stages, teamId: t.teamId, url: servers.urls[j % 2]!,
-})));
+const members: Member[] = db.groups.get('m')!.flatMap((t) =>
+  t.members.map((m, j) => ({
+    ...m,
+    token: signer.sign(m.userId, db.tenantId),
+    stages: t.stages,
+    teamId: t.teamId,
+    url: servers.urls[j % 2]!,
+  })),
+);
 if (overSocket) {
   const client = await clientFactory('socket.io-client');
   for (const m of members) m.socket = await client.connect(m.url, { token: m.token });
 }
 const send = overSocket ? socketSender() : restSender();
 
-const profileDir = process.env['BENCH_PROFILE'] === '1'
-  ? resolve(import.meta.dirname, '../../bench/results/profiles', `move-cost-${new Date().toISOString().replace(/[:.]/g, '-')}`)
-  : undefined;
+const profileDir =
+  process.env['BENCH_PROFILE'] === '1'
+    ? resolve(import.meta.dirname, '../../bench/results/profiles', `move-cost-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+    : undefined;
 
 async function round(concurrency: number, n: number, profile = false) {
   if (profile) await Promise.all(servers.procs.map((p) => p.call('profileStart')));
@@ -45,26 +52,44 @@ async function round(concurrency: number, n: number, profile = false) {
   const times: number[] = [];
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) {
-      const m = members[next++ % members.length]!;
-      const s = performance.now();
-      if (!(await send(m))) throw new Error('move refused');
-      times.push(performance.now() - s);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const m = members[next++ % members.length]!;
+        const s = performance.now();
+        if (!(await send(m))) throw new Error('move refused');
+        times.push(performance.now() - s);
+      }
+    }),
+  );
   const seconds = (performance.now() - t0) / 1000;
   const client = process.cpuUsage(client0);
-  if (profile) await Promise.all(servers.procs.map((p, i) => p.call('profileStop', { file: resolve(profileDir!, `c${concurrency}-node${i + 1}-${Date.now()}.cpuprofile`) })));
+  if (profile)
+    await Promise.all(
+      servers.procs.map((p, i) =>
+        p.call('profileStop', { file: resolve(profileDir!, `c${concurrency}-node${i + 1}-${Date.now()}.cpuprofile`) }),
+      ),
+    );
   const cpu = (await servers.stats()).reduce((a, p) => a + p.cpuMicros, 0) - cpu0;
   const pgUs = (await pgCpu.sample()) - pg0;
   times.sort((a, b) => a - b);
-  return { concurrency, movesPerSec: n / seconds, nodeUs: cpu / n, pgUs: pgUs / n, clientUs: (client.user + client.system) / n, p50: percentile(times, 50), p99: percentile(times, 99) };
+  return {
+    concurrency,
+    movesPerSec: n / seconds,
+    nodeUs: cpu / n,
+    pgUs: pgUs / n,
+    clientUs: (client.user + client.system) / n,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+  };
 }
 
 type Counts = { total: number; users: number };
-const queryCounts = async (): Promise<Counts> => (await Promise.all(servers.procs.map((p) => p.call<Counts>('queries'))))
-  .reduce((a, c) => ({ total: a.total + c.total, users: a.users + c.users }), { total: 0, users: 0 });
+const queryCounts = async (): Promise<Counts> =>
+  (await Promise.all(servers.procs.map((p) => p.call<Counts>('queries')))).reduce(
+    (a, c) => ({ total: a.total + c.total, users: a.users + c.users }),
+    { total: 0, users: 0 },
+  );
 
 /** Queries per move with every rep's last move `idleMs` ago (the design load: one move per rep per 30 s). */
 async function perMove(idleMs: number, n = 100) {
@@ -81,13 +106,17 @@ try {
   process.stdout.write(`queries per move, back to back: ${hot.total.toFixed(2)} (users lookups ${hot.users.toFixed(2)})\n`);
   if (withCadence) {
     const slow = await perMove(31_000);
-    process.stdout.write(`queries per move, each rep's previous move 31 s earlier: ${slow.total.toFixed(2)} (users lookups ${slow.users.toFixed(2)})\n`);
+    process.stdout.write(
+      `queries per move, each rep's previous move 31 s earlier: ${slow.total.toFixed(2)} (users lookups ${slow.users.toFixed(2)})\n`,
+    );
   }
   for (const c of [1, 16]) {
     const n = c === 1 ? Math.round(moves / 3) : moves;
     const runs = [await round(c, n), await round(c, n, Boolean(profileDir) && c > 1)];
-    const m = (k: keyof typeof runs[0]) => median(runs.map((r) => r[k])).toFixed(1);
-    process.stdout.write(`concurrency ${c}: ${m('movesPerSec')} moves/s, node CPU ${m('nodeUs')} µs/move, PostgreSQL backends ${m('pgUs')} µs/move, HTTP client ${m('clientUs')} µs/move, answer p50 ${m('p50')} ms p99 ${m('p99')} ms\n`);
+    const m = (k: keyof (typeof runs)[0]) => median(runs.map((r) => r[k])).toFixed(1);
+    process.stdout.write(
+      `concurrency ${c}: ${m('movesPerSec')} moves/s, node CPU ${m('nodeUs')} µs/move, PostgreSQL backends ${m('pgUs')} µs/move, HTTP client ${m('clientUs')} µs/move, answer p50 ${m('p50')} ms p99 ${m('p99')} ms\n`,
+    );
   }
   if (profileDir) process.stdout.write(`${summarizeProfiles(profileDir, 30).join('\n')}\n`);
 } finally {

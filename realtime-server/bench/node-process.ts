@@ -20,7 +20,7 @@ const queries = { total: 0, users: 0 };
 const send = pg.Client.prototype.query as (...args: unknown[]) => unknown;
 pg.Client.prototype.query = function counted(this: pg.Client, ...args: unknown[]) {
   const first = args[0] as string | { text?: string } | undefined;
-  const text = typeof first === 'string' ? first : first?.text ?? '';
+  const text = typeof first === 'string' ? first : (first?.text ?? '');
   queries.total++;
   if (/\bFROM "?users"?/.test(text)) queries.users++;
   return send.apply(this, args);
@@ -53,14 +53,17 @@ async function timeResume({ token, lastSeq, runs }: { token: string; lastSeq: Re
   return { times, events, bytes };
 }
 
-serve({
-  stats: ({ collect }: { collect?: boolean }) => procStats(node.io.engine.clientsCount, collect),
-  resume: timeResume,
-  queries: () => ({ ...queries }),
-  ...cpuProfiler(),
-  async stop() {
-    await node.close();
-    await db.close();
-    setImmediate(() => process.exit(0));
+serve(
+  {
+    stats: ({ collect }: { collect?: boolean }) => procStats(node.io.engine.clientsCount, collect),
+    resume: timeResume,
+    queries: () => ({ ...queries }),
+    ...cpuProfiler(),
+    async stop() {
+      await node.close();
+      await db.close();
+      setImmediate(() => process.exit(0));
+    },
   },
-}, { port });
+  { port },
+);

@@ -5,8 +5,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
-interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+}
 
 /** `node_modules/<pkg>`, our own source file, or a V8 pseudo-frame such as (garbage collector). */
 function owner(url: string, fn: string): string {
@@ -42,8 +51,11 @@ export function summarizeProfiles(dir: string, top = 25): string[] {
       add(byFn, `${functionName || '(anonymous)'} @ ${who}:${lineNumber + 1}`, t);
     }
   }
-  const fmt = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]).slice(0, top)
-    .map(([k, v]) => `  ${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+  const fmt = (map: Map<string, number>) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => `  ${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
   return [
     `Profiles: ${files.length} file(s), ${(total / 1000).toFixed(1)} s of busy CPU (idle excluded). Self time by package / file:`,
     ...fmt(byOwner),

@@ -37,12 +37,17 @@ export class Recorder {
   private delivered = 0;
   sample: unknown;
 
-  constructor(private readonly window: { from: number; to: number }, private readonly timeoutMs = 10_000) {}
+  constructor(
+    private readonly window: { from: number; to: number },
+    private readonly timeoutMs = 10_000,
+  ) {}
 
   begin(key: string, moverId: number, start: number, audience: number): Flight {
     const measured = start >= this.window.from && start < this.window.to;
     let finish!: () => void;
-    const done = new Promise<void>((resolve) => { finish = resolve; });
+    const done = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
     const flight: Flight = { start, moverId, left: audience, measured, responded: false, ok: false, done, finish };
     this.flights.set(key, flight);
     if (measured) {
@@ -92,8 +97,12 @@ export class Recorder {
 
   result(): WindowResult {
     return {
-      latencies: Float64Array.from(this.latencies), answers: Float64Array.from(this.answers),
-      moves: this.moves, failed: this.failed, expected: this.expected, delivered: this.delivered,
+      latencies: Float64Array.from(this.latencies),
+      answers: Float64Array.from(this.answers),
+      moves: this.moves,
+      failed: this.failed,
+      expected: this.expected,
+      delivered: this.delivered,
       ...(this.sample ? { sample: this.sample } : {}),
     };
   }

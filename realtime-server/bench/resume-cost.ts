@@ -28,19 +28,37 @@ const READ_EVERY_MS = 125;
 /** The other users whose REST answers are timed, each on their own schedule. */
 const READERS = ['ray', 'rita', 'mia', 'will'];
 
-interface AttackOutcome { asked: number; answered: number; refused: number; envelopes: number; bytes: number }
+interface AttackOutcome {
+  asked: number;
+  answered: number;
+  refused: number;
+  envelopes: number;
+  bytes: number;
+}
 
 /**
  * The attacker's process: bursts of resumes until `ms` has passed, answers what came back. It speaks
  * the Socket.IO wire format over a bare WebSocket and reads acks without parsing them, so what it
  * costs is the server's work, not a client's JSON parsing on the same machine.
  */
-async function attack({ url, token, lastSeq, ms }: { url: string; token: string; lastSeq: Record<string, number>; ms: number }): Promise<AttackOutcome> {
+async function attack({
+  url,
+  token,
+  lastSeq,
+  ms,
+}: {
+  url: string;
+  token: string;
+  lastSeq: Record<string, number>;
+  ms: number;
+}): Promise<AttackOutcome> {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
   const out: AttackOutcome = { asked: 0, answered: 0, refused: 0, envelopes: 0, bytes: 0 };
   const acked = new Set<number>();
   let connected: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => { connected = resolve; });
+  const ready = new Promise<void>((resolve) => {
+    connected = resolve;
+  });
   ws.on('message', (raw: Buffer) => {
     const frame = raw.toString('latin1', 0, Math.min(raw.length, 64));
     if (frame.startsWith('0{')) ws.send(`40${JSON.stringify({ token })}`);
@@ -49,7 +67,10 @@ async function attack({ url, token, lastSeq, ms }: { url: string; token: string;
     else if (frame.startsWith('43')) {
       acked.add(Number(/^43(\d+)/.exec(frame)![1]));
       out.bytes += raw.length;
-      if (frame.includes('"ok":true')) { out.answered++; out.envelopes += countEnvelopes(raw); } else out.refused++;
+      if (frame.includes('"ok":true')) {
+        out.answered++;
+        out.envelopes += countEnvelopes(raw);
+      } else out.refused++;
     }
   });
   await ready;
@@ -94,12 +115,18 @@ async function readers(url: string, tokens: string[], ms: number): Promise<numbe
 function line(label: string, times: number[], cpu: Busy): number {
   const sorted = [...times].sort((a, b) => a - b);
   const p99 = percentile(sorted, 99);
-  console.log(`${label.padEnd(34)} n ${String(sorted.length).padStart(5)}   p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms   ` +
-    `p99 ${p99.toFixed(1).padStart(7)} ms   max ${sorted.at(-1)!.toFixed(1).padStart(7)} ms   ${cpu.text}`);
+  console.log(
+    `${label.padEnd(34)} n ${String(sorted.length).padStart(5)}   p50 ${percentile(sorted, 50).toFixed(1).padStart(6)} ms   ` +
+      `p99 ${p99.toFixed(1).padStart(7)} ms   max ${sorted.at(-1)!.toFixed(1).padStart(7)} ms   ${cpu.text}`,
+  );
   return p99;
 }
 
-interface Busy { text: string; nodeMicros: number; dbMicros: number }
+interface Busy {
+  text: string;
+  nodeMicros: number;
+  dbMicros: number;
+}
 
 /** CPU the node and its PostgreSQL backends spent since the previous call, as a share of one core. */
 function busy(servers: ServerSet): () => Promise<Busy> {
@@ -117,17 +144,22 @@ function busy(servers: ServerSet): () => Promise<Busy> {
 
 /** 5,200 envelopes in East's log: one real move through the API, then the same move at the next seqs. */
 async function fillLog(databaseUrl: string, url: string, token: string, teamId: number): Promise<number> {
-  const pipeline = (await (await fetch(`${url}/api/crm/pipeline`, { headers: { authorization: `Bearer ${token}` } })).json()) as PipelineResponse;
+  const pipeline = (await (
+    await fetch(`${url}/api/crm/pipeline`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as PipelineResponse;
   const deal = pipeline.opportunities[0]!;
   const moved = await fetch(`${url}/api/crm/opportunities/${deal.id}/move`, {
-    method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ stageId: pipeline.stages.find((s) => s.id !== deal.stageId)!.id, version: deal.version }),
   });
   if (moved.status !== 200) throw new Error(`move answered ${moved.status}`);
   const db = createDatabase({ url: databaseUrl, poolMax: 1 });
   try {
-    const [{ head }] = await db.sequelize.query<{ head: number }>('SELECT last_seq AS head FROM teams WHERE id = :teamId',
-      { replacements: { teamId }, type: QueryTypes.SELECT }) as [{ head: number }];
+    const [{ head }] = (await db.sequelize.query<{ head: number }>('SELECT last_seq AS head FROM teams WHERE id = :teamId', {
+      replacements: { teamId },
+      type: QueryTypes.SELECT,
+    })) as [{ head: number }];
     const more = EVENTS + 200 - 1;
     await db.sequelize.query(
       `INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
@@ -165,9 +197,13 @@ async function main(): Promise<void> {
 
     const attacker = BenchChild.start('attacker', import.meta.filename, { RESUME_COST_ROLE: 'attacker' });
     await attacker.ready;
-    const attack = (ms: number) => attacker.call<AttackOutcome>('attack', {
-      url, token: signer.sign(ada.id, ada.tenantId), lastSeq: { [String(ray.teamId)]: head - EVENTS }, ms,
-    });
+    const attack = (ms: number) =>
+      attacker.call<AttackOutcome>('attack', {
+        url,
+        token: signer.sign(ada.id, ada.tenantId),
+        lastSeq: { [String(ray.teamId)]: head - EVENTS },
+        ms,
+      });
     // CPU time is what a busy machine does not distort: what one read and one resume answer cost, each alone.
     const solo = { outcome: await attack(PHASE_MS), cpu: await cpu() };
     await new Promise((r) => setTimeout(r, BURST_EVERY_MS));
@@ -178,12 +214,22 @@ async function main(): Promise<void> {
 
     // A pooled backend that exits takes its CPU count with it: a negative difference reads as about 0.
     const perMs = (micros: number, n: number) => `${(Math.max(micros, 0) / 1000 / Math.max(n, 1)).toFixed(2)} ms`;
-    console.log(`CPU per pipeline read: node ${perMs(quiet.cpu.nodeMicros, quiet.times.length)}, PostgreSQL ${perMs(quiet.cpu.dbMicros, quiet.times.length)}; ` +
-      `per resume answer (${RESUME_PAGE_SIZE} envelopes): node ${perMs(solo.cpu.nodeMicros, solo.outcome.answered)}, PostgreSQL ${perMs(solo.cpu.dbMicros, solo.outcome.answered)}`);
-    console.log(`ada: ${outcome.asked} sync:resume of ${EVENTS} missed (bursts of ${BURST} every ${BURST_EVERY_MS / 1000} s): ` +
-      `${outcome.answered} answered, ${outcome.refused} refused (rate limit), ${outcome.envelopes} envelopes, ${(outcome.bytes / 1e6).toFixed(1)} MB`);
-    console.log(`machine load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min) on ${cpus().length} cores`);
-    console.log(`other users' REST p99 ${alone.toFixed(1)} ms alone, ${during.toFixed(1)} ms during: ${during < BUDGET_MS ? 'within' : 'OVER'} the ${BUDGET_MS} ms budget`);
+    console.log(
+      `CPU per pipeline read: node ${perMs(quiet.cpu.nodeMicros, quiet.times.length)}, PostgreSQL ${perMs(quiet.cpu.dbMicros, quiet.times.length)}; ` +
+        `per resume answer (${RESUME_PAGE_SIZE} envelopes): node ${perMs(solo.cpu.nodeMicros, solo.outcome.answered)}, PostgreSQL ${perMs(solo.cpu.dbMicros, solo.outcome.answered)}`,
+    );
+    console.log(
+      `ada: ${outcome.asked} sync:resume of ${EVENTS} missed (bursts of ${BURST} every ${BURST_EVERY_MS / 1000} s): ` +
+        `${outcome.answered} answered, ${outcome.refused} refused (rate limit), ${outcome.envelopes} envelopes, ${(outcome.bytes / 1e6).toFixed(1)} MB`,
+    );
+    console.log(
+      `machine load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (1, 5, 15 min) on ${cpus().length} cores`,
+    );
+    console.log(
+      `other users' REST p99 ${alone.toFixed(1)} ms alone, ${during.toFixed(1)} ms during: ${during < BUDGET_MS ? 'within' : 'OVER'} the ${BUDGET_MS} ms budget`,
+    );
   } finally {
     await servers?.stop();
     await dropDatabase(name);

@@ -22,7 +22,13 @@ const summary = (times: number[]) => {
  * `sync:resume` for `events` missed envelopes (every page): timed inside the node (service + ack encoding),
  * then round trip from a client over loopback for comparison.
  */
-export async function measureResume(ours: ServerSet, db: BenchDatabase, tenantId: number, events: number, runs: number): Promise<ResumeResult> {
+export async function measureResume(
+  ours: ServerSet,
+  db: BenchDatabase,
+  tenantId: number,
+  events: number,
+  runs: number,
+): Promise<ResumeResult> {
   const token = createTokenSigner(JWT_SECRET).sign(db.resume.userId, tenantId);
   const lastSeq = { [String(db.resume.teamId)]: db.resume.head - events };
   const inside = await ours.procs[0]!.call<{ times: number[]; events: number; bytes: number }>('resume', { token, lastSeq, runs });

@@ -19,13 +19,21 @@ import { machineCpu, medianOf } from './stats.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const sh = (cmd: string) => { try { return execSync(cmd, { cwd: REPO, encoding: 'utf8' }).trim(); } catch { return '?'; } };
+const sh = (cmd: string) => {
+  try {
+    return execSync(cmd, { cwd: REPO, encoding: 'utf8' }).trim();
+  } catch {
+    return '?';
+  }
+};
 
 /** Every client holds a socket in a load generator and one in a server process. */
 function checkFileLimit(clients: number): void {
   const limit = Number(sh('sh -c "ulimit -n"'));
   if (Number.isFinite(limit) && limit < clients + 1024) {
-    throw new Error(`ulimit -n is ${limit}; the bench needs at least ${clients + 1024} open files per process. Run \`ulimit -n 65536\` first.`);
+    throw new Error(
+      `ulimit -n is ${limit}; the bench needs at least ${clients + 1024} open files per process. Run \`ulimit -n 65536\` first.`,
+    );
   }
 }
 
@@ -45,7 +53,12 @@ async function settled(servers: ServerSet) {
   return servers.stats(true);
 }
 
-interface GroupRun { outcomes: PhaseOutcome[]; memory: MemoryOutcome; resume: ResumeResult | null; library: string }
+interface GroupRun {
+  outcomes: PhaseOutcome[];
+  memory: MemoryOutcome;
+  resume: ResumeResult | null;
+  library: string;
+}
 
 async function runGroup(g: GroupDef, db: BenchDatabase, tenantId: number, wantResume: boolean, profileDir?: string): Promise<GroupRun> {
   const s = settings;
@@ -65,7 +78,9 @@ async function runGroup(g: GroupDef, db: BenchDatabase, tenantId: number, wantRe
       const half = await settled(servers[kind]);
       const all = await l.connect(1);
       memory[kind] = perConnection(half, await settled(servers[kind]));
-      log(`  ${kind}: ${all.connected}/${g.clients} clients connected (second half in ${(all.ms / 1000).toFixed(1)} s)${all.failed ? `, ${all.failed} failed` : ''}`);
+      log(
+        `  ${kind}: ${all.connected}/${g.clients} clients connected (second half in ${(all.ms / 1000).toFixed(1)} s)${all.failed ? `, ${all.failed} failed` : ''}`,
+      );
     }
     const resume = wantResume ? await measureResume(servers.ours, db, tenantId, s.resumeEvents, s.resumeRuns) : null;
     const outcomes: PhaseOutcome[] = [];
@@ -74,15 +89,19 @@ async function runGroup(g: GroupDef, db: BenchDatabase, tenantId: number, wantRe
       const runs: Record<Kind, RunMetrics[]> = { ours: [], bare: [] };
       for (let rep = 0; rep < s.reps; rep++) {
         for (const kind of ['ours', 'bare'] as const) {
-          const profile = profileDir ? { file: (i: number) => resolve(profileDir, kind, `${phase.name}-${rep + 1}-node${i + 1}.cpuprofile`) } : undefined;
+          const profile = profileDir
+            ? { file: (i: number) => resolve(profileDir, kind, `${phase.name}-${rep + 1}-node${i + 1}.cpuprofile`) }
+            : undefined;
           await quiesce([...servers.ours.procs, ...servers.bare.procs, ...lgs.ours!.procs, ...lgs.bare!.procs]);
           const out = await measureRun(servers[kind], lgs[kind]!, phase, s, sample, profile);
           sample ??= out.sample;
           const m = out.metrics;
           runs[kind].push(m);
-          log(`  ${phase.label} ${kind} #${rep + 1}: p50 ${m.p50.toFixed(1)} p99 ${m.p99.toFixed(1)} max ${m.max.toFixed(1)} ms, ` +
-            `${Math.round(m.deliveriesPerSec)} deliveries/s, ${(m.completion * 100).toFixed(2)}% delivered, ${m.cpuUsPerDelivery.toFixed(1)} µs CPU/delivery, machine ${m.machineBusyPct.toFixed(0)}% (other work ${m.otherBusyPct.toFixed(0)}%)` +
-            `${m.failed ? `, ${m.failed} moves failed` : ''}${m.lost ? `, ${m.lost} sockets lost` : ''}`);
+          log(
+            `  ${phase.label} ${kind} #${rep + 1}: p50 ${m.p50.toFixed(1)} p99 ${m.p99.toFixed(1)} max ${m.max.toFixed(1)} ms, ` +
+              `${Math.round(m.deliveriesPerSec)} deliveries/s, ${(m.completion * 100).toFixed(2)}% delivered, ${m.cpuUsPerDelivery.toFixed(1)} µs CPU/delivery, machine ${m.machineBusyPct.toFixed(0)}% (other work ${m.otherBusyPct.toFixed(0)}%)` +
+              `${m.failed ? `, ${m.failed} moves failed` : ''}${m.lost ? `, ${m.lost} sockets lost` : ''}`,
+          );
         }
       }
       const outcome = { group: g, phase, ours: medianOf(runs.ours), bare: medianOf(runs.bare) };
@@ -104,7 +123,10 @@ async function main(): Promise<void> {
   const quiet = await busyBefore();
   log(`Live CRM fan-out bench${s.quick ? ' (quick)' : ''}: ${s.groups.flatMap((g) => g.phases.map((p) => p.label)).join('; ')}`);
   log(quiet);
-  const db = await createBenchDatabase(s.groups.map(({ key, clients, teamSize }) => ({ key, clients, teamSize })), s.resumeEvents);
+  const db = await createBenchDatabase(
+    s.groups.map(({ key, clients, teamSize }) => ({ key, clients, teamSize })),
+    s.resumeEvents,
+  );
   const tenantId = db.tenantId;
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   const profileDir = s.profile ? resolve(REPO, 'bench/results/profiles', stamp) : undefined;
@@ -126,13 +148,25 @@ async function main(): Promise<void> {
   }
   const notes: string[] = [];
   if (profileDir) {
-    for (const kind of ['ours', 'bare']) notes.push(`CPU profiles (${kind}, measured windows): ${resolve(profileDir, kind)}`, ...summarizeProfiles(resolve(profileDir, kind), 25));
+    for (const kind of ['ours', 'bare'])
+      notes.push(
+        `CPU profiles (${kind}, measured windows): ${resolve(profileDir, kind)}`,
+        ...summarizeProfiles(resolve(profileDir, kind), 25),
+      );
   }
   const md = renderReport({
-    settings: s, started, seconds: (Date.now() - started.getTime()) / 1000, library, quiet, moveTransport: moveTransport(),
+    settings: s,
+    started,
+    seconds: (Date.now() - started.getTime()) / 1000,
+    library,
+    quiet,
+    moveTransport: moveTransport(),
     machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ${sh('uname -sr')}`,
     commit: `${sh('git rev-parse --short HEAD')}${sh('git status --porcelain -- realtime-server/src') ? ' (+ uncommitted server changes)' : ''}`,
-    phases, memory, resume, notes,
+    phases,
+    memory,
+    resume,
+    notes,
   });
   const dir = resolve(REPO, 'bench/results');
   mkdirSync(dir, { recursive: true });

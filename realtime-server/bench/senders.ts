@@ -23,23 +23,42 @@ export type Sender = (m: Member) => Promise<boolean>;
 
 export const nextStage = (m: Member): number => (m.stageId === m.stages[0] ? m.stages[1] : m.stages[0]);
 
-interface HttpAnswer { status: number; body: any }
-interface Target { agent: Agent; hostname: string; port: string }
+interface HttpAnswer {
+  status: number;
+  body: any;
+}
+interface Target {
+  agent: Agent;
+  hostname: string;
+  port: string;
+}
 
 function put(to: Target, path: string, token: string, payload: unknown, key: string): Promise<HttpAnswer> {
   const body = JSON.stringify(payload);
   return new Promise((resolve, reject) => {
-    const req = request({
-      agent: to.agent, hostname: to.hostname, port: to.port, path, method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': key },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
-      });
-    });
+    const req = request(
+      {
+        agent: to.agent,
+        hostname: to.hostname,
+        port: to.port,
+        path,
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'idempotency-key': key,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -61,14 +80,20 @@ export function restSender(): Sender {
   };
   return async (m) => {
     const stageId = nextStage(m);
-    const res = await put(targetFor(m.url), `/api/crm/opportunities/${m.oppId}/move`, m.token, { stageId, version: m.version }, randomUUID())
-      .catch((): HttpAnswer => ({ status: 0, body: null }));
+    const res = await put(
+      targetFor(m.url),
+      `/api/crm/opportunities/${m.oppId}/move`,
+      m.token,
+      { stageId, version: m.version },
+      randomUUID(),
+    ).catch((): HttpAnswer => ({ status: 0, body: null }));
     const fresh = res.status === 200 ? res.body.opportunity : res.status === 409 ? res.body.current : null;
     if (fresh) {
       m.version = fresh.version;
       m.stageId = fresh.stageId;
     }
-    if (res.status !== 200 && process.env['BENCH_DEBUG']) process.stderr.write(`move ${m.oppId}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}\n`);
+    if (res.status !== 200 && process.env['BENCH_DEBUG'])
+      process.stderr.write(`move ${m.oppId}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}\n`);
     return res.status === 200;
   };
 }
@@ -78,20 +103,21 @@ export function restSender(): Sender {
  * `opportunity:move` with the version it holds and a fresh Idempotency-Key, answered by ack.
  */
 export function socketSender(): Sender {
-  return (m) => new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), 10_000);
-    const cmd = { id: m.oppId, stageId: nextStage(m), version: m.version, idempotencyKey: randomUUID() };
-    m.socket!.emit('opportunity:move', cmd, (res: Ack<OpportunityMoveResult>) => {
-      clearTimeout(timer);
-      const fresh = (res.ok ? res.data.opportunity : res.current) as { version: number; stageId: number } | undefined;
-      if (fresh) {
-        m.version = fresh.version;
-        m.stageId = fresh.stageId;
-      }
-      if (!res.ok && process.env['BENCH_DEBUG']) process.stderr.write(`move ${m.oppId}: ${JSON.stringify(res).slice(0, 300)}\n`);
-      resolve(res.ok);
+  return (m) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), 10_000);
+      const cmd = { id: m.oppId, stageId: nextStage(m), version: m.version, idempotencyKey: randomUUID() };
+      m.socket!.emit('opportunity:move', cmd, (res: Ack<OpportunityMoveResult>) => {
+        clearTimeout(timer);
+        const fresh = (res.ok ? res.data.opportunity : res.current) as { version: number; stageId: number } | undefined;
+        if (fresh) {
+          m.version = fresh.version;
+          m.stageId = fresh.stageId;
+        }
+        if (!res.ok && process.env['BENCH_DEBUG']) process.stderr.write(`move ${m.oppId}: ${JSON.stringify(res).slice(0, 300)}\n`);
+        resolve(res.ok);
+      });
     });
-  });
 }
 
 /** How ours moves: over the socket (the mini program online; default) or REST (BENCH_MOVE=rest). */
@@ -103,20 +129,25 @@ export const moveTransport = (): 'socket' | 'rest' => (process.env['BENCH_MOVE']
  */
 export function bareSender(sample: any): Sender {
   let seq = 0;
-  return (m) => new Promise((resolve) => {
-    const stageId = nextStage(m);
-    const version = m.version + 1;
-    const opportunity = { ...sample.data.opportunity, id: m.oppId, version, stageId };
-    const envelope = {
-      ...sample, seq: ++seq, teamId: m.teamId, actorId: m.userId, at: new Date().toISOString(),
-      data: { ...sample.data, opportunity, fromStageId: m.stageId, toStageId: stageId },
-    };
-    const timer = setTimeout(() => resolve(false), 10_000);
-    m.socket!.emit('fwd', envelope, () => {
-      clearTimeout(timer);
-      m.version = version;
-      m.stageId = stageId;
-      resolve(true);
+  return (m) =>
+    new Promise((resolve) => {
+      const stageId = nextStage(m);
+      const version = m.version + 1;
+      const opportunity = { ...sample.data.opportunity, id: m.oppId, version, stageId };
+      const envelope = {
+        ...sample,
+        seq: ++seq,
+        teamId: m.teamId,
+        actorId: m.userId,
+        at: new Date().toISOString(),
+        data: { ...sample.data, opportunity, fromStageId: m.stageId, toStageId: stageId },
+      };
+      const timer = setTimeout(() => resolve(false), 10_000);
+      m.socket!.emit('fwd', envelope, () => {
+        clearTimeout(timer);
+        m.version = version;
+        m.stageId = stageId;
+        resolve(true);
+      });
     });
-  });
 }

@@ -55,7 +55,10 @@ export function backendCpu(databaseUrl: string) {
   return {
     async sample(): Promise<number> {
       await connected;
-      const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+      const { rows } = await client.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [database],
+      );
       let ticks = 0;
       for (const { pid } of rows) {
         try {

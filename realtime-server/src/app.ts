@@ -16,7 +16,12 @@ import { syncRoutes } from './modules/sync/sync.routes.js';
 import { tasksRoutes } from './modules/tasks/tasks.routes.js';
 import type { Services } from './services.js';
 
-export interface Health { ok: boolean; node: string; db: boolean; redis: boolean | null }
+export interface Health {
+  ok: boolean;
+  node: string;
+  db: boolean;
+  redis: boolean | null;
+}
 
 export interface AppDeps {
   logger: Logger;
@@ -40,7 +45,17 @@ const patchOverride: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function createApp({ logger, services, health, origins, limiter, downloads, trustProxy, publicUrl, bodyLimit = '64kb' }: AppDeps): Express {
+export function createApp({
+  logger,
+  services,
+  health,
+  origins,
+  limiter,
+  downloads,
+  trustProxy,
+  publicUrl,
+  bodyLimit = '64kb',
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -52,7 +67,11 @@ export function createApp({ logger, services, health, origins, limiter, download
     const h = await health();
     res.status(h.ok ? 200 : 503).json(h);
   });
-  app.use('/api/auth', rateLimit(limiter, (_res, req) => `ip:${req.ip}`), authRoutes(services.auth));
+  app.use(
+    '/api/auth',
+    rateLimit(limiter, (_res, req) => `ip:${req.ip}`),
+    authRoutes(services.auth),
+  );
 
   // Signed link, no bearer token (wx.downloadFile cannot send one): mounted before the auth router.
   app.use(exportDownloadRoutes(services.exports, downloads, logger));

@@ -44,7 +44,10 @@ const EnvSchema = z.object({
   RATE_LIMIT_BURST: z.coerce.number().int().positive().default(60),
   MAX_SOCKETS_PER_USER: z.coerce.number().int().positive().default(10),
   /** Base URL of signed links (exports); required in production. */
-  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, '')).optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'PUBLIC_URL must be an http(s) URL' })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   TRUST_PROXY: z.string().default('loopback').transform(parseTrustProxy),
 });
 
@@ -105,21 +108,31 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const weak = e.NODE_ENV === 'production' && e.JWT_SECRET ? weakSecretReason(e.JWT_SECRET) : null;
   if (weak) throw new Error(`Invalid configuration:\n  JWT_SECRET: ${weak}`);
   return {
-    env: e.NODE_ENV, port: e.PORT, host: e.HOST,
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
     nodeId: e.NODE_ID ?? `node-${process.pid}`,
-    databaseUrl: e.DATABASE_URL, redisUrl: e.REDIS_URL, redisKey: e.REDIS_KEY,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisKey: e.REDIS_KEY,
     jwtSecret: e.JWT_SECRET,
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',
     seedDemo: e.SEED_DEMO,
     wechat: { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE },
     reminders: { intervalMs: e.REMINDER_INTERVAL_MS, batch: e.REMINDER_BATCH, templateId: e.WECHAT_REMINDER_TEMPLATE_ID },
-    timeZone: e.TZ_DEFAULT, logLevel: e.LOG_LEVEL, dataDir: e.DATA_DIR,
-    eventRetentionDays: e.EVENT_RETENTION_DAYS, syncMaxEvents: e.SYNC_MAX_EVENTS,
+    timeZone: e.TZ_DEFAULT,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+    eventRetentionDays: e.EVENT_RETENTION_DAYS,
+    syncMaxEvents: e.SYNC_MAX_EVENTS,
     retention: { intervalMs: e.RETENTION_INTERVAL_MS, idempotencyHours: e.IDEMPOTENCY_RETENTION_HOURS },
     healing: { headCheckMs: e.HEAD_CHECK_INTERVAL_MS, heartbeatMs: e.NODE_HEARTBEAT_MS },
-    corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: e.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     rateLimit: { perSecond: e.RATE_LIMIT_PER_SEC, burst: e.RATE_LIMIT_BURST },
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
-    publicUrl: e.PUBLIC_URL, trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY,
   };
 }

@@ -1,9 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import type {
-  AnyTeamEvent, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData,
-} from '@live-crm/shared-types';
+import type { AnyTeamEvent, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '@live-crm/shared-types';
 import type { Actor } from './core/actor.js';
 import { toAppError } from './core/app-error.js';
 import type { EventBus } from './core/event-bus.js';
@@ -52,13 +50,16 @@ function wireRights(io: CrmServer, deps: IoDeps): void {
     deps.rights.applyLocally(userId);
     done(true);
   });
-  deps.rights.setFanOut((userId) => new Promise((resolve) => {
-    io.serverSideEmit('user:rights-revoked', userId, (err: Error | null) => {
-      // A node that did not answer in time still drops the entry when its cache TTL runs out.
-      if (err) deps.logger.warn({ err: err.message, userId }, 'rights revocation not confirmed by every node');
-      resolve();
-    });
-  }));
+  deps.rights.setFanOut(
+    (userId) =>
+      new Promise((resolve) => {
+        io.serverSideEmit('user:rights-revoked', userId, (err: Error | null) => {
+          // A node that did not answer in time still drops the entry when its cache TTL runs out.
+          if (err) deps.logger.warn({ err: err.message, userId }, 'rights revocation not confirmed by every node');
+          resolve();
+        });
+      }),
+  );
 }
 
 export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
@@ -79,7 +80,14 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
     deps.auth.session(typeof token === 'string' ? token : undefined).then(
       ({ actor, expiresAt }) => {
         if ((socketsPerUser.get(actor.userId) ?? 0) >= deps.maxSocketsPerUser) return next(new Error('too_many_connections'));
-        socket.data = { userId: actor.userId, tenantId: actor.tenantId, teamIds: actor.teamIds, name: actor.name, role: actor.role, expiresAt };
+        socket.data = {
+          userId: actor.userId,
+          tenantId: actor.tenantId,
+          teamIds: actor.teamIds,
+          name: actor.name,
+          role: actor.role,
+          expiresAt,
+        };
         next();
       },
       // Only a bad token is "unauthorized" (final for the client); a database that is away is not.
@@ -89,7 +97,7 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
 
   io.on('connection', (socket) => {
     const { userId, tenantId, teamIds, name, role } = socket.data;
-    const actor: Actor = { userId, tenantId, teamIds, name, role, teamId: role === 'admin' ? null : teamIds[0] ?? null };
+    const actor: Actor = { userId, tenantId, teamIds, name, role, teamId: role === 'admin' ? null : (teamIds[0] ?? null) };
     socketsPerUser.set(userId, (socketsPerUser.get(userId) ?? 0) + 1);
     // The socket's rights end with its token: the client comes back with a fresh one or signs in.
     const expiry = setTimeout(() => socket.disconnect(true), Math.min(Math.max(socket.data.expiresAt - Date.now(), 0), MAX_TIMER_MS));
@@ -101,11 +109,15 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
     });
     // Over the rate limit a command is answered with an error ack and not run.
     socket.use(([, ...args], next) => {
-      void deps.limiter.take(userId).then((wait) => {
-        if (wait === 0) return next();
-        const ack = args.at(-1);
-        if (typeof ack === 'function') ack({ ok: false, error: { code: 'rate_limited', message: 'Too many requests; slow down and retry shortly' } });
-      }, () => next()); // the limiter itself failing must not end the socket
+      void deps.limiter.take(userId).then(
+        (wait) => {
+          if (wait === 0) return next();
+          const ack = args.at(-1);
+          if (typeof ack === 'function')
+            ack({ ok: false, error: { code: 'rate_limited', message: 'Too many requests; slow down and retry shortly' } });
+        },
+        () => next(),
+      ); // the limiter itself failing must not end the socket
     });
     void socket.join([...teamIds.map(teamRoom), userRoom(userId)]);
     for (const register of deps.modules) register({ io, socket, actor, logger: deps.logger });

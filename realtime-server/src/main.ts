@@ -20,8 +20,10 @@ async function main(): Promise<void> {
   logger.info({ port, embedded: Boolean(embedded), redis: Boolean(config.redisUrl) }, 'live crm listening');
   if (config.devLogin) {
     const logins = DEMO_LOGINS.map((u) => `${u.login} (${u.role}${u.team ? `, ${u.team}` : ''}, ${u.tenant})`);
-    process.stdout.write(`\nLive CRM is up at http://127.0.0.1:${port}\nDemo logins: ${logins.join('; ')}\n` +
-      `  curl -X POST http://127.0.0.1:${port}/api/auth/dev-login -H 'content-type: application/json' -d '{"login":"ray"}'\n\n`);
+    process.stdout.write(
+      `\nLive CRM is up at http://127.0.0.1:${port}\nDemo logins: ${logins.join('; ')}\n` +
+        `  curl -X POST http://127.0.0.1:${port}/api/auth/dev-login -H 'content-type: application/json' -d '{"login":"ray"}'\n\n`,
+    );
   }
 
   let stopping = false;

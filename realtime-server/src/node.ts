@@ -52,7 +52,10 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
   const redis: RedisLink | null = config.redisUrl ? await connectRedis(config.redisUrl, config.redisKey, logger) : null;
 
   const health = async (): Promise<Health> => {
-    const dbOk = await db.sequelize.query('SELECT 1').then(() => true, () => false);
+    const dbOk = await db.sequelize.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
     const redisOk = redis ? redis.isReady() : null;
     return { ok: dbOk && redisOk !== false, node: config.nodeId, db: dbOk, redis: redisOk };
   };
@@ -61,17 +64,41 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
   const store = redis ? { client: redis.commands, prefix: config.redisKey } : undefined;
   const limiter = createRateLimiter(config.rateLimit, store);
   const downloads = createDownloadGate({ limiter, logger, ...(store ? { store } : {}) });
-  const app = createApp({ logger, services, health, origins, limiter, downloads, trustProxy: config.trustProxy, publicUrl: () => config.publicUrl ?? ownUrl(config.host, http) });
+  const app = createApp({
+    logger,
+    services,
+    health,
+    origins,
+    limiter,
+    downloads,
+    trustProxy: config.trustProxy,
+    publicUrl: () => config.publicUrl ?? ownUrl(config.host, http),
+  });
   const http = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 10_000 }, app);
   const io = createIo(http, {
-    logger, auth: services.auth, bus: services.bus, rights: services.rights, allowRequest: origins.socket,
-    limiter, maxSocketsPerUser: config.maxSocketsPerUser,
-    modules: [pipelineSocket(services.pipeline), syncSocket(services.sync), presenceSocket({ customer: services.customers.reachable }, { clustered: Boolean(redis) })],
+    logger,
+    auth: services.auth,
+    bus: services.bus,
+    rights: services.rights,
+    allowRequest: origins.socket,
+    limiter,
+    maxSocketsPerUser: config.maxSocketsPerUser,
+    modules: [
+      pipelineSocket(services.pipeline),
+      syncSocket(services.sync),
+      presenceSocket({ customer: services.customers.reachable }, { clustered: Boolean(redis) }),
+    ],
     ...(redis ? { adapter: redis.adapter } : {}),
   });
   const reminders = createReminderScheduler({
-    db, notifications: services.notifications, wechat: services.wechat, bus: services.bus, logger,
-    intervalMs: config.reminders.intervalMs, batch: config.reminders.batch, templateId: config.reminders.templateId,
+    db,
+    notifications: services.notifications,
+    wechat: services.wechat,
+    bus: services.bus,
+    logger,
+    intervalMs: config.reminders.intervalMs,
+    batch: config.reminders.batch,
+    templateId: config.reminders.templateId,
     defaultTimeZone: config.timeZone,
   });
   reminders.start();
@@ -80,11 +107,18 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
   const healing = redis ? startHealing(io, redis, services, config, logger) : null;
 
   return {
-    http, app, io, services, reminders, retention, heads: healing?.heads ?? null,
-    listen: () => new Promise((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(config.port, config.host, () => resolve((http.address() as AddressInfo).port));
-    }),
+    http,
+    app,
+    io,
+    services,
+    reminders,
+    retention,
+    heads: healing?.heads ?? null,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => resolve((http.address() as AddressInfo).port));
+      }),
     async close() {
       await Promise.all([reminders.stop(), retention.stop(), healing?.stop()]);
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
@@ -104,10 +138,20 @@ function ownUrl(host: string, http: HttpServer): string {
 
 /** What a SIGKILLed node cannot clean up, the survivors do: its viewers, and events it committed but never published. */
 function startHealing(io: CrmServer, redis: RedisLink, services: Services, config: Config, logger: Logger) {
-  const heads = createHeadCheck({ io, bus: services.bus, sync: services.sync, cluster: redis, logger, intervalMs: config.healing.headCheckMs });
+  const heads = createHeadCheck({
+    io,
+    bus: services.bus,
+    sync: services.sync,
+    cluster: redis,
+    logger,
+    intervalMs: config.healing.headCheckMs,
+  });
   const liveness = createNodeLiveness({
-    redis: redis.commands, key: `${config.redisKey}:nodes`, incarnation: `${config.nodeId}:${randomUUID()}`,
-    intervalMs: config.healing.heartbeatMs, logger,
+    redis: redis.commands,
+    key: `${config.redisKey}:nodes`,
+    incarnation: `${config.nodeId}:${randomUUID()}`,
+    intervalMs: config.healing.heartbeatMs,
+    logger,
     onDeparted: () => recountLocalPresence(io),
   });
   heads.start();

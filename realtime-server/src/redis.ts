@@ -31,7 +31,10 @@ export async function connectRedis(url: string, key: string, logger: Logger): Pr
     lastWarn = Date.now();
     logger.warn({ err: err instanceof Error ? err.message : String(err), client }, msg);
   };
-  for (const [name, client] of [['pub', pub], ['sub', sub]] as const) {
+  for (const [name, client] of [
+    ['pub', pub],
+    ['sub', sub],
+  ] as const) {
     client.on('error', (err: Error) => warn(err, name, 'redis error'));
   }
 
@@ -39,11 +42,12 @@ export async function connectRedis(url: string, key: string, logger: Logger): Pr
   // (which would end the process), so it is caught and counted here.
   let dropped = 0;
   const publish = pub.publish.bind(pub);
-  pub.publish = ((...args: Parameters<typeof publish>) => publish(...args).catch((err: unknown) => {
-    dropped += 1;
-    warn(err, 'pub', 'broadcast not published; clients will catch up via sync:resume');
-    return 0;
-  })) as typeof pub.publish;
+  pub.publish = ((...args: Parameters<typeof publish>) =>
+    publish(...args).catch((err: unknown) => {
+      dropped += 1;
+      warn(err, 'pub', 'broadcast not published; clients will catch up via sync:resume');
+      return 0;
+    })) as typeof pub.publish;
 
   await Promise.all([pub.connect(), sub.connect()]);
   return {

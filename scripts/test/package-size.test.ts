@@ -35,7 +35,7 @@ describe('mini program main package', () => {
     expect(paths.some((p) => p.startsWith('miniprogram_npm/tdesign-miniprogram/calendar/'))).toBe(false);
   });
 
-  it('measures the packages\' miniprogram_dist the same way when miniprogram_npm is not built', () => {
+  it("measures the packages' miniprogram_dist the same way when miniprogram_npm is not built", () => {
     const dir = mkdtempSync(join(tmpdir(), 'mp-size-'));
     scratch.push(dir);
     cpSync(MP, dir, { recursive: true, filter: (src) => !/[\\/](miniprogram_npm|test|node_modules)$/.test(src) });

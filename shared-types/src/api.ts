@@ -1,17 +1,49 @@
 import type {
-  Activity, ActivityType, Communication, CommunicationDirection, CommunicationStatus, CommunicationType,
-  Customer, CustomerStatus, FollowUp, Id, Message, MessageType, Note, Notification, Opportunity, Stage,
-  Task, TaskPriority, TaskStatus, TaskType, Team, TeamMember, User,
+  Activity,
+  ActivityType,
+  Communication,
+  CommunicationDirection,
+  CommunicationStatus,
+  CommunicationType,
+  Customer,
+  CustomerStatus,
+  FollowUp,
+  Id,
+  Message,
+  MessageType,
+  Note,
+  Notification,
+  Opportunity,
+  Stage,
+  Task,
+  TaskPriority,
+  TaskStatus,
+  TaskType,
+  Team,
+  TeamMember,
+  User,
 } from './entities.js';
 import type { AnyTeamEvent } from './events.js';
 import type { IsoDateTime } from './entities.js';
 
 // Auth
-export interface DevLoginRequest { login: string }
-export interface WechatLoginRequest { code: string }
-export interface LoginResponse { token: string; user: User }
-export interface DevLoginsResponse { logins: Array<{ login: string; name: string; role: User['role']; team: string | null; tenant: string }> }
-export interface MeResponse { user: User; members: TeamMember[] }
+export interface DevLoginRequest {
+  login: string;
+}
+export interface WechatLoginRequest {
+  code: string;
+}
+export interface LoginResponse {
+  token: string;
+  user: User;
+}
+export interface DevLoginsResponse {
+  logins: Array<{ login: string; name: string; role: User['role']; team: string | null; tenant: string }>;
+}
+export interface MeResponse {
+  user: User;
+  members: TeamMember[];
+}
 
 // Customers
 export type CustomerSort = 'lastContact' | 'name' | 'createdAt';
@@ -32,7 +64,12 @@ export interface CustomerListQuery {
  * customer sorts after every existing one, so `page` N stays put while teammates add customers;
  * following `nextCursor` also survives inserts in `name` order and customers moving up on a contact.
  */
-export interface CustomerListResponse { customers: Customer[]; hasMore: boolean; total: number; nextCursor?: string | null }
+export interface CustomerListResponse {
+  customers: Customer[];
+  hasMore: boolean;
+  total: number;
+  nextCursor?: string | null;
+}
 export interface CustomerInput {
   name: string;
   company?: string | null;
@@ -42,13 +79,27 @@ export interface CustomerInput {
   address?: string | null;
 }
 export type CustomerPatch = Partial<CustomerInput> & { version: number };
-export interface CustomerResponse { customer: Customer }
-export interface NoteInput { content: string }
-export interface NotesResponse { notes: Note[] }
-export interface NoteResponse { note: Note }
-export interface ActivitiesResponse { activities: Activity[] }
-export interface MessagesResponse { messages: Message[] }
-export interface CommunicationsResponse { communications: Communication[] }
+export interface CustomerResponse {
+  customer: Customer;
+}
+export interface NoteInput {
+  content: string;
+}
+export interface NotesResponse {
+  notes: Note[];
+}
+export interface NoteResponse {
+  note: Note;
+}
+export interface ActivitiesResponse {
+  activities: Activity[];
+}
+export interface MessagesResponse {
+  messages: Message[];
+}
+export interface CommunicationsResponse {
+  communications: Communication[];
+}
 
 // Pipeline
 export interface PipelineResponse {
@@ -67,9 +118,17 @@ export interface OpportunityInput {
   expectedCloseDate?: string | null;
 }
 export type OpportunityPatch = Partial<Omit<OpportunityInput, 'customerId' | 'stageId'>> & { version: number };
-export interface OpportunityResponse { opportunity: Opportunity }
-export interface MoveOpportunityRequest { stageId: Id; version: number }
-export interface MoveOpportunityResponse { success: true; opportunity: Opportunity }
+export interface OpportunityResponse {
+  opportunity: Opportunity;
+}
+export interface MoveOpportunityRequest {
+  stageId: Id;
+  version: number;
+}
+export interface MoveOpportunityResponse {
+  success: true;
+  opportunity: Opportunity;
+}
 
 // Tasks
 export type TaskView = 'today' | 'overdue' | 'upcoming' | 'all';
@@ -80,7 +139,9 @@ export interface TaskListQuery {
   assigneeId?: Id;
   customerId?: Id;
 }
-export interface TasksResponse { tasks: Task[] }
+export interface TasksResponse {
+  tasks: Task[];
+}
 export interface TaskInput {
   title: string;
   description?: string | null;
@@ -92,14 +153,34 @@ export interface TaskInput {
   assigneeId?: Id | null;
 }
 export type TaskUpdate = Partial<TaskInput> & { status?: TaskStatus; version: number };
-export interface AssignTaskRequest { assigneeId: Id }
-export interface TaskMutationResponse { success: true; task: Task }
+export interface AssignTaskRequest {
+  assigneeId: Id;
+}
+export interface TaskMutationResponse {
+  success: true;
+  task: Task;
+}
 
 // Communication hub
-export interface ActivityInput { customerId: Id; type: ActivityType; content: string; opportunityId?: Id | null; occurredAt?: string }
-export interface ActivityResponse { activity: Activity }
-export interface MessageInput { customerId: Id; message: string; type?: MessageType }
-export interface MessageResponse { success: true; message: Message }
+export interface ActivityInput {
+  customerId: Id;
+  type: ActivityType;
+  content: string;
+  opportunityId?: Id | null;
+  occurredAt?: string;
+}
+export interface ActivityResponse {
+  activity: Activity;
+}
+export interface MessageInput {
+  customerId: Id;
+  message: string;
+  type?: MessageType;
+}
+export interface MessageResponse {
+  success: true;
+  message: Message;
+}
 export interface CommunicationInput {
   customerId: Id;
   type: CommunicationType;
@@ -109,28 +190,61 @@ export interface CommunicationInput {
   durationSec?: number | null;
   error?: string | null;
 }
-export interface CommunicationResponse { communication: Communication }
-export interface FollowUpInput { customerId: Id; scheduledDate: string; notes?: string | null }
-export interface FollowUpResponse { success: true; followUp: FollowUp; task: Task }
+export interface CommunicationResponse {
+  communication: Communication;
+}
+export interface FollowUpInput {
+  customerId: Id;
+  scheduledDate: string;
+  notes?: string | null;
+}
+export interface FollowUpResponse {
+  success: true;
+  followUp: FollowUp;
+  task: Task;
+}
 
 // Notifications and feed
-export interface NotificationsResponse { notifications: Notification[]; unread: number }
-export interface MarkReadRequest { ids?: Id[] }
-export interface SubscriptionConsentRequest { templateId: string; accepted: boolean }
+export interface NotificationsResponse {
+  notifications: Notification[];
+  unread: number;
+}
+export interface MarkReadRequest {
+  ids?: Id[];
+}
+export interface SubscriptionConsentRequest {
+  templateId: string;
+  accepted: boolean;
+}
 /** Consents left for the template after recording this answer. */
-export interface SubscriptionConsentResponse { templateId: string; accepted: boolean; remaining: number }
+export interface SubscriptionConsentResponse {
+  templateId: string;
+  accepted: boolean;
+  remaining: number;
+}
 /**
  * GET /api/crm/notifications/subscriptions: the task reminder template to ask consent for with
  * `wx.requestSubscribeMessage` (null when the server cannot send WeChat messages) and the caller's consents left.
  */
-export interface SubscriptionStatusResponse { templateId: string | null; remaining: number }
-export interface TaskResponse { task: Task }
+export interface SubscriptionStatusResponse {
+  templateId: string | null;
+  remaining: number;
+}
+export interface TaskResponse {
+  task: Task;
+}
 /** `teamId`: the team shown (an admin's first team unless the query names one), to follow live. */
-export interface TeamFeedResponse { events: AnyTeamEvent[]; teamId: Id }
+export interface TeamFeedResponse {
+  events: AnyTeamEvent[];
+  teamId: Id;
+}
 
 // Analytics, reports, export
 export type AnalyticsPeriod = '7d' | '30d' | '90d' | '365d';
-export interface MetricWithTrend { current: number; previous: number }
+export interface MetricWithTrend {
+  current: number;
+  previous: number;
+}
 export interface SalesMetrics {
   wonValueCents: MetricWithTrend;
   wonCount: MetricWithTrend;
@@ -142,7 +256,10 @@ export interface SalesMetrics {
   newPipelineCents: MetricWithTrend;
 }
 /** `window` says which local days each side of the trend covers. */
-export interface SalesAnalyticsResponse { metrics: SalesMetrics; window: AnalyticsWindow }
+export interface SalesAnalyticsResponse {
+  metrics: SalesMetrics;
+  window: AnalyticsWindow;
+}
 export type ExportType = 'customers' | 'opportunities' | 'tasks' | 'activities';
 /**
  * Filters by type (unknown keys are a 400): customers `status, keyword, ownerId, createdFrom, createdTo`;
@@ -150,11 +267,23 @@ export type ExportType = 'customers' | 'opportunities' | 'tasks' | 'activities';
  * activities `type, actorId, from, to`. Dates are YYYY-MM-DD in the tenant time zone, `to` inclusive.
  * Every type takes `teamId` (admins only; others always export their own team). `locale` picks header language.
  */
-export interface ExportRequest { type: ExportType; filters?: Record<string, string | number | boolean>; locale?: 'zh-CN' | 'en' }
-export interface ExportResponse { success: true; downloadUrl: string }
+export interface ExportRequest {
+  type: ExportType;
+  filters?: Record<string, string | number | boolean>;
+  locale?: 'zh-CN' | 'en';
+}
+export interface ExportResponse {
+  success: true;
+  downloadUrl: string;
+}
 
 /** One side of a trend: the local days [firstDay, lastDay] of the tenant, as absolute [from, to). */
-export interface AnalyticsRange { from: IsoDateTime; to: IsoDateTime; firstDay: string; lastDay: string }
+export interface AnalyticsRange {
+  from: IsoDateTime;
+  to: IsoDateTime;
+  firstDay: string;
+  lastDay: string;
+}
 export interface AnalyticsWindow {
   period: AnalyticsPeriod;
   timeZone: string;
@@ -163,8 +292,14 @@ export interface AnalyticsWindow {
   current: AnalyticsRange;
   previous: AnalyticsRange;
 }
-export interface AnalyticsQuery { period?: AnalyticsPeriod; teamId?: Id }
-export interface DayCount { date: string; count: number }
+export interface AnalyticsQuery {
+  period?: AnalyticsPeriod;
+  teamId?: Id;
+}
+export interface DayCount {
+  date: string;
+  count: number;
+}
 
 /** Current deals per stage; stages of several teams with the same name and place are merged. */
 export interface StageStat {
@@ -179,9 +314,25 @@ export interface StageStat {
   weightedCents: number;
 }
 /** Moves recorded in the period (`opportunity:moved` facts); `share` of all moves out of `from`. */
-export interface StageTransition { from: string; fromKey: Stage['key']; fromPosition: number; to: string; toKey: Stage['key']; toPosition: number; count: number; share: number }
+export interface StageTransition {
+  from: string;
+  fromKey: Stage['key'];
+  fromPosition: number;
+  to: string;
+  toKey: Stage['key'];
+  toPosition: number;
+  count: number;
+  share: number;
+}
 /** Per stage: moves out, moves forward to a later stage that is not lost, and advances / exits. */
-export interface StageConversion { key: Stage['key']; name: string; position: number; exits: number; advances: number; rate: number }
+export interface StageConversion {
+  key: Stage['key'];
+  name: string;
+  position: number;
+  exits: number;
+  advances: number;
+  rate: number;
+}
 export interface RottingDeal {
   id: Id;
   teamId: Id;
@@ -209,8 +360,13 @@ export interface PipelineAnalytics {
   /** The idlest open deals first, at most 50. */
   rotting: RottingDeal[];
 }
-export interface PipelineAnalyticsQuery extends AnalyticsQuery { rottingDays?: number }
-export interface PipelineAnalyticsResponse { analytics: PipelineAnalytics; window: AnalyticsWindow }
+export interface PipelineAnalyticsQuery extends AnalyticsQuery {
+  rottingDays?: number;
+}
+export interface PipelineAnalyticsResponse {
+  analytics: PipelineAnalytics;
+  window: AnalyticsWindow;
+}
 
 export interface CustomerAnalytics {
   total: number;
@@ -221,7 +377,10 @@ export interface CustomerAnalytics {
   notContacted: number;
   newPerDay: DayCount[];
 }
-export interface CustomerAnalyticsResponse { analytics: CustomerAnalytics; window: AnalyticsWindow }
+export interface CustomerAnalyticsResponse {
+  analytics: CustomerAnalytics;
+  window: AnalyticsWindow;
+}
 
 export interface ActivityAnalytics {
   total: MetricWithTrend;
@@ -232,13 +391,21 @@ export interface ActivityAnalytics {
   /** Non-zero (day, type) pairs of the current period, by day then type: a stacked chart's segments. */
   perDayByType: Array<{ date: string; type: ActivityType; count: number }>;
 }
-export interface ActivityAnalyticsResponse { analytics: ActivityAnalytics; window: AnalyticsWindow }
+export interface ActivityAnalyticsResponse {
+  analytics: ActivityAnalytics;
+  window: AnalyticsWindow;
+}
 /** `GET /api/crm/analytics/teams`: the teams the caller's dashboard can show (an admin: every team of the tenant). */
-export interface AnalyticsTeamsResponse { teams: Array<Pick<Team, 'id' | 'name'>> }
+export interface AnalyticsTeamsResponse {
+  teams: Array<Pick<Team, 'id' | 'name'>>;
+}
 
 // Reports
 export type ReportType = 'weekly-team';
-export interface ReportRequest { type: ReportType; parameters?: { weekStart?: string; teamId?: Id } }
+export interface ReportRequest {
+  type: ReportType;
+  parameters?: { weekStart?: string; teamId?: Id };
+}
 export interface WeeklyReportCounts {
   calls: number;
   meetings: number;
@@ -248,7 +415,11 @@ export interface WeeklyReportCounts {
   /** Open tasks already due at the end of the week (or now, for the running week). */
   tasksOverdue: number;
 }
-export interface WeeklyReportRow extends WeeklyReportCounts { userId: Id; name: string; role: User['role'] }
+export interface WeeklyReportRow extends WeeklyReportCounts {
+  userId: Id;
+  name: string;
+  role: User['role'];
+}
 export interface WeeklyTeamReport {
   type: 'weekly-team';
   teamIds: Id[];
@@ -262,4 +433,6 @@ export interface WeeklyTeamReport {
   rows: WeeklyReportRow[];
   totals: WeeklyReportCounts;
 }
-export interface ReportResponse { report: WeeklyTeamReport }
+export interface ReportResponse {
+  report: WeeklyTeamReport;
+}

@@ -108,7 +108,9 @@ export type TaskPriority = 'low' | 'medium' | 'high';
 /** Titles the server writes for a task (`follow-up`: the task POST /api/crm/follow-ups creates). */
 export type TaskTitleKey = 'follow-up';
 /** What a server-written title names; `customer` as it was named when the task was created. */
-export interface TaskTitleParams { customer: string }
+export interface TaskTitleParams {
+  customer: string;
+}
 
 /**
  * `title` is shown as typed unless `titleKey` says the server wrote it: then the phone renders the
@@ -139,9 +141,17 @@ export interface Task {
 export type ActivityType = 'call' | 'meeting' | 'email' | 'message' | 'note' | 'visit' | 'stage-change' | 'follow-up' | 'other';
 
 /** A stage as a stage-change activity recorded it (the phone names it with its key, else its name). */
-export interface NotedStage { id: Id; key: StageKey | null; name: string }
+export interface NotedStage {
+  id: Id;
+  key: StageKey | null;
+  name: string;
+}
 /** What the server writes for a `stage-change` activity instead of text: the deal and both stages. */
-export interface StageChangeParams { title: string; from: NotedStage; to: NotedStage }
+export interface StageChangeParams {
+  title: string;
+  from: NotedStage;
+  to: NotedStage;
+}
 
 /**
  * `content` is what the user typed; a `stage-change` activity (written by a move) has empty

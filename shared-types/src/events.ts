@@ -1,5 +1,15 @@
 import type {
-  Activity, Communication, Customer, Id, IsoDateTime, Message, Note, Notification, NotificationText, Opportunity, Task,
+  Activity,
+  Communication,
+  Customer,
+  Id,
+  IsoDateTime,
+  Message,
+  Note,
+  Notification,
+  NotificationText,
+  Opportunity,
+  Task,
 } from './entities.js';
 import type { ApiErrorBody } from './errors.js';
 

@@ -1,9 +1,22 @@
 /// <reference types="miniprogram-api-typings" />
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
-  AnyCommand, Command, CommandMap, CommandReq, CommandRes, CommandType, CommunicationResponse, CustomerResponse, FollowUpResponse,
-  MessageResponse, MoveOpportunityResponse, NoteResponse, NotificationsResponse, OpportunityResponse,
-  SubscriptionConsentResponse, TaskMutationResponse,
+  AnyCommand,
+  Command,
+  CommandMap,
+  CommandReq,
+  CommandRes,
+  CommandType,
+  CommunicationResponse,
+  CustomerResponse,
+  FollowUpResponse,
+  MessageResponse,
+  MoveOpportunityResponse,
+  NoteResponse,
+  NotificationsResponse,
+  OpportunityResponse,
+  SubscriptionConsentResponse,
+  TaskMutationResponse,
 } from '../src/index.js';
 import type { send, sendCommand } from '../../miniprogram/services/commands';
 import type { createOfflineQueue, QueuedCommand } from '../../miniprogram/services/offline-queue';
@@ -23,8 +36,9 @@ describe('CommandMap requests and answers', () => {
     expectTypeOf(sendIt('customer.create', { name: 'Acme' })).resolves.toEqualTypeOf<CustomerResponse>();
     expectTypeOf(sendIt('customer.update', { id: 4, version: 2, phone: null })).resolves.toEqualTypeOf<CustomerResponse>();
     expectTypeOf(sendIt('note.add', { customerId: 4, content: 'called' })).resolves.toEqualTypeOf<NoteResponse>();
-    expectTypeOf(sendIt('opportunity.create', { customerId: 4, title: 'Renewal', valueCents: 120_000 }))
-      .resolves.toEqualTypeOf<OpportunityResponse>();
+    expectTypeOf(
+      sendIt('opportunity.create', { customerId: 4, title: 'Renewal', valueCents: 120_000 }),
+    ).resolves.toEqualTypeOf<OpportunityResponse>();
     expectTypeOf(sendIt('opportunity.update', { id: 7, version: 3, title: 'Renewal 2027' })).resolves.toEqualTypeOf<OpportunityResponse>();
     expectTypeOf(sendIt('opportunity.move', { id: 7, stageId: 3, version: 2 })).resolves.toEqualTypeOf<MoveOpportunityResponse>();
     expectTypeOf(sendIt('task.create', { title: 'Call back' })).resolves.toEqualTypeOf<TaskMutationResponse>();
@@ -33,11 +47,13 @@ describe('CommandMap requests and answers', () => {
     expectTypeOf(sendIt('task.assign', { id: 9, assigneeId: 5 })).resolves.toEqualTypeOf<TaskMutationResponse>();
     expectTypeOf(sendIt('message.send', { customerId: 4, message: 'hi' })).resolves.toEqualTypeOf<MessageResponse>();
     expectTypeOf(sendIt('followUp.schedule', { customerId: 4, scheduledDate: '2026-12-08' })).resolves.toEqualTypeOf<FollowUpResponse>();
-    expectTypeOf(sendIt('communication.log', { customerId: 4, type: 'call', direction: 'outbound', status: 'completed' }))
-      .resolves.toEqualTypeOf<CommunicationResponse>();
+    expectTypeOf(
+      sendIt('communication.log', { customerId: 4, type: 'call', direction: 'outbound', status: 'completed' }),
+    ).resolves.toEqualTypeOf<CommunicationResponse>();
     expectTypeOf(sendIt('notifications.markRead', {})).resolves.toEqualTypeOf<NotificationsResponse>();
-    expectTypeOf(sendIt('notifications.consent', { templateId: 'tpl', accepted: true }))
-      .resolves.toEqualTypeOf<SubscriptionConsentResponse>();
+    expectTypeOf(
+      sendIt('notifications.consent', { templateId: 'tpl', accepted: true }),
+    ).resolves.toEqualTypeOf<SubscriptionConsentResponse>();
   });
 
   it('lets a caller read the answer’s fields', async () => {
@@ -105,12 +121,16 @@ describe('commands as data', () => {
 describe('the offline queue', () => {
   it('stores `{ key, command: { type, req } }` and submits a matching command', () => {
     const item: QueuedCommand = {
-      key: 'k1', createdAt: '2026-12-04T18:00:00Z', label: 'Move deal', attempts: 0,
+      key: 'k1',
+      createdAt: '2026-12-04T18:00:00Z',
+      label: 'Move deal',
+      attempts: 0,
       command: { type: 'opportunity.move', req: { id: 7, stageId: 3, version: 2 } },
     };
     void queue.enqueue(item);
-    expectTypeOf(queue.submit({ label: 'Move deal', command: { type: 'opportunity.move', req: { id: 7, stageId: 3, version: 2 } } }))
-      .resolves.toEqualTypeOf<{ queued: false; value: MoveOpportunityResponse } | { queued: true; item: QueuedCommand }>();
+    expectTypeOf(
+      queue.submit({ label: 'Move deal', command: { type: 'opportunity.move', req: { id: 7, stageId: 3, version: 2 } } }),
+    ).resolves.toEqualTypeOf<{ queued: false; value: MoveOpportunityResponse } | { queued: true; item: QueuedCommand }>();
     queue.onSettled(['opportunity.move'], (s) => {
       expectTypeOf(s.req).toEqualTypeOf<CommandReq<'opportunity.move'>>();
       if (s.kind === 'applied') expectTypeOf(s.result).toEqualTypeOf<MoveOpportunityResponse>();
@@ -119,7 +139,10 @@ describe('the offline queue', () => {
 
   it('refuses a queued item or submission whose request is not its command’s', () => {
     const item: QueuedCommand = {
-      key: 'k2', createdAt: '2026-12-04T18:00:00Z', label: 'Assign task', attempts: 0,
+      key: 'k2',
+      createdAt: '2026-12-04T18:00:00Z',
+      label: 'Assign task',
+      attempts: 0,
       // @ts-expect-error a queued assignment carries an assignment's request, not a move's
       command: { type: 'task.assign', req: { id: 7, stageId: 3, version: 2 } },
     };

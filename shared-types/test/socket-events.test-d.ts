@@ -2,8 +2,18 @@ import type { Server } from 'socket.io';
 import type { Socket as PhoneSocket } from 'weapp.socket.io';
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
-  ClientToServerEvents, ErrorCode, Id, InterServerEvents, NotificationPayload, Opportunity, OpportunityMoveCommand,
-  ServerToClientEvents, SocketData, SyncResumeResult, Task, TeamEventEnvelope,
+  ClientToServerEvents,
+  ErrorCode,
+  Id,
+  InterServerEvents,
+  NotificationPayload,
+  Opportunity,
+  OpportunityMoveCommand,
+  ServerToClientEvents,
+  SocketData,
+  SyncResumeResult,
+  Task,
+  TeamEventEnvelope,
 } from '../src/index.js';
 
 /**

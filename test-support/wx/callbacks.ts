@@ -18,9 +18,14 @@ export function settle<S>(
   const hasCallbacks = !!(opts && (opts.success || opts.fail || opts.complete));
   const call = (fn: ((r: never) => void) | undefined): void => {
     if (!fn) return;
-    try { fn(res as never); } catch (err) { report(`${name} callback`, err); }
+    try {
+      fn(res as never);
+    } catch (err) {
+      report(`${name} callback`, err);
+    }
   };
-  if (outcome.ok) call(opts?.success); else call(opts?.fail);
+  if (outcome.ok) call(opts?.success);
+  else call(opts?.fail);
   call(opts?.complete);
   if (hasCallbacks) return undefined;
   return outcome.ok ? Promise.resolve(outcome.res) : Promise.reject(new Error(outcome.errMsg));

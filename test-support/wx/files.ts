@@ -10,9 +10,19 @@ export interface DownloadOptions extends Callbacks<DownloadSuccess> {
   timeout?: number;
 }
 
-export interface DownloadSuccess { tempFilePath: string; statusCode: number; dataLength: number; errMsg: string }
+export interface DownloadSuccess {
+  tempFilePath: string;
+  statusCode: number;
+  dataLength: number;
+  errMsg: string;
+}
 
-export interface DownloadRecord { url: string; statusCode?: number; tempFilePath?: string; errMsg?: string }
+export interface DownloadRecord {
+  url: string;
+  statusCode?: number;
+  tempFilePath?: string;
+  errMsg?: string;
+}
 
 export interface OpenDocumentOptions extends Callbacks<{ errMsg: string }> {
   filePath: string;
@@ -20,7 +30,11 @@ export interface OpenDocumentOptions extends Callbacks<{ errMsg: string }> {
   showMenu?: boolean;
 }
 
-export interface OpenedDocument { filePath: string; fileType: string; showMenu: boolean }
+export interface OpenedDocument {
+  filePath: string;
+  fileType: string;
+  showMenu: boolean;
+}
 
 /** What wx.openDocument opens (not csv, not txt). */
 export const DOCUMENT_TYPES = ['doc', 'docx', 'xls', 'xlsx', 'ppt', 'pptx', 'pdf'] as const;
@@ -93,7 +107,8 @@ export function filesApi(report: ErrorReporter, downloads: DownloadRecord[], doc
   }
 
   function openDocument(opts: OpenDocumentOptions) {
-    const fail = (why: string) => Promise.resolve().then(() => settle(opts, report, 'openDocument', { ok: false, errMsg: `openDocument:fail ${why}` }));
+    const fail = (why: string) =>
+      Promise.resolve().then(() => settle(opts, report, 'openDocument', { ok: false, errMsg: `openDocument:fail ${why}` }));
     if (!existsSync(opts.filePath)) return fail('file not exist');
     const fileType = (opts.fileType ?? extname(opts.filePath).slice(1)).toLowerCase();
     if (!(DOCUMENT_TYPES as readonly string[]).includes(fileType)) return fail(`filetype not supported: ${fileType || 'none'}`);
@@ -104,6 +119,9 @@ export function filesApi(report: ErrorReporter, downloads: DownloadRecord[], doc
 
   return {
     api: { downloadFile, openDocument },
-    cleanup: () => { if (dir) rmSync(dir, { recursive: true, force: true }); dir = null; },
+    cleanup: () => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = null;
+    },
   };
 }

@@ -33,7 +33,10 @@ export interface InstallWxOptions {
   privacyAgreed?: boolean;
 }
 
-export interface ReportedError { where: string; error: unknown }
+export interface ReportedError {
+  where: string;
+  error: unknown;
+}
 
 export interface WxHandles extends UiLog {
   wx: Record<string, unknown>;
@@ -87,7 +90,20 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   };
   const requests: RequestRecord[] = [];
   const sockets: TestSocketTask[] = [];
-  const log: UiLog = { toasts: [], modals: [], actionSheets: [], navigations: [], titles: [], phoneCalls: [], pullDownStops: 0, loading: false, tabBarBadges: {}, tabBarTexts: {}, subscribeRequests: [], shareMenus: [] };
+  const log: UiLog = {
+    toasts: [],
+    modals: [],
+    actionSheets: [],
+    navigations: [],
+    titles: [],
+    phoneCalls: [],
+    pullDownStops: 0,
+    loading: false,
+    tabBarBadges: {},
+    tabBarTexts: {},
+    subscribeRequests: [],
+    shareMenus: [],
+  };
   const script: UiScript & PrivacyScript = { modalAnswers: [], actionSheetAnswers: [], subscribeAnswers: [], privacyPopupAnswers: [] };
   let codes = 0;
   const nextCode = options.loginCode ?? (() => `test-code-${++codes}`);
@@ -117,13 +133,24 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   // The runtime's other globals: App() registers the app object that getApp() answers.
   let app: AppOptions = { globalData: {} };
   const previousGlobals = { App: g.App, getApp: g.getApp, getCurrentPages: g.getCurrentPages };
-  g.App = (appOptions) => { app = appOptions; };
+  g.App = (appOptions) => {
+    app = appOptions;
+  };
   g.getApp = () => app;
   const pageStack: WxHandles['pageStack'] = [];
   g.getCurrentPages = () => pageStack.map((p) => ({ route: p.route, options: { ...p.options } }));
 
   return Object.assign(log, {
-    wx, storage, requests, downloads, documents, sockets, reportedErrors, script, privacy: privacy.handles, pageStack,
+    wx,
+    storage,
+    requests,
+    downloads,
+    documents,
+    sockets,
+    reportedErrors,
+    script,
+    privacy: privacy.handles,
+    pageStack,
     liveSocketCount: sockApi.liveSocketCount,
     dropSockets: () => sockets.forEach((s) => s.dropConnection()),
     closeSockets: () => sockets.forEach((s) => s.close()),

@@ -27,20 +27,35 @@ export class NetworkState {
     const res = { isConnected: !offline, networkType: this.networkType };
     later(() => {
       for (const listener of [...this.listeners]) {
-        try { listener(res); } catch (err) { this.report('onNetworkStatusChange listener', err); }
+        try {
+          listener(res);
+        } catch (err) {
+          this.report('onNetworkStatusChange listener', err);
+        }
       }
     });
   }
 
   api() {
     return {
-      getNetworkType: (o?: Callbacks<{ networkType: string; errMsg: string }>) => new Promise((resolve) => later(() => {
-        const p = settle(o, this.report, 'getNetworkType', { ok: true, res: { networkType: this.networkType, errMsg: 'getNetworkType:ok' } });
-        resolve(p);
-      })),
-      onNetworkStatusChange: (listener: StatusListener) => { this.listeners.push(listener); },
+      getNetworkType: (o?: Callbacks<{ networkType: string; errMsg: string }>) =>
+        new Promise((resolve) =>
+          later(() => {
+            const p = settle(o, this.report, 'getNetworkType', {
+              ok: true,
+              res: { networkType: this.networkType, errMsg: 'getNetworkType:ok' },
+            });
+            resolve(p);
+          }),
+        ),
+      onNetworkStatusChange: (listener: StatusListener) => {
+        this.listeners.push(listener);
+      },
       offNetworkStatusChange: (listener?: StatusListener) => {
-        if (!listener) { this.listeners.length = 0; return; }
+        if (!listener) {
+          this.listeners.length = 0;
+          return;
+        }
         const i = this.listeners.indexOf(listener);
         if (i >= 0) this.listeners.splice(i, 1);
       },

@@ -44,15 +44,25 @@ export function privacyApi(report: ErrorReporter, log: UiLog, script: PrivacyScr
   const tapped = new Set<string>();
   const handles: PrivacyHandles = {
     agreed: () => agreed,
-    tapAgreeButton: (buttonId) => { tapped.add(buttonId); agreed = true; },
-    exposures: [], platformPopups: [], contractOpens: 0, clipboard: '',
+    tapAgreeButton: (buttonId) => {
+      tapped.add(buttonId);
+      agreed = true;
+    },
+    exposures: [],
+    platformPopups: [],
+    contractOpens: 0,
+    clipboard: '',
   };
 
   /** Runs a privacy API now if the user agreed, else after the consent the listener asks for. */
   function gated<S>(name: string, o: Callbacks<S> | undefined, run: () => Outcome<S>): Promise<S> | undefined {
     const hasCallbacks = !!(o && (o.success || o.fail || o.complete));
     let done: { resolve(v: S): void; reject(e: unknown): void } | null = null;
-    const promise = hasCallbacks ? undefined : new Promise<S>((resolve, reject) => { done = { resolve, reject }; });
+    const promise = hasCallbacks
+      ? undefined
+      : new Promise<S>((resolve, reject) => {
+          done = { resolve, reject };
+        });
     const finish = (outcome: Outcome<S>) => {
       const p = settle(o, report, name, outcome);
       if (p && done) p.then(done.resolve, done.reject);
@@ -62,23 +72,40 @@ export function privacyApi(report: ErrorReporter, log: UiLog, script: PrivacyScr
       if (agreed) return finish(run());
       if (!listener) {
         handles.platformPopups.push(name);
-        if ((script.privacyPopupAnswers.shift() ?? 'agree') === 'agree') { agreed = true; finish(run()); } else refuse();
+        if ((script.privacyPopupAnswers.shift() ?? 'agree') === 'agree') {
+          agreed = true;
+          finish(run());
+        } else refuse();
         return;
       }
       let answered = false;
       const resolve = (r: Event) => {
         if (answered) return;
-        if (r?.event === 'exposureAuthorization') { handles.exposures.push(name); return; }
+        if (r?.event === 'exposureAuthorization') {
+          handles.exposures.push(name);
+          return;
+        }
         if (r?.event === 'agree') {
           answered = true;
           if (r.buttonId && tapped.has(r.buttonId)) finish(run());
-          else { report('onNeedPrivacyAuthorization resolve', new Error(`agree with button "${r.buttonId}", which was never tapped`)); refuse(); }
+          else {
+            report('onNeedPrivacyAuthorization resolve', new Error(`agree with button "${r.buttonId}", which was never tapped`));
+            refuse();
+          }
           return;
         }
-        if (r?.event === 'disagree') { answered = true; refuse(); return; }
+        if (r?.event === 'disagree') {
+          answered = true;
+          refuse();
+          return;
+        }
         report('onNeedPrivacyAuthorization resolve', new Error(`unknown event ${JSON.stringify(r)}`));
       };
-      try { listener(resolve, { referrer: name }); } catch (err) { report('onNeedPrivacyAuthorization listener', err); }
+      try {
+        listener(resolve, { referrer: name });
+      } catch (err) {
+        report('onNeedPrivacyAuthorization listener', err);
+      }
     });
     return promise;
   }
@@ -86,22 +113,39 @@ export function privacyApi(report: ErrorReporter, log: UiLog, script: PrivacyScr
   const ok = <E extends object>(name: string, extra: E = {} as E) => ({ ok: true as const, res: { errMsg: `${name}:ok`, ...extra } });
   const api = {
     /** The latest registration replaces the earlier one. */
-    onNeedPrivacyAuthorization: (l: Listener) => { listener = l; },
-    getPrivacySetting: (o: Callbacks<Ok & { needAuthorization: boolean; privacyContractName: string }>) => new Promise((resolve) => later(() => {
-      resolve(settle(o, report, 'getPrivacySetting', ok('getPrivacySetting', { needAuthorization: !agreed, privacyContractName: PRIVACY_CONTRACT_NAME })));
-    })),
+    onNeedPrivacyAuthorization: (l: Listener) => {
+      listener = l;
+    },
+    getPrivacySetting: (o: Callbacks<Ok & { needAuthorization: boolean; privacyContractName: string }>) =>
+      new Promise((resolve) =>
+        later(() => {
+          resolve(
+            settle(
+              o,
+              report,
+              'getPrivacySetting',
+              ok('getPrivacySetting', { needAuthorization: !agreed, privacyContractName: PRIVACY_CONTRACT_NAME }),
+            ),
+          );
+        }),
+      ),
     requirePrivacyAuthorize: (o?: Callbacks<Ok>) => gated('requirePrivacyAuthorize', o, () => ok('requirePrivacyAuthorize')),
-    openPrivacyContract: (o?: Callbacks<Ok>) => new Promise((resolve) => later(() => {
-      handles.contractOpens += 1;
-      resolve(settle(o, report, 'openPrivacyContract', ok('openPrivacyContract')));
-    })),
-    setClipboardData: (o: { data: string } & Callbacks<Ok>) => gated('setClipboardData', o, () => {
-      handles.clipboard = String(o.data);
-      // WeChat confirms a copy with its own toast.
-      log.toasts.push({ title: '内容已复制', icon: 'success' });
-      return ok('setClipboardData');
-    }),
-    getClipboardData: (o?: Callbacks<Ok & { data: string }>) => gated('getClipboardData', o, () => ok('getClipboardData', { data: handles.clipboard })),
+    openPrivacyContract: (o?: Callbacks<Ok>) =>
+      new Promise((resolve) =>
+        later(() => {
+          handles.contractOpens += 1;
+          resolve(settle(o, report, 'openPrivacyContract', ok('openPrivacyContract')));
+        }),
+      ),
+    setClipboardData: (o: { data: string } & Callbacks<Ok>) =>
+      gated('setClipboardData', o, () => {
+        handles.clipboard = String(o.data);
+        // WeChat confirms a copy with its own toast.
+        log.toasts.push({ title: '内容已复制', icon: 'success' });
+        return ok('setClipboardData');
+      }),
+    getClipboardData: (o?: Callbacks<Ok & { data: string }>) =>
+      gated('getClipboardData', o, () => ok('getClipboardData', { data: handles.clipboard })),
   };
   return { api, handles };
 }

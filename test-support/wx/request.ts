@@ -57,7 +57,11 @@ function encode(method: string, url: string, header: Record<string, string>, dat
 
 function parse(text: string, dataType: string | undefined): unknown {
   if (dataType !== undefined && dataType !== 'json') return text;
-  try { return JSON.parse(text); } catch { return text; }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /**
@@ -78,7 +82,8 @@ export function requestApi(report: ErrorReporter, log: RequestRecord[], network:
       const done = (outcome: { ok: true; res: RequestSuccess } | { ok: false; errMsg: string }) => {
         clearTimeout(timer);
         if (network.offline) outcome = { ok: false, errMsg: `request:fail ${OFFLINE_ERROR}` };
-        if (outcome.ok) record.statusCode = outcome.res.statusCode; else record.errMsg = outcome.errMsg;
+        if (outcome.ok) record.statusCode = outcome.res.statusCode;
+        else record.errMsg = outcome.errMsg;
         settle(opts, report, 'request', outcome);
       };
       const run = async () => {
@@ -86,14 +91,18 @@ export function requestApi(report: ErrorReporter, log: RequestRecord[], network:
         if (network.offline) throw new Error(OFFLINE_ERROR);
         const res = await fetch(url, { method, headers: header, body: body ?? null, signal: controller.signal });
         const resHeader: Record<string, string> = {};
-        res.headers.forEach((v, k) => { resHeader[k] = v; });
+        res.headers.forEach((v, k) => {
+          resHeader[k] = v;
+        });
         const data = opts.responseType === 'arraybuffer' ? await res.arrayBuffer() : parse(await res.text(), opts.dataType);
         return { data, statusCode: res.status, header: resHeader, cookies: res.headers.getSetCookie(), errMsg: 'request:ok' };
       };
       run().then(
         (res) => done({ ok: true, res }),
         (err: unknown) => {
-          const reason = controller.signal.aborted ? String((controller.signal.reason as Error)?.message ?? 'abort') : (err as Error).message;
+          const reason = controller.signal.aborted
+            ? String((controller.signal.reason as Error)?.message ?? 'abort')
+            : (err as Error).message;
           done({ ok: false, errMsg: `request:fail ${reason}` });
         },
       );

@@ -38,7 +38,11 @@ export class TestSocketTask {
     message: [] as Array<Listener<{ data: SocketData }>>,
   };
 
-  constructor(opts: ConnectSocketOptions, private readonly report: ErrorReporter, refused?: string) {
+  constructor(
+    opts: ConnectSocketOptions,
+    private readonly report: ErrorReporter,
+    refused?: string,
+  ) {
     this.url = opts.url;
     if (refused) {
       this.ws = null;
@@ -72,14 +76,26 @@ export class TestSocketTask {
   /** Each listener runs alone; an exception is reported, never thrown into `ws` (WeChat does the same). */
   private emit<K extends keyof TestSocketTask['listeners']>(kind: K, res: Parameters<TestSocketTask['listeners'][K][number]>[0]): void {
     for (const listener of [...this.listeners[kind]] as Array<Listener<typeof res>>) {
-      try { listener(res); } catch (err) { this.report(`SocketTask.on${kind[0]!.toUpperCase()}${kind.slice(1)} listener`, err); }
+      try {
+        listener(res);
+      } catch (err) {
+        this.report(`SocketTask.on${kind[0]!.toUpperCase()}${kind.slice(1)} listener`, err);
+      }
     }
   }
 
-  onOpen(fn: TestSocketTask['listeners']['open'][number]): void { this.listeners.open.push(fn); }
-  onClose(fn: TestSocketTask['listeners']['close'][number]): void { this.listeners.close.push(fn); }
-  onError(fn: TestSocketTask['listeners']['error'][number]): void { this.listeners.error.push(fn); }
-  onMessage(fn: TestSocketTask['listeners']['message'][number]): void { this.listeners.message.push(fn); }
+  onOpen(fn: TestSocketTask['listeners']['open'][number]): void {
+    this.listeners.open.push(fn);
+  }
+  onClose(fn: TestSocketTask['listeners']['close'][number]): void {
+    this.listeners.close.push(fn);
+  }
+  onError(fn: TestSocketTask['listeners']['error'][number]): void {
+    this.listeners.error.push(fn);
+  }
+  onMessage(fn: TestSocketTask['listeners']['message'][number]): void {
+    this.listeners.message.push(fn);
+  }
 
   send(opts: { data: unknown } & Callbacks<{ errMsg: string }>): void {
     const ws = this.ws;
@@ -92,9 +108,12 @@ export class TestSocketTask {
     const data = opts.data;
     this.sent.push(data);
     ws.send(typeof data === 'string' ? data : Buffer.from(data), (err) => {
-      settle(opts, this.report, 'SocketTask.send', err
-        ? { ok: false, errMsg: `sendSocketMessage:fail ${err.message}` }
-        : { ok: true, res: { errMsg: 'sendSocketMessage:ok' } });
+      settle(
+        opts,
+        this.report,
+        'SocketTask.send',
+        err ? { ok: false, errMsg: `sendSocketMessage:fail ${err.message}` } : { ok: true, res: { errMsg: 'sendSocketMessage:ok' } },
+      );
     });
   }
 
@@ -113,19 +132,34 @@ export class TestSocketTask {
   }
 }
 
-export function socketApi(report: ErrorReporter, tasks: TestSocketTask[], maxSockets = MAX_SOCKETS, network: { offline: boolean } = { offline: false }) {
+export function socketApi(
+  report: ErrorReporter,
+  tasks: TestSocketTask[],
+  maxSockets = MAX_SOCKETS,
+  network: { offline: boolean } = { offline: false },
+) {
   const live = () => tasks.filter((t) => !t.closed).length;
-  const refusal = () => network.offline ? `connectSocket:fail ${OFFLINE_ERROR}`
-    : live() >= maxSockets ? `connectSocket:fail exceed max task count ${maxSockets}` : undefined;
+  const refusal = () =>
+    network.offline
+      ? `connectSocket:fail ${OFFLINE_ERROR}`
+      : live() >= maxSockets
+        ? `connectSocket:fail exceed max task count ${maxSockets}`
+        : undefined;
   return {
     connectSocket(opts: ConnectSocketOptions): TestSocketTask {
       const refused = refusal();
       const task = new TestSocketTask(opts, report, refused);
       tasks.push(task);
       // connectSocket answers a SocketTask, never a Promise: a refusal without callbacks is not a rejection.
-      later(() => void settle(opts, report, 'connectSocket', refused
-        ? { ok: false, errMsg: refused }
-        : { ok: true, res: { errMsg: 'connectSocket:ok' } })?.catch(() => undefined));
+      later(
+        () =>
+          void settle(
+            opts,
+            report,
+            'connectSocket',
+            refused ? { ok: false, errMsg: refused } : { ok: true, res: { errMsg: 'connectSocket:ok' } },
+          )?.catch(() => undefined),
+      );
       return task;
     },
     liveSocketCount: live,

@@ -46,9 +46,13 @@ export function storageApi(storage: MemoryStorage, report: ErrorReporter) {
       storage.set(o.key, o.data);
       return settle(o, report, 'setStorage', ok('setStorage'));
     },
-    getStorage: (o: KeyOpts) => settle(o, report, 'getStorage', storage.has(o.key)
-      ? ok('getStorage', { data: storage.get(o.key) })
-      : { ok: false, errMsg: 'getStorage:fail data not found' }),
+    getStorage: (o: KeyOpts) =>
+      settle(
+        o,
+        report,
+        'getStorage',
+        storage.has(o.key) ? ok('getStorage', { data: storage.get(o.key) }) : { ok: false, errMsg: 'getStorage:fail data not found' },
+      ),
     removeStorage: (o: KeyOpts) => {
       storage.remove(o.key);
       return settle(o, report, 'removeStorage', ok('removeStorage'));

@@ -36,10 +36,13 @@ export function uiApi(report: ErrorReporter, log: UiLog, script: UiScript) {
   const ok = (name: string, extra: object = {}) => ({ ok: true as const, res: { errMsg: `${name}:ok`, ...extra } });
   // Callback shapes differ per API; the outcome built next to each call matches its own.
   const reply = (o: object | undefined, name: string, outcome: { ok: true; res: unknown } | { ok: false; errMsg: string }) =>
-    new Promise<unknown>((resolve) => later(() => {
-      const p = settle(o as Callbacks<unknown> | undefined, report, name, outcome);
-      if (p) p.then(resolve, () => resolve(undefined)); else resolve(undefined);
-    }));
+    new Promise<unknown>((resolve) =>
+      later(() => {
+        const p = settle(o as Callbacks<unknown> | undefined, report, name, outcome);
+        if (p) p.then(resolve, () => resolve(undefined));
+        else resolve(undefined);
+      }),
+    );
   const navigate = (kind: UiLog['navigations'][number]['kind']) => (o: { url?: string; delta?: number } & Callbacks<Ok>) => {
     log.navigations.push({ kind, ...(o.url !== undefined ? { url: o.url } : {}), ...(o.delta !== undefined ? { delta: o.delta } : {}) });
     return reply(o, kind, ok(kind));
@@ -50,8 +53,14 @@ export function uiApi(report: ErrorReporter, log: UiLog, script: UiScript) {
       return reply(o, 'showToast', ok('showToast'));
     },
     hideToast: (o?: Callbacks<Ok>) => reply(o, 'hideToast', ok('hideToast')),
-    showLoading: (o: { title: string } & Callbacks<Ok>) => { log.loading = true; return reply(o, 'showLoading', ok('showLoading')); },
-    hideLoading: (o?: Callbacks<Ok>) => { log.loading = false; return reply(o, 'hideLoading', ok('hideLoading')); },
+    showLoading: (o: { title: string } & Callbacks<Ok>) => {
+      log.loading = true;
+      return reply(o, 'showLoading', ok('showLoading'));
+    },
+    hideLoading: (o?: Callbacks<Ok>) => {
+      log.loading = false;
+      return reply(o, 'hideLoading', ok('hideLoading'));
+    },
     showModal: (o: { title?: string; content?: string } & Callbacks<Ok & { confirm: boolean; cancel: boolean }>) => {
       log.modals.push({ ...(o.title ? { title: o.title } : {}), ...(o.content ? { content: o.content } : {}) });
       const confirm = script.modalAnswers.shift() ?? true;
@@ -60,9 +69,11 @@ export function uiApi(report: ErrorReporter, log: UiLog, script: UiScript) {
     showActionSheet: (o: { itemList: string[] } & Callbacks<Ok & { tapIndex: number }>) => {
       log.actionSheets.push({ itemList: [...o.itemList] });
       const answer = script.actionSheetAnswers.shift() ?? 'cancel';
-      return reply(o, 'showActionSheet', answer === 'cancel'
-        ? { ok: false, errMsg: 'showActionSheet:fail cancel' }
-        : ok('showActionSheet', { tapIndex: answer }));
+      return reply(
+        o,
+        'showActionSheet',
+        answer === 'cancel' ? { ok: false, errMsg: 'showActionSheet:fail cancel' } : ok('showActionSheet', { tapIndex: answer }),
+      );
     },
     navigateTo: navigate('navigateTo'),
     redirectTo: navigate('redirectTo'),
@@ -74,10 +85,14 @@ export function uiApi(report: ErrorReporter, log: UiLog, script: UiScript) {
       return reply(o, 'setNavigationBarTitle', ok('setNavigationBarTitle'));
     },
     startPullDownRefresh: (o?: Callbacks<Ok>) => reply(o, 'startPullDownRefresh', ok('startPullDownRefresh')),
-    stopPullDownRefresh: (o?: Callbacks<Ok>) => { log.pullDownStops += 1; return reply(o, 'stopPullDownRefresh', ok('stopPullDownRefresh')); },
+    stopPullDownRefresh: (o?: Callbacks<Ok>) => {
+      log.pullDownStops += 1;
+      return reply(o, 'stopPullDownRefresh', ok('stopPullDownRefresh'));
+    },
     setTabBarBadge: (o: { index: number; text: string } & Callbacks<Ok>) => {
       if (script.offTabBarPage) return reply(o, 'setTabBarBadge', { ok: false, errMsg: 'setTabBarBadge:fail not TabBar page' });
-      if (typeof o.text !== 'string' || o.text === '') return reply(o, 'setTabBarBadge', { ok: false, errMsg: 'setTabBarBadge:fail parameter error' });
+      if (typeof o.text !== 'string' || o.text === '')
+        return reply(o, 'setTabBarBadge', { ok: false, errMsg: 'setTabBarBadge:fail parameter error' });
       log.tabBarBadges[o.index] = o.text;
       return reply(o, 'setTabBarBadge', ok('setTabBarBadge'));
     },

@@ -18,7 +18,12 @@ export function freePort(): Promise<number> {
 export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000, everyMs = 100): Promise<number> {
   const start = Date.now();
   for (;;) {
-    if (await Promise.resolve().then(check).catch(() => false)) return Date.now() - start;
+    if (
+      await Promise.resolve()
+        .then(check)
+        .catch(() => false)
+    )
+      return Date.now() - start;
     if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
@@ -40,14 +45,25 @@ export interface Child {
 
 const running = new Set<Child>();
 // A crashed test run must not leave servers behind.
-process.once('exit', () => { for (const c of running) c.proc.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const c of running) c.proc.kill('SIGKILL');
+});
 
 /** Spawns a process we own, keeping its output; `kill` waits until it is gone. */
 export function spawnChild(name: string, command: string, args: string[], env: Record<string, string> = {}): Child {
   const proc = spawn(command, args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const child: Child = {
-    name, proc, lines: [], exit: null,
-    exited: new Promise((resolve) => proc.once('exit', (code, signal) => { child.exit = { code, signal }; running.delete(child); resolve(); })),
+    name,
+    proc,
+    lines: [],
+    exit: null,
+    exited: new Promise((resolve) =>
+      proc.once('exit', (code, signal) => {
+        child.exit = { code, signal };
+        running.delete(child);
+        resolve();
+      }),
+    ),
     alive: () => child.exit === null,
     async kill(signal = 'SIGTERM') {
       if (child.exit) return;
@@ -73,8 +89,12 @@ export function run(command: string, args: string[], env: Record<string, string>
   return new Promise((resolve, reject) => {
     const proc = spawn(command, args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    proc.stdout.on('data', (c: Buffer) => { out += c.toString(); });
-    proc.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    proc.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    proc.stderr.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
     proc.once('error', reject);
     proc.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${out}`))));
   });

@@ -23,18 +23,26 @@ export interface FaultCluster {
  * front, and one phone per user (`perTeam` reps in every team plus `admins`), all caught up.
  * `imports` are preloaded into both nodes (e.g. CRASH_AFTER_COMMIT).
  */
-export async function startFaultCluster(template: string, opts: { perTeam: number; admins: number; imports?: string[] }): Promise<FaultCluster> {
+export async function startFaultCluster(
+  template: string,
+  opts: { perTeam: number; admins: number; imports?: string[] },
+): Promise<FaultCluster> {
   const database = await cloneDatabase(template);
   const users = await addPhoneUsers(database.url, opts.perTeam, opts.admins);
   const redis = await startPrivateRedis();
   const env = { DATABASE_URL: database.url, REDIS_URL: redis.url, REDIS_KEY: `fault-${randomBytes(4).toString('hex')}` };
   const start = (id: string) => startServerNode(id, env, undefined, opts.imports);
-  const nodes = await Promise.all([start('node-a'), start('node-b')]) as [ServerNode, ServerNode];
+  const nodes = (await Promise.all([start('node-a'), start('node-b')])) as [ServerNode, ServerNode];
   const proxy = await startTcpProxy(nodes.map((n) => n.port));
   const phones = users.map((u) => startPhone(proxy.url, u));
   await waitFor('every phone online and caught up', () => phones.every((p) => p.client.isSynced()), 60_000);
   return {
-    databaseUrl: database.url, redis, nodes, proxy, phones, users,
+    databaseUrl: database.url,
+    redis,
+    nodes,
+    proxy,
+    phones,
+    users,
     async stop() {
       for (const p of phones) p.client.stop();
       await proxy.close();

@@ -1,18 +1,37 @@
 import type { AnyTeamEvent, TeamEventType } from '@live-crm/shared-types';
-import { type Connect, createRealtimeClient, type ConnectionStatus, type RealtimeClient, type ResetInfo } from '../../../miniprogram/services/realtime-client';
+import {
+  type Connect,
+  createRealtimeClient,
+  type ConnectionStatus,
+  type RealtimeClient,
+  type ResetInfo,
+} from '../../../miniprogram/services/realtime-client';
 import { memorySeqStore } from '../../../miniprogram/services/realtime-sequencer';
 import type { TestSocketTask } from '../../../test-support/wx/socket.js';
 import { phoneLibrary } from '../../../realtime-server/test/support/weapp.js';
 
 /** Every team fact; typed so a new event type must be added here too. */
 const TEAM_EVENTS: Record<TeamEventType, true> = {
-  'customer:created': true, 'customer:updated': true, 'customer:note-added': true,
-  'opportunity:created': true, 'opportunity:updated': true, 'opportunity:moved': true,
-  'activity:created': true, 'task:created': true, 'task:updated': true, 'task:assigned': true,
-  'message:created': true, 'communication:logged': true,
+  'customer:created': true,
+  'customer:updated': true,
+  'customer:note-added': true,
+  'opportunity:created': true,
+  'opportunity:updated': true,
+  'opportunity:moved': true,
+  'activity:created': true,
+  'task:created': true,
+  'task:updated': true,
+  'task:assigned': true,
+  'message:created': true,
+  'communication:logged': true,
 };
 
-export interface PhoneUser { id: number; tenantId: number; teamIds: number[]; token: string }
+export interface PhoneUser {
+  id: number;
+  tenantId: number;
+  teamIds: number[];
+  token: string;
+}
 
 /**
  * One phone: its own copy of weapp.socket.io over a faithful wx.connectSocket, driven by the mini

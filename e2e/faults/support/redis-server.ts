@@ -5,7 +5,10 @@ import { type Child, freePort, spawnChild, waitFor } from './children.js';
 export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ port, host: '127.0.0.1' });
-    const done = (ok: boolean) => { s.destroy(); resolve(ok); };
+    const done = (ok: boolean) => {
+      s.destroy();
+      resolve(ok);
+    };
     s.setTimeout(1000, () => done(false));
     s.once('error', () => done(false));
     s.once('connect', () => s.write('PING\r\n'));
@@ -18,7 +21,16 @@ export async function startPrivateRedis() {
   const port = await freePort();
   let child: Child;
   const start = async () => {
-    child = spawnChild(`redis-${port}`, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+    child = spawnChild(`redis-${port}`, 'redis-server', [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ]);
     await waitFor('redis up', () => ping(port), 10_000, 50);
   };
   await start();

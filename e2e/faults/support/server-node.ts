@@ -26,36 +26,55 @@ export async function armCrashAfterCommit(node: ServerNode): Promise<void> {
  * One server node as its own process: `node --import tsx realtime-server/src/main.ts`, with
  * `imports` (module URLs) preloaded after tsx.
  */
-export async function startServerNode(id: string, env: Record<string, string>, timeoutMs = 60_000, imports: string[] = []): Promise<ServerNode> {
+export async function startServerNode(
+  id: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  imports: string[] = [],
+): Promise<ServerNode> {
   const port = await freePort();
   const preload = imports.flatMap((m) => ['--import', m]);
   const child = spawnChild(id, process.execPath, ['--import', 'tsx', ...preload, 'realtime-server/src/main.ts'], {
-    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), NODE_ID: id, JWT_SECRET: FAULT_JWT_SECRET, LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    NODE_ID: id,
+    JWT_SECRET: FAULT_JWT_SECRET,
+    LOG_LEVEL: 'warn',
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;
   const node: ServerNode = {
-    id, port, url, child,
-    problems: () => child.lines.filter((line) => {
-      if (!line.startsWith('{')) return /error|unhandled|exception/i.test(line);
-      try {
-        return (JSON.parse(line) as { level?: number }).level! >= 50;
-      } catch {
-        return true;
-      }
-    }),
+    id,
+    port,
+    url,
+    child,
+    problems: () =>
+      child.lines.filter((line) => {
+        if (!line.startsWith('{')) return /error|unhandled|exception/i.test(line);
+        try {
+          return (JSON.parse(line) as { level?: number }).level! >= 50;
+        } catch {
+          return true;
+        }
+      }),
     async health() {
       try {
         const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(3000) });
-        return { status: res.status, body: await res.json() as never };
+        return { status: res.status, body: (await res.json()) as never };
       } catch {
         return { status: 0, body: null };
       }
     },
   };
-  await waitFor(`${id} healthy`, async () => {
-    if (!child.alive()) throw new Error(`${id} exited: ${child.lines.slice(-20).join('\n')}`);
-    return (await node.health()).status === 200;
-  }, timeoutMs, 200);
+  await waitFor(
+    `${id} healthy`,
+    async () => {
+      if (!child.alive()) throw new Error(`${id} exited: ${child.lines.slice(-20).join('\n')}`);
+      return (await node.health()).status === 200;
+    },
+    timeoutMs,
+    200,
+  );
   return node;
 }

@@ -27,7 +27,10 @@ export interface WriteStream {
 }
 
 /** The part of an answer the writer reads: a move's new version, or the current one on a 409. */
-interface Answer { status: number; body: { opportunity?: { version: number }; current?: { version: number } } | null }
+interface Answer {
+  status: number;
+  body: { opportunity?: { version: number }; current?: { version: number } } | null;
+}
 
 async function attempt(base: () => string, token: string, rec: WriteRecord, timeoutMs: number): Promise<Answer | null> {
   const started = Date.now();
@@ -35,7 +38,8 @@ async function attempt(base: () => string, token: string, rec: WriteRecord, time
     const res = await fetch(`${base()}${rec.path}`, {
       method: rec.kind === 'move' ? 'PUT' : 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': rec.key },
-      body: JSON.stringify(rec.body), signal: AbortSignal.timeout(timeoutMs),
+      body: JSON.stringify(rec.body),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     const body = (await res.json().catch(() => null)) as Answer['body'];
     rec.attempts.push({ status: res.status, ms: Date.now() - started, at: started });
@@ -51,7 +55,11 @@ async function attempt(base: () => string, token: string, rec: WriteRecord, time
  * A steady stream of writes per team (a deal move, then a customer note, ...), each retried with its
  * Idempotency-Key on a network error or 5xx, as a careful client does; `base()` is where to send.
  */
-export function startWriters(base: () => string, specs: WriterSpec[], opts: { pauseMs?: number; timeoutMs?: number; giveUpMs?: number } = {}): WriteStream {
+export function startWriters(
+  base: () => string,
+  specs: WriterSpec[],
+  opts: { pauseMs?: number; timeoutMs?: number; giveUpMs?: number } = {},
+): WriteStream {
   const records: WriteRecord[] = [];
   let stopping = false;
   let finishing = false;
@@ -73,14 +81,29 @@ export function startWriters(base: () => string, specs: WriterSpec[], opts: { pa
     for (let n = 0; !stopping; n++) {
       const deal = spec.deals[n % spec.deals.length]!;
       const key = `fault-${randomBytes(9).toString('base64url')}`;
-      const rec: WriteRecord = n % 2 === 0
-        ? { key, kind: 'move', path: `/api/crm/opportunities/${deal.id}/move`, body: { stageId: spec.stageIds[(deal.version + n) % spec.stageIds.length], version: deal.version }, attempts: [], done: false }
-        : { key, kind: 'note', path: `/api/crm/customers/${spec.customerId}/notes`, body: { content: `fault note ${key}` }, attempts: [], done: false };
+      const rec: WriteRecord =
+        n % 2 === 0
+          ? {
+              key,
+              kind: 'move',
+              path: `/api/crm/opportunities/${deal.id}/move`,
+              body: { stageId: spec.stageIds[(deal.version + n) % spec.stageIds.length], version: deal.version },
+              attempts: [],
+              done: false,
+            }
+          : {
+              key,
+              kind: 'note',
+              path: `/api/crm/customers/${spec.customerId}/notes`,
+              body: { content: `fault note ${key}` },
+              attempts: [],
+              done: false,
+            };
       records.push(rec);
       const res = await settle(spec, rec);
       if (rec.kind === 'move' && res) {
         // A move that lost a race (or was answered from an earlier attempt) tells us the version to use.
-        deal.version = res.status === 409 ? res.body?.current?.version ?? deal.version : res.body?.opportunity?.version ?? deal.version;
+        deal.version = res.status === 409 ? (res.body?.current?.version ?? deal.version) : (res.body?.opportunity?.version ?? deal.version);
       }
       await sleep(opts.pauseMs ?? 40);
     }

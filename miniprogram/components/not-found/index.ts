@@ -20,8 +20,11 @@ Component({
     attached() {
       this.setData({
         text: {
-          title: t('notFound.title'), body: t('notFound.body'),
-          sharedTitle: t('notFound.sharedTitle'), sharedBody: t('notFound.sharedBody'), back: t('notFound.back'),
+          title: t('notFound.title'),
+          body: t('notFound.body'),
+          sharedTitle: t('notFound.sharedTitle'),
+          sharedBody: t('notFound.sharedBody'),
+          back: t('notFound.back'),
         },
       });
     },
@@ -30,7 +33,12 @@ Component({
   methods: {
     /** A shared link opens as the only page: there is nothing to go back to, so go home. */
     onBack() {
-      wx.navigateBack({ delta: 1, fail: () => { wx.switchTab({ url: HOME_PAGE }); } });
+      wx.navigateBack({
+        delta: 1,
+        fail: () => {
+          wx.switchTab({ url: HOME_PAGE });
+        },
+      });
     },
   },
 });

@@ -2,7 +2,13 @@ import Toast from 'tdesign-miniprogram/toast/index';
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
 import {
-  addConsentSheet, agreePrivacy, openPrivacyContract, privacyContractName, raiseConsentSheet, refusePrivacy, watchPrivacy,
+  addConsentSheet,
+  agreePrivacy,
+  openPrivacyContract,
+  privacyContractName,
+  raiseConsentSheet,
+  refusePrivacy,
+  watchPrivacy,
 } from '../../services/privacy';
 import type { ConsentSheet } from '../../services/privacy';
 
@@ -41,7 +47,11 @@ Component({
     attached() {
       watchPrivacy();
       this.setData({ text: { title: t('privacy.title'), agree: t('privacy.agree'), refuse: t('privacy.refuse') } });
-      const sheet: ConsentSheet = { ask: (referrer) => { void this.ask(referrer); } };
+      const sheet: ConsentSheet = {
+        ask: (referrer) => {
+          void this.ask(referrer);
+        },
+      };
       sheets.set(this, { sheet, remove: addConsentSheet(sheet), feature: '' });
     },
     detached() {

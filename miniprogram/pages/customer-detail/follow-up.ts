@@ -17,10 +17,21 @@ export const followUpMethods = Behavior({
   data: {
     customerId: 0,
     followUp: {
-      visible: false, pickerVisible: false, value: '', label: '', notes: '', saving: false, start: '', error: '',
-      title: t('followUp.title'), time: t('followUp.time'), notesLabel: t('followUp.notes'),
-      placeholder: t('followUp.notesPlaceholder'), submit: t('followUp.submit'),
-      confirm: t('common.confirm'), cancel: t('common.cancel'),
+      visible: false,
+      pickerVisible: false,
+      value: '',
+      label: '',
+      notes: '',
+      saving: false,
+      start: '',
+      error: '',
+      title: t('followUp.title'),
+      time: t('followUp.time'),
+      notesLabel: t('followUp.notes'),
+      placeholder: t('followUp.notesPlaceholder'),
+      submit: t('followUp.submit'),
+      confirm: t('common.confirm'),
+      cancel: t('common.cancel'),
     },
   },
 
@@ -28,8 +39,12 @@ export const followUpMethods = Behavior({
     onFollowUp() {
       const value = defaultFollowUp();
       this.setData({
-        'followUp.visible': true, 'followUp.value': value, 'followUp.label': labelOf(value), 'followUp.notes': '',
-        'followUp.start': pickerValue(Date.now()), 'followUp.error': '',
+        'followUp.visible': true,
+        'followUp.value': value,
+        'followUp.label': labelOf(value),
+        'followUp.notes': '',
+        'followUp.start': pickerValue(Date.now()),
+        'followUp.error': '',
       });
     },
 
@@ -42,7 +57,12 @@ export const followUpMethods = Behavior({
     },
 
     onPickerConfirm(e: ValueEvent) {
-      this.setData({ 'followUp.pickerVisible': false, 'followUp.value': e.detail.value, 'followUp.label': labelOf(e.detail.value), 'followUp.error': '' });
+      this.setData({
+        'followUp.pickerVisible': false,
+        'followUp.value': e.detail.value,
+        'followUp.label': labelOf(e.detail.value),
+        'followUp.error': '',
+      });
     },
 
     onPickerCancel() {

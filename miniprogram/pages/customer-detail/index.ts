@@ -62,11 +62,22 @@ Component({
 
   data: {
     text: {
-      company: t('customer.company'), phone: t('customer.phone'), email: t('customer.email'), address: t('customer.address'),
-      lastContact: t('customer.lastContact'), owner: t('customer.owner'), call: t('customer.call'), message: t('customer.message'),
-      followUp: t('customer.followUp'), edit: t('common.edit'), notePlaceholder: t('customer.notePlaceholder'),
-      addNote: t('customer.addNote'), timeline: t('customer.timeline'), timelineEmpty: t('customer.timelineEmpty'),
-      retry: t('common.retry'), loading: t('common.loading'),
+      company: t('customer.company'),
+      phone: t('customer.phone'),
+      email: t('customer.email'),
+      address: t('customer.address'),
+      lastContact: t('customer.lastContact'),
+      owner: t('customer.owner'),
+      call: t('customer.call'),
+      message: t('customer.message'),
+      followUp: t('customer.followUp'),
+      edit: t('common.edit'),
+      notePlaceholder: t('customer.notePlaceholder'),
+      addNote: t('customer.addNote'),
+      timeline: t('customer.timeline'),
+      timelineEmpty: t('customer.timelineEmpty'),
+      retry: t('common.retry'),
+      loading: t('common.loading'),
     },
     loading: true,
     error: '',
@@ -94,11 +105,32 @@ Component({
       state.names.set(session.user.id, session.user.name);
       this.setData({ customerId: state.id ?? 0, shared: openedFromShare(query) });
       const types: LiveType[] = ['customer:note-added', 'activity:created', 'message:created', 'communication:logged'];
-      for (const type of types) keepLive(this, realtime.on(type, (env) => this.onLiveItem(env)));
-      keepLive(this, realtime.on('customer:updated', (env) => { void this.onLiveCustomer(env); }));
-      keepLive(this, realtime.onPresence((p) => this.onPresence(p)));
-      keepLive(this, realtime.onReset(() => { void this.load(); }));
-      if (state.id !== null) keepLive(this, onNoteSync(state.id, (sync) => this.onNoteSync(sync)));
+      for (const type of types)
+        keepLive(
+          this,
+          realtime.on(type, (env) => this.onLiveItem(env)),
+        );
+      keepLive(
+        this,
+        realtime.on('customer:updated', (env) => {
+          void this.onLiveCustomer(env);
+        }),
+      );
+      keepLive(
+        this,
+        realtime.onPresence((p) => this.onPresence(p)),
+      );
+      keepLive(
+        this,
+        realtime.onReset(() => {
+          void this.load();
+        }),
+      );
+      if (state.id !== null)
+        keepLive(
+          this,
+          onNoteSync(state.id, (sync) => this.onNoteSync(sync)),
+        );
       realtime.start();
       this.watchPresence();
       void this.load();
@@ -137,11 +169,19 @@ Component({
     async load() {
       const state = stateOf(this);
       const id = state.id;
-      if (id === null) { this.setData({ loading: false, missing: true }); return; }
+      if (id === null) {
+        this.setData({ loading: false, missing: true });
+        return;
+      }
       state.duringLoad = [];
       try {
         const [customer, activities, notes, messages, communications, names] = await Promise.all([
-          getCustomer(id), listActivities(id), listNotes(id), listMessages(id), listCommunications(id), teamNames(),
+          getCustomer(id),
+          listActivities(id),
+          listNotes(id),
+          listMessages(id),
+          listCommunications(id),
+          teamNames(),
         ]);
         names.forEach((name, userId) => state.names.set(userId, name));
         const timeline = new Timeline(state.myId, (userId) => state.names.get(userId) ?? t('common.someone'));
@@ -177,7 +217,7 @@ Component({
 
     profileView(c: Customer): Profile {
       const names = stateOf(this).names;
-      return profileOf(c, c.ownerId === null ? t('common.unassigned') : names.get(c.ownerId) ?? t('common.someone'));
+      return profileOf(c, c.ownerId === null ? t('common.unassigned') : (names.get(c.ownerId) ?? t('common.someone')));
     },
 
     /** A newer version of the customer replaces the card (one path, well under 1 KB). */
@@ -197,7 +237,10 @@ Component({
       const state = stateOf(this);
       const item = itemOf(env, state.id);
       if (!item) return;
-      if (!state.timeline) { state.duringLoad?.push(item); return; }
+      if (!state.timeline) {
+        state.duringLoad?.push(item);
+        return;
+      }
       this.patch(state.timeline.prepend(item));
       const contact = 'note' in env.data ? null : contactOf(env as TeamEventEnvelope<Exclude<LiveType, 'customer:note-added'>>);
       const c = state.customer;
@@ -267,10 +310,15 @@ Component({
 
     async onCall() {
       const c = stateOf(this).customer;
-      if (!c?.phone) { this.toast(t('customers.noPhone')); return; }
+      if (!c?.phone) {
+        this.toast(t('customers.noPhone'));
+        return;
+      }
       try {
         const timeline = stateOf(this).timeline;
-        const result = await callCustomer(c, (communication) => this.patch(timeline?.prepend({ kind: 'communication', communication }) ?? null));
+        const result = await callCustomer(c, (communication) =>
+          this.patch(timeline?.prepend({ kind: 'communication', communication }) ?? null),
+        );
         if (result === 'logged') this.toast(t('call.logged'), 'success');
         else if (result === 'queued') this.toast(t('offline.queued'));
         else if (result === 'failed') this.toast(t('call.failed'), 'error');
@@ -293,7 +341,6 @@ Component({
       const { id, customer } = stateOf(this);
       return { title: customer ? t('share.customer', { name: customer.name }) : t('customer.title'), path: sharedCustomerPath(id ?? 0) };
     },
-
 
     toast(message: string, theme?: 'success' | 'error') {
       showToast(this, message, theme);

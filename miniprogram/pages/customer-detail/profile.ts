@@ -22,9 +22,15 @@ export function profileOf(c: Customer, owner: string, now = Date.now()): Profile
   const row = rowOf(c, 0, now);
   const none = t('common.none');
   return {
-    name: c.name, initial: row.initial, tone: row.tone, company: c.company ?? '',
-    statusLabel: row.statusLabel, statusTheme: row.statusTheme,
-    phone: c.phone ?? none, email: c.email ?? none, address: c.address ?? none,
+    name: c.name,
+    initial: row.initial,
+    tone: row.tone,
+    company: c.company ?? '',
+    statusLabel: row.statusLabel,
+    statusTheme: row.statusTheme,
+    phone: c.phone ?? none,
+    email: c.email ?? none,
+    address: c.address ?? none,
     lastContact: c.lastContactAt ? formatRelative(c.lastContactAt, now) : t('customers.neverContacted'),
     owner,
     copy: { phone: copyable(c.phone), email: copyable(c.email), address: copyable(c.address) },
@@ -37,7 +43,12 @@ export const TONES = ['#0052d9', '#2ba471', '#e37318', '#8e56dd', '#029cd4', '#d
 /** Who else is here: the server counts each user once; we leave ourselves out. */
 export function viewersOf(viewers: PresenceViewer[], myId: number) {
   const others = viewers.filter((v) => v.userId !== myId);
-  const list = others.map((v) => ({ userId: v.userId, name: v.name, initial: Array.from(v.name.trim())[0] ?? '?', color: TONES[v.userId % 6] ?? TONES[0] }));
+  const list = others.map((v) => ({
+    userId: v.userId,
+    name: v.name,
+    initial: Array.from(v.name.trim())[0] ?? '?',
+    color: TONES[v.userId % 6] ?? TONES[0],
+  }));
   const names = others.map((v) => v.name).join(locale() === 'en' ? ', ' : '、');
   return { viewers: list, viewingText: others.length ? t('customer.alsoViewing', { names }) : '' };
 }

@@ -27,8 +27,15 @@ export interface Entry {
 export type Patch = Record<string, unknown>;
 
 const ACTIVITY_ICONS: Record<string, string> = {
-  call: 'call', meeting: 'usergroup', email: 'mail', message: 'chat', note: 'edit-1', visit: 'location',
-  'stage-change': 'swap', 'follow-up': 'time', other: 'more',
+  call: 'call',
+  meeting: 'usergroup',
+  email: 'mail',
+  message: 'chat',
+  note: 'edit-1',
+  visit: 'location',
+  'stage-change': 'swap',
+  'follow-up': 'time',
+  other: 'more',
 };
 
 const keyOf = (item: TimelineItem): string => {
@@ -57,7 +64,10 @@ export class Timeline {
   private top = 0;
 
   /** `myId`: whose pending notes a live echo may settle; `nameOf`: teammates' names for calls. */
-  constructor(private readonly myId: Id, private readonly nameOf: (userId: Id) => string) {}
+  constructor(
+    private readonly myId: Id,
+    private readonly nameOf: (userId: Id) => string,
+  ) {}
 
   get size(): number {
     return this.length;
@@ -65,9 +75,7 @@ export class Timeline {
 
   /** The first load: everything, newest first. */
   initial(items: TimelineItem[], now = Date.now()): Entry[] {
-    const sorted = items
-      .filter((item) => !this.seen.has(keyOf(item)))
-      .sort((a, b) => Date.parse(atOf(b)) - Date.parse(atOf(a)));
+    const sorted = items.filter((item) => !this.seen.has(keyOf(item))).sort((a, b) => Date.parse(atOf(b)) - Date.parse(atOf(a)));
     return sorted.map((item) => {
       this.seen.add(keyOf(item));
       return this.entry(item, this.length++, now);
@@ -92,8 +100,13 @@ export class Timeline {
     const index = this.length++;
     this.pending.set(localKey, { index, content });
     const entry: Entry = {
-      key: `pending:${localKey}`, icon: 'edit-1', tone: 'note', title: t('timeline.note', { name: authorName }),
-      body: content, stamp: t(queued ? 'customer.noteQueued' : 'customer.noteSaving'), order: --this.top,
+      key: `pending:${localKey}`,
+      icon: 'edit-1',
+      tone: 'note',
+      title: t('timeline.note', { name: authorName }),
+      body: content,
+      stamp: t(queued ? 'customer.noteQueued' : 'customer.noteSaving'),
+      order: --this.top,
       state: queued ? 'queued' : 'sending',
     };
     return { [`entries[${index}]`]: entry, empty: false };
@@ -144,7 +157,13 @@ export class Timeline {
     if (item.kind === 'activity') {
       const a = item.activity;
       const type = t(`activity.${a.type}` as MessageKey);
-      return { ...base, icon: ACTIVITY_ICONS[a.type] ?? 'more', tone: 'activity', title: `${a.actorName} · ${type}`, body: activityText(a) };
+      return {
+        ...base,
+        icon: ACTIVITY_ICONS[a.type] ?? 'more',
+        tone: 'activity',
+        title: `${a.actorName} · ${type}`,
+        body: activityText(a),
+      };
     }
     if (item.kind === 'note') {
       const n = item.note;
@@ -156,6 +175,12 @@ export class Timeline {
     }
     const c = item.communication;
     const title = [this.nameOf(c.userId), t(`comm.${c.type}` as MessageKey), t(`comm.${c.status}` as MessageKey)].join(' · ');
-    return { ...base, icon: c.status === 'failed' || c.status === 'missed' ? 'call-off' : 'call', tone: 'call', title, body: c.phoneNumber ?? '' };
+    return {
+      ...base,
+      icon: c.status === 'failed' || c.status === 'missed' ? 'call-off' : 'call',
+      tone: 'call',
+      title,
+      body: c.phoneNumber ?? '',
+    };
   }
 }

@@ -73,9 +73,12 @@ export function serverFieldErrors(details: unknown, values: FormValues, fallback
   if (!Array.isArray(fields)) return {};
   const local = validate(values);
   const generic: Record<Field, string> = {
-    name: t('customerForm.nameRequired'), company: t('customerForm.tooLong', { max: MAX.company }),
-    phone: t('customerForm.phoneInvalid'), email: t('customerForm.emailInvalid'),
-    status: t('error.validation'), address: t('customerForm.tooLong', { max: MAX.address }),
+    name: t('customerForm.nameRequired'),
+    company: t('customerForm.tooLong', { max: MAX.company }),
+    phone: t('customerForm.phoneInvalid'),
+    email: t('customerForm.emailInvalid'),
+    status: t('error.validation'),
+    address: t('customerForm.tooLong', { max: MAX.address }),
   };
   const errors: FieldErrors = {};
   for (const f of fields) {

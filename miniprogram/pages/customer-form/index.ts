@@ -3,9 +3,7 @@ import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
 import { isApiError } from '../../services/api';
 import type { ApiError } from '../../services/api';
-import {
-  conflictCustomer, createCustomer, duplicateOf, getCustomer, lastCustomerActorOf, updateCustomer,
-} from '../../services/customers';
+import { conflictCustomer, createCustomer, duplicateOf, getCustomer, lastCustomerActorOf, updateCustomer } from '../../services/customers';
 import { nameOf } from '../../services/team';
 import { errorText, numberParam } from '../../utils/page';
 import { emptyValues, serverFieldErrors, TEXT_FIELDS, toInput, toPatch, validate, valuesFrom } from './form';
@@ -15,22 +13,48 @@ import { pageKit, showToast } from '../../behaviors/page-kit';
 const STATUSES: CustomerStatus[] = ['lead', 'prospect', 'active', 'inactive'];
 const statusLabel = (s: CustomerStatus): string => t(`status.${s}` as MessageKey);
 
-interface State { id: Id | null; version: number; duplicateId: Id | null }
+interface State {
+  id: Id | null;
+  version: number;
+  duplicateId: Id | null;
+}
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { id: null, version: 0, duplicateId: null }; states.set(page, s); }
+  if (!s) {
+    s = { id: null, version: 0, duplicateId: null };
+    states.set(page, s);
+  }
   return s;
 };
 
 function texts() {
-  const keys = ['name', 'namePlaceholder', 'company', 'companyPlaceholder', 'phone', 'phonePlaceholder', 'email',
-    'emailPlaceholder', 'status', 'address', 'addressPlaceholder', 'duplicateTitle', 'duplicateOpen', 'duplicateKeep'] as const;
+  const keys = [
+    'name',
+    'namePlaceholder',
+    'company',
+    'companyPlaceholder',
+    'phone',
+    'phonePlaceholder',
+    'email',
+    'emailPlaceholder',
+    'status',
+    'address',
+    'addressPlaceholder',
+    'duplicateTitle',
+    'duplicateOpen',
+    'duplicateKeep',
+  ] as const;
   const out = {} as Record<(typeof keys)[number], string>;
   for (const key of keys) out[key] = t(`customerForm.${key}`);
   return {
-    ...out, save: t('common.save'), saving: t('common.saving'), cancel: t('common.cancel'), ok: t('common.confirm'),
-    loading: t('common.loading'), retry: t('common.retry'),
+    ...out,
+    save: t('common.save'),
+    saving: t('common.saving'),
+    cancel: t('common.cancel'),
+    ok: t('common.confirm'),
+    loading: t('common.loading'),
+    retry: t('common.retry'),
   };
 }
 
@@ -76,7 +100,6 @@ Component({
       stateOf(this).version = c.version;
       this.setData({ values: valuesFrom(c), statusText: statusLabel(c.status), errors: {} });
     },
-
 
     onInput(e: WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { field?: Field }>) {
       const field = e.currentTarget.dataset.field;
@@ -125,7 +148,10 @@ Component({
 
     /** 409 duplicate: offer the existing customer; 409 conflict: the fresh record; 400: fields inline. */
     async failed(err: unknown, values: FormValues) {
-      if (!isApiError(err)) { this.toast(errorText(err), 'error'); return; }
+      if (!isApiError(err)) {
+        this.toast(errorText(err), 'error');
+        return;
+      }
       if (this.offerDuplicate(err, values)) return;
       const current = conflictCustomer(err);
       if (current) {
@@ -136,7 +162,10 @@ Component({
       }
       if (err.code === 'validation') {
         const errors = serverFieldErrors(err.details, values);
-        if (Object.keys(errors).length) { this.setData({ errors }); return; }
+        if (Object.keys(errors).length) {
+          this.setData({ errors });
+          return;
+        }
       }
       this.toast(errorText(err), 'error');
     },
@@ -148,7 +177,10 @@ Component({
       const field = t(errors.email && !errors.phone ? 'customerForm.fieldEmail' : 'customerForm.fieldPhone');
       stateOf(this).duplicateId = dup.customer ? dup.id : null;
       const content = dup.customer
-        ? t('customerForm.duplicateBody', { name: dup.customer.company ? `${dup.customer.name}（${dup.customer.company}）` : dup.customer.name, field })
+        ? t('customerForm.duplicateBody', {
+            name: dup.customer.company ? `${dup.customer.name}（${dup.customer.company}）` : dup.customer.name,
+            field,
+          })
         : t('customerForm.duplicateOther', { field });
       this.setData({ errors, dup: { visible: true, content, canOpen: Boolean(dup.customer) } });
       return true;

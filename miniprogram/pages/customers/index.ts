@@ -39,8 +39,14 @@ function stateOf(page: object): State {
   let s = states.get(page);
   if (!s) {
     s = {
-      filter: { keyword: '', status: 'all', sortBy: 'lastContact' }, rows: null, generation: 0, page: 1, cursor: null,
-      loadingMore: false, searchTimer: null, duringLoad: null,
+      filter: { keyword: '', status: 'all', sortBy: 'lastContact' },
+      rows: null,
+      generation: 0,
+      page: 1,
+      cursor: null,
+      loadingMore: false,
+      searchTimer: null,
+      duringLoad: null,
     };
     states.set(page, s);
   }
@@ -51,10 +57,17 @@ const sortLabel = (sort: CustomerSort): string => t(`sort.${sort}` as MessageKey
 
 function texts() {
   return {
-    search: t('customers.searchPlaceholder'), call: t('customers.call'), message: t('customers.message'),
-    empty: t('customers.empty'), noMatch: t('customers.noMatch'), newCustomer: t('customers.new'),
-    noMore: t('customers.noMore'), loading: t('common.loading'), retry: t('common.retry'),
-    cancel: t('common.cancel'), sortTitle: t('customers.sortTitle'),
+    search: t('customers.searchPlaceholder'),
+    call: t('customers.call'),
+    message: t('customers.message'),
+    empty: t('customers.empty'),
+    noMatch: t('customers.noMatch'),
+    newCustomer: t('customers.new'),
+    noMore: t('customers.noMore'),
+    loading: t('common.loading'),
+    retry: t('common.retry'),
+    cancel: t('common.cancel'),
+    sortTitle: t('customers.sortTitle'),
   };
 }
 
@@ -78,18 +91,29 @@ Component({
 
   methods: {
     onLoad() {
-      if (!getSession()) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      if (!getSession()) {
+        wx.reLaunch({ url: LOGIN_PAGE });
+        return;
+      }
       wx.setNavigationBarTitle({ title: t('customers.title') });
       const onCustomer = (env: TeamEventEnvelope<'customer:created' | 'customer:updated'>) =>
         this.live((rows) => rows.apply(env.data.customer, env.type === 'customer:created'));
       keepLive(this, realtime.on('customer:created', onCustomer), realtime.on('customer:updated', onCustomer));
       for (const type of ['communication:logged', 'message:created', 'activity:created'] as const) {
-        keepLive(this, realtime.on(type, (env) => {
-          const contact = contactOf(env);
-          if (contact) this.live((rows) => rows.touch(contact.customerId, contact.at));
-        }));
+        keepLive(
+          this,
+          realtime.on(type, (env) => {
+            const contact = contactOf(env);
+            if (contact) this.live((rows) => rows.touch(contact.customerId, contact.at));
+          }),
+        );
       }
-      keepLive(this, realtime.onReset(() => { void this.load(); }));
+      keepLive(
+        this,
+        realtime.onReset(() => {
+          void this.load();
+        }),
+      );
       realtime.start();
       void this.load();
     },
@@ -111,7 +135,9 @@ Component({
     /** One live change: patch the row it touches (and remember it if a load is racing it). */
     live(change: (rows: CustomerRows) => Patch | null) {
       const state = stateOf(this);
-      state.duringLoad?.push((rows) => { change(rows); });
+      state.duringLoad?.push((rows) => {
+        change(rows);
+      });
       const patch = state.rows ? change(state.rows) : null;
       if (!patch) return;
       if (state.rows && 'totalText' in patch) patch['count'] = state.rows.size;
@@ -120,7 +146,10 @@ Component({
 
     query(filter: ListFilter, page: number, cursor: string | null) {
       return listCustomers({
-        page, limit: PAGE_SIZE, status: filter.status, sortBy: filter.sortBy,
+        page,
+        limit: PAGE_SIZE,
+        status: filter.status,
+        sortBy: filter.sortBy,
         ...(filter.keyword.trim() ? { keyword: filter.keyword.trim() } : {}),
         ...(cursor ? { cursor } : {}),
       });
@@ -142,7 +171,12 @@ Component({
         for (const replay of state.duringLoad ?? []) replay(rows);
         Object.assign(state, { rows, page: 1, cursor: res.nextCursor ?? null });
         this.setData({
-          loading: false, error: '', rows: rows.rows(), count: rows.size, totalText: rows.totalText(), hasMore: rows.hasMore,
+          loading: false,
+          error: '',
+          rows: rows.rows(),
+          count: rows.size,
+          totalText: rows.totalText(),
+          hasMore: rows.hasMore,
         });
       } catch (err) {
         if (generation !== state.generation) return;
@@ -234,7 +268,10 @@ Component({
     async onCallTap(e: TapEvent) {
       const customer = stateOf(this).rows?.get(idFrom(e));
       if (!customer) return;
-      if (!customer.phone) { this.toast(t('customers.noPhone')); return; }
+      if (!customer.phone) {
+        this.toast(t('customers.noPhone'));
+        return;
+      }
       await this.call(customer);
     },
 
@@ -261,7 +298,6 @@ Component({
     onNew() {
       wx.navigateTo({ url: '/pages/customer-form/index' });
     },
-
 
     toast(message: string, theme?: 'success' | 'error') {
       showToast(this, message, theme);

@@ -19,7 +19,11 @@ export interface Row {
   hidden: boolean;
 }
 
-export interface ListFilter { keyword: string; status: CustomerStatus | 'all'; sortBy: CustomerSort }
+export interface ListFilter {
+  keyword: string;
+  status: CustomerStatus | 'all';
+  sortBy: CustomerSort;
+}
 export type Patch = Record<string, unknown>;
 
 /** Room for 16 live arrivals between the same two rows before two share an order (then DOM order decides). */
@@ -160,9 +164,7 @@ export class CustomerRows {
   }
 
   private sortedOthers(exceptId?: Id): Array<{ customer: Customer; order: number }> {
-    return [...this.held.values()]
-      .filter((h) => h.customer.id !== exceptId)
-      .sort((a, b) => a.order - b.order);
+    return [...this.held.values()].filter((h) => h.customer.id !== exceptId).sort((a, b) => a.order - b.order);
   }
 
   /** Past the last loaded row while more pages exist, it is the next pages' to bring. */

@@ -40,17 +40,33 @@ const LIVE_EVENTS: TeamEventType[] = ['opportunity:created', 'opportunity:update
 const PERIODS: AnalyticsPeriod[] = ['7d', '30d', '90d', '365d'];
 
 const stateOf = pageState<State>(() => ({
-  timer: null, burstStart: 0, loadSeq: 0, teamIds: [], chart: null, teams: [], teamId: null,
-  hidden: false, stale: false,
+  timer: null,
+  burstStart: 0,
+  loadSeq: 0,
+  teamIds: [],
+  chart: null,
+  teams: [],
+  teamId: null,
+  hidden: false,
+  stale: false,
 }));
 
 function texts() {
   return {
-    funnel: t('dashboard.funnel'), activities: t('dashboard.activities'), rotting: t('dashboard.rotting'),
-    noActivities: t('dashboard.noActivities'), noRotting: t('dashboard.noRotting'), noDeals: t('dashboard.noDeals'),
-    report: t('dashboard.report'), export: t('dashboard.export'), exportHint: t('dashboard.exportHint'),
-    retry: t('common.retry'), loading: t('common.loading'), cancel: t('common.cancel'),
-    live: t('pipeline.live'), offline: t('pipeline.offline'),
+    funnel: t('dashboard.funnel'),
+    activities: t('dashboard.activities'),
+    rotting: t('dashboard.rotting'),
+    noActivities: t('dashboard.noActivities'),
+    noRotting: t('dashboard.noRotting'),
+    noDeals: t('dashboard.noDeals'),
+    report: t('dashboard.report'),
+    export: t('dashboard.export'),
+    exportHint: t('dashboard.exportHint'),
+    retry: t('common.retry'),
+    loading: t('common.loading'),
+    cancel: t('common.cancel'),
+    live: t('pipeline.live'),
+    offline: t('pipeline.offline'),
   };
 }
 
@@ -75,14 +91,29 @@ Component({
   methods: {
     onLoad() {
       const session = getSession();
-      if (!session) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      if (!session) {
+        wx.reLaunch({ url: LOGIN_PAGE });
+        return;
+      }
       wx.setNavigationBarTitle({ title: t('dashboard.title') });
       const isAdmin = session.user.role === 'admin';
       this.setData({ isAdmin, teamLabel: isAdmin ? t('dashboard.allTeams') : '' });
       if (isAdmin) void this.loadTeams();
-      for (const type of LIVE_EVENTS) keepLive(this, realtime.on(type, (env) => this.onLiveEvent(env.teamId)));
-      keepLive(this, realtime.onReset(() => { void this.load(); }));
-      keepLive(this, realtime.onStatus((s) => this.onStatus(s)));
+      for (const type of LIVE_EVENTS)
+        keepLive(
+          this,
+          realtime.on(type, (env) => this.onLiveEvent(env.teamId)),
+        );
+      keepLive(
+        this,
+        realtime.onReset(() => {
+          void this.load();
+        }),
+      );
+      keepLive(
+        this,
+        realtime.onStatus((s) => this.onStatus(s)),
+      );
       realtime.start();
       this.onStatus(realtime.status());
       void this.load();
@@ -119,9 +150,8 @@ Component({
         if (seq !== state.loadSeq) return;
         state.teamIds = loaded.teamIds;
         state.chart = loaded.chart;
-        const patch = this.data.loading || this.data.error
-          ? { view: loaded.view }
-          : diffData({ view: this.data.view }, { view: loaded.view });
+        const patch =
+          this.data.loading || this.data.error ? { view: loaded.view } : diffData({ view: this.data.view }, { view: loaded.view });
         this.setData({ ...patch, loading: false, error: '' }, () => this.drawChart());
       } catch (err) {
         if (seq !== state.loadSeq) return;
@@ -134,9 +164,12 @@ Component({
     drawChart() {
       const chart = stateOf(this).chart;
       if (!chart || this.data.view.activityEmpty) return;
-      this.createSelectorQuery().select('#activity-chart').fields({ node: true, size: true }).exec((res: unknown[]) => {
-        drawActivityChart(res[0], chart);
-      });
+      this.createSelectorQuery()
+        .select('#activity-chart')
+        .fields({ node: true, size: true })
+        .exec((res: unknown[]) => {
+          drawActivityChart(res[0], chart);
+        });
     },
 
     onStatus(status: ConnectionStatus) {
@@ -148,7 +181,10 @@ Component({
     onLiveEvent(teamId: Id) {
       const state = stateOf(this);
       if (!state.teamIds.includes(teamId)) return;
-      if (state.hidden) { state.stale = true; return; }
+      if (state.hidden) {
+        state.stale = true;
+        return;
+      }
       const now = Date.now();
       if (!state.timer) state.burstStart = now;
       else clearTimeout(state.timer);
@@ -185,7 +221,7 @@ Component({
 
     onTeamSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
       const state = stateOf(this);
-      const team = e.detail.index === 0 ? null : state.teams[e.detail.index - 1] ?? null;
+      const team = e.detail.index === 0 ? null : (state.teams[e.detail.index - 1] ?? null);
       state.teamId = team ? team.id : null;
       this.setData({ 'teamSheet.visible': false, teamLabel: team ? team.name : t('dashboard.allTeams') });
       void this.load();
@@ -194,7 +230,6 @@ Component({
     onTeamSheetClose() {
       this.setData({ 'teamSheet.visible': false });
     },
-
 
     onDealTap(e: TapEvent) {
       wx.navigateTo({ url: `/pages/opportunity-detail/index?id=${idFrom(e)}` });

@@ -5,8 +5,17 @@ import { bucketDays, DEFAULT_THEME, drawStackedBars } from '../../utils/charts';
 import type { Bar, Ctx2D, Series } from '../../utils/charts';
 import { formatMoneyCompact } from '../../utils/format';
 import {
-  activityLegend, activitySeries, activityTotal, funnelRows, lostLine, metricCards, movesSince, placeRotting, rangeText,
-  ROTTING_SHOWN, rottingRows,
+  activityLegend,
+  activitySeries,
+  activityTotal,
+  funnelRows,
+  lostLine,
+  metricCards,
+  movesSince,
+  placeRotting,
+  rangeText,
+  ROTTING_SHOWN,
+  rottingRows,
 } from './view';
 import type { FunnelRow, LegendItem, MetricCard, RottingSlot } from './view';
 
@@ -31,28 +40,54 @@ export interface DashboardView {
 }
 
 /** The chart's input, kept off `data`: it goes to the canvas, not across to the view. */
-export interface ChartData { bars: Bar[]; series: Series[] }
+export interface ChartData {
+  bars: Bar[];
+  series: Series[];
+}
 
 export function emptyView(): DashboardView {
   return {
-    range: '', days: null, metrics: [], funnel: [], funnelSummary: '', lost: '', movesSince: '', activityTotal: '', legend: [],
-    activityEmpty: true, rottingHint: '', rottingCount: 0, rotting: [], moreRotting: '',
+    range: '',
+    days: null,
+    metrics: [],
+    funnel: [],
+    funnelSummary: '',
+    lost: '',
+    movesSince: '',
+    activityTotal: '',
+    legend: [],
+    activityEmpty: true,
+    rottingHint: '',
+    rottingCount: 0,
+    rotting: [],
+    moreRotting: '',
   };
 }
 
-const monthLabel = (month: number): string => (locale() === 'en'
-  ? ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][month - 1] ?? String(month)
-  : `${month}月`);
+const monthLabel = (month: number): string =>
+  locale() === 'en'
+    ? (['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][month - 1] ?? String(month))
+    : `${month}月`;
 
 /** `shown`: the stalled-deal slots on screen now, so each deal keeps its slot. */
 export async function loadDashboard(period: AnalyticsPeriod, teamId: Id | null, shown: RottingSlot[] = []) {
   const [sales, pipeline, activities] = await Promise.all([
-    getSales(period, teamId), getPipelineAnalytics(period, teamId), getActivityAnalytics(period, teamId),
+    getSales(period, teamId),
+    getPipelineAnalytics(period, teamId),
+    getActivityAnalytics(period, teamId),
   ]);
   const p = pipeline.analytics;
   const a = activities.analytics;
   const series = activitySeries(a);
-  const chart: ChartData = { series, bars: bucketDays(a.perDay.map((d) => d.date), a.perDayByType, series, monthLabel) };
+  const chart: ChartData = {
+    series,
+    bars: bucketDays(
+      a.perDay.map((d) => d.date),
+      a.perDayByType,
+      series,
+      monthLabel,
+    ),
+  };
   const more = p.rottingCount - Math.min(p.rotting.length, ROTTING_SHOWN);
   const view: DashboardView = {
     range: rangeText(sales.window),
@@ -60,7 +95,8 @@ export async function loadDashboard(period: AnalyticsPeriod, teamId: Id | null, 
     metrics: metricCards(sales.metrics),
     funnel: p.stages.some((s) => s.count > 0) ? funnelRows(p) : [],
     funnelSummary: t('dashboard.funnelSummary', {
-      open: formatMoneyCompact(p.openValueCents), weighted: formatMoneyCompact(p.weightedValueCents),
+      open: formatMoneyCompact(p.openValueCents),
+      weighted: formatMoneyCompact(p.weightedValueCents),
     }),
     lost: lostLine(p),
     movesSince: movesSince(p, pipeline.window),

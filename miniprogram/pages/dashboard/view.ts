@@ -1,5 +1,10 @@
 import type {
-  ActivityAnalytics, ActivityType, AnalyticsWindow, MetricWithTrend, PipelineAnalytics, SalesMetrics,
+  ActivityAnalytics,
+  ActivityType,
+  AnalyticsWindow,
+  MetricWithTrend,
+  PipelineAnalytics,
+  SalesMetrics,
 } from '@live-crm/shared-types';
 import { stageLabel, t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
@@ -66,7 +71,10 @@ export function metricCards(sales: SalesMetrics): MetricCard[] {
     const trend: Trend = !comparable || m.current === m.previous ? 'flat' : m.current > m.previous ? 'up' : 'down';
     const better = lowerIsBetter ? trend === 'down' : trend === 'up';
     return {
-      key, label: t(label), value: has.current ? formatValue(kind, m.current) : NO_VALUE, trend,
+      key,
+      label: t(label),
+      value: has.current ? formatValue(kind, m.current) : NO_VALUE,
+      trend,
       tone: trend === 'flat' ? 'flat' : better ? 'good' : 'bad',
       delta: comparable ? deltaText(kind, m) : '',
       previous: t('dashboard.previous', { value: has.previous ? formatValue(kind, m.previous) : NO_VALUE }),
@@ -74,7 +82,13 @@ export function metricCards(sales: SalesMetrics): MetricCard[] {
   });
 }
 
-export interface FunnelRow { name: string; count: string; value: string; width: string; rate: string }
+export interface FunnelRow {
+  name: string;
+  count: string;
+  value: string;
+  width: string;
+  rate: string;
+}
 
 /** Open stages and Won, in order, as centred bars sized by deal count; the conversion out of each. */
 export function funnelRows(p: PipelineAnalytics): FunnelRow[] {
@@ -109,7 +123,13 @@ export function movesSince(p: PipelineAnalytics, w: AnalyticsWindow): string {
   return t('dashboard.movesSince', { date: formatShortDate(todayInShanghai(Date.parse(p.movesFrom))) });
 }
 
-export interface RottingRow { id: number; title: string; meta: string; value: string; idle: string }
+export interface RottingRow {
+  id: number;
+  title: string;
+  meta: string;
+  value: string;
+  idle: string;
+}
 
 export const ROTTING_SHOWN = 8;
 
@@ -127,7 +147,10 @@ export function placeRotting(previous: RottingSlot[], rows: RottingRow[]): Rotti
   previous.forEach((slot, i) => {
     if (!slot || i >= ROTTING_SHOWN || !rank.has(slot.id)) return;
     const row = rows[rank.get(slot.id) ?? 0];
-    if (row) { slots[i] = { ...row, rank: rank.get(slot.id) ?? 0 }; placed.add(row.id); }
+    if (row) {
+      slots[i] = { ...row, rank: rank.get(slot.id) ?? 0 };
+      placed.add(row.id);
+    }
   });
   for (const [i, row] of rows.entries()) {
     if (placed.has(row.id)) continue;
@@ -150,16 +173,33 @@ export function rottingRows(p: PipelineAnalytics): RottingRow[] {
 
 /** Brand-led palette, one colour per activity type, distinguishable side by side. */
 export const TYPE_COLORS: Record<ActivityType, string> = {
-  call: '#0052d9', meeting: '#2ba471', email: '#e37318', visit: '#d54941', message: '#8e56dd',
-  'follow-up': '#029cd4', note: '#a6a6a6', 'stage-change': '#b5c7ff', other: '#dcdcdc',
+  call: '#0052d9',
+  meeting: '#2ba471',
+  email: '#e37318',
+  visit: '#d54941',
+  message: '#8e56dd',
+  'follow-up': '#029cd4',
+  note: '#a6a6a6',
+  'stage-change': '#b5c7ff',
+  other: '#dcdcdc',
 };
 
-export interface LegendItem { type: ActivityType; label: string; color: string; count: number }
+export interface LegendItem {
+  type: ActivityType;
+  label: string;
+  color: string;
+  count: number;
+}
 
 export function activityLegend(a: ActivityAnalytics): LegendItem[] {
-  return a.byType.filter((b) => b.count > 0).map((b) => ({
-    type: b.type, label: t(`activityType.${b.type}`), color: TYPE_COLORS[b.type] ?? TYPE_COLORS.other, count: b.count,
-  }));
+  return a.byType
+    .filter((b) => b.count > 0)
+    .map((b) => ({
+      type: b.type,
+      label: t(`activityType.${b.type}`),
+      color: TYPE_COLORS[b.type] ?? TYPE_COLORS.other,
+      count: b.count,
+    }));
 }
 
 /** Chart series in legend order (busiest type at the bottom of each bar). */

@@ -11,7 +11,11 @@ import { returnTarget } from '../../utils/sign-in';
 
 const HOME_PAGE = '/pages/pipeline/index';
 
-interface DevLoginView { login: string; name: string; detail: string }
+interface DevLoginView {
+  login: string;
+  name: string;
+  detail: string;
+}
 
 /** The page to open after sign-in (a shared record), kept outside `data`: the view never shows it. */
 const targets = new WeakMap<object, string>();
@@ -28,8 +32,12 @@ function toView(entry: DevLogin): DevLoginView {
 Component({
   data: {
     text: {
-      appName: t('app.name'), tagline: t('app.tagline'), wechat: t('login.wechat'),
-      devTitle: t('login.devTitle'), devHint: t('login.devHint'), server: t('login.server'),
+      appName: t('app.name'),
+      tagline: t('app.tagline'),
+      wechat: t('login.wechat'),
+      devTitle: t('login.devTitle'),
+      devHint: t('login.devHint'),
+      server: t('login.server'),
     },
     /** only a development build lets a tester point the app at another server */
     showServer: false,
@@ -42,7 +50,10 @@ Component({
     onLoad(query: Record<string, string | undefined> = {}) {
       const target = returnTarget(query.next);
       if (target) targets.set(this, target);
-      if (getSession()) { this.enter(); return; }
+      if (getSession()) {
+        this.enter();
+        return;
+      }
       wx.setNavigationBarTitle({ title: t('login.title') });
       this.setData({ showServer: isDevelopmentBuild(), baseUrl: getBaseUrl() });
       void this.loadDevLogins();

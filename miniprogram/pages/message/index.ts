@@ -11,11 +11,19 @@ import { Thread } from './thread';
 import type { Bubble, Patch } from './thread';
 import { pageKit, showToast } from '../../behaviors/page-kit';
 
-interface State { customerId: Id | null; myId: Id; myName: string; thread: Thread | null }
+interface State {
+  customerId: Id | null;
+  myId: Id;
+  myName: string;
+  thread: Thread | null;
+}
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { customerId: null, myId: 0, myName: '', thread: null }; states.set(page, s); }
+  if (!s) {
+    s = { customerId: null, myId: 0, myName: '', thread: null };
+    states.set(page, s);
+  }
   return s;
 };
 
@@ -23,8 +31,13 @@ Component({
   behaviors: [pageKit, livePage],
   data: {
     text: {
-      notice: t('message.notice'), placeholder: t('message.placeholder'), send: t('message.send'), empty: t('message.empty'),
-      copy: t('message.copy'), loading: t('common.loading'), retry: t('common.retry'),
+      notice: t('message.notice'),
+      placeholder: t('message.placeholder'),
+      send: t('message.send'),
+      empty: t('message.empty'),
+      copy: t('message.copy'),
+      loading: t('common.loading'),
+      retry: t('common.retry'),
     },
     loading: true,
     error: '',
@@ -36,20 +49,34 @@ Component({
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       const session = getSession();
-      if (!session) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      if (!session) {
+        wx.reLaunch({ url: LOGIN_PAGE });
+        return;
+      }
       const state = stateOf(this);
       Object.assign(state, { customerId: numberParam(query.customerId), myId: session.user.id, myName: session.user.name });
       const name = query.name ? decodeURIComponent(query.name) : '';
       wx.setNavigationBarTitle({ title: name || t('message.title') });
-      keepLive(this, realtime.on('message:created', (env) => this.onLive(env)));
-      keepLive(this, realtime.onReset(() => { void this.load(); }));
+      keepLive(
+        this,
+        realtime.on('message:created', (env) => this.onLive(env)),
+      );
+      keepLive(
+        this,
+        realtime.onReset(() => {
+          void this.load();
+        }),
+      );
       realtime.start();
       void this.load();
     },
 
     async load() {
       const state = stateOf(this);
-      if (state.customerId === null) { this.setData({ loading: false, error: t('error.not_found') }); return; }
+      if (state.customerId === null) {
+        this.setData({ loading: false, error: t('error.not_found') });
+        return;
+      }
       try {
         const messages = await listMessages(state.customerId, 100);
         const thread = new Thread(state.myId);
@@ -124,7 +151,6 @@ Component({
       if (result === 'copied') this.toast(t('message.copied'));
       else if (result === 'failed') this.toast(t('error.generic'), 'error');
     },
-
 
     toast(message: string, theme?: 'error') {
       showToast(this, message, theme);

@@ -36,11 +36,14 @@ export class Thread {
 
   /** The history as the server answers it (newest first), turned oldest first. */
   initial(newestFirst: Message[], now = Date.now()): Bubble[] {
-    return [...newestFirst].reverse().filter((m) => !this.seen.has(m.id)).map((m) => {
-      this.seen.add(m.id);
-      this.length += 1;
-      return this.bubble(m, now);
-    });
+    return [...newestFirst]
+      .reverse()
+      .filter((m) => !this.seen.has(m.id))
+      .map((m) => {
+        this.seen.add(m.id);
+        this.length += 1;
+        return this.bubble(m, now);
+      });
   }
 
   /** A live or just-sent message: a new bubble, or our pending one settled. */
@@ -57,8 +60,13 @@ export class Thread {
     const index = this.length++;
     this.pending.set(key, { index, content });
     const bubble: Bubble = {
-      key: `pending:${key}`, sender: t('message.you'), initial: Array.from(myName)[0] ?? '?', tone: this.myId % 6,
-      content, stamp: t('message.sending'), state: 'sending',
+      key: `pending:${key}`,
+      sender: t('message.you'),
+      initial: Array.from(myName)[0] ?? '?',
+      tone: this.myId % 6,
+      content,
+      stamp: t('message.sending'),
+      state: 'sending',
     };
     return { [`bubbles[${index}]`]: bubble, empty: false };
   }
@@ -85,9 +93,13 @@ export class Thread {
   private bubble(m: Message, now: number): Bubble {
     const mine = m.senderId === this.myId;
     return {
-      key: `message:${m.id}`, sender: mine ? t('message.you') : m.senderName,
-      initial: Array.from(m.senderName.trim())[0] ?? '?', tone: m.senderId % 6,
-      content: m.content, stamp: formatStamp(m.createdAt, now), state: '',
+      key: `message:${m.id}`,
+      sender: mine ? t('message.you') : m.senderName,
+      initial: Array.from(m.senderName.trim())[0] ?? '?',
+      tone: m.senderId % 6,
+      content: m.content,
+      stamp: formatStamp(m.createdAt, now),
+      state: '',
     };
   }
 }

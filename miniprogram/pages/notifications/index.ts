@@ -3,7 +3,12 @@ import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
 import {
-  listNotifications, markRead, onNotificationArrived, onUnreadChange, startNotifications, unreadCount,
+  listNotifications,
+  markRead,
+  onNotificationArrived,
+  onUnreadChange,
+  startNotifications,
+  unreadCount,
 } from '../../services/notifications';
 import { getSession } from '../../services/session';
 import { openLink } from '../../utils/links';
@@ -14,7 +19,15 @@ import { formatAgo } from '../../utils/when';
 import { pageKit, showToast } from '../../behaviors/page-kit';
 
 /** One row; newest first by flex `order`, so an arrival is one new slot, never a resent list. */
-interface Row { id: Id; icon: string; title: string; body: string; time: string; unread: boolean; order: number }
+interface Row {
+  id: Id;
+  icon: string;
+  title: string;
+  body: string;
+  time: string;
+  unread: boolean;
+  order: number;
+}
 
 interface State {
   slots: Map<Id, number>;
@@ -29,23 +42,39 @@ interface State {
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { slots: new Map(), links: new Map(), length: 0, oldest: null, more: true, loadingMore: false, duringLoad: null }; states.set(page, s); }
+  if (!s) {
+    s = { slots: new Map(), links: new Map(), length: 0, oldest: null, more: true, loadingMore: false, duringLoad: null };
+    states.set(page, s);
+  }
   return s;
 };
 const PAGE_SIZE = 30;
-const icons: Record<NotificationKind, string> = { 'task-assigned': 'task', 'task-reminder': 'time', 'follow-up-due': 'call', mention: 'chat' };
+const icons: Record<NotificationKind, string> = {
+  'task-assigned': 'task',
+  'task-reminder': 'time',
+  'follow-up-due': 'call',
+  mention: 'chat',
+};
 
 function rowOf(n: NotificationPayload & { readAt?: string | null }, now: number): Row {
   return {
-    id: n.id, icon: icons[n.kind] ?? 'notification', ...notificationText(n, now), time: formatAgo(n.at, now),
-    unread: !n.readAt, order: -n.id,
+    id: n.id,
+    icon: icons[n.kind] ?? 'notification',
+    ...notificationText(n, now),
+    time: formatAgo(n.at, now),
+    unread: !n.readAt,
+    order: -n.id,
   };
 }
 
 function texts() {
   return {
-    markAll: t('notifications.markAll'), empty: t('notifications.empty'), allRead: t('notifications.allRead'),
-    noMore: t('notifications.noMore'), loading: t('common.loading'), retry: t('common.retry'),
+    markAll: t('notifications.markAll'),
+    empty: t('notifications.empty'),
+    allRead: t('notifications.allRead'),
+    noMore: t('notifications.noMore'),
+    loading: t('common.loading'),
+    retry: t('common.retry'),
   };
 }
 
@@ -63,11 +92,20 @@ Component({
 
   methods: {
     onLoad() {
-      if (!getSession()) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      if (!getSession()) {
+        wx.reLaunch({ url: LOGIN_PAGE });
+        return;
+      }
       wx.setNavigationBarTitle({ title: t('notifications.title') });
       startNotifications();
-      keepLive(this, onNotificationArrived((n) => this.onArrived(n)));
-      keepLive(this, onUnreadChange((n) => this.showUnread(n)));
+      keepLive(
+        this,
+        onNotificationArrived((n) => this.onArrived(n)),
+      );
+      keepLive(
+        this,
+        onUnreadChange((n) => this.showUnread(n)),
+      );
       this.showUnread(unreadCount());
       void this.load();
     },
@@ -137,7 +175,10 @@ Component({
     /** A live notification: one new slot, shown on top by its order. */
     onArrived(n: NotificationPayload) {
       const state = stateOf(this);
-      if (state.duringLoad) { state.duringLoad.push(n); return; }
+      if (state.duringLoad) {
+        state.duringLoad.push(n);
+        return;
+      }
       if (state.slots.has(n.id)) return;
       const slot = state.length;
       this.setData({ [`items[${slot}]`]: this.remember(n, Date.now()) });
@@ -156,7 +197,9 @@ Component({
 
     async onMarkAll() {
       const patch: Record<string, boolean> = {};
-      this.data.items.forEach((row, i) => { if (row?.unread) patch[`items[${i}].unread`] = false; });
+      this.data.items.forEach((row, i) => {
+        if (row?.unread) patch[`items[${i}].unread`] = false;
+      });
       if (Object.keys(patch).length) this.setData(patch);
       try {
         await markRead();
@@ -165,7 +208,6 @@ Component({
         void this.load();
       }
     },
-
 
     toast(message: string) {
       showToast(this, message);

@@ -16,11 +16,20 @@ import { sessionOrLogin } from '../../utils/sign-in';
 import { pageKit, showToast } from '../../behaviors/page-kit';
 
 /** `choices`: the stages the open sheet lists, in its order. */
-interface State { id: Id | null; deal: Opportunity | null; stages: Stage[]; choices: Stage[]; shown: boolean }
+interface State {
+  id: Id | null;
+  deal: Opportunity | null;
+  stages: Stage[];
+  choices: Stage[];
+  shown: boolean;
+}
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { id: null, deal: null, stages: [], choices: [], shown: false }; states.set(page, s); }
+  if (!s) {
+    s = { id: null, deal: null, stages: [], choices: [], shown: false };
+    states.set(page, s);
+  }
   return s;
 };
 
@@ -49,11 +58,19 @@ Component({
   behaviors: [pageKit, livePage],
   data: {
     text: {
-      customer: t('opportunity.customer'), value: t('opportunity.value'), stage: t('opportunity.stage'),
-      probability: t('opportunity.probability'), owner: t('opportunity.owner'),
-      closeDate: t('opportunity.expectedClose'), updatedAt: t('opportunity.updatedAt'),
-      move: t('opportunity.move'), edit: t('common.edit'), retry: t('common.retry'), loading: t('common.loading'),
-      cancel: t('common.cancel'), reopen: t('opportunity.reopen'),
+      customer: t('opportunity.customer'),
+      value: t('opportunity.value'),
+      stage: t('opportunity.stage'),
+      probability: t('opportunity.probability'),
+      owner: t('opportunity.owner'),
+      closeDate: t('opportunity.expectedClose'),
+      updatedAt: t('opportunity.updatedAt'),
+      move: t('opportunity.move'),
+      edit: t('common.edit'),
+      retry: t('common.retry'),
+      loading: t('common.loading'),
+      cancel: t('common.cancel'),
+      reopen: t('opportunity.reopen'),
     },
     loading: true,
     error: '',
@@ -76,8 +93,16 @@ Component({
       this.setData({ shared: openedFromShare(query) });
       const onLive = (env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) => this.onLive(env);
       keepLive(this, realtime.on('opportunity:moved', onLive), realtime.on('opportunity:updated', onLive));
-      keepLive(this, realtime.onReset(() => { void this.load(); }));
-      keepLive(this, onDealSync((sync) => this.onDealSync(sync)));
+      keepLive(
+        this,
+        realtime.onReset(() => {
+          void this.load();
+        }),
+      );
+      keepLive(
+        this,
+        onDealSync((sync) => this.onDealSync(sync)),
+      );
       realtime.start();
       void this.load();
     },
@@ -91,7 +116,10 @@ Component({
 
     async load() {
       const state = stateOf(this);
-      if (state.id === null) { this.setData({ loading: false, missing: true }); return; }
+      if (state.id === null) {
+        this.setData({ loading: false, missing: true });
+        return;
+      }
       try {
         const [deal, stages] = await Promise.all([getOpportunity(state.id), getStages()]);
         state.stages = stages;
@@ -117,7 +145,6 @@ Component({
       const name = await nameOf(env.actorId, t('common.someone'));
       this.toast(t('opportunity.changedLive', { name }));
     },
-
 
     /** The card a teammate opens from the chat; no amount in the title, a chat may hold outsiders. */
     onShareAppMessage(): ShareCard {
@@ -153,7 +180,11 @@ Component({
       this.setData({ moving: true });
       try {
         const res = await saveMove(deal, stage);
-        if (res.queued) { this.showPending(stage); this.toast(t('offline.queued')); return; }
+        if (res.queued) {
+          this.showPending(stage);
+          this.toast(t('offline.queued'));
+          return;
+        }
         this.show(res.value);
         this.toast(t(reopening ? 'opportunity.reopened' : 'pipeline.moved', { stage: stageLabel(stage) }), 'success');
       } catch (err) {

@@ -23,8 +23,12 @@ export function emptyValues(): FormValues {
 
 export function valuesFrom(opp: Opportunity): FormValues {
   return {
-    title: opp.title, customerId: opp.customerId, customerName: opp.customerName,
-    value: groupYuanInput(centsToYuanInput(opp.valueCents)), stageId: opp.stageId, closeDate: opp.expectedCloseDate ?? '',
+    title: opp.title,
+    customerId: opp.customerId,
+    customerName: opp.customerName,
+    value: groupYuanInput(centsToYuanInput(opp.valueCents)),
+    stageId: opp.stageId,
+    closeDate: opp.expectedCloseDate ?? '',
   };
 }
 
@@ -62,7 +66,10 @@ export function toPatch(values: FormValues, version: number): OpportunityPatch {
 }
 
 const fieldByPath: Record<string, Field> = {
-  title: 'title', customerId: 'customer', valueCents: 'value', expectedCloseDate: 'closeDate',
+  title: 'title',
+  customerId: 'customer',
+  valueCents: 'value',
+  expectedCloseDate: 'closeDate',
 };
 
 /** The server's 400 `details.fields` ([{ path, message }]) as inline errors in the UI language. */
@@ -71,8 +78,10 @@ export function serverFieldErrors(details: unknown, values: FormValues, creating
   if (!Array.isArray(fields)) return {};
   const local = validate(values, creating);
   const generic: Record<Field, string> = {
-    title: t('form.titleRequired'), customer: t('form.customerRequired'),
-    value: t('form.valueInvalid'), closeDate: t('form.dateInvalid'),
+    title: t('form.titleRequired'),
+    customer: t('form.customerRequired'),
+    value: t('form.valueInvalid'),
+    closeDate: t('form.dateInvalid'),
   };
   const errors: FieldErrors = {};
   for (const f of fields) {

@@ -11,21 +11,40 @@ import type { Field, FieldErrors, FormValues } from './form';
 import { pageKit, showToast } from '../../behaviors/page-kit';
 
 type Choice = { id: Id; label: string };
-interface State { id: Id | null; version: number; stages: Stage[]; customers: Choice[]; sheetKind: 'customer' | 'stage' | null }
+interface State {
+  id: Id | null;
+  version: number;
+  stages: Stage[];
+  customers: Choice[];
+  sheetKind: 'customer' | 'stage' | null;
+}
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { id: null, version: 0, stages: [], customers: [], sheetKind: null }; states.set(page, s); }
+  if (!s) {
+    s = { id: null, version: 0, stages: [], customers: [], sheetKind: null };
+    states.set(page, s);
+  }
   return s;
 };
 
 function texts() {
   return {
-    title: t('form.titleLabel'), titlePlaceholder: t('form.titlePlaceholder'), customer: t('form.customerLabel'),
-    customerPlaceholder: t('form.customerPlaceholder'), value: t('form.valueLabel'),
-    valuePlaceholder: t('form.valuePlaceholder'), stage: t('form.stageLabel'), closeDate: t('form.closeDateLabel'),
-    closeDatePlaceholder: t('form.closeDatePlaceholder'), save: t('common.save'), saving: t('common.saving'),
-    cancel: t('common.cancel'), confirm: t('common.confirm'), loading: t('common.loading'), retry: t('common.retry'),
+    title: t('form.titleLabel'),
+    titlePlaceholder: t('form.titlePlaceholder'),
+    customer: t('form.customerLabel'),
+    customerPlaceholder: t('form.customerPlaceholder'),
+    value: t('form.valueLabel'),
+    valuePlaceholder: t('form.valuePlaceholder'),
+    stage: t('form.stageLabel'),
+    closeDate: t('form.closeDateLabel'),
+    closeDatePlaceholder: t('form.closeDatePlaceholder'),
+    save: t('common.save'),
+    saving: t('common.saving'),
+    cancel: t('common.cancel'),
+    confirm: t('common.confirm'),
+    loading: t('common.loading'),
+    retry: t('common.retry'),
   };
 }
 
@@ -87,7 +106,6 @@ Component({
       this.setData({ values, stageName: stage ? stageLabel(stage) : '', dateLabel: formatDate(values.closeDate), errors: {} });
     },
 
-
     onInput(e: WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { field?: Field }>) {
       const field = e.currentTarget.dataset.field;
       if (field !== 'title' && field !== 'value') return;
@@ -128,14 +146,20 @@ Component({
       try {
         const { customers } = await listCustomers({ limit: 50, sortBy: 'lastContact' });
         state.customers = customers.map((c) => ({ id: c.id, label: c.company ? `${c.name} · ${c.company}` : c.name }));
-        this.openSheet('customer', state.customers.map((c) => c.label));
+        this.openSheet(
+          'customer',
+          state.customers.map((c) => c.label),
+        );
       } catch (err) {
         this.setData({ 'errors.customer': errorText(err) });
       }
     },
 
     onPickStage() {
-      this.openSheet('stage', stateOf(this).stages.map((s) => stageLabel(s)));
+      this.openSheet(
+        'stage',
+        stateOf(this).stages.map((s) => stageLabel(s)),
+      );
     },
 
     openSheet(kind: 'customer' | 'stage', items: string[]) {
@@ -206,7 +230,10 @@ Component({
       }
       if (isApiError(err) && err.code === 'validation') {
         const errors = serverFieldErrors(err.details, values, stateOf(this).id === null);
-        if (Object.keys(errors).length) { this.setData({ errors }); return; }
+        if (Object.keys(errors).length) {
+          this.setData({ errors });
+          return;
+        }
       }
       this.toast(errorText(err), 'error');
     },

@@ -24,7 +24,10 @@ export interface Column {
   items: Array<Card | null>;
 }
 
-export interface Summary { total: string; weighted: string }
+export interface Summary {
+  total: string;
+  weighted: string;
+}
 
 export type Patch = Record<string, unknown>;
 

@@ -43,10 +43,17 @@ function stateOf(page: object): State {
 
 function texts() {
   return {
-    total: t('pipeline.totalValue'), weighted: t('pipeline.weightedValue'), newDeal: t('pipeline.newDeal'),
-    move: t('pipeline.move'), stageEmpty: t('pipeline.stageEmpty'), emptyTitle: t('pipeline.emptyTitle'),
-    retry: t('common.retry'), loading: t('common.loading'), cancel: t('common.cancel'),
-    live: t('pipeline.live'), offline: t('pipeline.offline'),
+    total: t('pipeline.totalValue'),
+    weighted: t('pipeline.weightedValue'),
+    newDeal: t('pipeline.newDeal'),
+    move: t('pipeline.move'),
+    stageEmpty: t('pipeline.stageEmpty'),
+    emptyTitle: t('pipeline.emptyTitle'),
+    retry: t('common.retry'),
+    loading: t('common.loading'),
+    cancel: t('common.cancel'),
+    live: t('pipeline.live'),
+    offline: t('pipeline.offline'),
   };
 }
 
@@ -69,16 +76,37 @@ Component({
   methods: {
     onLoad() {
       const session = getSession();
-      if (!session) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      if (!session) {
+        wx.reLaunch({ url: LOGIN_PAGE });
+        return;
+      }
       wx.setNavigationBarTitle({ title: t('pipeline.title') });
       const state = stateOf(this);
       state.names.set(session.user.id, session.user.name);
       void teamNames().then((names) => names.forEach((name, id) => state.names.set(id, name)));
-      for (const type of LIVE_EVENTS) keepLive(this, realtime.on(type, (env) => this.onLiveDeal(env)));
-      keepLive(this, realtime.onReset(() => { void this.load(); }));
-      keepLive(this, realtime.onStatus((s) => this.onStatus(s)));
-      keepLive(this, offlineQueue.subscribe(() => this.showQueued()));
-      keepLive(this, onDealSync((sync) => this.onDealSync(sync)));
+      for (const type of LIVE_EVENTS)
+        keepLive(
+          this,
+          realtime.on(type, (env) => this.onLiveDeal(env)),
+        );
+      keepLive(
+        this,
+        realtime.onReset(() => {
+          void this.load();
+        }),
+      );
+      keepLive(
+        this,
+        realtime.onStatus((s) => this.onStatus(s)),
+      );
+      keepLive(
+        this,
+        offlineQueue.subscribe(() => this.showQueued()),
+      );
+      keepLive(
+        this,
+        onDealSync((sync) => this.onDealSync(sync)),
+      );
       this.showQueued();
       realtime.start();
       this.onStatus(realtime.status());
@@ -101,7 +129,11 @@ Component({
         const columns = board.columns();
         const active = columns.some((c) => String(c.stageId) === this.data.activeStage);
         this.setData({
-          loading: false, error: '', empty: board.dealCount === 0, columns, summary: board.summary(),
+          loading: false,
+          error: '',
+          empty: board.dealCount === 0,
+          columns,
+          summary: board.summary(),
           activeStage: active ? this.data.activeStage : String(columns[0]?.stageId ?? ''),
         });
         this.markQueued(board);
@@ -184,7 +216,10 @@ Component({
       this.patch(board.pendingPatch(id, true));
       try {
         const res = await saveMove(before, target);
-        if (res.queued) { this.toast(t('offline.queued')); return; }
+        if (res.queued) {
+          this.toast(t('offline.queued'));
+          return;
+        }
         this.patch(board.apply(res.value) ?? board.pendingPatch(id, false));
         this.toast(t('pipeline.moved', { stage: stageLabel(target) }), 'success');
       } catch (err) {
@@ -212,8 +247,14 @@ Component({
     onDealSync(sync: DealSync) {
       const board = stateOf(this).board;
       if (!board) return;
-      if (sync.kind === 'applied') { this.patch(board.apply(sync.opportunity) ?? board.pendingPatch(sync.opportunity.id, false)); return; }
-      if (!sync.current) { void this.load(); return; }
+      if (sync.kind === 'applied') {
+        this.patch(board.apply(sync.opportunity) ?? board.pendingPatch(sync.opportunity.id, false));
+        return;
+      }
+      if (!sync.current) {
+        void this.load();
+        return;
+      }
       this.patch(board.apply(sync.current, true));
       this.patch(board.pendingPatch(sync.id, false));
     },
@@ -222,7 +263,10 @@ Component({
       const current = isApiError(err) ? conflictOpportunity(err) : null;
       this.patch(board.apply(current ?? before, true));
       this.patch(board.pendingPatch(before.id, false));
-      if (!current) { this.toast(errorText(err), 'error'); return; }
+      if (!current) {
+        this.toast(errorText(err), 'error');
+        return;
+      }
       const name = await this.moverName(current);
       this.toast(t('pipeline.conflict', { name, title: current.title }), 'warning');
     },

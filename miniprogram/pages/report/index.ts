@@ -24,9 +24,14 @@ const stateOf = pageState<State>(() => ({ teamId: null, weekStart: null, current
 
 function texts() {
   return {
-    prev: t('report.prevWeek'), next: t('report.nextWeek'), empty: t('report.empty'),
-    exportTitle: t('report.exportTitle'), exportHint: t('dashboard.exportHint'), legend: t('report.legend'),
-    retry: t('common.retry'), loading: t('common.loading'),
+    prev: t('report.prevWeek'),
+    next: t('report.nextWeek'),
+    empty: t('report.empty'),
+    exportTitle: t('report.exportTitle'),
+    exportHint: t('dashboard.exportHint'),
+    legend: t('report.legend'),
+    retry: t('common.retry'),
+    loading: t('common.loading'),
   };
 }
 
@@ -46,7 +51,10 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined> = {}) {
-      if (!getSession()) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      if (!getSession()) {
+        wx.reLaunch({ url: LOGIN_PAGE });
+        return;
+      }
       wx.setNavigationBarTitle({ title: t('report.title') });
       stateOf(this).teamId = numberParam(query['teamId']);
       void this.load();
@@ -65,8 +73,12 @@ Component({
         state.weekStart = report.weekStart;
         state.currentWeek ??= report.weekStart;
         this.setData({
-          loading: false, error: '', range: weekRange(report), generated: generatedAt(report),
-          isCurrentWeek: report.weekStart === state.currentWeek, rows: reportRows(report),
+          loading: false,
+          error: '',
+          range: weekRange(report),
+          generated: generatedAt(report),
+          isCurrentWeek: report.weekStart === state.currentWeek,
+          rows: reportRows(report),
         });
       } catch (err) {
         if (seq !== state.loadSeq) return;
@@ -89,7 +101,6 @@ Component({
       state.weekStart = addDays(state.weekStart, days);
       void this.load();
     },
-
 
     async onExportTap(e: WechatMiniprogram.BaseEvent<Record<string, never>, { type?: string }>) {
       const type = e.currentTarget.dataset.type;

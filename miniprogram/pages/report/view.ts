@@ -15,7 +15,13 @@ export interface ReportRow {
   tasksOverdue: string;
 }
 
-export interface TableColumn { colKey: keyof ReportRow; title: string; width: number; align?: 'center' | 'right'; fixed?: 'left' }
+export interface TableColumn {
+  colKey: keyof ReportRow;
+  title: string;
+  width: number;
+  align?: 'center' | 'right';
+  fixed?: 'left';
+}
 
 export function reportColumns(): TableColumn[] {
   // px, summing to 357 so all seven fit a 375 px phone inside 8 px side margins
@@ -33,20 +39,21 @@ export function reportColumns(): TableColumn[] {
 
 function cells(id: string, name: string, c: WeeklyReportCounts): ReportRow {
   return {
-    id, name,
-    calls: String(c.calls), meetings: String(c.meetings), dealsMoved: String(c.dealsMoved),
+    id,
+    name,
+    calls: String(c.calls),
+    meetings: String(c.meetings),
+    dealsMoved: String(c.dealsMoved),
     wonValue: formatMoneyCompact(c.wonValueCents),
-    tasksCompleted: String(c.tasksCompleted), tasksOverdue: String(c.tasksOverdue),
+    tasksCompleted: String(c.tasksCompleted),
+    tasksOverdue: String(c.tasksOverdue),
   };
 }
 
 /** One row per member, then the team's totals. */
 export function reportRows(report: WeeklyTeamReport): ReportRow[] {
   if (report.rows.length === 0) return [];
-  return [
-    ...report.rows.map((r) => cells(String(r.userId), r.name, r)),
-    cells('total', t('report.total'), report.totals),
-  ];
+  return [...report.rows.map((r) => cells(String(r.userId), r.name, r)), cells('total', t('report.total'), report.totals)];
 }
 
 const DAY_MS = 86_400_000;

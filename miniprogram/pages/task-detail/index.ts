@@ -14,11 +14,19 @@ import { isLate } from '../tasks/task-row';
 import { taskTitle } from '../../utils/server-text';
 import { pageKit, showToast } from '../../behaviors/page-kit';
 
-interface State { id: Id | null; task: Task | null; me: Id; members: TeamMember[] }
+interface State {
+  id: Id | null;
+  task: Task | null;
+  me: Id;
+  members: TeamMember[];
+}
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { id: null, task: null, me: 0, members: [] }; states.set(page, s); }
+  if (!s) {
+    s = { id: null, task: null, me: 0, members: [] };
+    states.set(page, s);
+  }
   return s;
 };
 const LIVE_EVENTS = ['task:updated', 'task:assigned'] as const;
@@ -26,10 +34,20 @@ const statusThemes: Record<TaskStatus, string> = { pending: 'primary', in_progre
 
 function texts() {
   return {
-    status: t('taskDetail.status'), type: t('taskDetail.type'), due: t('taskDetail.due'), remind: t('taskDetail.remind'),
-    customer: t('taskDetail.customer'), assignee: t('taskDetail.assignee'), description: t('taskDetail.description'),
-    complete: t('tasks.complete'), reopen: t('tasks.reopen'), assign: t('tasks.assign'), edit: t('common.edit'),
-    loading: t('common.loading'), retry: t('common.retry'), cancel: t('common.cancel'),
+    status: t('taskDetail.status'),
+    type: t('taskDetail.type'),
+    due: t('taskDetail.due'),
+    remind: t('taskDetail.remind'),
+    customer: t('taskDetail.customer'),
+    assignee: t('taskDetail.assignee'),
+    description: t('taskDetail.description'),
+    complete: t('tasks.complete'),
+    reopen: t('tasks.reopen'),
+    assign: t('tasks.assign'),
+    edit: t('common.edit'),
+    loading: t('common.loading'),
+    retry: t('common.retry'),
+    cancel: t('common.cancel'),
   };
 }
 
@@ -57,15 +75,27 @@ Component({
       state.id = numberParam(query.id);
       state.me = session.user.id;
       this.setData({ manager: session.user.role !== 'rep' });
-      for (const type of LIVE_EVENTS) keepLive(this, realtime.on(type, (env) => this.onLive(env)));
-      keepLive(this, realtime.onReset(() => { void this.load(); }));
+      for (const type of LIVE_EVENTS)
+        keepLive(
+          this,
+          realtime.on(type, (env) => this.onLive(env)),
+        );
+      keepLive(
+        this,
+        realtime.onReset(() => {
+          void this.load();
+        }),
+      );
       realtime.start();
       void this.load();
     },
 
     async load() {
       const state = stateOf(this);
-      if (state.id === null) { this.setData({ loading: false, missing: true }); return; }
+      if (state.id === null) {
+        this.setData({ loading: false, missing: true });
+        return;
+      }
       try {
         const [task, members] = await Promise.all([getTask(state.id), teamMembers().catch(() => state.members)]);
         state.members = members;
@@ -82,16 +112,22 @@ Component({
       const state = stateOf(this);
       state.task = task;
       const now = Date.now();
-      const customer = task.customerId === null ? '' : (await customerName(task.customerId)) ?? '';
+      const customer = task.customerId === null ? '' : ((await customerName(task.customerId)) ?? '');
       if (state.task !== task) return; // a newer version arrived meanwhile
       this.setData({
         view: {
-          title: taskTitle(task), status: t(`taskStatus.${task.status}` as const), statusTheme: statusThemes[task.status],
-          type: t(`taskType.${task.type}` as const), priority: t(`taskPriority.${task.priority}` as const),
+          title: taskTitle(task),
+          status: t(`taskStatus.${task.status}` as const),
+          statusTheme: statusThemes[task.status],
+          type: t(`taskType.${task.type}` as const),
+          priority: t(`taskPriority.${task.priority}` as const),
           priorityTheme: task.priority === 'high' ? 'danger' : task.priority === 'medium' ? 'warning' : 'default',
-          due: task.dueAt ? formatDue(task.dueAt, now) : t('tasks.noDue'), late: isLate(task, now),
-          remind: task.remindAt ? formatDue(task.remindAt, now) : t('remind.none'), customer,
-          assignee: this.memberName(task.assigneeId, t('common.unassigned')), description: task.description ?? '',
+          due: task.dueAt ? formatDue(task.dueAt, now) : t('tasks.noDue'),
+          late: isLate(task, now),
+          remind: task.remindAt ? formatDue(task.remindAt, now) : t('remind.none'),
+          customer,
+          assignee: this.memberName(task.assigneeId, t('common.unassigned')),
+          description: task.description ?? '',
           done: task.status === 'completed',
           completedAt: task.completedAt ? t('taskDetail.completedAt', { time: formatDue(task.completedAt, now) }) : '',
         },
@@ -107,9 +143,9 @@ Component({
       const task = env.data.task;
       if (task.id !== state.id || (state.task && task.version <= state.task.version)) return;
       void this.show(task);
-      if (env.actorId !== state.me) this.setData({ notice: t('taskDetail.changedLive', { name: this.memberName(env.actorId, t('common.someone')) }) });
+      if (env.actorId !== state.me)
+        this.setData({ notice: t('taskDetail.changedLive', { name: this.memberName(env.actorId, t('common.someone')) }) });
     },
-
 
     onCustomerTap() {
       const task = stateOf(this).task;
@@ -132,7 +168,10 @@ Component({
         this.toast(t(status === 'completed' ? 'tasks.completed' : 'tasks.reopened', { title: taskTitle(saved) }), 'success');
       } catch (err) {
         const current = isApiError(err) ? conflictTask(err) : null;
-        if (!current) { this.toast(errorText(err), 'error'); return; }
+        if (!current) {
+          this.toast(errorText(err), 'error');
+          return;
+        }
         await this.show(current);
         const name = this.memberName(await lastTaskActorOf(current.id), t('common.someone'));
         this.toast(t('tasks.conflict', { name, title: taskTitle(current) }), 'warning');

@@ -39,8 +39,17 @@ export function nextHour(now: number): string {
 
 export function emptyValues(now: number, assignee: { id: Id; name: string } | null): TaskFormValues {
   return {
-    title: '', type: 'call', priority: 'medium', customerId: null, customerName: '', due: nextHour(now), remind: '30m',
-    customRemindAt: null, assigneeId: assignee?.id ?? null, assigneeName: assignee?.name ?? '', description: '',
+    title: '',
+    type: 'call',
+    priority: 'medium',
+    customerId: null,
+    customerName: '',
+    due: nextHour(now),
+    remind: '30m',
+    customRemindAt: null,
+    assigneeId: assignee?.id ?? null,
+    assigneeName: assignee?.name ?? '',
+    description: '',
   };
 }
 
@@ -55,16 +64,29 @@ function remindKeyOf(task: Task): RemindKey {
 export function valuesFrom(task: Task, names: { customer: string; assignee: string }): TaskFormValues {
   const remind = remindKeyOf(task);
   return {
-    title: taskTitle(task), type: task.type, priority: task.priority, customerId: task.customerId, customerName: names.customer,
-    due: isoToWallClock(task.dueAt), remind, customRemindAt: remind === 'custom' ? task.remindAt : null,
-    assigneeId: task.assigneeId, assigneeName: names.assignee, description: task.description ?? '',
+    title: taskTitle(task),
+    type: task.type,
+    priority: task.priority,
+    customerId: task.customerId,
+    customerName: names.customer,
+    due: isoToWallClock(task.dueAt),
+    remind,
+    customRemindAt: remind === 'custom' ? task.remindAt : null,
+    assigneeId: task.assigneeId,
+    assigneeName: names.assignee,
+    description: task.description ?? '',
   };
 }
 
 export function remindLabel(values: TaskFormValues, now: number = Date.now()): string {
   if (values.remind === 'custom') return t('remind.custom', { time: formatDue(values.customRemindAt, now) });
   const keys: Record<Exclude<RemindKey, 'custom'>, MessageKey> = {
-    none: 'remind.none', atDue: 'remind.atDue', '15m': 'remind.15m', '30m': 'remind.30m', '1h': 'remind.1h', '1d': 'remind.1d',
+    none: 'remind.none',
+    atDue: 'remind.atDue',
+    '15m': 'remind.15m',
+    '30m': 'remind.30m',
+    '1h': 'remind.1h',
+    '1d': 'remind.1d',
   };
   return t(keys[values.remind]);
 }
@@ -92,8 +114,13 @@ export function validate(values: TaskFormValues): FieldErrors {
 
 export function toInput(values: TaskFormValues): TaskInput {
   return {
-    title: values.title.trim(), type: values.type, priority: values.priority, customerId: values.customerId,
-    dueAt: dueIso(values), remindAt: remindIso(values), description: values.description.trim() || null,
+    title: values.title.trim(),
+    type: values.type,
+    priority: values.priority,
+    customerId: values.customerId,
+    dueAt: dueIso(values),
+    remindAt: remindIso(values),
+    description: values.description.trim() || null,
     ...(values.assigneeId !== null ? { assigneeId: values.assigneeId } : {}),
   };
 }

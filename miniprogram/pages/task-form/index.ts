@@ -9,7 +9,19 @@ import { assignTask, conflictTask, createTask, getTask, updateTask } from '../..
 import { lastTaskActorOf, teamMembers } from '../../services/team';
 import { errorText, numberParam } from '../../utils/page';
 import { formatDue, isoToWallClock } from '../../utils/when';
-import { dueIso, emptyValues, PRIORITIES, remindIso, remindLabel, REMIND_CHOICES, TASK_TYPES, toInput, toPatch, validate, valuesFrom } from './form';
+import {
+  dueIso,
+  emptyValues,
+  PRIORITIES,
+  remindIso,
+  remindLabel,
+  REMIND_CHOICES,
+  TASK_TYPES,
+  toInput,
+  toPatch,
+  validate,
+  valuesFrom,
+} from './form';
 import type { FieldErrors, TaskFormValues } from './form';
 import { pageKit, showToast } from '../../behaviors/page-kit';
 
@@ -26,18 +38,33 @@ interface State {
 const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
-  if (!s) { s = { id: null, task: null, members: [], customers: [], sheetKind: null, templateId: null }; states.set(page, s); }
+  if (!s) {
+    s = { id: null, task: null, members: [], customers: [], sheetKind: null, templateId: null };
+    states.set(page, s);
+  }
   return s;
 };
 
 function texts() {
   return {
-    title: t('taskForm.titleLabel'), titlePlaceholder: t('taskForm.titlePlaceholder'), type: t('taskForm.typeLabel'),
-    priority: t('taskForm.priorityLabel'), customer: t('taskForm.customerLabel'), customerNone: t('taskForm.customerNone'),
-    due: t('taskForm.dueLabel'), duePlaceholder: t('taskForm.duePlaceholder'), remind: t('taskForm.remindLabel'),
-    assignee: t('taskForm.assigneeLabel'), description: t('taskForm.descriptionLabel'),
-    descriptionPlaceholder: t('taskForm.descriptionPlaceholder'), save: t('common.save'), saving: t('common.saving'),
-    cancel: t('common.cancel'), confirm: t('common.confirm'), loading: t('common.loading'), retry: t('common.retry'),
+    title: t('taskForm.titleLabel'),
+    titlePlaceholder: t('taskForm.titlePlaceholder'),
+    type: t('taskForm.typeLabel'),
+    priority: t('taskForm.priorityLabel'),
+    customer: t('taskForm.customerLabel'),
+    customerNone: t('taskForm.customerNone'),
+    due: t('taskForm.dueLabel'),
+    duePlaceholder: t('taskForm.duePlaceholder'),
+    remind: t('taskForm.remindLabel'),
+    assignee: t('taskForm.assigneeLabel'),
+    description: t('taskForm.descriptionLabel'),
+    descriptionPlaceholder: t('taskForm.descriptionPlaceholder'),
+    save: t('common.save'),
+    saving: t('common.saving'),
+    cancel: t('common.cancel'),
+    confirm: t('common.confirm'),
+    loading: t('common.loading'),
+    retry: t('common.retry'),
   };
 }
 
@@ -67,14 +94,19 @@ Component({
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       const session = getSession();
-      if (!session) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      if (!session) {
+        wx.reLaunch({ url: LOGIN_PAGE });
+        return;
+      }
       const state = stateOf(this);
       state.id = numberParam(query.id);
       const creating = state.id === null;
       wx.setNavigationBarTitle({ title: t(creating ? 'taskForm.createTitle' : 'taskForm.editTitle') });
       this.setData({ creating, manager: session.user.role !== 'rep' });
       // Known before the save tap: WeChat only shows the consent dialog when asked straight from a tap.
-      void reminderTemplateId().then((id) => { state.templateId = id; });
+      void reminderTemplateId().then((id) => {
+        state.templateId = id;
+      });
       void this.load(numberParam(query.customerId), query.customerName ?? '');
     },
 
@@ -86,7 +118,7 @@ Component({
         if (state.id !== null) {
           const task = await getTask(state.id);
           state.task = task;
-          const customer = task.customerId === null ? '' : (await customerName(task.customerId)) ?? '';
+          const customer = task.customerId === null ? '' : ((await customerName(task.customerId)) ?? '');
           const assignee = state.members.find((m) => m.id === task.assigneeId)?.name ?? '';
           this.fill(valuesFrom(task, { customer, assignee }));
         } else {
@@ -106,11 +138,12 @@ Component({
     labelsFor(values: TaskFormValues) {
       const due = dueIso(values);
       return {
-        type: t(`taskType.${values.type}` as const), priority: t(`taskPriority.${values.priority}` as const),
-        remind: remindLabel(values), due: due ? formatDue(due) : '',
+        type: t(`taskType.${values.type}` as const),
+        priority: t(`taskPriority.${values.priority}` as const),
+        remind: remindLabel(values),
+        due: due ? formatDue(due) : '',
       };
     },
-
 
     onInput(e: WechatMiniprogram.CustomEvent<{ value: string }, Record<string, never>, { field?: string }>) {
       const field = e.currentTarget.dataset.field;
@@ -128,31 +161,55 @@ Component({
 
     onDueConfirm(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       const values = { ...this.data.values, due: e.detail.value };
-      this.setData({ 'picker.visible': false, 'values.due': e.detail.value, 'errors.due': '', 'errors.remind': '', labels: this.labelsFor(values) });
+      this.setData({
+        'picker.visible': false,
+        'values.due': e.detail.value,
+        'errors.due': '',
+        'errors.remind': '',
+        labels: this.labelsFor(values),
+      });
     },
 
     onPickType() {
-      this.openSheet('type', TASK_TYPES.map((type) => t(`taskType.${type}` as const)));
+      this.openSheet(
+        'type',
+        TASK_TYPES.map((type) => t(`taskType.${type}` as const)),
+      );
     },
 
     onPickPriority() {
-      this.openSheet('priority', PRIORITIES.map((p) => t(`taskPriority.${p}` as const)));
+      this.openSheet(
+        'priority',
+        PRIORITIES.map((p) => t(`taskPriority.${p}` as const)),
+      );
     },
 
     onPickRemind() {
-      this.openSheet('remind', REMIND_CHOICES.map((key) => remindLabel({ ...this.data.values, remind: key })));
+      this.openSheet(
+        'remind',
+        REMIND_CHOICES.map((key) => remindLabel({ ...this.data.values, remind: key })),
+      );
     },
 
     onPickAssignee() {
-      this.openSheet('assignee', stateOf(this).members.map((m) => m.name));
+      this.openSheet(
+        'assignee',
+        stateOf(this).members.map((m) => m.name),
+      );
     },
 
     async onPickCustomer() {
       const state = stateOf(this);
       try {
         const { customers } = await listCustomers({ limit: 50, sortBy: 'lastContact' });
-        state.customers = [{ id: null, label: t('taskForm.customerNone') }, ...customers.map((c) => ({ id: c.id, label: c.company ? `${c.name} · ${c.company}` : c.name }))];
-        this.openSheet('customer', state.customers.map((c) => c.label));
+        state.customers = [
+          { id: null, label: t('taskForm.customerNone') },
+          ...customers.map((c) => ({ id: c.id, label: c.company ? `${c.name} · ${c.company}` : c.name })),
+        ];
+        this.openSheet(
+          'customer',
+          state.customers.map((c) => c.label),
+        );
       } catch (err) {
         this.toast(errorText(err), 'error');
       }
@@ -208,7 +265,10 @@ Component({
         state.task = saved;
         const subscribed = await consent;
         // A native toast outlives the page it was shown on.
-        wx.showToast({ title: subscribed ? t('taskForm.wechatReminder') : t(editing ? 'taskForm.saved' : 'taskForm.created'), icon: 'none' });
+        wx.showToast({
+          title: subscribed ? t('taskForm.wechatReminder') : t(editing ? 'taskForm.saved' : 'taskForm.created'),
+          icon: 'none',
+        });
         wx.navigateBack({ delta: 1 });
       } catch (err) {
         await this.failed(err);
@@ -231,7 +291,10 @@ Component({
     async failed(err: unknown) {
       const state = stateOf(this);
       const current = isApiError(err) ? conflictTask(err) : null;
-      if (!current) { this.toast(errorText(err), 'error'); return; }
+      if (!current) {
+        this.toast(errorText(err), 'error');
+        return;
+      }
       state.task = current;
       const nameOf = (id: Id | null) => state.members.find((m) => m.id === id)?.name;
       this.fill(valuesFrom(current, { customer: this.data.values.customerName, assignee: nameOf(current.assigneeId) ?? '' }));

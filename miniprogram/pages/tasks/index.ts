@@ -49,10 +49,21 @@ function stateOf(page: object): State {
 
 function texts() {
   return {
-    today: t('tasks.today'), overdue: t('tasks.overdue'), upcoming: t('tasks.upcoming'), mine: t('tasks.mine'),
-    team: t('tasks.team'), newTask: t('tasks.new'), emptyToday: t('tasks.emptyToday'), emptyOverdue: t('tasks.emptyOverdue'),
-    emptyUpcoming: t('tasks.emptyUpcoming'), retry: t('common.retry'), loading: t('common.loading'), cancel: t('common.cancel'),
-    complete: t('tasks.complete'), reopen: t('tasks.reopen'), assign: t('tasks.assign'),
+    today: t('tasks.today'),
+    overdue: t('tasks.overdue'),
+    upcoming: t('tasks.upcoming'),
+    mine: t('tasks.mine'),
+    team: t('tasks.team'),
+    newTask: t('tasks.new'),
+    emptyToday: t('tasks.emptyToday'),
+    emptyOverdue: t('tasks.emptyOverdue'),
+    emptyUpcoming: t('tasks.emptyUpcoming'),
+    retry: t('common.retry'),
+    loading: t('common.loading'),
+    cancel: t('common.cancel'),
+    complete: t('tasks.complete'),
+    reopen: t('tasks.reopen'),
+    assign: t('tasks.assign'),
   };
 }
 
@@ -74,16 +85,31 @@ Component({
   methods: {
     onLoad() {
       const session = getSession();
-      if (!session) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      if (!session) {
+        wx.reLaunch({ url: LOGIN_PAGE });
+        return;
+      }
       wx.setNavigationBarTitle({ title: t('tasks.title') });
       const state = stateOf(this);
       state.me = session.user.id;
       state.teamId = session.user.teamId;
       this.setData({ manager: session.user.role !== 'rep' });
       startNotifications();
-      for (const type of LIVE_EVENTS) keepLive(this, realtime.on(type, (env) => this.onLive(env as LiveEnvelope)));
-      keepLive(this, realtime.onReset(() => { void this.load(); }));
-      keepLive(this, onTaskSync((sync) => this.onTaskSync(sync)));
+      for (const type of LIVE_EVENTS)
+        keepLive(
+          this,
+          realtime.on(type, (env) => this.onLive(env as LiveEnvelope)),
+        );
+      keepLive(
+        this,
+        realtime.onReset(() => {
+          void this.load();
+        }),
+      );
+      keepLive(
+        this,
+        onTaskSync((sync) => this.onTaskSync(sync)),
+      );
       realtime.start();
       void this.load();
     },
@@ -110,7 +136,11 @@ Component({
           teamMembers().catch(() => state.members),
         ]);
         state.members = members;
-        const lists = new TaskLists(scope, this.rowNames(), Date.now, { today: loaded[0] ?? [], overdue: loaded[1] ?? [], upcoming: loaded[2] ?? [] });
+        const lists = new TaskLists(scope, this.rowNames(), Date.now, {
+          today: loaded[0] ?? [],
+          overdue: loaded[1] ?? [],
+          upcoming: loaded[2] ?? [],
+        });
         // Replayed by version: a change newer than the answer wins, an older one is ignored.
         for (const task of state.duringLoad ?? []) lists.apply(task);
         state.lists = lists;
@@ -224,7 +254,10 @@ Component({
       this.patch(lists.pendingPatch(before.id, true));
       try {
         const res = await saveTaskStatus(before, status);
-        if (res.queued) { this.toast(t('offline.queued')); return; }
+        if (res.queued) {
+          this.toast(t('offline.queued'));
+          return;
+        }
         this.patch(lists.apply(res.value, true));
         this.toast(t(done ? 'tasks.completed' : 'tasks.reopened', { title: taskTitle(res.value) }), 'success');
       } catch (err) {
@@ -245,7 +278,10 @@ Component({
       const state = stateOf(this);
       const current = isApiError(err) ? conflictTask(err) : null;
       this.patch(state.lists?.apply(current ?? before, true) ?? null);
-      if (!current) { this.toast(errorText(err), 'error'); return; }
+      if (!current) {
+        this.toast(errorText(err), 'error');
+        return;
+      }
       // The live envelope may already have told us; otherwise the team feed does.
       const actor = state.changedBy.get(current.id) ?? (await lastTaskActorOf(current.id));
       this.toast(t('tasks.conflict', { name: this.memberName(actor, t('common.someone')), title: taskTitle(current) }), 'warning');

@@ -8,10 +8,18 @@ import { taskTitle } from '../../utils/server-text';
 
 /** Every fact the team feed shows; typed so a new event name cannot be forgotten here. */
 export const FEED_EVENTS: Record<TeamEventType, true> = {
-  'customer:created': true, 'customer:updated': true, 'customer:note-added': true,
-  'opportunity:created': true, 'opportunity:updated': true, 'opportunity:moved': true,
-  'activity:created': true, 'task:created': true, 'task:updated': true, 'task:assigned': true,
-  'message:created': true, 'communication:logged': true,
+  'customer:created': true,
+  'customer:updated': true,
+  'customer:note-added': true,
+  'opportunity:created': true,
+  'opportunity:updated': true,
+  'opportunity:moved': true,
+  'activity:created': true,
+  'task:created': true,
+  'task:updated': true,
+  'task:assigned': true,
+  'message:created': true,
+  'communication:logged': true,
 };
 
 /** One feed line: who (avatar and name), did what to which record (one sentence), when. */
@@ -33,7 +41,13 @@ export interface Names {
   stage(id: Id): string;
 }
 
-interface Said { key: MessageKey; params: Record<string, string>; detail: string; link: string | null; customerId: Id | null }
+interface Said {
+  key: MessageKey;
+  params: Record<string, string>;
+  detail: string;
+  link: string | null;
+  customerId: Id | null;
+}
 
 function customerSaid(key: MessageKey, id: Id | null, names: Names, detail = ''): Said {
   return { key, params: { name: names.customer(id) ?? t('feed.aCustomer') }, detail, link: id ? customerLink(id) : null, customerId: id };
@@ -47,7 +61,8 @@ export function said(env: AnyTeamEvent, names: Names): Said {
       const c = env.data.customer;
       return { key: `feed.${env.type}`, params: { name: c.name }, detail: c.company ?? '', link: customerLink(c.id), customerId: null };
     }
-    case 'customer:note-added': return customerSaid('feed.customer:note-added', env.data.customerId, names, env.data.note.content);
+    case 'customer:note-added':
+      return customerSaid('feed.customer:note-added', env.data.customerId, names, env.data.note.content);
     case 'opportunity:created':
     case 'opportunity:updated':
     case 'opportunity:moved': {
@@ -69,7 +84,8 @@ export function said(env: AnyTeamEvent, names: Names): Said {
       const name = env.type === 'task:assigned' ? names.member(task.assigneeId) : '';
       return { key, params: { title: taskTitle(task), name }, detail: '', link: taskLink(task.id), customerId: null };
     }
-    case 'message:created': return customerSaid('feed.message:created', env.data.message.customerId, names, env.data.message.content);
+    case 'message:created':
+      return customerSaid('feed.message:created', env.data.message.customerId, names, env.data.message.content);
     case 'communication:logged': {
       const c = env.data.communication;
       return customerSaid(`feed.communication:${c.type}`, c.customerId, names);

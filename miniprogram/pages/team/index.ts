@@ -42,7 +42,17 @@ const states = new WeakMap<object, State>();
 const stateOf = (page: object): State => {
   let s = states.get(page);
   if (!s) {
-    s = { teamId: null, shown: new Map(), length: 0, oldest: null, more: true, loadingMore: false, members: new Map(), stages: new Map(), duringLoad: null };
+    s = {
+      teamId: null,
+      shown: new Map(),
+      length: 0,
+      oldest: null,
+      more: true,
+      loadingMore: false,
+      members: new Map(),
+      stages: new Map(),
+      duringLoad: null,
+    };
     states.set(page, s);
   }
   return s;
@@ -52,8 +62,14 @@ type SeqTap = WechatMiniprogram.BaseEvent<Record<string, never>, { seq?: number 
 
 function texts() {
   return {
-    live: t('feed.live'), offline: t('feed.offline'), notifications: t('feed.notifications'), empty: t('feed.empty'), noMore: t('feed.noMore'),
-    loadingMore: t('feed.loadingMore'), loading: t('common.loading'), retry: t('common.retry'),
+    live: t('feed.live'),
+    offline: t('feed.offline'),
+    notifications: t('feed.notifications'),
+    empty: t('feed.empty'),
+    noMore: t('feed.noMore'),
+    loadingMore: t('feed.loadingMore'),
+    loading: t('common.loading'),
+    retry: t('common.retry'),
   };
 }
 
@@ -73,18 +89,35 @@ Component({
   methods: {
     onLoad() {
       const session = getSession();
-      if (!session) { wx.reLaunch({ url: LOGIN_PAGE }); return; }
+      if (!session) {
+        wx.reLaunch({ url: LOGIN_PAGE });
+        return;
+      }
       wx.setNavigationBarTitle({ title: t('feed.title') });
       const state = stateOf(this);
       state.teamId = session.user.teamId;
       state.members.set(session.user.id, session.user.name);
       startNotifications();
-      keepLive(this, onUnreadChange((unread) => this.setData({ unread })));
+      keepLive(
+        this,
+        onUnreadChange((unread) => this.setData({ unread })),
+      );
       for (const type of Object.keys(FEED_EVENTS) as TeamEventType[]) {
-        keepLive(this, realtime.on(type, (env) => this.onLive(env as AnyTeamEvent)));
+        keepLive(
+          this,
+          realtime.on(type, (env) => this.onLive(env as AnyTeamEvent)),
+        );
       }
-      keepLive(this, realtime.onReset(() => { void this.load(); }));
-      keepLive(this, realtime.onStatus((status) => this.showStatus(status)));
+      keepLive(
+        this,
+        realtime.onReset(() => {
+          void this.load();
+        }),
+      );
+      keepLive(
+        this,
+        realtime.onStatus((status) => this.showStatus(status)),
+      );
       this.setData({ unread: unreadCount() });
       this.showStatus(realtime.status());
       realtime.start();
@@ -179,7 +212,10 @@ Component({
     /** A teammate's change as it happens: one new slot, shown on top by its order. */
     onLive(env: AnyTeamEvent) {
       const state = stateOf(this);
-      if (state.duringLoad) { state.duringLoad.push(env); return; }
+      if (state.duringLoad) {
+        state.duringLoad.push(env);
+        return;
+      }
       if (env.teamId !== state.teamId) return;
       if (state.shown.has(env.seq) || this.data.loading || this.data.error) return;
       const slot = state.length;
@@ -191,7 +227,10 @@ Component({
     async fillCustomers(events: AnyTeamEvent[]) {
       const state = stateOf(this);
       const names = this.names();
-      const waiting = events.filter((e) => { const id = said(e, names).customerId; return id !== null && names.customer(id) === undefined; });
+      const waiting = events.filter((e) => {
+        const id = said(e, names).customerId;
+        return id !== null && names.customer(id) === undefined;
+      });
       if (waiting.length === 0) return;
       await customerNames(waiting.map((e) => said(e, names).customerId as Id));
       const patch: Record<string, string> = {};
@@ -210,7 +249,6 @@ Component({
     onBell() {
       wx.navigateTo({ url: '/pages/notifications/index' });
     },
-
 
     toast(message: string) {
       showToast(this, message);

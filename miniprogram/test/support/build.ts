@@ -41,11 +41,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function lock(): Promise<void> {
   mkdirSync(BUILDS, { recursive: true });
   for (let waited = 0; ; waited += 100) {
-    try { mkdirSync(LOCK); return; } catch { /* another test file is building */ }
+    try {
+      mkdirSync(LOCK);
+      return;
+    } catch {
+      /* another test file is building */
+    }
     // A lock left by a crashed run is older than any real build.
     const age = Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
     if (waited > 60_000 || age > 60_000) {
-      try { rmdirSync(LOCK); } catch { /* raced with its owner */ }
+      try {
+        rmdirSync(LOCK);
+      } catch {
+        /* raced with its owner */
+      }
     }
     await sleep(100);
   }
@@ -77,7 +86,11 @@ export async function ensureBuilt(): Promise<string> {
     }
     pruneOld(stamp);
   } finally {
-    try { rmdirSync(LOCK); } catch { /* already gone */ }
+    try {
+      rmdirSync(LOCK);
+    } catch {
+      /* already gone */
+    }
   }
   return dir;
 }

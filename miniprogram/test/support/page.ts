@@ -123,6 +123,9 @@ export function openPage(root: string, name: string, query: Record<string, strin
 export function captureSetData(p: OpenedPage): Array<Record<string, unknown>> {
   const sent: Array<Record<string, unknown>> = [];
   const original = p.comp.instance.setData.bind(p.comp.instance);
-  p.comp.instance.setData = (patch, cb) => { sent.push(patch); original(patch, cb); };
+  p.comp.instance.setData = (patch, cb) => {
+    sent.push(patch);
+    original(patch, cb);
+  };
   return sent;
 }

@@ -36,24 +36,24 @@ function resolveRef(from: string, ref: string, ext: string): string {
 const blockComments = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '');
 
 function wxssRefs(text: string, file: string): string[] {
-  return [...blockComments(text).matchAll(/@import\s+(["'])([^"']+)\1/g)]
-    .map((m) => resolveRef(file, m[2]!, '.wxss'));
+  return [...blockComments(text).matchAll(/@import\s+(["'])([^"']+)\1/g)].map((m) => resolveRef(file, m[2]!, '.wxss'));
 }
 
 const TEMPLATE_SRC = /<(?:import|include)\b[^>]*?\bsrc\s*=\s*(["'])([^"']+)\1/g;
 
 function wxmlRefs(text: string, file: string): string[] {
   const body = text.replace(/<!--[\s\S]*?-->/g, '');
-  const templates = [...body.matchAll(TEMPLATE_SRC)]
-    .map((m) => resolveRef(file, m[2]!, '.wxml'));
-  const wxs = [...body.matchAll(/<wxs\b[^>]*?\bsrc\s*=\s*(["'])([^"']+)\1/g)]
-    .map((m) => resolveRef(file, m[2]!, '.wxs'));
+  const templates = [...body.matchAll(TEMPLATE_SRC)].map((m) => resolveRef(file, m[2]!, '.wxml'));
+  const wxs = [...body.matchAll(/<wxs\b[^>]*?\bsrc\s*=\s*(["'])([^"']+)\1/g)].map((m) => resolveRef(file, m[2]!, '.wxs'));
   return [...templates, ...wxs];
 }
 
 function wxsRefs(text: string, file: string): string[] {
-  return [...blockComments(text).replace(/\/\/.*$/gm, '').matchAll(/require\(\s*(["'])([^"']+)\1\s*\)/g)]
-    .map((m) => resolveRef(file, m[2]!, '.wxs'));
+  return [
+    ...blockComments(text)
+      .replace(/\/\/.*$/gm, '')
+      .matchAll(/require\(\s*(["'])([^"']+)\1\s*\)/g),
+  ].map((m) => resolveRef(file, m[2]!, '.wxs'));
 }
 
 /** `file` and every file it reaches through imports that exist; a missing one is for the compiler to name. */
@@ -125,8 +125,15 @@ export function compileWxml(root: string, file: string): CompileError[] {
   const using = existsSync(json) ? Object.keys(JSON.parse(readFileSync(json, 'utf8')).usingComponents ?? {}) : [];
   const components = using.length ? ['1', file, String(using.length), ...using] : ['0'];
   const files = closure(root, file);
-  const stderr = run('wcc', root, ['-d', '-cc', components.join(' '), ...files.filter((f) => f.endsWith('.wxml')),
-    ...files.filter((f) => f.endsWith('.wxs')), '-gn', '$gwx']);
+  const stderr = run('wcc', root, [
+    '-d',
+    '-cc',
+    components.join(' '),
+    ...files.filter((f) => f.endsWith('.wxml')),
+    ...files.filter((f) => f.endsWith('.wxs')),
+    '-gn',
+    '$gwx',
+  ]);
   return [...(stderr === null ? [] : wccErrors(stderr, file)), ...missingTemplates(root, file)];
 }
 

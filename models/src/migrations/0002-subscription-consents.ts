@@ -8,8 +8,11 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   const now = { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW };
   await qi.createTable('subscription_consents', {
     user_id: {
-      type: DataTypes.INTEGER, allowNull: false, primaryKey: true,
-      references: { model: 'users', key: 'id' }, onDelete: 'CASCADE',
+      type: DataTypes.INTEGER,
+      allowNull: false,
+      primaryKey: true,
+      references: { model: 'users', key: 'id' },
+      onDelete: 'CASCADE',
     },
     template_id: { type: DataTypes.STRING(64), allowNull: false, primaryKey: true },
     remaining: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
@@ -17,7 +20,10 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     updated_at: now,
   });
   await qi.addConstraint('subscription_consents', {
-    type: 'check', fields: ['remaining'], where: { remaining: { [Op.gte]: 0 } }, name: 'subscription_consents_remaining_check',
+    type: 'check',
+    fields: ['remaining'],
+    where: { remaining: { [Op.gte]: 0 } },
+    name: 'subscription_consents_remaining_check',
   });
 }
 

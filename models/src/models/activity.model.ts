@@ -1,4 +1,12 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type NonAttribute,
+  type Sequelize,
+} from 'sequelize';
 import type { Activity, ActivityType, StageChangeParams } from '@live-crm/shared-types';
 import type { UserModel } from './user.model.js';
 
@@ -38,9 +46,17 @@ export class ActivityModel extends Model<InferAttributes<ActivityModel>, InferCr
 
   toDto(actorName = this.actor?.name ?? ''): Activity {
     return {
-      id: this.id, teamId: this.teamId, customerId: this.customerId, opportunityId: this.opportunityId,
-      actorId: this.actorId, actorName, type: this.type, content: this.content, params: this.params ?? null,
-      occurredAt: this.occurredAt.toISOString(), createdAt: this.createdAt.toISOString(),
+      id: this.id,
+      teamId: this.teamId,
+      customerId: this.customerId,
+      opportunityId: this.opportunityId,
+      actorId: this.actorId,
+      actorName,
+      type: this.type,
+      content: this.content,
+      params: this.params ?? null,
+      occurredAt: this.occurredAt.toISOString(),
+      createdAt: this.createdAt.toISOString(),
     };
   }
 }

@@ -37,9 +37,17 @@ export class CommunicationModel extends Model<InferAttributes<CommunicationModel
 
   toDto(): Communication {
     return {
-      id: this.id, teamId: this.teamId, customerId: this.customerId, userId: this.userId, type: this.type,
-      direction: this.direction, status: this.status, phoneNumber: this.phoneNumber,
-      durationSec: this.durationSec, error: this.error, createdAt: this.createdAt.toISOString(),
+      id: this.id,
+      teamId: this.teamId,
+      customerId: this.customerId,
+      userId: this.userId,
+      type: this.type,
+      direction: this.direction,
+      status: this.status,
+      phoneNumber: this.phoneNumber,
+      durationSec: this.durationSec,
+      error: this.error,
+      createdAt: this.createdAt.toISOString(),
     };
   }
 }

@@ -42,11 +42,17 @@ export class CustomerModel extends Model<InferAttributes<CustomerModel>, InferCr
         updatedAt: DataTypes.DATE,
       },
       {
-        sequelize, tableName: 'customers', underscored: true,
+        sequelize,
+        tableName: 'customers',
+        underscored: true,
         // Every writer (service, seed, import) gets the key from the one rule, in the same statement.
         hooks: {
-          beforeSave: (c) => { if (c.changed('phone') || c.isNewRecord) c.phoneKey = phoneKey(c.phone); },
-          beforeBulkCreate: (rows) => { for (const c of rows) c.phoneKey = phoneKey(c.phone); },
+          beforeSave: (c) => {
+            if (c.changed('phone') || c.isNewRecord) c.phoneKey = phoneKey(c.phone);
+          },
+          beforeBulkCreate: (rows) => {
+            for (const c of rows) c.phoneKey = phoneKey(c.phone);
+          },
           beforeBulkUpdate: (options) => {
             // Sequelize hands the values to update in `attributes`, which its types leave out.
             const values = (options as { attributes?: Partial<CustomerModel> }).attributes;
@@ -62,10 +68,19 @@ export class CustomerModel extends Model<InferAttributes<CustomerModel>, InferCr
 
   toDto(): Customer {
     return {
-      id: this.id, teamId: this.teamId, name: this.name, company: this.company, phone: this.phone,
-      email: this.email, status: this.status, ownerId: this.ownerId, address: this.address,
-      lastContactAt: iso(this.lastContactAt), createdAt: this.createdAt.toISOString(),
-      updatedAt: this.updatedAt.toISOString(), version: this.version,
+      id: this.id,
+      teamId: this.teamId,
+      name: this.name,
+      company: this.company,
+      phone: this.phone,
+      email: this.email,
+      status: this.status,
+      ownerId: this.ownerId,
+      address: this.address,
+      lastContactAt: iso(this.lastContactAt),
+      createdAt: this.createdAt.toISOString(),
+      updatedAt: this.updatedAt.toISOString(),
+      version: this.version,
     };
   }
 }

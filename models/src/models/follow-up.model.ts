@@ -31,8 +31,14 @@ export class FollowUpModel extends Model<InferAttributes<FollowUpModel>, InferCr
 
   toDto(): FollowUp {
     return {
-      id: this.id, teamId: this.teamId, customerId: this.customerId, userId: this.userId, taskId: this.taskId,
-      scheduledAt: this.scheduledAt.toISOString(), notes: this.notes, createdAt: this.createdAt.toISOString(),
+      id: this.id,
+      teamId: this.teamId,
+      customerId: this.customerId,
+      userId: this.userId,
+      taskId: this.taskId,
+      scheduledAt: this.scheduledAt.toISOString(),
+      notes: this.notes,
+      createdAt: this.createdAt.toISOString(),
     };
   }
 }

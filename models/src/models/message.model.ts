@@ -1,4 +1,12 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type NonAttribute,
+  type Sequelize,
+} from 'sequelize';
 import type { Message, MessageType } from '@live-crm/shared-types';
 import type { UserModel } from './user.model.js';
 
@@ -31,8 +39,14 @@ export class MessageModel extends Model<InferAttributes<MessageModel>, InferCrea
 
   toDto(senderName = this.sender?.name ?? ''): Message {
     return {
-      id: this.id, teamId: this.teamId, customerId: this.customerId, senderId: this.senderId,
-      senderName, type: this.type, content: this.content, createdAt: this.createdAt.toISOString(),
+      id: this.id,
+      teamId: this.teamId,
+      customerId: this.customerId,
+      senderId: this.senderId,
+      senderName,
+      type: this.type,
+      content: this.content,
+      createdAt: this.createdAt.toISOString(),
     };
   }
 }

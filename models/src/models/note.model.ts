@@ -1,4 +1,12 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type NonAttribute,
+  type Sequelize,
+} from 'sequelize';
 import type { Note } from '@live-crm/shared-types';
 import type { UserModel } from './user.model.js';
 
@@ -29,8 +37,12 @@ export class NoteModel extends Model<InferAttributes<NoteModel>, InferCreationAt
 
   toDto(authorName = this.author?.name ?? ''): Note {
     return {
-      id: this.id, customerId: this.customerId, authorId: this.authorId, authorName,
-      content: this.content, createdAt: this.createdAt.toISOString(),
+      id: this.id,
+      customerId: this.customerId,
+      authorId: this.authorId,
+      authorName,
+      content: this.content,
+      createdAt: this.createdAt.toISOString(),
     };
   }
 }

@@ -37,8 +37,13 @@ export class NotificationModel extends Model<InferAttributes<NotificationModel>,
     // kind and params were stored together from one NotificationText.
     const text = { kind: this.kind, params: this.params } as NotificationText;
     return {
-      id: this.id, ...text, title: this.title ?? null, body: this.body ?? null, link: this.link,
-      at: this.createdAt.toISOString(), readAt: iso(this.readAt),
+      id: this.id,
+      ...text,
+      title: this.title ?? null,
+      body: this.body ?? null,
+      link: this.link,
+      at: this.createdAt.toISOString(),
+      readAt: iso(this.readAt),
     };
   }
 }

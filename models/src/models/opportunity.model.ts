@@ -1,4 +1,12 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type NonAttribute, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type NonAttribute,
+  type Sequelize,
+} from 'sequelize';
 import type { Opportunity } from '@live-crm/shared-types';
 import type { CustomerModel } from './customer.model.js';
 import type { UserModel } from './user.model.js';
@@ -32,8 +40,11 @@ export class OpportunityModel extends Model<InferAttributes<OpportunityModel>, I
         customerId: { type: DataTypes.INTEGER, allowNull: false },
         title: { type: DataTypes.STRING(200), allowNull: false },
         valueCents: {
-          type: DataTypes.BIGINT, allowNull: false,
-          get(this: OpportunityModel) { return Number(this.getDataValue('valueCents')); },
+          type: DataTypes.BIGINT,
+          allowNull: false,
+          get(this: OpportunityModel) {
+            return Number(this.getDataValue('valueCents'));
+          },
         },
         currency: { type: DataTypes.STRING(3), allowNull: false, defaultValue: 'CNY' },
         stageId: { type: DataTypes.INTEGER, allowNull: false },
@@ -51,12 +62,21 @@ export class OpportunityModel extends Model<InferAttributes<OpportunityModel>, I
   /** Needs `customer` and `owner` loaded (the pipeline service always includes them). */
   toDto(): Opportunity {
     return {
-      id: this.id, teamId: this.teamId, customerId: this.customerId,
-      customerName: this.customer?.name ?? '', title: this.title, valueCents: this.valueCents,
-      currency: this.currency, stageId: this.stageId, ownerId: this.ownerId,
-      ownerName: this.owner?.name ?? null, expectedCloseDate: this.expectedCloseDate,
-      closedAt: iso(this.closedAt), createdAt: this.createdAt.toISOString(),
-      updatedAt: this.updatedAt.toISOString(), version: this.version,
+      id: this.id,
+      teamId: this.teamId,
+      customerId: this.customerId,
+      customerName: this.customer?.name ?? '',
+      title: this.title,
+      valueCents: this.valueCents,
+      currency: this.currency,
+      stageId: this.stageId,
+      ownerId: this.ownerId,
+      ownerName: this.owner?.name ?? null,
+      expectedCloseDate: this.expectedCloseDate,
+      closedAt: iso(this.closedAt),
+      createdAt: this.createdAt.toISOString(),
+      updatedAt: this.updatedAt.toISOString(),
+      version: this.version,
     };
   }
 }

@@ -1,7 +1,10 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 
 /** One-time WeChat subscription consents a user has left for one template. */
-export class SubscriptionConsentModel extends Model<InferAttributes<SubscriptionConsentModel>, InferCreationAttributes<SubscriptionConsentModel>> {
+export class SubscriptionConsentModel extends Model<
+  InferAttributes<SubscriptionConsentModel>,
+  InferCreationAttributes<SubscriptionConsentModel>
+> {
   declare userId: number;
   declare templateId: string;
   declare remaining: CreationOptional<number>;

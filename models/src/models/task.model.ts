@@ -56,12 +56,24 @@ export class TaskModel extends Model<InferAttributes<TaskModel>, InferCreationAt
 
   toDto(): Task {
     return {
-      id: this.id, teamId: this.teamId, customerId: this.customerId, title: this.title,
-      titleKey: this.titleKey ?? null, titleParams: this.titleParams ?? null,
-      description: this.description, type: this.type, priority: this.priority, status: this.status,
-      dueAt: iso(this.dueAt), remindAt: iso(this.remindAt), assigneeId: this.assigneeId,
-      createdById: this.createdById, completedAt: iso(this.completedAt),
-      createdAt: this.createdAt.toISOString(), updatedAt: this.updatedAt.toISOString(), version: this.version,
+      id: this.id,
+      teamId: this.teamId,
+      customerId: this.customerId,
+      title: this.title,
+      titleKey: this.titleKey ?? null,
+      titleParams: this.titleParams ?? null,
+      description: this.description,
+      type: this.type,
+      priority: this.priority,
+      status: this.status,
+      dueAt: iso(this.dueAt),
+      remindAt: iso(this.remindAt),
+      assigneeId: this.assigneeId,
+      createdById: this.createdById,
+      completedAt: iso(this.completedAt),
+      createdAt: this.createdAt.toISOString(),
+      updatedAt: this.updatedAt.toISOString(),
+      version: this.version,
     };
   }
 }

@@ -28,8 +28,13 @@ export class TeamEventModel extends Model<InferAttributes<TeamEventModel>, Infer
 
   toEnvelope(): AnyTeamEvent {
     return {
-      seq: this.seq, eventId: this.eventId, teamId: this.teamId, type: this.type,
-      actorId: this.actorId, at: this.at.toISOString(), data: this.data,
+      seq: this.seq,
+      eventId: this.eventId,
+      teamId: this.teamId,
+      type: this.type,
+      actorId: this.actorId,
+      at: this.at.toISOString(),
+      data: this.data,
     } as AnyTeamEvent;
   }
 }

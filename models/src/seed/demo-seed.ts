@@ -1,9 +1,21 @@
 import type { Role } from '@live-crm/shared-types';
 import type { Database } from '../db.js';
 
-interface DemoUser { login: string; name: string; role: Role }
-interface DemoTeam { name: string; manager: DemoUser; reps: DemoUser[] }
-export interface DemoTenant { name: string; admins: DemoUser[]; teams: DemoTeam[] }
+interface DemoUser {
+  login: string;
+  name: string;
+  role: Role;
+}
+interface DemoTeam {
+  name: string;
+  manager: DemoUser;
+  reps: DemoUser[];
+}
+export interface DemoTenant {
+  name: string;
+  admins: DemoUser[];
+  teams: DemoTeam[];
+}
 
 // ARCHITECTURE section 4: ASCII logins; names, teams and companies as a Chinese sales team writes them.
 const TENANTS: DemoTenant[] = [
@@ -11,18 +23,29 @@ const TENANTS: DemoTenant[] = [
     name: '示范贸易有限公司',
     admins: [{ login: 'ada', name: '孙雅', role: 'admin' }],
     teams: [
-      { name: '华东组', manager: { login: 'mia', name: '张敏', role: 'manager' },
-        reps: [{ login: 'ray', name: '李锐', role: 'rep' }, { login: 'rita', name: '王婷', role: 'rep' }] },
-      { name: '华西组', manager: { login: 'wes', name: '刘伟', role: 'manager' },
-        reps: [{ login: 'will', name: '赵威', role: 'rep' }, { login: 'wendy', name: '陈雯', role: 'rep' }] },
+      {
+        name: '华东组',
+        manager: { login: 'mia', name: '张敏', role: 'manager' },
+        reps: [
+          { login: 'ray', name: '李锐', role: 'rep' },
+          { login: 'rita', name: '王婷', role: 'rep' },
+        ],
+      },
+      {
+        name: '华西组',
+        manager: { login: 'wes', name: '刘伟', role: 'manager' },
+        reps: [
+          { login: 'will', name: '赵威', role: 'rep' },
+          { login: 'wendy', name: '陈雯', role: 'rep' },
+        ],
+      },
     ],
   },
   {
     name: '北辰实业有限公司',
     admins: [],
     teams: [
-      { name: '北区', manager: { login: 'oscar', name: '吴昊', role: 'manager' },
-        reps: [{ login: 'olga', name: '徐静', role: 'rep' }] },
+      { name: '北区', manager: { login: 'oscar', name: '吴昊', role: 'manager' }, reps: [{ login: 'olga', name: '徐静', role: 'rep' }] },
     ],
   },
 ];
@@ -70,9 +93,20 @@ export async function createOrganisation(db: Database, tenants: DemoTenant[]): P
       for (const admin of tenant.admins) await m.User.create({ tenantId: row.id, teamId: null, ...admin }, { transaction });
       for (const team of tenant.teams) {
         const teamRow = await m.Team.create({ tenantId: row.id, name: team.name }, { transaction });
-        const users = await m.User.bulkCreate([team.manager, ...team.reps].map((u) => ({ tenantId: row.id, teamId: teamRow.id, ...u })), { transaction });
-        const stages = await m.Stage.bulkCreate(STAGES.map((s, i) => ({ teamId: teamRow.id, ...s, position: i })), { transaction });
-        seeded.push({ teamId: teamRow.id, managerId: users[0]!.id, repIds: users.slice(1).map((u) => u.id), stageIds: stages.map((s) => s.id) });
+        const users = await m.User.bulkCreate(
+          [team.manager, ...team.reps].map((u) => ({ tenantId: row.id, teamId: teamRow.id, ...u })),
+          { transaction },
+        );
+        const stages = await m.Stage.bulkCreate(
+          STAGES.map((s, i) => ({ teamId: teamRow.id, ...s, position: i })),
+          { transaction },
+        );
+        seeded.push({
+          teamId: teamRow.id,
+          managerId: users[0]!.id,
+          repIds: users.slice(1).map((u) => u.id),
+          stageIds: stages.map((s) => s.id),
+        });
       }
     }
     return seeded;

@@ -12,11 +12,19 @@ beforeAll(async () => {
 afterAll(() => tdb?.drop());
 
 const select = <T extends object>(sql: string, replacements: Record<string, unknown> = {}) => selectIn<T>(db, sql, replacements);
-const indexes = async () => (await select<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'customers'`)).map((r) => r.indexname);
-const keysByName = async () => Object.fromEntries((await select<{ name: string; phone_key: string | null }>(
-  'SELECT name, phone_key FROM customers ORDER BY id')).map((r) => [r.name, r.phone_key]));
-const found = async (keyword: string) => (await select<{ name: string }>(
-  'SELECT name FROM customers WHERE search_text LIKE :kw ORDER BY id', { kw: `%${keyword}%` })).map((r) => r.name);
+const indexes = async () =>
+  (await select<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'customers'`)).map((r) => r.indexname);
+const keysByName = async () =>
+  Object.fromEntries(
+    (await select<{ name: string; phone_key: string | null }>('SELECT name, phone_key FROM customers ORDER BY id')).map((r) => [
+      r.name,
+      r.phone_key,
+    ]),
+  );
+const found = async (keyword: string) =>
+  (await select<{ name: string }>('SELECT name FROM customers WHERE search_text LIKE :kw ORDER BY id', { kw: `%${keyword}%` })).map(
+    (r) => r.name,
+  );
 
 describe('migration 0006-customer-phone-key', () => {
   it('backfills the key of every existing phone, keeps what was typed, and indexes it; down restores 0004', async () => {
@@ -34,7 +42,11 @@ describe('migration 0006-customer-phone-key', () => {
 
     await migrator.up();
     expect(await keysByName()).toEqual({
-      bare: '+8613800138000', spaced: '+8613800138000', prefixed: '+8613800138000', landline: '+8657188881234', none: null,
+      bare: '+8613800138000',
+      spaced: '+8613800138000',
+      prefixed: '+8613800138000',
+      landline: '+8657188881234',
+      none: null,
     });
     expect((await select<{ phone: string }>(`SELECT phone FROM customers WHERE name = 'spaced'`))[0]!.phone).toBe('138 0013 8000');
     expect(await indexes()).toEqual(expect.arrayContaining(['customers_tenant_phone_key', 'customers_search_trgm']));
@@ -45,8 +57,9 @@ describe('migration 0006-customer-phone-key', () => {
 
     // Down to and including this migration (later ones are reverted first).
     await migrator.down({ to: '0006-customer-phone-key' });
-    const columns = (await select<{ column_name: string }>(
-      `SELECT column_name FROM information_schema.columns WHERE table_name = 'customers'`)).map((c) => c.column_name);
+    const columns = (
+      await select<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_name = 'customers'`)
+    ).map((c) => c.column_name);
     expect(columns).not.toContain('phone_key');
     expect(columns).toContain('search_text');
     expect(await indexes()).toEqual(expect.arrayContaining(['customers_tenant_id_phone', 'customers_search_trgm']));

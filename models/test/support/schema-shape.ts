@@ -9,19 +9,40 @@ import { select } from './throwaway-db.js';
  */
 export async function schemaShape(db: Database): Promise<string[]> {
   const lines = await Promise.all([
-    select<{ l: string }>(db, `SELECT concat_ws(' ', 'column', table_name, column_name, data_type, character_maximum_length,
+    select<{ l: string }>(
+      db,
+      `SELECT concat_ws(' ', 'column', table_name, column_name, data_type, character_maximum_length,
         is_nullable, column_default, generation_expression) AS l
-      FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> :skip`, { skip: MIGRATIONS_TABLE }),
-    select<{ l: string }>(db, `SELECT concat_ws(' ', 'index', indexdef) AS l FROM pg_indexes
-      WHERE schemaname = 'public' AND tablename <> :skip`, { skip: MIGRATIONS_TABLE }),
-    select<{ l: string }>(db, `SELECT concat_ws(' ', 'constraint', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid)) AS l
+      FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> :skip`,
+      { skip: MIGRATIONS_TABLE },
+    ),
+    select<{ l: string }>(
+      db,
+      `SELECT concat_ws(' ', 'index', indexdef) AS l FROM pg_indexes
+      WHERE schemaname = 'public' AND tablename <> :skip`,
+      { skip: MIGRATIONS_TABLE },
+    ),
+    select<{ l: string }>(
+      db,
+      `SELECT concat_ws(' ', 'constraint', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid)) AS l
       FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
-      WHERE n.nspname = 'public' AND c.conrelid::regclass::text <> :skip`, { skip: MIGRATIONS_TABLE }),
-    select<{ l: string }>(db, `SELECT concat_ws(' ', 'type', t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)) AS l
-      FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname`),
-    select<{ l: string }>(db, `SELECT concat_ws(' ', 'sequence', sequence_name) AS l FROM information_schema.sequences
-      WHERE sequence_schema = 'public'`),
+      WHERE n.nspname = 'public' AND c.conrelid::regclass::text <> :skip`,
+      { skip: MIGRATIONS_TABLE },
+    ),
+    select<{ l: string }>(
+      db,
+      `SELECT concat_ws(' ', 'type', t.typname, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)) AS l
+      FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname`,
+    ),
+    select<{ l: string }>(
+      db,
+      `SELECT concat_ws(' ', 'sequence', sequence_name) AS l FROM information_schema.sequences
+      WHERE sequence_schema = 'public'`,
+    ),
     select<{ l: string }>(db, `SELECT concat_ws(' ', 'extension', extname) AS l FROM pg_extension WHERE extname <> 'plpgsql'`),
   ]);
-  return lines.flat().map((r) => r.l).sort();
+  return lines
+    .flat()
+    .map((r) => r.l)
+    .sort();
 }

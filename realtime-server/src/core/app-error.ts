@@ -1,8 +1,18 @@
 import type { ApiErrorBody, ErrorCode } from '@live-crm/shared-types';
 
 const STATUS: Record<ErrorCode, number> = {
-  validation: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, in_progress: 409, duplicate: 409,
-  gone: 410, payload_too_large: 413, rate_limited: 429, unavailable: 503, internal: 500,
+  validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  in_progress: 409,
+  duplicate: 409,
+  gone: 410,
+  payload_too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
 };
 
 /** The one error type domain code throws; the edges map it to a status or an ack. */
@@ -45,7 +55,8 @@ const UNAVAILABLE_MESSAGE = /Connection terminated|connection error and is not q
  */
 function isDatabaseUnavailable(err: unknown): boolean {
   const name = (err as { name?: string } | null)?.name ?? '';
-  if (/^Sequelize(Connection|ConnectionRefused|HostNotFound|ConnectionAcquireTimeout|ConnectionTimedOut|AccessDenied)Error$/.test(name)) return true;
+  if (/^Sequelize(Connection|ConnectionRefused|HostNotFound|ConnectionAcquireTimeout|ConnectionTimedOut|AccessDenied)Error$/.test(name))
+    return true;
   // Socket errnos count only inside a database error: an outbound HTTP call has its own handling.
   const fromDatabase = name.startsWith('Sequelize');
   for (let e = err as Record<string, unknown> | null, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {

@@ -12,8 +12,7 @@ const RANGE = 'must fall in the years 0001 to 9999';
 const inRange = (ms: number): boolean => ms >= FIRST && ms <= LAST;
 
 /** A real calendar day, YYYY-MM-DD, in years 0001–9999. */
-export const calendarDate = (error = 'use a real date, YYYY-MM-DD') =>
-  z.iso.date({ error }).refine((s) => !s.startsWith('0000'), RANGE);
+export const calendarDate = (error = 'use a real date, YYYY-MM-DD') => z.iso.date({ error }).refine((s) => !s.startsWith('0000'), RANGE);
 
 /** An ISO-8601 date-time with an offset, naming a real moment in years 0001–9999 (written and in UTC). */
 export const instant = (error = 'use an ISO-8601 date-time, e.g. 2025-01-31T09:00:00+08:00') =>

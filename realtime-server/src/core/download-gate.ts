@@ -54,13 +54,19 @@ function redisSlots(max: number, store: RateLimitStore, logger: Logger): Acquire
     const now = Date.now();
     let won: unknown;
     try {
-      won = await client.eval(ACQUIRE_LUA, { keys: [key], arguments: [String(now), String(now + LEASE_MS), String(max), lease, String(LEASE_MS * 2)] });
+      won = await client.eval(ACQUIRE_LUA, {
+        keys: [key],
+        arguments: [String(now), String(now + LEASE_MS), String(max), lease, String(LEASE_MS * 2)],
+      });
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'download slots counted on this node while Redis is away');
       return fallback(userId);
     }
     if (won !== 1) return null;
-    const renew = setInterval(() => void client.zAdd(key, { score: Date.now() + LEASE_MS, value: lease }, { XX: true }).catch(() => undefined), LEASE_MS / 3);
+    const renew = setInterval(
+      () => void client.zAdd(key, { score: Date.now() + LEASE_MS, value: lease }, { XX: true }).catch(() => undefined),
+      LEASE_MS / 3,
+    );
     renew.unref();
     let released = false;
     return () => {

@@ -17,7 +17,12 @@ export function createOriginPolicy(allowed: string[], enforce: boolean) {
       const origin = req.get('Origin');
       if (!ok(origin)) return sendError(res, new AppError('forbidden', `Origin ${origin} is not allowed`));
       if (origin && set.has(origin)) {
-        res.set({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin', 'Access-Control-Allow-Headers': 'authorization,content-type,idempotency-key', 'Access-Control-Allow-Methods': 'GET,POST,PUT,PATCH,DELETE' });
+        res.set({
+          'Access-Control-Allow-Origin': origin,
+          Vary: 'Origin',
+          'Access-Control-Allow-Headers': 'authorization,content-type,idempotency-key',
+          'Access-Control-Allow-Methods': 'GET,POST,PUT,PATCH,DELETE',
+        });
         if (req.method === 'OPTIONS') return void res.status(204).end();
       }
       next();
@@ -27,7 +32,10 @@ export function createOriginPolicy(allowed: string[], enforce: boolean) {
 }
 
 /** 429 with Retry-After once a caller's bucket is empty; keyed by user behind auth, else by address. */
-export function rateLimit(limiter: RateLimiter, keyOf: (res: Parameters<RequestHandler>[1], req: Parameters<RequestHandler>[0]) => string | number): RequestHandler {
+export function rateLimit(
+  limiter: RateLimiter,
+  keyOf: (res: Parameters<RequestHandler>[1], req: Parameters<RequestHandler>[0]) => string | number,
+): RequestHandler {
   return (req, res, next) => {
     limiter.take(keyOf(res, req)).then((wait) => {
       if (wait === 0) return next();

@@ -50,7 +50,8 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null, (_key, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v);
+      : v,
+  );
 }
 
 /**
@@ -118,12 +119,19 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
        RETURNING seq`,
       {
         replacements: { teamId: fact.teamId, eventId, type: fact.type, actorId: actor.userId, data: JSON.stringify(fact.data), at },
-        transaction: tx, type: QueryTypes.SELECT,
+        transaction: tx,
+        type: QueryTypes.SELECT,
       },
     );
     if (!row) throw new AppError('not_found', 'Team not found');
     return {
-      seq: row.seq, eventId, teamId: fact.teamId, type: fact.type, actorId: actor.userId, at, data: fact.data,
+      seq: row.seq,
+      eventId,
+      teamId: fact.teamId,
+      type: fact.type,
+      actorId: actor.userId,
+      at,
+      data: fact.data,
     } as AnyTeamEvent;
   }
 
@@ -179,12 +187,25 @@ export interface FactStatement<K extends TeamEventType, R> {
 }
 
 /** The runner's own parameters a domain's CTEs may read: the acting user and the event's time. */
-export interface RunnerParams { actor: string; at: string }
+export interface RunnerParams {
+  actor: string;
+  at: string;
+}
 
 export function factStatement<K extends TeamEventType, R>(
-  name: string, type: K, params: number, ctes: string | ((runner: RunnerParams) => string),
+  name: string,
+  type: K,
+  params: number,
+  ctes: string | ((runner: RunnerParams) => string),
 ): FactStatement<K, R> {
-  const [actor, eventId, at, key, hash, eventType] = Array.from({ length: 6 }, (_, i) => `$${params + i + 1}`) as [string, string, string, string, string, string];
+  const [actor, eventId, at, key, hash, eventType] = Array.from({ length: 6 }, (_, i) => `$${params + i + 1}`) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const domain = typeof ctes === 'string' ? ctes : ctes({ actor, at });
   // The team row lock serialises writers per team, so seq is gap-free and commit-ordered. A key
   // already taken fails the whole statement on the primary key (the runner then replays).
@@ -203,7 +224,12 @@ export function factStatement<K extends TeamEventType, R>(
   return { name, type, text };
 }
 
-interface FactRow<K extends TeamEventType, R> { seq: number; team_id: number; data: TeamEventDataMap[K]; answer: R }
+interface FactRow<K extends TeamEventType, R> {
+  seq: number;
+  team_id: number;
+  data: TeamEventDataMap[K];
+  answer: R;
+}
 
 /**
  * Runs a FactStatement in one round trip (its own implicit transaction) and publishes its one event
@@ -222,15 +248,22 @@ export function createStatementRunner({ sql, bus, stored }: { sql: SqlRunner; bu
     const at = new Date().toISOString();
     let row: FactRow<K, R> | undefined;
     try {
-      [row] = await sql<FactRow<K, R>>(statement.name, statement.text,
-        [...values, actor.userId, eventId, at, idem?.key ?? null, idem?.hash ?? null, statement.type]);
+      [row] = await sql<FactRow<K, R>>(statement.name, statement.text, [
+        ...values,
+        actor.userId,
+        eventId,
+        at,
+        idem?.key ?? null,
+        idem?.hash ?? null,
+        statement.type,
+      ]);
     } catch (err) {
       // The key's first request committed while this one ran: its answer, or 409 if it differs.
       if (idem && isUniqueViolation(err, 'idempotency_keys_pkey')) return replayOf<R>(stored, actor, idem);
       throw err;
     }
     if (!row) {
-      const first = idem && await stored<R>(actor, idem);
+      const first = idem && (await stored<R>(actor, idem));
       return first ?? refused();
     }
     const envelope = { seq: row.seq, eventId, teamId: row.team_id, type: statement.type, actorId: actor.userId, at, data: row.data };

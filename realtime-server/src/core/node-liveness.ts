@@ -43,7 +43,7 @@ export function createNodeLiveness({ redis, key, incarnation, intervalMs, onDepa
   let owed = new Set<string>();
 
   async function beat(): Promise<void> {
-    const [living, expired] = await redis.eval(BEAT, { keys: [key], arguments: [incarnation, String(ttlMs)] }) as [string[], string[]];
+    const [living, expired] = (await redis.eval(BEAT, { keys: [key], arguments: [incarnation, String(ttlMs)] })) as [string[], string[]];
     const now = new Set(living);
     for (const id of expired) if (!handled.has(id)) owed.add(id);
     for (const id of alive) if (!now.has(id) && !expired.includes(id)) owed.add(id);

@@ -23,10 +23,16 @@ function isAddressOrRange(entry: string): boolean {
 export function parseTrustProxy(raw: string, ctx: z.RefinementCtx): TrustProxy {
   const text = raw.trim();
   if (/^\d{1,2}$/.test(text)) return Number(text);
-  const entries = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = entries.filter((e) => !isAddressOrRange(e));
   if (entries.length === 0 || bad.length > 0) {
-    ctx.addIssue({ code: 'custom', message: `TRUST_PROXY takes a hop count or a comma-separated list of IPs, CIDRs, loopback, linklocal, uniquelocal; not ${bad.join(', ') || 'empty'}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `TRUST_PROXY takes a hop count or a comma-separated list of IPs, CIDRs, loopback, linklocal, uniquelocal; not ${bad.join(', ') || 'empty'}`,
+    });
     return z.NEVER;
   }
   return entries;

@@ -10,10 +10,16 @@ export interface RateLimiter {
   take(key: string | number, cost?: number): Promise<number>;
 }
 
-export interface RateLimit { perSecond: number; burst: number }
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
 
 /** Where the counters live when there is Redis: a node-redis v4 client and a key prefix of this deployment. */
-export interface RateLimitStore { client: unknown; prefix: string }
+export interface RateLimitStore {
+  client: unknown;
+  prefix: string;
+}
 
 /**
  * `perSecond` with room for `burst`, as fixed windows: up to `burst` calls in any window of
@@ -29,16 +35,16 @@ export function createRateLimiter(limit: RateLimit, store?: RateLimitStore, name
   const memory = new RateLimiterMemory({ ...window, keyPrefix: name });
   const limiter: RateLimiterAbstract = store
     ? new RateLimiterRedis({
-      ...window,
-      storeClient: store.client,
-      useRedisPackage: true,
-      keyPrefix: `${store.prefix}:rl:${name}`,
-      // Redis not ready: count in memory at once instead of waiting on a reconnect.
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: memory,
-      // A key already over its limit is refused here without asking Redis again until its window ends.
-      inMemoryBlockOnConsumed: window.points + 1,
-    })
+        ...window,
+        storeClient: store.client,
+        useRedisPackage: true,
+        keyPrefix: `${store.prefix}:rl:${name}`,
+        // Redis not ready: count in memory at once instead of waiting on a reconnect.
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory,
+        // A key already over its limit is refused here without asking Redis again until its window ends.
+        inMemoryBlockOnConsumed: window.points + 1,
+      })
     : memory;
 
   return {

@@ -7,7 +7,10 @@ interface PgClient {
 }
 
 /** A PostgreSQL error: its SQLSTATE and, for constraint violations, the constraint. */
-export interface PgError extends Error { code?: string; constraint?: string }
+export interface PgError extends Error {
+  code?: string;
+  constraint?: string;
+}
 
 /**
  * Named prepared statements on Sequelize's own pool, for the hot path where Sequelize's per-query
@@ -17,7 +20,7 @@ export interface PgError extends Error { code?: string; constraint?: string }
 export function createSqlRunner(sequelize: Sequelize) {
   const pool = sequelize.connectionManager;
   return async function query<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
-    const client = await pool.getConnection({ type: 'write' }) as PgClient;
+    const client = (await pool.getConnection({ type: 'write' })) as PgClient;
     try {
       return (await client.query<T>({ name, text, values })).rows;
     } catch (err) {

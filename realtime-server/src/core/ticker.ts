@@ -12,7 +12,11 @@ export interface Ticker {
  * outage is logged, and the recovery, so a one-second ticker does not flood the log.
  */
 export function createTicker(
-  name: string, intervalMs: number, run: () => Promise<unknown>, logger: Logger, opts: { firstRunMs?: number } = {},
+  name: string,
+  intervalMs: number,
+  run: () => Promise<unknown>,
+  logger: Logger,
+  opts: { firstRunMs?: number } = {},
 ): Ticker {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
@@ -24,14 +28,21 @@ export function createTicker(
     timer = setTimeout(() => {
       timer = null;
       running = run()
-        .then(() => {
-          if (failing) logger.info(`${name} works again`);
-          failing = false;
-        }, (err: unknown) => {
-          if (!failing) logger.warn({ err: err instanceof Error ? err.message : String(err) }, `${name} failed; retrying every ${intervalMs} ms`);
-          failing = true;
-        })
-        .finally(() => { running = null; schedule(); });
+        .then(
+          () => {
+            if (failing) logger.info(`${name} works again`);
+            failing = false;
+          },
+          (err: unknown) => {
+            if (!failing)
+              logger.warn({ err: err instanceof Error ? err.message : String(err) }, `${name} failed; retrying every ${intervalMs} ms`);
+            failing = true;
+          },
+        )
+        .finally(() => {
+          running = null;
+          schedule();
+        });
     }, delayMs);
     timer.unref();
   }

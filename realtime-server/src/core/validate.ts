@@ -28,7 +28,8 @@ function hazardIn(input: unknown): string | null {
 /** Parses input at the edge; a failure is a 400 naming each bad field. */
 export function parse<S extends z.ZodType>(schema: S, input: unknown, what = 'request'): z.infer<S> {
   const hazard = hazardIn(input);
-  if (hazard) throw new AppError('validation', `Invalid ${what}: ${hazard}`, { details: { fields: [{ path: '(root)', message: hazard }] } });
+  if (hazard)
+    throw new AppError('validation', `Invalid ${what}: ${hazard}`, { details: { fields: [{ path: '(root)', message: hazard }] } });
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const fields = result.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));

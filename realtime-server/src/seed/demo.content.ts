@@ -10,7 +10,22 @@ const CITIES = ['上海', '杭州', '苏州', '南京', '深圳', '广州', '成
 const TRADES = ['明达贸易', '华信科技', '远航物流', '金桥建材', '瑞丰食品', '博雅文化', '恒通机电', '新禾农业'];
 
 const SURNAMES_PY = ['wang', 'li', 'zhang', 'liu', 'chen', 'yang', 'huang', 'zhao', 'zhou', 'wu', 'xu', 'sun'];
-const GIVEN_PY = ['jianguo', 'fang', 'na', 'zhiming', 'jing', 'qiang', 'haiyan', 'yang', 'lihua', 'yong', 'jun', 'xiaodong', 'ting', 'xinyi'];
+const GIVEN_PY = [
+  'jianguo',
+  'fang',
+  'na',
+  'zhiming',
+  'jing',
+  'qiang',
+  'haiyan',
+  'yang',
+  'lihua',
+  'yong',
+  'jun',
+  'xiaodong',
+  'ting',
+  'xinyi',
+];
 const TRADES_PY = ['mingda', 'huaxin', 'yuanhang', 'jinqiao', 'ruifeng', 'boya', 'hengtong', 'xinhe'];
 
 export const contactFor = (k: number): string => `${SURNAMES[k % SURNAMES.length]}${GIVEN[(k * 5) % GIVEN.length]}`;

@@ -18,7 +18,14 @@ function startOfShanghaiDay(now: number): number {
   return Math.floor((now + SHANGHAI_OFFSET) / DAY) * DAY - SHANGHAI_OFFSET;
 }
 
-interface TeamCtx { services: Services; team: DemoTeamSeed; n: number; manager: Actor; reps: Actor[]; now: number }
+interface TeamCtx {
+  services: Services;
+  team: DemoTeamSeed;
+  n: number;
+  manager: Actor;
+  reps: Actor[];
+  now: number;
+}
 
 async function actorOf(services: Services, userId: number): Promise<Actor> {
   const actor = await services.auth.actorFor(userId);
@@ -31,7 +38,10 @@ async function actorOf(services: Services, userId: number): Promise<Actor> {
  * then every record through the same services and input schemas the API uses, so the seed holds
  * only what the product itself writes. Does nothing when a tenant already exists.
  */
-export async function seedDemo(db: Database, { config = loadConfig({}), now = Date.now() }: { config?: Config; now?: number } = {}): Promise<boolean> {
+export async function seedDemo(
+  db: Database,
+  { config = loadConfig({}), now = Date.now() }: { config?: Config; now?: number } = {},
+): Promise<boolean> {
   const teams = await seedDemoOrganisation(db);
   if (!teams) return false;
   // A secret of its own: the seed signs nothing.
@@ -60,7 +70,8 @@ async function seedCustomers(ctx: TeamCtx): Promise<Id[]> {
   for (let i = 0; i < CONTACTS; i++) {
     const k = i + ctx.n * 7;
     const input = CustomerCreate.parse({
-      name: contactFor(k), company: companyFor(k, i),
+      name: contactFor(k),
+      company: companyFor(k, i),
       phone: `13${String(800000000 + ctx.n * 1000 + i).padStart(9, '0')}`,
       email: emailFor(k, ctx.n),
       status: (['lead', 'prospect', 'active', 'inactive'] as const)[i % 4],
@@ -78,8 +89,11 @@ async function seedDeals(ctx: TeamCtx, customerIds: Id[]): Promise<void> {
   for (let i = 0; i < 12; i++) {
     const rep = repFor(ctx, i);
     const input = OpportunityCreate.parse({
-      customerId: customerIds[i], title: DEALS[i % DEALS.length], valueCents: (20_000 + ((i * 37_000) % 480_000)) * 100,
-      stageId: lead, expectedCloseDate: new Date(ctx.now + (i + 1) * 7 * DAY + SHANGHAI_OFFSET).toISOString().slice(0, 10),
+      customerId: customerIds[i],
+      title: DEALS[i % DEALS.length],
+      valueCents: (20_000 + ((i * 37_000) % 480_000)) * 100,
+      stageId: lead,
+      expectedCloseDate: new Date(ctx.now + (i + 1) * 7 * DAY + SHANGHAI_OFFSET).toISOString().slice(0, 10),
     });
     let deal = await ctx.services.pipeline.create(rep, input);
     const target = i % stageIds.length;
@@ -98,16 +112,28 @@ async function seedTasks(ctx: TeamCtx, customerIds: Id[]): Promise<void> {
       const task = TASKS[i]!;
       // Nobody sets a reminder for a time already past.
       const remindAt = dueAt - 30 * 60_000 > ctx.now ? new Date(dueAt - 30 * 60_000).toISOString() : null;
-      await ctx.services.tasks.create(rep, TaskCreate.parse({
-        title: task.title, type: task.type, priority: i === 0 ? 'high' : 'medium', customerId: customerIds[i + r],
-        dueAt: new Date(dueAt).toISOString(), remindAt,
-      }));
+      await ctx.services.tasks.create(
+        rep,
+        TaskCreate.parse({
+          title: task.title,
+          type: task.type,
+          priority: i === 0 ? 'high' : 'medium',
+          customerId: customerIds[i + r],
+          dueAt: new Date(dueAt).toISOString(),
+          remindAt,
+        }),
+      );
     }
   }
   // The manager books a follow-up visit with a key account later this week.
-  await ctx.services.communications.scheduleFollowUp(ctx.manager, FollowUpCreate.parse({
-    customerId: customerIds[4], scheduledDate: new Date(today + 3 * DAY + 10 * HOUR).toISOString(), notes: '带上新品样册，确认季度采购量',
-  }));
+  await ctx.services.communications.scheduleFollowUp(
+    ctx.manager,
+    FollowUpCreate.parse({
+      customerId: customerIds[4],
+      scheduledDate: new Date(today + 3 * DAY + 10 * HOUR).toISOString(),
+      notes: '带上新品样册，确认季度采购量',
+    }),
+  );
 }
 
 /** A month of logged contacts, notes, calls and team messages, newest last. */
@@ -116,19 +142,37 @@ async function seedHistory(ctx: TeamCtx, customerIds: Id[]): Promise<void> {
   for (let i = 29; i >= 0; i--) {
     const entry = HISTORY[i % HISTORY.length]!;
     const actor = i % 6 === 5 ? ctx.manager : repFor(ctx, i);
-    await services.communications.logActivity(actor, ActivityCreate.parse({
-      customerId: customerIds[i % customerIds.length], type: entry.type satisfies ActivityType, content: entry.content,
-      occurredAt: new Date(ctx.now - i * 11 * HOUR - HOUR).toISOString(),
-    }));
+    await services.communications.logActivity(
+      actor,
+      ActivityCreate.parse({
+        customerId: customerIds[i % customerIds.length],
+        type: entry.type satisfies ActivityType,
+        content: entry.content,
+        occurredAt: new Date(ctx.now - i * 11 * HOUR - HOUR).toISOString(),
+      }),
+    );
   }
   for (const [i, content] of NOTES.entries()) {
     await services.customers.addNote(repFor(ctx, i), customerIds[i]!, NoteCreate.parse({ content }).content);
   }
   for (let i = 0; i < 4; i++) {
-    await services.communications.logCommunication(repFor(ctx, i), CommunicationCreate.parse({
-      customerId: customerIds[i], type: 'call', direction: 'outbound', status: i === 3 ? 'missed' : 'completed', durationSec: i === 3 ? 0 : 90 + i * 75,
-    }));
+    await services.communications.logCommunication(
+      repFor(ctx, i),
+      CommunicationCreate.parse({
+        customerId: customerIds[i],
+        type: 'call',
+        direction: 'outbound',
+        status: i === 3 ? 'missed' : 'completed',
+        durationSec: i === 3 ? 0 : 90 + i * 75,
+      }),
+    );
   }
-  await services.communications.sendMessage(repFor(ctx, 0), MessageCreate.parse({ customerId: customerIds[0], message: '客户下周二来公司看样品，谁有空一起接待？' }));
-  await services.communications.sendMessage(repFor(ctx, 1), MessageCreate.parse({ customerId: customerIds[0], message: '我可以，上午十点后都行。' }));
+  await services.communications.sendMessage(
+    repFor(ctx, 0),
+    MessageCreate.parse({ customerId: customerIds[0], message: '客户下周二来公司看样品，谁有空一起接待？' }),
+  );
+  await services.communications.sendMessage(
+    repFor(ctx, 1),
+    MessageCreate.parse({ customerId: customerIds[0], message: '我可以，上午十点后都行。' }),
+  );
 }

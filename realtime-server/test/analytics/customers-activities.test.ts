@@ -3,7 +3,17 @@ import type { ActivityAnalyticsResponse, AnalyticsPeriod, AnalyticsTeamsResponse
 import { signIn } from '../support/clients.js';
 import { startTestNode } from '../support/nodes.js';
 import { expectedActivities, expectedCustomers } from './expected.js';
-import { buildFixture, clearOfMidnight, DAY, HOUR, MEMBERS, periodOf, shanghaiDate, type ActivitySpec, type CustomerSpec } from './fixture.js';
+import {
+  buildFixture,
+  clearOfMidnight,
+  DAY,
+  HOUR,
+  MEMBERS,
+  periodOf,
+  shanghaiDate,
+  type ActivitySpec,
+  type CustomerSpec,
+} from './fixture.js';
 
 let node: Awaited<ReturnType<typeof startTestNode>>;
 type Session = Awaited<ReturnType<typeof signIn>>;
@@ -14,10 +24,20 @@ let activities: ActivitySpec[];
 
 function specs(now: number) {
   const { curFrom } = periodOf(7, now);
-  const c = (key: string, status: CustomerSpec['status'], createdAt: number, lastContactAt?: number): CustomerSpec =>
-    ({ key, team: 'alpha', status, createdAt, ...(lastContactAt === undefined ? {} : { lastContactAt }) });
-  const a = (actor: string, customer: string, type: ActivitySpec['type'], occurredAt: number): ActivitySpec =>
-    ({ team: 'alpha', actor, customer, type, occurredAt });
+  const c = (key: string, status: CustomerSpec['status'], createdAt: number, lastContactAt?: number): CustomerSpec => ({
+    key,
+    team: 'alpha',
+    status,
+    createdAt,
+    ...(lastContactAt === undefined ? {} : { lastContactAt }),
+  });
+  const a = (actor: string, customer: string, type: ActivitySpec['type'], occurredAt: number): ActivitySpec => ({
+    team: 'alpha',
+    actor,
+    customer,
+    type,
+    occurredAt,
+  });
   customers = [
     c('k1', 'lead', curFrom + 0.5 * HOUR),
     c('k2', 'prospect', curFrom - 0.5 * HOUR, now - HOUR),
@@ -91,7 +111,7 @@ describe('GET /api/crm/analytics/activities', () => {
     expect(byRep.map(({ name, count }) => ({ name, count }))).toEqual(want.byRep);
   });
 
-  it('puts a call at 00:30 Shanghai on the first day into that day\'s bucket', async () => {
+  it("puts a call at 00:30 Shanghai on the first day into that day's bucket", async () => {
     const { analytics } = (await rep1.get<ActivityAnalyticsResponse>('/api/crm/analytics/activities?period=7d')).body;
     expect(analytics.perDay).toHaveLength(7);
     expect(analytics.perDay[0]).toEqual({ date: shanghaiDate(periodOf(7).curFrom), count: 1 });
@@ -124,8 +144,15 @@ describe('GET /api/crm/analytics/activities', () => {
     const logged = (await Activity.findOne({ where: { actorId: rep1.user.id }, order: [['id', 'ASC']] }))!;
     const stage = { key: null, name: 'x' };
     await Activity.create({
-      tenantId: logged.tenantId, teamId: logged.teamId, customerId: logged.customerId, opportunityId: null, actorId: rep1.user.id,
-      type: 'stage-change', content: '', params: { title: 'deal', from: { id: 1, ...stage }, to: { id: 2, ...stage } }, occurredAt: new Date(),
+      tenantId: logged.tenantId,
+      teamId: logged.teamId,
+      customerId: logged.customerId,
+      opportunityId: null,
+      actorId: rep1.user.id,
+      type: 'stage-change',
+      content: '',
+      params: { title: 'deal', from: { id: 1, ...stage }, to: { id: 2, ...stage } },
+      occurredAt: new Date(),
     });
     expect((await rep1.get<ActivityAnalyticsResponse>(path)).body.analytics).toEqual(before);
   });

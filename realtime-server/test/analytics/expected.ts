@@ -1,13 +1,25 @@
 import type { ActivityType, MetricWithTrend, SalesMetrics } from '@live-crm/shared-types';
 import {
-  MEMBERS, OUTCOME, POSITION, PROBABILITY, shanghaiDate,
-  type ActivitySpec, type CustomerSpec, type DealSpec, type StageName, type TaskSpec,
+  MEMBERS,
+  OUTCOME,
+  POSITION,
+  PROBABILITY,
+  shanghaiDate,
+  type ActivitySpec,
+  type CustomerSpec,
+  type DealSpec,
+  type StageName,
+  type TaskSpec,
 } from './fixture.js';
 
 const STAGE_NAMES: StageName[] = ['Lead', 'Qualified', 'Proposal', 'Negotiation', 'Won', 'Lost'];
 
 /** Plain-JS reference numbers, computed from the fixture specs rather than by the server's SQL. */
-export interface Bounds { curFrom: number; curTo: number; prevFrom: number }
+export interface Bounds {
+  curFrom: number;
+  curTo: number;
+  prevFrom: number;
+}
 
 const within = (t: number | undefined, from: number, to: number): t is number => t !== undefined && t >= from && t < to;
 const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -30,10 +42,17 @@ export function expectedSales(deals: DealSpec[], b: Bounds): SalesMetrics {
   const cur = salesSide(deals, b.curFrom, b.curTo);
   const prev = salesSide(deals, b.prevFrom, b.curFrom);
   const keys = Object.keys(cur) as Array<keyof typeof cur>;
-  return Object.fromEntries(keys.map((k) => [k, { current: cur[k], previous: prev[k] } satisfies MetricWithTrend])) as unknown as SalesMetrics;
+  return Object.fromEntries(
+    keys.map((k) => [k, { current: cur[k], previous: prev[k] } satisfies MetricWithTrend]),
+  ) as unknown as SalesMetrics;
 }
 
-export interface ExpectedStage { name: string; count: number; valueCents: number; weightedCents: number }
+export interface ExpectedStage {
+  name: string;
+  count: number;
+  valueCents: number;
+  weightedCents: number;
+}
 
 /** Current deals per stage name (all stages listed, empty ones as zero). */
 export function expectedStages(deals: DealSpec[]): ExpectedStage[] {
@@ -52,7 +71,10 @@ export function expectedOpenTotals(deals: DealSpec[]) {
   };
 }
 
-export interface Move { from: StageName; to: StageName }
+export interface Move {
+  from: StageName;
+  to: StageName;
+}
 
 export function expectedTransitions(moves: Move[]) {
   const key = (m: Move) => `${m.from}>${m.to}`;
@@ -70,7 +92,11 @@ export function expectedTransitions(moves: Move[]) {
   return { transitions, conversion };
 }
 
-export interface Touch { customer: string; opportunity?: string; at: number }
+export interface Touch {
+  customer: string;
+  opportunity?: string;
+  at: number;
+}
 
 /** Open deals whose latest touch (own change, or an activity on the deal or its customer) is older than N days. */
 export function expectedRotting(deals: DealSpec[], touches: Touch[], now: number, days: number) {
@@ -97,8 +123,11 @@ function perDay(times: number[], b: Bounds) {
 }
 
 export function expectedCustomers(customers: CustomerSpec[], activities: ActivitySpec[], b: Bounds) {
-  const contacted = customers.filter((c) => within(c.lastContactAt, b.curFrom, b.curTo)
-    || activities.some((a) => a.customer === c.key && CONTACT.includes(a.type) && within(a.occurredAt, b.curFrom, b.curTo)));
+  const contacted = customers.filter(
+    (c) =>
+      within(c.lastContactAt, b.curFrom, b.curTo) ||
+      activities.some((a) => a.customer === c.key && CONTACT.includes(a.type) && within(a.occurredAt, b.curFrom, b.curTo)),
+  );
   const statuses = [...new Set(customers.map((c) => c.status))].sort();
   return {
     total: customers.length,
@@ -109,7 +138,10 @@ export function expectedCustomers(customers: CustomerSpec[], activities: Activit
     byStatus: statuses.map((status) => ({ status, count: customers.filter((c) => c.status === status).length })),
     contacted: contacted.length,
     notContacted: customers.length - contacted.length,
-    newPerDay: perDay(customers.map((c) => c.createdAt), b),
+    newPerDay: perDay(
+      customers.map((c) => c.createdAt),
+      b,
+    ),
   };
 }
 
@@ -122,10 +154,16 @@ export function expectedActivities(activities: ActivitySpec[], members: Array<{ 
   const nameOf = (login: string) => MEMBERS.find((m) => m.login === login)!.name;
   return {
     total: { current: cur.length, previous: activities.filter((a) => within(a.occurredAt, b.prevFrom, b.curFrom)).length },
-    byType: tally(types, (a) => a.type).sort((x, y) => y.count - x.count || x.k.localeCompare(y.k)).map(({ k, count }) => ({ type: k, count })),
-    byRep: tally(people, (a) => a.actor).sort((x, y) => y.count - x.count || nameOf(x.k).localeCompare(nameOf(y.k)))
+    byType: tally(types, (a) => a.type)
+      .sort((x, y) => y.count - x.count || x.k.localeCompare(y.k))
+      .map(({ k, count }) => ({ type: k, count })),
+    byRep: tally(people, (a) => a.actor)
+      .sort((x, y) => y.count - x.count || nameOf(x.k).localeCompare(nameOf(y.k)))
       .map(({ k, count }) => ({ name: nameOf(k), count })),
-    perDay: perDay(cur.map((a) => a.occurredAt), b),
+    perDay: perDay(
+      cur.map((a) => a.occurredAt),
+      b,
+    ),
     perDayByType: perDayByType(cur),
   };
 }
@@ -143,10 +181,18 @@ function perDayByType(cur: ActivitySpec[]) {
   });
 }
 
-export interface WeekBounds { from: number; to: number; cutoff: number }
+export interface WeekBounds {
+  from: number;
+  to: number;
+  cutoff: number;
+}
 
 /** The weekly report's numbers for one member, from the specs and the moves they made. */
-export function expectedWeekRow(login: string, s: { activities: ActivitySpec[]; deals: DealSpec[]; tasks: TaskSpec[]; movesBy: string[] }, w: WeekBounds) {
+export function expectedWeekRow(
+  login: string,
+  s: { activities: ActivitySpec[]; deals: DealSpec[]; tasks: TaskSpec[]; movesBy: string[] },
+  w: WeekBounds,
+) {
   const inWeek = (t: number | undefined) => within(t, w.from, w.to);
   const mine = s.activities.filter((a) => a.actor === login && inWeek(a.occurredAt));
   const tasks = s.tasks.filter((t) => t.assignee === login);
@@ -154,7 +200,9 @@ export function expectedWeekRow(login: string, s: { activities: ActivitySpec[]; 
     calls: mine.filter((a) => a.type === 'call').length,
     meetings: mine.filter((a) => a.type === 'meeting').length,
     dealsMoved: s.movesBy.filter((by) => by === login).length,
-    wonValueCents: s.deals.filter((d) => d.owner === login && OUTCOME[d.stage] === 'won' && inWeek(d.closedAt)).reduce((x, d) => x + d.valueCents, 0),
+    wonValueCents: s.deals
+      .filter((d) => d.owner === login && OUTCOME[d.stage] === 'won' && inWeek(d.closedAt))
+      .reduce((x, d) => x + d.valueCents, 0),
     tasksCompleted: tasks.filter((t) => t.status === 'completed' && inWeek(t.completedAt)).length,
     tasksOverdue: tasks.filter((t) => t.dueAt < w.cutoff && !(t.status === 'completed' && (t.completedAt ?? 0) < w.cutoff)).length,
   };

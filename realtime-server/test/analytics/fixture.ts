@@ -24,20 +24,58 @@ export async function clearOfMidnight(marginMs = 15_000): Promise<void> {
 
 export type StageName = 'Lead' | 'Qualified' | 'Proposal' | 'Negotiation' | 'Won' | 'Lost';
 const STAGES: Array<[StageName, number, 'open' | 'won' | 'lost']> = [
-  ['Lead', 10, 'open'], ['Qualified', 25, 'open'], ['Proposal', 50, 'open'],
-  ['Negotiation', 75, 'open'], ['Won', 100, 'won'], ['Lost', 0, 'lost'],
+  ['Lead', 10, 'open'],
+  ['Qualified', 25, 'open'],
+  ['Proposal', 50, 'open'],
+  ['Negotiation', 75, 'open'],
+  ['Won', 100, 'won'],
+  ['Lost', 0, 'lost'],
 ];
 export const OUTCOME = Object.fromEntries(STAGES.map(([n, , o]) => [n, o])) as Record<StageName, 'open' | 'won' | 'lost'>;
 export const PROBABILITY = Object.fromEntries(STAGES.map(([n, p]) => [n, p])) as Record<StageName, number>;
 export const POSITION = Object.fromEntries(STAGES.map(([n], i) => [n, i])) as Record<StageName, number>;
 
 /** `customer` defaults to `<team>-deals`, a customer key the spec must hold. */
-export interface DealSpec { key: string; team: 'alpha' | 'beta'; owner: string; stage: StageName; valueCents: number; createdAt: number; closedAt?: number; updatedAt?: number; customer?: string }
-export interface CustomerSpec { key: string; team: 'alpha' | 'beta'; status: CustomerStatus; createdAt: number; lastContactAt?: number }
-export interface ActivitySpec { team: 'alpha' | 'beta'; actor: string; customer: string; type: ActivityType; occurredAt: number; opportunity?: string }
-export interface TaskSpec { team: 'alpha' | 'beta'; assignee: string; status: TaskStatus; dueAt: number; completedAt?: number }
+export interface DealSpec {
+  key: string;
+  team: 'alpha' | 'beta';
+  owner: string;
+  stage: StageName;
+  valueCents: number;
+  createdAt: number;
+  closedAt?: number;
+  updatedAt?: number;
+  customer?: string;
+}
+export interface CustomerSpec {
+  key: string;
+  team: 'alpha' | 'beta';
+  status: CustomerStatus;
+  createdAt: number;
+  lastContactAt?: number;
+}
+export interface ActivitySpec {
+  team: 'alpha' | 'beta';
+  actor: string;
+  customer: string;
+  type: ActivityType;
+  occurredAt: number;
+  opportunity?: string;
+}
+export interface TaskSpec {
+  team: 'alpha' | 'beta';
+  assignee: string;
+  status: TaskStatus;
+  dueAt: number;
+  completedAt?: number;
+}
 
-export interface FixtureSpec { deals: DealSpec[]; customers: CustomerSpec[]; activities: ActivitySpec[]; tasks: TaskSpec[] }
+export interface FixtureSpec {
+  deals: DealSpec[];
+  customers: CustomerSpec[];
+  activities: ActivitySpec[];
+  tasks: TaskSpec[];
+}
 
 export interface Fixture {
   tenantId: number;
@@ -66,43 +104,86 @@ export async function buildFixture(db: Database, spec: FixtureSpec): Promise<Fix
   const teams = { alpha: alpha.id, beta: beta.id };
   const users: Record<string, number> = {};
   for (const u of MEMBERS) {
-    const row = await m.User.create({ tenantId: tenant.id, teamId: u.team ? teams[u.team] : null, login: u.login, name: u.name, role: u.role });
+    const row = await m.User.create({
+      tenantId: tenant.id,
+      teamId: u.team ? teams[u.team] : null,
+      login: u.login,
+      name: u.name,
+      role: u.role,
+    });
     users[u.login] = row.id;
   }
   const stageRows = async (teamId: number) => {
-    const rows = await m.Stage.bulkCreate(STAGES.map(([name, probability, outcome], position) => ({ teamId, name, probability, outcome, position })));
+    const rows = await m.Stage.bulkCreate(
+      STAGES.map(([name, probability, outcome], position) => ({ teamId, name, probability, outcome, position })),
+    );
     return Object.fromEntries(rows.map((r) => [r.name, r.id])) as Record<StageName, number>;
   };
   const stages = { alpha: await stageRows(alpha.id), beta: await stageRows(beta.id) };
   const customers: Record<string, number> = {};
   for (const c of spec.customers) {
     const row = await m.Customer.create({
-      tenantId: tenant.id, teamId: teams[c.team], name: `客户 ${c.key}`, status: c.status, ownerId: null,
-      company: null, phone: null, email: null, address: null,
+      tenantId: tenant.id,
+      teamId: teams[c.team],
+      name: `客户 ${c.key}`,
+      status: c.status,
+      ownerId: null,
+      company: null,
+      phone: null,
+      email: null,
+      address: null,
       lastContactAt: c.lastContactAt === undefined ? null : new Date(c.lastContactAt),
-      createdAt: new Date(c.createdAt), updatedAt: new Date(c.createdAt),
+      createdAt: new Date(c.createdAt),
+      updatedAt: new Date(c.createdAt),
     });
     customers[c.key] = row.id;
   }
   const deals: Record<string, number> = {};
   for (const d of spec.deals) {
-    const [row] = await m.Opportunity.bulkCreate([{
-      tenantId: tenant.id, teamId: teams[d.team], customerId: customers[d.customer ?? `${d.team}-deals`]!, title: `Deal ${d.key}`,
-      valueCents: d.valueCents, stageId: stages[d.team][d.stage], ownerId: users[d.owner]!, expectedCloseDate: null,
-      closedAt: d.closedAt === undefined ? null : new Date(d.closedAt),
-      createdAt: new Date(d.createdAt), updatedAt: new Date(d.updatedAt ?? d.closedAt ?? d.createdAt),
-    }]);
+    const [row] = await m.Opportunity.bulkCreate([
+      {
+        tenantId: tenant.id,
+        teamId: teams[d.team],
+        customerId: customers[d.customer ?? `${d.team}-deals`]!,
+        title: `Deal ${d.key}`,
+        valueCents: d.valueCents,
+        stageId: stages[d.team][d.stage],
+        ownerId: users[d.owner]!,
+        expectedCloseDate: null,
+        closedAt: d.closedAt === undefined ? null : new Date(d.closedAt),
+        createdAt: new Date(d.createdAt),
+        updatedAt: new Date(d.updatedAt ?? d.closedAt ?? d.createdAt),
+      },
+    ]);
     deals[d.key] = row!.id;
   }
-  await m.Activity.bulkCreate(spec.activities.map((a) => ({
-    tenantId: tenant.id, teamId: teams[a.team], customerId: customers[a.customer]!, actorId: users[a.actor]!,
-    opportunityId: a.opportunity ? deals[a.opportunity]! : null, type: a.type, content: `${a.type} log`,
-    occurredAt: new Date(a.occurredAt),
-  })));
-  await m.Task.bulkCreate(spec.tasks.map((t, i) => ({
-    tenantId: tenant.id, teamId: teams[t.team], customerId: null, title: `Task ${i}`, description: null,
-    status: t.status, dueAt: new Date(t.dueAt), remindAt: null, remindedAt: new Date(), assigneeId: users[t.assignee]!,
-    createdById: users['fx_mgr']!, completedAt: t.completedAt === undefined ? null : new Date(t.completedAt),
-  })));
+  await m.Activity.bulkCreate(
+    spec.activities.map((a) => ({
+      tenantId: tenant.id,
+      teamId: teams[a.team],
+      customerId: customers[a.customer]!,
+      actorId: users[a.actor]!,
+      opportunityId: a.opportunity ? deals[a.opportunity]! : null,
+      type: a.type,
+      content: `${a.type} log`,
+      occurredAt: new Date(a.occurredAt),
+    })),
+  );
+  await m.Task.bulkCreate(
+    spec.tasks.map((t, i) => ({
+      tenantId: tenant.id,
+      teamId: teams[t.team],
+      customerId: null,
+      title: `Task ${i}`,
+      description: null,
+      status: t.status,
+      dueAt: new Date(t.dueAt),
+      remindAt: null,
+      remindedAt: new Date(),
+      assigneeId: users[t.assignee]!,
+      createdById: users['fx_mgr']!,
+      completedAt: t.completedAt === undefined ? null : new Date(t.completedAt),
+    })),
+  );
   return { tenantId: tenant.id, teams, users, stages, customers, deals };
 }

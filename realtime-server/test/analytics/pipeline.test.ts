@@ -13,8 +13,16 @@ let rep2: Session;
 let admin: Session;
 const now = Date.now();
 
-const deal = (key: string, stage: StageName, valueCents: number, customer: string, ageDays: number): DealSpec =>
-  ({ key, team: 'alpha', owner: 'fx_rep1', stage, valueCents, customer, createdAt: now - 90 * DAY, updatedAt: now - ageDays * DAY });
+const deal = (key: string, stage: StageName, valueCents: number, customer: string, ageDays: number): DealSpec => ({
+  key,
+  team: 'alpha',
+  owner: 'fx_rep1',
+  stage,
+  valueCents,
+  customer,
+  createdAt: now - 90 * DAY,
+  updatedAt: now - ageDays * DAY,
+});
 
 const deals: DealSpec[] = [
   deal('lead-a', 'Lead', 100_000, 'c1', 30),
@@ -37,7 +45,11 @@ const activities: ActivitySpec[] = [
   { team: 'alpha', actor: 'fx_rep1', customer: 'c6', opportunity: 'nego-a', type: 'meeting', occurredAt: now - DAY },
   { team: 'alpha', actor: 'fx_rep2', customer: 'c3', type: 'email', occurredAt: now - 16.5 * DAY },
 ];
-const touches: Touch[] = activities.map((a) => ({ customer: a.customer, at: a.occurredAt, ...(a.opportunity ? { opportunity: a.opportunity } : {}) }));
+const touches: Touch[] = activities.map((a) => ({
+  customer: a.customer,
+  at: a.occurredAt,
+  ...(a.opportunity ? { opportunity: a.opportunity } : {}),
+}));
 const moves: Array<Move & { key: string; by: 'rep1' | 'rep2' }> = [
   { key: 'm1', from: 'Lead', to: 'Qualified', by: 'rep1' },
   { key: 'm1', from: 'Qualified', to: 'Proposal', by: 'rep1' },
@@ -55,7 +67,9 @@ beforeAll(async () => {
   node = await startTestNode({ env: { EVENT_RETENTION_DAYS: '60' } });
   const customerKeys = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8'];
   fx = await buildFixture(node.cluster.db, {
-    deals, activities, tasks: [],
+    deals,
+    activities,
+    tasks: [],
     customers: [
       ...customerKeys.map((key) => ({ key, team: 'alpha' as const, status: 'active' as const, createdAt: now - 100 * DAY })),
       { key: 'b1', team: 'beta', status: 'lead', createdAt: now - 100 * DAY },
@@ -63,8 +77,12 @@ beforeAll(async () => {
   });
   const { TeamEvent, Team } = node.cluster.db.models;
   await TeamEvent.create({
-    teamId: fx.teams.alpha, seq: 1, eventId: '00000000-0000-4000-8000-000000000001', type: 'opportunity:moved',
-    actorId: fx.users['fx_rep1']!, at: new Date(now - 40 * DAY),
+    teamId: fx.teams.alpha,
+    seq: 1,
+    eventId: '00000000-0000-4000-8000-000000000001',
+    type: 'opportunity:moved',
+    actorId: fx.users['fx_rep1']!,
+    at: new Date(now - 40 * DAY),
     data: { opportunity: {}, fromStageId: fx.stages.alpha[oldMove.from], toStageId: fx.stages.alpha[oldMove.to] },
   });
   await Team.update({ lastSeq: 1 }, { where: { id: fx.teams.alpha } });
@@ -93,19 +111,25 @@ const alpha = () => deals.filter((d) => d.team === 'alpha');
 describe('GET /api/crm/analytics/pipeline', () => {
   it('answers count, value and weighted value per stage, and the open totals', async () => {
     const a = await pipeline(rep1);
-    expect(a.stages.map(({ name, count, valueCents, weightedCents }) => ({ name, count, valueCents, weightedCents }))).toEqual(expectedStages(alpha()));
+    expect(a.stages.map(({ name, count, valueCents, weightedCents }) => ({ name, count, valueCents, weightedCents }))).toEqual(
+      expectedStages(alpha()),
+    );
     expect(a.stages.map((s) => s.stageIds)).toEqual(Object.values(fx.stages.alpha).map((id) => [id]));
     expect({ openValueCents: a.openValueCents, weightedValueCents: a.weightedValueCents }).toEqual(expectedOpenTotals(alpha()));
   });
 
-  it('turns the period\'s stage moves into transitions with shares and per-stage conversion', async () => {
+  it("turns the period's stage moves into transitions with shares and per-stage conversion", async () => {
     const want = expectedTransitions(moves);
     const res = await rep2.get<PipelineAnalyticsResponse>('/api/crm/analytics/pipeline?period=30d');
     const a = res.body.analytics;
     expect(a.movesFrom).toBe(res.body.window.current.from);
-    expect(a.transitions.map(({ from, to, count }) => ({ from, to, count }))).toEqual(want.transitions.map(({ from, to, count }) => ({ from, to, count })));
+    expect(a.transitions.map(({ from, to, count }) => ({ from, to, count }))).toEqual(
+      want.transitions.map(({ from, to, count }) => ({ from, to, count })),
+    );
     a.transitions.forEach((t, i) => expect(t.share).toBeCloseTo(want.transitions[i]!.share, 4));
-    expect(a.conversion.map(({ name, exits, advances }) => ({ name, exits, advances }))).toEqual(want.conversion.map(({ name, exits, advances }) => ({ name, exits, advances })));
+    expect(a.conversion.map(({ name, exits, advances }) => ({ name, exits, advances }))).toEqual(
+      want.conversion.map(({ name, exits, advances }) => ({ name, exits, advances })),
+    );
     a.conversion.forEach((c, i) => expect(c.rate).toBeCloseTo(want.conversion[i]!.rate, 4));
   });
 
@@ -113,7 +137,9 @@ describe('GET /api/crm/analytics/pipeline', () => {
     const want = expectedTransitions([oldMove, ...moves]);
     const a = await pipeline(rep1, 'period=90d');
     expect(Math.abs(Date.parse(a.movesFrom) - (Date.now() - 60 * DAY))).toBeLessThan(60_000);
-    expect(a.transitions.map(({ from, to, count }) => ({ from, to, count }))).toEqual(want.transitions.map(({ from, to, count }) => ({ from, to, count })));
+    expect(a.transitions.map(({ from, to, count }) => ({ from, to, count }))).toEqual(
+      want.transitions.map(({ from, to, count }) => ({ from, to, count })),
+    );
     expect(a.conversion.find((c) => c.name === 'Lead')).toMatchObject({ exits: 4, advances: 3 });
   });
 
@@ -129,9 +155,11 @@ describe('GET /api/crm/analytics/pipeline', () => {
     expect((await pipeline(rep1, 'rottingDays=14')).rotting.map((r) => r.title)).toEqual(['Deal lead-a', 'Deal qual-a', 'Deal lead-c']);
   });
 
-  it('merges both teams\' stages for an admin\'s whole-tenant view, and shows Beta\'s idle deal there only', async () => {
+  it("merges both teams' stages for an admin's whole-tenant view, and shows Beta's idle deal there only", async () => {
     const a = await pipeline(admin);
-    expect(a.stages.map(({ name, count, valueCents }) => ({ name, count, valueCents }))).toEqual(expectedStages(deals).map(({ name, count, valueCents }) => ({ name, count, valueCents })));
+    expect(a.stages.map(({ name, count, valueCents }) => ({ name, count, valueCents }))).toEqual(
+      expectedStages(deals).map(({ name, count, valueCents }) => ({ name, count, valueCents })),
+    );
     expect(a.stages[0]!.stageIds).toEqual([fx.stages.alpha.Lead, fx.stages.beta.Lead]);
     expect(a.rotting.map((r) => r.title)).toContain('Deal beta-lead');
     expect((await pipeline(rep1)).rotting.map((r) => r.title)).not.toContain('Deal beta-lead');
@@ -143,4 +171,3 @@ describe('GET /api/crm/analytics/pipeline', () => {
     }
   });
 });
-

@@ -16,8 +16,15 @@ let admin: Session;
 
 function specs(now: number): DealSpec[] {
   const { today, curFrom } = periodOf(7, now);
-  const a = (key: string, owner: string, stage: DealSpec['stage'], valueCents: number, createdAt: number, closedAt?: number): DealSpec =>
-    ({ key, team: 'alpha', owner, stage, valueCents, createdAt, ...(closedAt === undefined ? {} : { closedAt }) });
+  const a = (key: string, owner: string, stage: DealSpec['stage'], valueCents: number, createdAt: number, closedAt?: number): DealSpec => ({
+    key,
+    team: 'alpha',
+    owner,
+    stage,
+    valueCents,
+    createdAt,
+    ...(closedAt === undefined ? {} : { closedAt }),
+  });
   return [
     // The 7-day period's first local day: 00:15 and 23:30 count; 23:30 the evening before does not.
     a('first-0015', 'fx_rep1', 'Won', 100_000, curFrom - 20 * DAY, curFrom + 15 * 60_000),
@@ -32,7 +39,15 @@ function specs(now: number): DealSpec[] {
     a('open-today', 'fx_rep1', 'Lead', 20_000, now - 120_000),
     a('open-eve', 'fx_rep2', 'Proposal', 90_000, curFrom - 2 * HOUR),
     a('open-first', 'fx_rep1', 'Negotiation', 120_000, curFrom + HOUR),
-    { key: 'beta-won', team: 'beta', owner: 'fx_rep3', stage: 'Won', valueCents: 999_999, createdAt: today - 3 * DAY, closedAt: now - 300_000 },
+    {
+      key: 'beta-won',
+      team: 'beta',
+      owner: 'fx_rep3',
+      stage: 'Won',
+      valueCents: 999_999,
+      createdAt: today - 3 * DAY,
+      closedAt: now - 300_000,
+    },
     { key: 'beta-open', team: 'beta', owner: 'fx_rep3', stage: 'Lead', valueCents: 44_000, createdAt: today - DAY },
   ];
 }
@@ -48,7 +63,8 @@ beforeAll(async () => {
       { key: 'alpha-deals', team: 'alpha', status: 'active', createdAt: longAgo },
       { key: 'beta-deals', team: 'beta', status: 'active', createdAt: longAgo },
     ],
-    activities: [], tasks: [],
+    activities: [],
+    tasks: [],
   });
   [rep1, admin] = await Promise.all([signIn(node.url, 'fx_rep1'), signIn(node.url, 'fx_admin')]);
 });
@@ -82,13 +98,15 @@ describe('GET /api/crm/analytics/sales', () => {
     const body = await sales(rep1, `period=${period}`);
     expectMetrics(body.metrics, expectedSales(alpha(), periodOf(days)));
     expect(body.window).toMatchObject({
-      period, timeZone: 'Asia/Shanghai', teamIds: [fx.teams.alpha],
+      period,
+      timeZone: 'Asia/Shanghai',
+      teamIds: [fx.teams.alpha],
       current: { firstDay: shanghaiDate(periodOf(days).curFrom), lastDay: shanghaiDate(Date.now()) },
       previous: { lastDay: shanghaiDate(periodOf(days).curFrom - DAY) },
     });
   });
 
-  it('counts the period\'s first day from Shanghai midnight: 00:15 and 23:30 count, 23:30 the day before does not', async () => {
+  it("counts the period's first day from Shanghai midnight: 00:15 and 23:30 count, 23:30 the day before does not", async () => {
     const { metrics } = await sales(rep1, 'period=7d');
     expect(metrics.wonValueCents.current).toBe(100_000 + 250_000 + 10_001);
     expect(metrics.wonCount.current).toBe(3);
@@ -107,7 +125,13 @@ describe('GET /api/crm/analytics/sales', () => {
     expectMetrics((await sales(admin, 'period=30d')).metrics, expectedSales(deals, p));
     const beta = await sales(admin, `period=30d&teamId=${fx.teams.beta}`);
     expect(beta.window.teamIds).toEqual([fx.teams.beta]);
-    expectMetrics(beta.metrics, expectedSales(deals.filter((d) => d.team === 'beta'), p));
+    expectMetrics(
+      beta.metrics,
+      expectedSales(
+        deals.filter((d) => d.team === 'beta'),
+        p,
+      ),
+    );
   });
 
   it('ignores a teamId sent by a rep', async () => {
@@ -125,8 +149,13 @@ describe('GET /api/crm/analytics/sales', () => {
     const { Opportunity, Stage } = node.cluster.db.models;
     const stages = new Map((await Stage.findAll()).map((s) => [s.id, s]));
     const theirs = (await Opportunity.findAll({ where: { tenantId: ada.user.tenantId } })).map((o): DealSpec => ({
-      key: String(o.id), team: 'alpha', owner: '', stage: stages.get(o.stageId)!.name as DealSpec['stage'], valueCents: o.valueCents,
-      createdAt: o.createdAt.getTime(), ...(o.closedAt ? { closedAt: o.closedAt.getTime() } : {}),
+      key: String(o.id),
+      team: 'alpha',
+      owner: '',
+      stage: stages.get(o.stageId)!.name as DealSpec['stage'],
+      valueCents: o.valueCents,
+      createdAt: o.createdAt.getTime(),
+      ...(o.closedAt ? { closedAt: o.closedAt.getTime() } : {}),
     }));
     expectMetrics((await sales(ada, 'period=30d')).metrics, expectedSales(theirs, periodOf(30)));
   });
@@ -140,7 +169,7 @@ describe('GET /api/crm/analytics/sales', () => {
     expect((await http(node.url, 'GET', '/api/crm/analytics/sales')).status).toBe(401);
   });
 
-  it('a deal moved to Won changes won value and conversion at once, as the manager\'s phone hears the move', async () => {
+  it("a deal moved to Won changes won value and conversion at once, as the manager's phone hears the move", async () => {
     const mgr = await signIn(node.url, 'fx_mgr');
     const phone = await connectWeapp(node.url, mgr.token);
     clients.push(phone);

@@ -42,6 +42,8 @@ describe('token signer', () => {
       const token = jwt.sign({ tid: 3, sub, exp: nowSec() + 600 }, SECRET, { algorithm: 'HS256' });
       expect(signer.verify(token), JSON.stringify(sub)).toBeNull();
     }
-    expect(signer.verify(jwt.sign({ tid: 3, sub: '2147483647', exp: nowSec() + 600 }, SECRET, { algorithm: 'HS256' }))).toMatchObject({ sub: '2147483647' });
+    expect(signer.verify(jwt.sign({ tid: 3, sub: '2147483647', exp: nowSec() + 600 }, SECRET, { algorithm: 'HS256' }))).toMatchObject({
+      sub: '2147483647',
+    });
   });
 });

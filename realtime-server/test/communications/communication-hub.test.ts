@@ -55,7 +55,7 @@ describe('notes', () => {
 });
 
 describe('communications, messages and activities', () => {
-  it('logs a call (201) with the customer\'s number, updates lastContactAt, and a retried log never appears twice', async () => {
+  it("logs a call (201) with the customer's number, updates lastContactAt, and a retried log never appears twice", async () => {
     const c = await fresh('电话客户');
     const headers = { 'Idempotency-Key': 'call-log-retry-0001' };
     const body = { customerId: c.id, type: 'call', direction: 'outbound', status: 'initiated' };
@@ -71,7 +71,13 @@ describe('communications, messages and activities', () => {
   it('a failed or missed call is on the timeline but is not a contact', async () => {
     const c = await fresh('未接通');
     for (const status of ['failed', 'missed']) {
-      const res = await ray.send('POST', '/api/crm/communications', { customerId: c.id, type: 'call', direction: 'outbound', status, error: 'no answer' });
+      const res = await ray.send('POST', '/api/crm/communications', {
+        customerId: c.id,
+        type: 'call',
+        direction: 'outbound',
+        status,
+        error: 'no answer',
+      });
       expect(res.status).toBe(201);
     }
     expect((await customer(c.id)).lastContactAt).toBeNull();
@@ -83,7 +89,10 @@ describe('communications, messages and activities', () => {
     const c = await fresh('消息客户');
     const msg = await ray.send('POST', '/api/crm/messages', { customerId: c.id, message: '您好，报价已发送' });
     expect(msg.status).toBe(201);
-    expect(msg.body).toMatchObject({ success: true, message: { customerId: c.id, senderName: ray.user.name, type: 'text', content: '您好，报价已发送' } });
+    expect(msg.body).toMatchObject({
+      success: true,
+      message: { customerId: c.id, senderName: ray.user.name, type: 'text', content: '您好，报价已发送' },
+    });
     expect((await customer(c.id)).lastContactAt).toBe(msg.body.message.createdAt);
     const top = (await ray.get<CustomerListResponse>('/api/crm/customers?limit=1')).body.customers[0]!;
     expect(top.id).toBe(c.id);
@@ -101,7 +110,11 @@ describe('communications, messages and activities', () => {
   it('lists activities newest first, and refuses a stage-change, a foreign deal and a bad body with 400', async () => {
     const c = await fresh('时间线');
     const at = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
-    for (const [h, content] of [[5, '最早'], [1, '最新'], [3, '中间']] as const) {
+    for (const [h, content] of [
+      [5, '最早'],
+      [1, '最新'],
+      [3, '中间'],
+    ] as const) {
       await ray.send('POST', '/api/crm/activities', { customerId: c.id, type: 'call', content, occurredAt: at(h) });
     }
     const activities = (await ray.get(`/api/crm/customers/${c.id}/activities?limit=2`)).body.activities;
@@ -142,14 +155,31 @@ describe('POST /api/crm/follow-ups', () => {
     const c = await fresh('跟进客户');
     const scheduledDate = new Date(Date.now() + 2 * 86_400_000).toISOString();
     const before = await eventsOfType('task:created');
-    const res = await ray.send('POST', '/api/crm/follow-ups', { customerId: c.id, scheduledDate, notes: '确认样品反馈', assigneeId: rita.user.id });
+    const res = await ray.send('POST', '/api/crm/follow-ups', {
+      customerId: c.id,
+      scheduledDate,
+      notes: '确认样品反馈',
+      assigneeId: rita.user.id,
+    });
     expect(res.status).toBe(201);
     const { followUp, task } = res.body as { followUp: { id: number; taskId: number; scheduledAt: string; notes: string }; task: Task };
     expect(res.body.success).toBe(true);
-    expect(followUp).toMatchObject({ customerId: c.id, userId: ray.user.id, taskId: task.id, scheduledAt: scheduledDate, notes: '确认样品反馈' });
+    expect(followUp).toMatchObject({
+      customerId: c.id,
+      userId: ray.user.id,
+      taskId: task.id,
+      scheduledAt: scheduledDate,
+      notes: '确认样品反馈',
+    });
     expect(task).toMatchObject({
-      customerId: c.id, type: 'follow-up', status: 'pending', assigneeId: ray.user.id, createdById: ray.user.id,
-      dueAt: scheduledDate, remindAt: new Date(Date.parse(scheduledDate) - 30 * 60_000).toISOString(), description: '确认样品反馈',
+      customerId: c.id,
+      type: 'follow-up',
+      status: 'pending',
+      assigneeId: ray.user.id,
+      createdById: ray.user.id,
+      dueAt: scheduledDate,
+      remindAt: new Date(Date.parse(scheduledDate) - 30 * 60_000).toISOString(),
+      description: '确认样品反馈',
     });
     expect(await eventsOfType('task:created')).toBe(before + 1);
     const feed = (await ray.get('/api/crm/team/feed?limit=1')).body.events[0];
@@ -162,9 +192,11 @@ describe('POST /api/crm/follow-ups', () => {
     const { task } = (await ray.send('POST', '/api/crm/follow-ups', { customerId: c.id, scheduledDate })).body as { task: Task };
     expect(task).toMatchObject({ title: '跟进 钱多多', titleKey: 'follow-up', titleParams: { customer: '钱多多' } });
     // Another field edited: the title stays the server's.
-    const moved = (await ray.send('PUT', `/api/crm/tasks/${task.id}`, { priority: 'high', title: task.title, version: task.version })).body.task as Task;
+    const moved = (await ray.send('PUT', `/api/crm/tasks/${task.id}`, { priority: 'high', title: task.title, version: task.version })).body
+      .task as Task;
     expect(moved).toMatchObject({ priority: 'high', titleKey: 'follow-up', titleParams: { customer: '钱多多' } });
-    const typed = (await ray.send('PUT', `/api/crm/tasks/${task.id}`, { title: 'Call about samples', version: moved.version })).body.task as Task;
+    const typed = (await ray.send('PUT', `/api/crm/tasks/${task.id}`, { title: 'Call about samples', version: moved.version })).body
+      .task as Task;
     expect(typed).toMatchObject({ title: 'Call about samples', titleKey: null, titleParams: null });
   });
 
@@ -177,7 +209,11 @@ describe('POST /api/crm/follow-ups', () => {
       BEGIN IF NEW.notes = 'refuse me' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$;
       CREATE TRIGGER refuse_follow_up BEFORE INSERT ON follow_ups FOR EACH ROW EXECUTE FUNCTION refuse_follow_up();`);
     const events = await eventsOfType('task:created');
-    const res = await ray.send('POST', '/api/crm/follow-ups', { customerId: c.id, scheduledDate: new Date(Date.now() + 86_400_000).toISOString(), notes: 'refuse me' });
+    const res = await ray.send('POST', '/api/crm/follow-ups', {
+      customerId: c.id,
+      scheduledDate: new Date(Date.now() + 86_400_000).toISOString(),
+      notes: 'refuse me',
+    });
     expect(res.status).toBe(500);
     expect(await tasks()).toBe(0);
     expect(await eventsOfType('task:created')).toBe(events);
@@ -186,13 +222,19 @@ describe('POST /api/crm/follow-ups', () => {
   it('writes neither row when the follow-up is refused, and a retry creates one task', async () => {
     const c = await fresh('过去的跟进');
     const tasks = () => count('SELECT count(*)::int AS n FROM tasks WHERE customer_id = :id', { id: c.id });
-    const past = await ray.send('POST', '/api/crm/follow-ups', { customerId: c.id, scheduledDate: new Date(Date.now() - 60_000).toISOString() });
+    const past = await ray.send('POST', '/api/crm/follow-ups', {
+      customerId: c.id,
+      scheduledDate: new Date(Date.now() - 60_000).toISOString(),
+    });
     expect(past.status).toBe(400);
     expect(past.body.error.details.fields[0].path).toBe('scheduledDate');
     expect(await tasks()).toBe(0);
     const headers = { 'Idempotency-Key': 'follow-up-retry-01' };
     const body = { customerId: c.id, scheduledDate: new Date(Date.now() + 86_400_000).toISOString() };
-    const [a, b] = [await ray.send('POST', '/api/crm/follow-ups', body, headers), await ray.send('POST', '/api/crm/follow-ups', body, headers)];
+    const [a, b] = [
+      await ray.send('POST', '/api/crm/follow-ups', body, headers),
+      await ray.send('POST', '/api/crm/follow-ups', body, headers),
+    ];
     expect(b.body).toEqual(a.body);
     expect(await tasks()).toBe(1);
     expect(await count('SELECT count(*)::int AS n FROM follow_ups WHERE customer_id = :id', { id: c.id })).toBe(1);

@@ -9,7 +9,9 @@ import { REDIS_URL } from '../support/nodes.js';
 const BEAT_MS = 100;
 const logger = createLogger('silent', 'test');
 const cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => { for (const fn of cleanup.splice(0).reverse()) await fn(); });
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -19,7 +21,14 @@ async function node(key: string, incarnation: string) {
   await redis.connect();
   const departed: string[][] = [];
   const liveness: Ticker = createNodeLiveness({
-    redis, key, incarnation, intervalMs: BEAT_MS, logger, onDeparted: async (ids) => { departed.push(ids); },
+    redis,
+    key,
+    incarnation,
+    intervalMs: BEAT_MS,
+    logger,
+    onDeparted: async (ids) => {
+      departed.push(ids);
+    },
   });
   liveness.start();
   let open = true;
@@ -29,8 +38,22 @@ async function node(key: string, incarnation: string) {
     await redis.disconnect();
     await liveness.stop();
   };
-  cleanup.push(async () => { if (open) { open = false; await liveness.stop(); await redis.quit(); } });
-  return { departed, crash, stop: async () => { open = false; await liveness.stop(); await redis.quit(); } };
+  cleanup.push(async () => {
+    if (open) {
+      open = false;
+      await liveness.stop();
+      await redis.quit();
+    }
+  });
+  return {
+    departed,
+    crash,
+    stop: async () => {
+      open = false;
+      await liveness.stop();
+      await redis.quit();
+    },
+  };
 }
 
 const freshKey = () => `livecrm-test-${randomBytes(6).toString('hex')}:nodes`;
@@ -64,7 +87,7 @@ describe('node liveness in Redis', () => {
     expect(b.departed).toEqual([['a']]);
   });
 
-  it('a clean stop is reported at the survivor\'s next beat', async () => {
+  it("a clean stop is reported at the survivor's next beat", async () => {
     const key = freshKey();
     const a = await node(key, 'a');
     const b = await node(key, 'b');

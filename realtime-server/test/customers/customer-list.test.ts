@@ -96,7 +96,12 @@ describe('GET /api/crm/customers paging', () => {
     const contacted = customers.filter((c) => c.lastContactAt !== null);
     const never = customers.filter((c) => c.lastContactAt === null);
     expect(customers).toEqual([...contacted, ...never]);
-    expect(contacted.map((c) => c.lastContactAt)).toEqual(contacted.map((c) => c.lastContactAt).sort().reverse());
+    expect(contacted.map((c) => c.lastContactAt)).toEqual(
+      contacted
+        .map((c) => c.lastContactAt)
+        .sort()
+        .reverse(),
+    );
     expect(never.map((c) => c.id)).toEqual(never.map((c) => c.id).sort((a, b) => a - b));
     const byName = (await list(ray, 'sortBy=name&limit=100')).customers.map((c) => c.name);
     expect(byName).toEqual([...byName].sort((a, b) => (Buffer.from(a) < Buffer.from(b) ? -1 : Buffer.from(a) > Buffer.from(b) ? 1 : 0)));
@@ -127,12 +132,20 @@ describe('GET /api/crm/customers paging', () => {
 
 describe('keyword search', () => {
   it('matches name, company, phone (however it is typed) and email, case-insensitively', async () => {
-    const created = (await ray.send('POST', '/api/crm/customers', {
-      name: '欧阳娜娜', company: '青岛海风渔业有限公司', phone: '+86 177-1234-5678', email: 'NaNa.OuYang@haifeng.cn',
-    })).body.customer as Customer;
+    const created = (
+      await ray.send('POST', '/api/crm/customers', {
+        name: '欧阳娜娜',
+        company: '青岛海风渔业有限公司',
+        phone: '+86 177-1234-5678',
+        email: 'NaNa.OuYang@haifeng.cn',
+      })
+    ).body.customer as Customer;
     for (const keyword of ['欧阳', '海风渔业', '1234-5678', '17712345678', 'nana.ouyang', 'HAIFENG']) {
       const body = await list(ray, `keyword=${encodeURIComponent(keyword)}`);
-      expect(body.customers.map((c) => c.id), keyword).toContain(created.id);
+      expect(
+        body.customers.map((c) => c.id),
+        keyword,
+      ).toContain(created.id);
       expect(body.total, keyword).toBe(body.customers.length);
     }
     expect((await list(ray, 'keyword=nothing-like-this')).total).toBe(0);
@@ -145,7 +158,8 @@ describe('keyword search', () => {
   });
 
   it('another tenant never finds the customer, and gets 404 on its id', async () => {
-    const mine = (await ray.send('POST', '/api/crm/customers', { name: '保密客户', email: 'secret@east.cn', phone: '13666666666' })).body.customer as Customer;
+    const mine = (await ray.send('POST', '/api/crm/customers', { name: '保密客户', email: 'secret@east.cn', phone: '13666666666' })).body
+      .customer as Customer;
     for (const keyword of ['保密客户', 'secret@east.cn', '13666666666']) {
       expect((await list(olga, `keyword=${encodeURIComponent(keyword)}`)).total).toBe(0);
     }

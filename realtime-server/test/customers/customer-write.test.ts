@@ -20,12 +20,28 @@ const count = async (table: string) => {
 const create = (body: unknown, headers?: Record<string, string>) => ray.send('POST', '/api/crm/customers', body, headers);
 
 describe('POST /api/crm/customers', () => {
-  it('creates a customer in the caller\'s team, owned by them, ignoring teamId/ownerId/tenantId in the body', async () => {
-    const res = await create({ name: ' 钱多多 ', company: '宁波港联', phone: '138 1111 2222', email: 'QIAN@NB.CN', status: 'prospect', teamId: 999, ownerId: 1, tenantId: 9 });
+  it("creates a customer in the caller's team, owned by them, ignoring teamId/ownerId/tenantId in the body", async () => {
+    const res = await create({
+      name: ' 钱多多 ',
+      company: '宁波港联',
+      phone: '138 1111 2222',
+      email: 'QIAN@NB.CN',
+      status: 'prospect',
+      teamId: 999,
+      ownerId: 1,
+      tenantId: 9,
+    });
     expect(res.status).toBe(201);
     expect(res.body.customer).toMatchObject({
-      name: '钱多多', company: '宁波港联', phone: '138 1111 2222', email: 'qian@nb.cn', status: 'prospect',
-      teamId: ray.user.teamId, ownerId: ray.user.id, lastContactAt: null, version: 1,
+      name: '钱多多',
+      company: '宁波港联',
+      phone: '138 1111 2222',
+      email: 'qian@nb.cn',
+      status: 'prospect',
+      teamId: ray.user.teamId,
+      ownerId: ray.user.id,
+      lastContactAt: null,
+      version: 1,
     });
     expect((await ray.get(`/api/crm/customers/${res.body.customer.id}`)).body.customer).toEqual(res.body.customer);
   });
@@ -102,9 +118,14 @@ describe('duplicate detection', () => {
 
   it('another team of the tenant holding the phone is a duplicate too, but nothing of its record is disclosed', async () => {
     const will = await signIn(node.url, 'will');
-    const west = (await will.send('POST', '/api/crm/customers', { name: '西区客户', phone: '135 4444 5555', email: 'west-only@example.com' })).body.customer as Customer;
+    const west = (
+      await will.send('POST', '/api/crm/customers', { name: '西区客户', phone: '135 4444 5555', email: 'west-only@example.com' })
+    ).body.customer as Customer;
     const customers = await count('customers');
-    for (const body of [{ name: '同一个人', phone: '+86 135-4444-5555' }, { name: '同一个人', email: 'WEST-ONLY@example.com' }]) {
+    for (const body of [
+      { name: '同一个人', phone: '+86 135-4444-5555' },
+      { name: '同一个人', email: 'WEST-ONLY@example.com' },
+    ]) {
       const res = await create(body);
       expect(res.status).toBe(409);
       expect(res.body.error.code).toBe('duplicate');
@@ -127,13 +148,16 @@ describe('duplicate detection', () => {
   });
 
   it('of simultaneous creates of the same person exactly one wins', async () => {
-    const results = await Promise.all(Array.from({ length: 6 }, (_, i) =>
-      (i % 2 ? ray : rita).send('POST', '/api/crm/customers', { name: `并发 ${i}`, email: 'race@example.com' })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        (i % 2 ? ray : rita).send('POST', '/api/crm/customers', { name: `并发 ${i}`, email: 'race@example.com' }),
+      ),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409 && r.body.error.code === 'duplicate')).toHaveLength(5);
   });
 
-  it('an edit to another customer\'s phone is a duplicate as well', async () => {
+  it("an edit to another customer's phone is a duplicate as well", async () => {
     const a = (await create({ name: '甲', phone: '13100000001' })).body.customer as Customer;
     const b = (await create({ name: '乙', phone: '13100000002' })).body.customer as Customer;
     const res = await ray.send('PATCH', `/api/crm/customers/${b.id}`, { phone: '131 0000 0001', version: b.version });
@@ -142,12 +166,15 @@ describe('duplicate detection', () => {
     expect(res.body.current.id).toBe(a.id);
     expect((await ray.send('PATCH', `/api/crm/customers/${b.id}`, { phone: '+86 (131) 0000-0001', version: b.version })).status).toBe(409);
     // An edited phone is what later checks compare.
-    const moved = (await ray.send('PATCH', `/api/crm/customers/${b.id}`, { phone: '131 0000 0099', version: b.version })).body.customer as Customer;
+    const moved = (await ray.send('PATCH', `/api/crm/customers/${b.id}`, { phone: '131 0000 0099', version: b.version })).body
+      .customer as Customer;
     expect(moved.phone).toBe('131 0000 0099');
     expect((await create({ name: '丙', phone: '+86 13100000099' })).body.current?.id).toBe(b.id);
     expect((await create({ name: '丙', phone: '131-0000-0002' })).status).toBe(201);
     // Keeping one's own phone, however it is typed, is not a duplicate.
-    expect((await ray.send('PATCH', `/api/crm/customers/${a.id}`, { phone: '131-0000-0001', name: '甲二', version: a.version })).status).toBe(200);
+    expect(
+      (await ray.send('PATCH', `/api/crm/customers/${a.id}`, { phone: '131-0000-0001', name: '甲二', version: a.version })).status,
+    ).toBe(200);
   });
 });
 

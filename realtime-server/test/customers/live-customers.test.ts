@@ -39,7 +39,10 @@ async function viewersSeenBy(client: WeappClient, resource: string, userIds: num
   const deadline = Date.now() + timeoutMs;
   let latest: PresenceChanged | undefined;
   while (Date.now() < deadline) {
-    latest = client.received('presence:changed').filter((p: PresenceChanged) => p.resource === resource).at(-1);
+    latest = client
+      .received('presence:changed')
+      .filter((p: PresenceChanged) => p.resource === resource)
+      .at(-1);
     if (latest && JSON.stringify(latest.viewers.map((v) => v.userId)) === JSON.stringify([...userIds].sort((a, b) => a - b))) return latest;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -50,16 +53,26 @@ async function viewersSeenBy(client: WeappClient, resource: string, userIds: num
 const pastSettle = () => new Promise((r) => setTimeout(r, 500));
 
 describe('a teammate on another node sees the customer page live', () => {
-  it('a note by one rep reaches a teammate\'s phone on another node, once, as the same note', async () => {
+  it("a note by one rep reaches a teammate's phone on another node, once, as the same note", async () => {
     const c = await someCustomer();
     const ray = await signIn(nodeA, 'ray');
     const rita = await phone(nodeB, 'rita');
     const will = await phone(nodeB, 'will');
     const heard = rita.client.next('customer:note-added');
-    const res = await ray.send('POST', `/api/crm/customers/${c.id}/notes`, { content: '客户同意下周签约' }, { 'Idempotency-Key': 'live-note-000001' });
+    const res = await ray.send(
+      'POST',
+      `/api/crm/customers/${c.id}/notes`,
+      { content: '客户同意下周签约' },
+      { 'Idempotency-Key': 'live-note-000001' },
+    );
     expect(res.status).toBe(201);
     const env = await heard;
-    expect(env).toMatchObject({ type: 'customer:note-added', teamId: c.teamId, actorId: ray.user.id, data: { customerId: c.id, note: res.body.note } });
+    expect(env).toMatchObject({
+      type: 'customer:note-added',
+      teamId: c.teamId,
+      actorId: ray.user.id,
+      data: { customerId: c.id, note: res.body.note },
+    });
     // The retry answers the same note and announces nothing more.
     await ray.send('POST', `/api/crm/customers/${c.id}/notes`, { content: '客户同意下周签约' }, { 'Idempotency-Key': 'live-note-000001' });
     await new Promise((r) => setTimeout(r, 300));
@@ -72,7 +85,13 @@ describe('a teammate on another node sees the customer page live', () => {
     const ray = await signIn(nodeA, 'ray');
     const rita = await phone(nodeB, 'rita');
     const call = rita.client.next('communication:logged');
-    await ray.send('POST', '/api/crm/communications', { customerId: c.id, type: 'call', direction: 'outbound', status: 'connected', durationSec: 95 });
+    await ray.send('POST', '/api/crm/communications', {
+      customerId: c.id,
+      type: 'call',
+      direction: 'outbound',
+      status: 'connected',
+      durationSec: 95,
+    });
     expect((await call).data.communication).toMatchObject({ customerId: c.id, status: 'connected', durationSec: 95 });
     const msg = rita.client.next('message:created');
     await ray.send('POST', '/api/crm/messages', { customerId: c.id, message: '合同已发邮箱' });

@@ -49,7 +49,12 @@ describe('TRUST_PROXY', () => {
   it('takes a hop count or a list of addresses and ranges, default loopback', () => {
     expect(loadConfig({}).trustProxy).toEqual(['loopback']);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8, 192.168.1.7' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8', '192.168.1.7']);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8, 192.168.1.7' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::/8',
+      '192.168.1.7',
+    ]);
     for (const bad of ['true', '*', '10.0.0.0/33', 'lb.internal', '', '1.2.3.4/8/2']) {
       expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
     }
@@ -59,7 +64,9 @@ describe('TRUST_PROXY', () => {
   const signInsFrom = async (node: Node, addresses: string[]) => {
     const statuses: number[] = [];
     for (const ip of addresses) {
-      statuses.push((await http(node.url, 'POST', '/api/auth/dev-login', { body: { login: 'ray' }, headers: { 'x-forwarded-for': ip } })).status);
+      statuses.push(
+        (await http(node.url, 'POST', '/api/auth/dev-login', { body: { login: 'ray' }, headers: { 'x-forwarded-for': ip } })).status,
+      );
     }
     return statuses;
   };

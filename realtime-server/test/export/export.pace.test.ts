@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { paced, zipInputOf } from '../../src/modules/export/export.pace.js';
 
 /** A client that takes a millisecond per chunk: far slower than exceljs can write rows. */
-const slowClient = () => new Writable({ highWaterMark: 16 * 1024, write(_c, _e, cb) { setTimeout(cb, 1); } });
+const slowClient = () =>
+  new Writable({
+    highWaterMark: 16 * 1024,
+    write(_c, _e, cb) {
+      setTimeout(cb, 1);
+    },
+  });
 
 /** Writes `batches` x 500 rows, optionally pacing after each batch; answers the largest zip-input backlog seen. */
 async function writeRows(pace: boolean, batches = 20): Promise<number> {

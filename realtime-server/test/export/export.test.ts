@@ -52,7 +52,10 @@ describe('POST /api/crm/export and the signed download', () => {
     expect(sheet.name).toBe('商机');
     expect(sheet.rows[0]!.slice(0, 6)).toEqual(['编号', '名称', '客户', '阶段', '结果', '金额（元）']);
     const stages = await models().Stage.findAll({ where: { teamId: ray.user.teamId!, outcome: 'open' } });
-    const want = await models().Opportunity.findAll({ where: { teamId: ray.user.teamId!, stageId: stages.map((s) => s.id) }, order: [['id', 'ASC']] });
+    const want = await models().Opportunity.findAll({
+      where: { teamId: ray.user.teamId!, stageId: stages.map((s) => s.id) },
+      order: [['id', 'ASC']],
+    });
     expect(sheet.rows.slice(1).map((r) => [r[0], r[4], r[5]])).toEqual(want.map((o) => [o.id, '进行中', o.valueCents / 100]));
   });
 
@@ -73,7 +76,9 @@ describe('POST /api/crm/export and the signed download', () => {
     const { task } = (await ray.send('POST', '/api/crm/follow-ups', { customerId: customer.id, scheduledDate })).body;
     const stages = await models().Stage.findAll({ where: { teamId: ray.user.teamId! }, order: [['position', 'ASC']] });
     const deal = (await models().Opportunity.findOne({ where: { teamId: ray.user.teamId!, stageId: stages[0]!.id } }))!;
-    expect((await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: stages[1]!.id, version: deal.version })).status).toBe(200);
+    expect(
+      (await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: stages[1]!.id, version: deal.version })).status,
+    ).toBe(200);
 
     for (const [locale, title, change, stage] of [
       ['en', `Follow up with ${customer.name}`, `Moved deal “${deal.title}” from “Lead” to “Qualified”`, 'Qualified'],
@@ -100,10 +105,20 @@ describe('POST /api/crm/export and the signed download', () => {
 
   it('pages through thousands of rows by id, each exactly once', async () => {
     const teamId = ray.user.teamId!;
-    await models().Customer.bulkCreate(Array.from({ length: 2_500 }, (_, i) => ({
-      tenantId: ray.user.tenantId, teamId, name: `批量客户 ${i}`, status: 'prospect' as const,
-      company: null, phone: null, email: null, address: null, ownerId: null, lastContactAt: null,
-    })));
+    await models().Customer.bulkCreate(
+      Array.from({ length: 2_500 }, (_, i) => ({
+        tenantId: ray.user.tenantId,
+        teamId,
+        name: `批量客户 ${i}`,
+        status: 'prospect' as const,
+        company: null,
+        phone: null,
+        email: null,
+        address: null,
+        ownerId: null,
+        lastContactAt: null,
+      })),
+    );
     const sheet = await sheetOf(await linkFor(ray, { type: 'customers', filters: { keyword: '批量客户' } }));
     const ids = sheet.rows.slice(1).map((r) => r[0] as number);
     expect(ids).toHaveLength(2_500);
@@ -117,18 +132,18 @@ describe('POST /api/crm/export and the signed download', () => {
 });
 
 describe('export scope', () => {
-  it('gives an admin the team they pick or the whole tenant; a rep\'s teamId changes nothing', async () => {
+  it("gives an admin the team they pick or the whole tenant; a rep's teamId changes nothing", async () => {
     const will = await signIn(node.url, 'will');
     const count = (teamId: number) => models().Customer.count({ where: { teamId } });
     const west = await sheetOf(await linkFor(ada, { type: 'customers', filters: { teamId: will.user.teamId! } }));
-    expect(west.rows).toHaveLength(1 + await count(will.user.teamId!));
+    expect(west.rows).toHaveLength(1 + (await count(will.user.teamId!)));
     const tenant = await sheetOf(await linkFor(ada, { type: 'customers' }));
-    expect(tenant.rows).toHaveLength(1 + await models().Customer.count({ where: { tenantId: ada.user.tenantId } }));
+    expect(tenant.rows).toHaveLength(1 + (await models().Customer.count({ where: { tenantId: ada.user.tenantId } })));
     const mine = await sheetOf(await linkFor(ray, { type: 'opportunities', filters: { teamId: will.user.teamId! } }));
-    expect(mine.rows).toHaveLength(1 + await models().Opportunity.count({ where: { teamId: ray.user.teamId! } }));
+    expect(mine.rows).toHaveLength(1 + (await models().Opportunity.count({ where: { teamId: ray.user.teamId! } })));
   });
 
-  it('answers 404 for another tenant\'s team and never exports its rows', async () => {
+  it("answers 404 for another tenant's team and never exports its rows", async () => {
     expect((await exportLink(node.url, ada.token, { type: 'customers', filters: { teamId: olga.user.teamId } })).status).toBe(404);
     const theirs = await models().Customer.findAll({ where: { tenantId: olga.user.tenantId }, attributes: ['id'] });
     const sheet = await sheetOf(await linkFor(ada, { type: 'customers' }));
@@ -155,8 +170,11 @@ describe('refused links', () => {
     const url = await linkFor(ray, { type: 'customers', filters: { status: 'lead' } });
     const { payload, signature } = tokenParts(url);
     const changes: Array<Record<string, unknown>> = [
-      { userId: olga.user.id }, { tenantId: olga.user.tenantId }, { type: 'opportunities' },
-      { filters: {} }, { exp: (payload['exp'] as number) + 3_600_000 },
+      { userId: olga.user.id },
+      { tenantId: olga.user.tenantId },
+      { type: 'opportunities' },
+      { filters: {} },
+      { exp: (payload['exp'] as number) + 3_600_000 },
     ];
     for (const change of changes) {
       const forged = Buffer.from(JSON.stringify({ ...payload, ...change })).toString('base64url');
@@ -170,8 +188,13 @@ describe('refused links', () => {
     const url = await linkFor(ray, { type: 'customers' });
     const { token } = tokenParts(url);
     const flipped = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
-    const foreign = createExportSigner('another-secret-that-is-long-enough-0123456789').sign(
-      { userId: ray.user.id, tenantId: ray.user.tenantId, type: 'customers', filters: {}, locale: 'en' }).token;
+    const foreign = createExportSigner('another-secret-that-is-long-enough-0123456789').sign({
+      userId: ray.user.id,
+      tenantId: ray.user.tenantId,
+      type: 'customers',
+      filters: {},
+      locale: 'en',
+    }).token;
     for (const t of [flipped, foreign, token.split('.')[0]!]) expect((await download(withToken(url, t))).status).toBe(403);
     expect((await download(`${node.url}/api/crm/export/download`)).status).toBe(400);
   });
@@ -179,8 +202,13 @@ describe('refused links', () => {
   it('answers 410 to a genuine link past its ten minutes', async () => {
     const url = await linkFor(ray, { type: 'customers' });
     const elevenMinutesAgo = () => Date.now() - 11 * 60_000;
-    const { token } = createExportSigner(TEST_JWT_SECRET, undefined, elevenMinutesAgo).sign(
-      { userId: ray.user.id, tenantId: ray.user.tenantId, type: 'customers', filters: {}, locale: 'zh-CN' });
+    const { token } = createExportSigner(TEST_JWT_SECRET, undefined, elevenMinutesAgo).sign({
+      userId: ray.user.id,
+      tenantId: ray.user.tenantId,
+      type: 'customers',
+      filters: {},
+      locale: 'zh-CN',
+    });
     const res = await download(withToken(url, token));
     expect(res.status).toBe(410);
     expect(JSON.parse(res.body.toString()).error).toMatchObject({ code: 'gone', message: expect.stringContaining('expired') });

@@ -1,7 +1,11 @@
 import ExcelJS from 'exceljs';
 import { http } from '../support/clients.js';
 
-export interface Download { status: number; headers: Headers; body: Buffer }
+export interface Download {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
 
 /** As `wx.downloadFile` fetches it: a plain GET with no Authorization header. */
 export async function download(url: string): Promise<Download> {

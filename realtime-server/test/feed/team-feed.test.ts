@@ -26,15 +26,28 @@ describe('GET /api/crm/team/feed', () => {
   it('tells who did what, when, to which task, customer or deal, newest first', async () => {
     const p = (await ray.get<PipelineResponse>('/api/crm/pipeline')).body;
     const deal = p.opportunities[0]!;
-    const created = (await mia.send('POST', '/api/crm/tasks', { title: '签约准备', assigneeId: rita.user.id, customerId: deal.customerId })).body.task;
+    const created = (await mia.send('POST', '/api/crm/tasks', { title: '签约准备', assigneeId: rita.user.id, customerId: deal.customerId }))
+      .body.task;
     await mia.send('PUT', `/api/crm/tasks/${created.id}/assign`, { assigneeId: ray.user.id });
     await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: p.stages[2]!.id, version: deal.version });
     await ray.send('PUT', '/api/crm/notifications/read', {}); // a personal change: not team history
 
     const [moved, assigned, made] = await feed(rita, '?limit=3');
-    expect(moved).toMatchObject({ type: 'opportunity:moved', actorId: ray.user.id, data: { opportunity: { id: deal.id, customerName: deal.customerName }, toStageId: p.stages[2]!.id } });
-    expect(assigned).toMatchObject({ type: 'task:assigned', actorId: mia.user.id, data: { previousAssigneeId: rita.user.id, task: { id: created.id, assigneeId: ray.user.id } } });
-    expect(made).toMatchObject({ type: 'task:created', actorId: mia.user.id, data: { task: { id: created.id, customerId: deal.customerId } } });
+    expect(moved).toMatchObject({
+      type: 'opportunity:moved',
+      actorId: ray.user.id,
+      data: { opportunity: { id: deal.id, customerName: deal.customerName }, toStageId: p.stages[2]!.id },
+    });
+    expect(assigned).toMatchObject({
+      type: 'task:assigned',
+      actorId: mia.user.id,
+      data: { previousAssigneeId: rita.user.id, task: { id: created.id, assigneeId: ray.user.id } },
+    });
+    expect(made).toMatchObject({
+      type: 'task:created',
+      actorId: mia.user.id,
+      data: { task: { id: created.id, customerId: deal.customerId } },
+    });
     expect([moved, assigned, made].map((e) => e!.seq)).toEqual([made!.seq + 2, made!.seq + 1, made!.seq]);
     expect(Date.parse(moved!.at)).toBeGreaterThanOrEqual(Date.parse(made!.at));
   });

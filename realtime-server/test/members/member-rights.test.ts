@@ -32,9 +32,8 @@ async function phone(url: string, token: string): Promise<WeappClient & { closed
   return Object.assign(client, { closed });
 }
 
-const within = <T>(p: Promise<T>, ms: number, what: string) => Promise.race([
-  p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms)),
-]);
+const within = <T>(p: Promise<T>, ms: number, what: string) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms))]);
 
 async function moveFirstDeal(who: Awaited<ReturnType<typeof signIn>>): Promise<number> {
   const p = (await who.get<PipelineResponse>('/api/crm/pipeline')).body;
@@ -45,7 +44,7 @@ async function moveFirstDeal(who: Awaited<ReturnType<typeof signIn>>): Promise<n
   return deal.id;
 }
 
-describe('a member\'s rights change on every node at once', () => {
+describe("a member's rights change on every node at once", () => {
   it('refuses a rep, a manager reaching past their team, and another tenant', async () => {
     const oscar = await signIn(nodeA, 'oscar');
     const will = await signIn(nodeA, 'will');
@@ -77,7 +76,7 @@ describe('a member\'s rights change on every node at once', () => {
     expect((await http(nodeA, 'POST', '/api/auth/dev-login', { body: { login: 'olga' } })).status).toBe(401);
   });
 
-  it('after a team move their socket no longer receives the old team\'s events, and the new team\'s after reconnecting', async () => {
+  it("after a team move their socket no longer receives the old team's events, and the new team's after reconnecting", async () => {
     const rita = await signIn(nodeA, 'rita');
     const ray = await signIn(nodeB, 'ray');
     const will = await signIn(nodeB, 'will');
@@ -107,5 +106,4 @@ describe('a member\'s rights change on every node at once', () => {
     await members(0).changeRole(await actorOf('ada'), ray.user.id, 'manager');
     for (const url of [nodeA, nodeB]) expect((await http(url, 'GET', '/api/me', { token: ray.token })).body.user.role, url).toBe('manager');
   });
-
 });

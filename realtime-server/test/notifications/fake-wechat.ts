@@ -18,8 +18,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const reply = (res: ServerResponse, body: unknown) =>
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+const reply = (res: ServerResponse, body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
 const credentialsOk = (grantType: unknown, appid: unknown, secret: unknown): boolean =>
   grantType === 'client_credential' && appid === FAKE_APPID && secret === FAKE_SECRET;
@@ -46,7 +45,8 @@ export async function startFakeWechat() {
 
   function tokenGet(url: URL, res: ServerResponse) {
     const q = url.searchParams;
-    if (!credentialsOk(q.get('grant_type'), q.get('appid'), q.get('secret'))) return reply(res, { errcode: 40125, errmsg: 'invalid appsecret' });
+    if (!credentialsOk(q.get('grant_type'), q.get('appid'), q.get('secret')))
+      return reply(res, { errcode: 40125, errmsg: 'invalid appsecret' });
     plain = mint('plain');
     return reply(res, { access_token: plain, expires_in: 7200 });
   }
@@ -58,7 +58,8 @@ export async function startFakeWechat() {
     } catch {
       return reply(res, { errcode: 47001, errmsg: 'data format error' });
     }
-    if (!credentialsOk(body['grant_type'], body['appid'], body['secret'])) return reply(res, { errcode: 40125, errmsg: 'invalid appsecret' });
+    if (!credentialsOk(body['grant_type'], body['appid'], body['secret']))
+      return reply(res, { errcode: 40125, errmsg: 'invalid appsecret' });
     if (body['force_refresh'] === true || stable === null || expired.has(stable)) stable = mint('stable');
     return reply(res, { access_token: stable, expires_in: 7200 });
   }
@@ -104,7 +105,9 @@ export async function startFakeWechat() {
     refuse: (openId: string) => refused.add(openId),
     /** The environment a node needs to talk to this server. */
     env: (templateId: string): Record<string, string> => ({
-      WECHAT_API_BASE: `http://127.0.0.1:${port}`, WECHAT_APPID: FAKE_APPID, WECHAT_SECRET: FAKE_SECRET,
+      WECHAT_API_BASE: `http://127.0.0.1:${port}`,
+      WECHAT_APPID: FAKE_APPID,
+      WECHAT_SECRET: FAKE_SECRET,
       WECHAT_REMINDER_TEMPLATE_ID: templateId,
     }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -15,7 +15,12 @@ beforeAll(async () => {
   node = await startTestNode({ env: { WECHAT_REMINDER_TEMPLATE_ID: 'tpl-reminder', REMINDER_INTERVAL_MS: '100' } });
   [mia, ray, rita] = await signInAll(node.url, ['mia', 'ray', 'rita']);
   // Each task a manager creates for someone else leaves them a notification.
-  for (const [who, title] of [[ray, 'r1'], [ray, 'r2'], [ray, 'r3'], [rita, 'x1']] as const) {
+  for (const [who, title] of [
+    [ray, 'r1'],
+    [ray, 'r2'],
+    [ray, 'r3'],
+    [rita, 'x1'],
+  ] as const) {
     await mia.send('POST', '/api/crm/tasks', { title, assigneeId: who.user.id });
   }
 });
@@ -27,18 +32,22 @@ const titles = (list: Notification[]) => list.map((n) => (n.kind === 'task-assig
 const markRead = (who: Session, body?: unknown) => who.send<NotificationsResponse>('PUT', '/api/crm/notifications/read', body);
 
 describe('notifications', () => {
-  it('lists only the caller\'s own, newest first, with the unread count', async () => {
+  it("lists only the caller's own, newest first, with the unread count", async () => {
     const mine = await inbox(ray);
     expect(titles(mine.notifications)).toEqual(['r3', 'r2', 'r1']);
     expect(mine.unread).toBe(3);
-    expect(mine.notifications[0]).toMatchObject({ kind: 'task-assigned', readAt: null, link: expect.stringMatching(/^\/pages\/task-detail\/index\?id=\d+$/) });
+    expect(mine.notifications[0]).toMatchObject({
+      kind: 'task-assigned',
+      readAt: null,
+      link: expect.stringMatching(/^\/pages\/task-detail\/index\?id=\d+$/),
+    });
     expect(titles((await inbox(rita)).notifications)).toEqual(['x1']);
     expect((await inbox(mia)).unread).toBe(0);
     const paged = await inbox(ray, `?limit=1&before=${mine.notifications[0]!.id}`);
     expect(titles(paged.notifications)).toEqual(['r2']);
   });
 
-  it('marks the given ids read, ignoring anyone else\'s, then all of them', async () => {
+  it("marks the given ids read, ignoring anyone else's, then all of them", async () => {
     const [newest] = (await inbox(ray)).notifications;
     const ritaNote = (await inbox(rita)).notifications[0]!;
     const res = await markRead(ray, { ids: [newest!.id, ritaNote.id] });

@@ -39,15 +39,23 @@ async function linkWechat(who: Session, consents: number): Promise<string> {
 /** Tasks whose reminders are already due, written in one commit so both nodes race for them. */
 async function dueTasks(who: Session, count: number, title: string) {
   const remindAt = new Date(Date.now() - 1000);
-  const rows = await cluster.db.models.Task.bulkCreate(Array.from({ length: count }, (_, i) => ({
-    tenantId: who.user.tenantId, teamId: who.user.teamId!, customerId: null, title: `${title} ${i + 1}`, description: null,
-    dueAt: new Date(Date.now() + 3_600_000), remindAt, assigneeId: who.user.id, createdById: who.user.id,
-  })));
+  const rows = await cluster.db.models.Task.bulkCreate(
+    Array.from({ length: count }, (_, i) => ({
+      tenantId: who.user.tenantId,
+      teamId: who.user.teamId!,
+      customerId: null,
+      title: `${title} ${i + 1}`,
+      description: null,
+      dueAt: new Date(Date.now() + 3_600_000),
+      remindAt,
+      assigneeId: who.user.id,
+      createdById: who.user.id,
+    })),
+  );
   return rows.map((r) => r.id);
 }
 
-const notificationsOf = (userId: number, kind = 'task-reminder') =>
-  cluster.db.models.Notification.findAll({ where: { userId, kind } });
+const notificationsOf = (userId: number, kind = 'task-reminder') => cluster.db.models.Notification.findAll({ where: { userId, kind } });
 const linkedTask = (n: { link: string | null }) => Number(n.link?.split('id=')[1]);
 const sentTo = (openId: string) => wechat.sent.filter((m) => m.touser === openId);
 
@@ -64,15 +72,22 @@ describe('reminder scheduler on two nodes', () => {
     // More contention than the timers alone: three extra runs per node at once.
     await Promise.all(cluster.nodes.flatMap((n) => [1, 2, 3].map(() => n.node.reminders.runOnce())));
 
-    await until('200 reminders on the phones', () =>
-      ray.client.received('notification').length >= 120 && rita.client.received('notification').length >= 80, 10_000);
+    await until(
+      '200 reminders on the phones',
+      () => ray.client.received('notification').length >= 120 && rita.client.received('notification').length >= 80,
+      10_000,
+    );
     await until('100 subscription messages', () => sentTo(rayOpenId).length >= 100, 5000);
     await sleep(500); // several more ticks on both nodes: nothing may fire twice
 
-    const live = (c: WeappClient) => c.received('notification').map((n: NotificationPayload) => linkedTask(n)).sort((x, y) => x - y);
+    const live = (c: WeappClient) =>
+      c
+        .received('notification')
+        .map((n: NotificationPayload) => linkedTask(n))
+        .sort((x, y) => x - y);
     expect(live(ray.client)).toEqual(rayTasks);
     expect(live(rita.client)).toEqual(ritaTasks);
-    const stored = [...await notificationsOf(ray.user.id), ...await notificationsOf(rita.user.id)].map(linkedTask);
+    const stored = [...(await notificationsOf(ray.user.id)), ...(await notificationsOf(rita.user.id))].map(linkedTask);
     expect(stored.sort((x, y) => x - y)).toEqual([...rayTasks, ...ritaTasks]);
 
     const pushed = sentTo(rayOpenId).map((m) => Number(m.page?.split('id=')[1]));
@@ -95,7 +110,8 @@ describe('reminder scheduler on two nodes', () => {
     const [a] = urls();
     const mia = await phone(a, 'mia');
     const openId = await linkWechat(mia, 0);
-    const consent = (body: unknown, headers?: Record<string, string>) => mia.send('POST', '/api/crm/notifications/subscriptions', body, headers);
+    const consent = (body: unknown, headers?: Record<string, string>) =>
+      mia.send('POST', '/api/crm/notifications/subscriptions', body, headers);
     // The client learns which template to ask consent for from the server.
     expect((await mia.get('/api/crm/notifications/subscriptions')).body).toEqual({ templateId: TEMPLATE, remaining: 0 });
     expect((await consent({ templateId: TEMPLATE, accepted: true })).body).toEqual({ templateId: TEMPLATE, accepted: true, remaining: 1 });
@@ -125,7 +141,10 @@ describe('reminder scheduler on two nodes', () => {
     wechat.expireTokens();
     const [willTask] = await dueTasks(will, 1, 'refused');
     const [wesTask] = await dueTasks(wes, 1, 'after revoke');
-    await until('both reminders live', () => will.client.received('notification').length === 1 && wes.client.received('notification').length === 1);
+    await until(
+      'both reminders live',
+      () => will.client.received('notification').length === 1 && wes.client.received('notification').length === 1,
+    );
     await until('the message after a token renewal', () => sentTo(okId).length === 1);
     expect(linkedTask(will.client.received('notification')[0])).toBe(willTask);
     expect((await notificationsOf(will.user.id)).map(linkedTask)).toEqual([willTask]);
@@ -166,24 +185,51 @@ describe('reminder scheduler on two nodes', () => {
     const customer = (await Customer.findOne({ where: { teamId: rita.user.teamId! } }))!;
     const dueAt = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 1_800_000);
     const taskId = await cluster.db.sequelize.transaction(async (transaction) => {
-      const task = await Task.create({
-        tenantId: rita.user.tenantId, teamId: rita.user.teamId!, customerId: customer.id, title: '电话回访', description: null,
-        type: 'follow-up', dueAt, remindAt: new Date(Date.now() - 1000),
-        assigneeId: rita.user.id, createdById: rita.user.id,
-      }, { transaction });
-      await FollowUp.create({
-        tenantId: rita.user.tenantId, teamId: rita.user.teamId!, customerId: customer.id, userId: rita.user.id,
-        taskId: task.id, scheduledAt: task.dueAt!, notes: null,
-      }, { transaction });
+      const task = await Task.create(
+        {
+          tenantId: rita.user.tenantId,
+          teamId: rita.user.teamId!,
+          customerId: customer.id,
+          title: '电话回访',
+          description: null,
+          type: 'follow-up',
+          dueAt,
+          remindAt: new Date(Date.now() - 1000),
+          assigneeId: rita.user.id,
+          createdById: rita.user.id,
+        },
+        { transaction },
+      );
+      await FollowUp.create(
+        {
+          tenantId: rita.user.tenantId,
+          teamId: rita.user.teamId!,
+          customerId: customer.id,
+          userId: rita.user.id,
+          taskId: task.id,
+          scheduledAt: task.dueAt!,
+          notes: null,
+        },
+        { transaction },
+      );
       return task.id;
     });
-    await until('the follow-up reminder', () => rita.client.received('notification').some((n: NotificationPayload) => n.kind === 'follow-up-due'));
+    await until('the follow-up reminder', () =>
+      rita.client.received('notification').some((n: NotificationPayload) => n.kind === 'follow-up-due'),
+    );
     const note = rita.client.received('notification').find((n: NotificationPayload) => n.kind === 'follow-up-due');
     expect(note).toEqual({
-      id: expect.any(Number), kind: 'follow-up-due', title: null, body: null, link: `/pages/task-detail/index?id=${taskId}`, at: expect.any(String),
+      id: expect.any(Number),
+      kind: 'follow-up-due',
+      title: null,
+      body: null,
+      link: `/pages/task-detail/index?id=${taskId}`,
+      at: expect.any(String),
       params: {
         task: { title: '电话回访', titleKey: null, titleParams: null },
-        dueAt: dueAt.toISOString(), remindAt: expect.any(String), customerName: customer.name,
+        dueAt: dueAt.toISOString(),
+        remindAt: expect.any(String),
+        customerName: customer.name,
       },
     });
     // The stored row is what the phone reads back over REST.
@@ -201,8 +247,11 @@ describe('reminder scheduler on two nodes', () => {
 
     cluster.nodes.splice(0, cluster.nodes.length, await startNodeOn(cluster.databaseUrl, { ...env, NODE_ID: 'node-restarted' }));
     const back = await phone(cluster.nodes[0]!.url, 'ray');
-    await until('the reminder after the restart', async () =>
-      (await cluster.db.models.Notification.count({ where: { userId: ray.user.id, link: { [Op.like]: `%id=${task.id}` } } })) === 1);
+    await until(
+      'the reminder after the restart',
+      async () =>
+        (await cluster.db.models.Notification.count({ where: { userId: ray.user.id, link: { [Op.like]: `%id=${task.id}` } } })) === 1,
+    );
     await sleep(300);
     expect(await cluster.db.models.Notification.count({ where: { userId: ray.user.id, link: { [Op.like]: `%id=${task.id}` } } })).toBe(1);
     expect(back.client.received('notification').length).toBeLessThanOrEqual(1);

@@ -30,8 +30,15 @@ async function linked(login: string): Promise<{ userId: number; tenantId: number
 /** One reminder due now, fired by the chosen node; answers how many that node fired. */
 async function fireOn(node: number, who: Awaited<ReturnType<typeof linked>>, title: string): Promise<number> {
   await cluster.db.models.Task.create({
-    tenantId: who.tenantId, teamId: who.teamId, customerId: null, title, description: null,
-    dueAt: new Date(Date.now() + 3_600_000), remindAt: new Date(Date.now() - 1000), assigneeId: who.userId, createdById: who.userId,
+    tenantId: who.tenantId,
+    teamId: who.teamId,
+    customerId: null,
+    title,
+    description: null,
+    dueAt: new Date(Date.now() + 3_600_000),
+    remindAt: new Date(Date.now() - 1000),
+    assigneeId: who.userId,
+    createdById: who.userId,
   });
   return cluster.nodes[node]!.node.reminders.runOnce();
 }
@@ -66,7 +73,8 @@ describe('one WeChat access token for every node', () => {
   it('picks up a token another server force-refreshed after one refusal (40001), without refreshing it again', async () => {
     const mia = await linked('mia');
     const res = await fetch(`${wechat.url}/cgi-bin/stable_token`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ grant_type: 'client_credential', appid: FAKE_APPID, secret: FAKE_SECRET, force_refresh: true }),
     });
     const { access_token: theirs } = (await res.json()) as { access_token: string };

@@ -18,7 +18,10 @@ afterAll(() => node.stop());
 const pipeline = async () => (await ray.get<PipelineResponse>('/api/crm/pipeline')).body;
 
 async function move(deal: Opportunity, stageId: number): Promise<Opportunity> {
-  const res = await ray.send<{ opportunity: Opportunity }>('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId, version: deal.version });
+  const res = await ray.send<{ opportunity: Opportunity }>('PUT', `/api/crm/opportunities/${deal.id}/move`, {
+    stageId,
+    version: deal.version,
+  });
   expect(res.status).toBe(200);
   return res.body.opportunity;
 }
@@ -44,7 +47,10 @@ describe('the move answer', () => {
     const to = p.stages.find((s) => s.id !== deal.stageId && s.outcome === 'open')!;
     const moved = await move(deal, to.id);
     const feed = await mia.get<{ events: Array<{ type: string; data: unknown }> }>('/api/crm/team/feed?limit=1');
-    expect(feed.body.events[0]).toMatchObject({ type: 'opportunity:moved', data: { opportunity: moved, fromStageId: deal.stageId, toStageId: to.id } });
+    expect(feed.body.events[0]).toMatchObject({
+      type: 'opportunity:moved',
+      data: { opportunity: moved, fromStageId: deal.stageId, toStageId: to.id },
+    });
   });
 
   it('still says 404, then 400, then 409 when it cannot move', async () => {
@@ -62,7 +68,10 @@ describe('the move answer', () => {
   it('carries a close date through, as GET reads it back', async () => {
     const p = await pipeline();
     const created = await ray.send<{ opportunity: Opportunity }>('POST', '/api/crm/opportunities', {
-      customerId: p.opportunities[0]!.customerId, title: 'Renewal 2027', valueCents: 1_234_567_890_123, expectedCloseDate: '2027-03-31',
+      customerId: p.opportunities[0]!.customerId,
+      title: 'Renewal 2027',
+      valueCents: 1_234_567_890_123,
+      expectedCloseDate: '2027-03-31',
     });
     const to = p.stages.find((s) => s.id !== created.body.opportunity.stageId && s.outcome === 'open')!;
     const moved = await move(created.body.opportunity, to.id);

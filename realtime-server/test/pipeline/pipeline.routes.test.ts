@@ -19,7 +19,12 @@ describe('GET /api/crm/pipeline', () => {
   it('answers the team stages in order and weighted value over open deals', async () => {
     const p = await pipeline();
     expect(p.stages.map((s) => `${s.name} ${s.probability}%`)).toEqual([
-      'Lead 10%', 'Qualified 25%', 'Proposal 50%', 'Negotiation 75%', 'Won 100%', 'Lost 0%',
+      'Lead 10%',
+      'Qualified 25%',
+      'Proposal 50%',
+      'Negotiation 75%',
+      'Won 100%',
+      'Lost 0%',
     ]);
     expect(p.opportunities).toHaveLength(12);
     const prob = new Map(p.stages.filter((s) => s.outcome === 'open').map((s) => [s.id, s.probability]));
@@ -61,10 +66,15 @@ describe('PUT /api/crm/opportunities/:id/move', () => {
     const p = await pipeline();
     const [lead, qualified] = p.stages;
     const deal = p.opportunities.find((o) => o.stageId === lead!.id)!;
-    expect((await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: qualified!.id, version: deal.version })).status).toBe(200);
+    expect(
+      (await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: qualified!.id, version: deal.version })).status,
+    ).toBe(200);
     const { activities } = (await ray.get<ActivitiesResponse>(`/api/crm/customers/${deal.customerId}/activities?limit=5`)).body;
     expect(activities[0]).toMatchObject({
-      type: 'stage-change', opportunityId: deal.id, actorId: ray.user.id, content: '',
+      type: 'stage-change',
+      opportunityId: deal.id,
+      actorId: ray.user.id,
+      content: '',
       params: {
         title: deal.title,
         from: { id: lead!.id, key: 'lead', name: 'Lead' },
@@ -94,15 +104,20 @@ describe('PUT /api/crm/opportunities/:id/move', () => {
   it('lets exactly one of many simultaneous moves at one version win', async () => {
     const p = await pipeline();
     const deal = p.opportunities[2]!;
-    const results = await Promise.all(p.stages.slice(0, 5).flatMap((s) => [ray, rita].map((who) =>
-      who.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: s.id, version: deal.version }))));
+    const results = await Promise.all(
+      p.stages
+        .slice(0, 5)
+        .flatMap((s) =>
+          [ray, rita].map((who) => who.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: s.id, version: deal.version })),
+        ),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(results.length - 1);
     const after = (await ray.get(`/api/crm/opportunities/${deal.id}`)).body.opportunity;
     expect(after.version).toBe(deal.version + 1);
   });
 
-  it('answers 404 for another tenant\'s deal and moves nothing', async () => {
+  it("answers 404 for another tenant's deal and moves nothing", async () => {
     const olga = await signIn(node.url, 'olga');
     const theirs = (await pipeline(olga)).opportunities[0]!;
     const res = await ray.send('PUT', `/api/crm/opportunities/${theirs.id}/move`, { stageId: theirs.stageId, version: theirs.version });
@@ -132,16 +147,31 @@ describe('opportunity create and update', () => {
   it('creates a deal in the first stage owned by the caller, ignoring a teamId in the body', async () => {
     const p = await pipeline();
     const customerId = p.opportunities[0]!.customerId;
-    const res = await ray.send('POST', '/api/crm/opportunities', { customerId, title: '新年订单', valueCents: 1_234_500, teamId: 999, ownerId: 1 });
+    const res = await ray.send('POST', '/api/crm/opportunities', {
+      customerId,
+      title: '新年订单',
+      valueCents: 1_234_500,
+      teamId: 999,
+      ownerId: 1,
+    });
     expect(res.status).toBe(201);
-    expect(res.body.opportunity).toMatchObject({ title: '新年订单', valueCents: 1_234_500, stageId: p.stages[0]!.id, ownerId: ray.user.id, teamId: ray.user.teamId });
+    expect(res.body.opportunity).toMatchObject({
+      title: '新年订单',
+      valueCents: 1_234_500,
+      stageId: p.stages[0]!.id,
+      ownerId: ray.user.id,
+      teamId: ray.user.teamId,
+    });
   });
 
   it('repeats an Idempotency-Key with one effect', async () => {
     const customerId = (await pipeline()).opportunities[0]!.customerId;
     const headers = { 'Idempotency-Key': 'create-deal-0001' };
     const body = { customerId, title: 'Retry me', valueCents: 100 };
-    const [a, b] = [await ray.send('POST', '/api/crm/opportunities', body, headers), await ray.send('POST', '/api/crm/opportunities', body, headers)];
+    const [a, b] = [
+      await ray.send('POST', '/api/crm/opportunities', body, headers),
+      await ray.send('POST', '/api/crm/opportunities', body, headers),
+    ];
     expect(b.body.opportunity.id).toBe(a.body.opportunity.id);
     expect((await pipeline()).opportunities.filter((o) => o.title === 'Retry me')).toHaveLength(1);
   });
@@ -159,7 +189,12 @@ describe('opportunity create and update', () => {
 describe('PATCH from the mini program', () => {
   it('accepts POST with X-HTTP-Method-Override: PATCH, since wx.request cannot send PATCH', async () => {
     const deal = (await pipeline()).opportunities[6]!;
-    const res = await ray.send('POST', `/api/crm/opportunities/${deal.id}`, { title: 'Via override', version: deal.version }, { 'X-HTTP-Method-Override': 'PATCH' });
+    const res = await ray.send(
+      'POST',
+      `/api/crm/opportunities/${deal.id}`,
+      { title: 'Via override', version: deal.version },
+      { 'X-HTTP-Method-Override': 'PATCH' },
+    );
     expect(res.status).toBe(200);
     expect(res.body.opportunity).toMatchObject({ id: deal.id, title: 'Via override', version: deal.version + 1 });
   });

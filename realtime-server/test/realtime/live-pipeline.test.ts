@@ -32,7 +32,7 @@ async function firstOpenDeal(who: Awaited<ReturnType<typeof signIn>>) {
 }
 
 describe('live pipeline across two nodes', () => {
-  it('a move through node A reaches a teammate\'s weapp.socket.io client on node B, in one envelope', async () => {
+  it("a move through node A reaches a teammate's weapp.socket.io client on node B, in one envelope", async () => {
     const ray = await signIn(nodeA, 'ray');
     const rita = await teammate(nodeB, 'rita');
     const { p, deal } = await firstOpenDeal(ray);
@@ -41,7 +41,9 @@ describe('live pipeline across two nodes', () => {
     expect(res.status).toBe(200);
     const env = await received;
     expect(env).toMatchObject({
-      type: 'opportunity:moved', teamId: ray.user.teamId, actorId: ray.user.id,
+      type: 'opportunity:moved',
+      teamId: ray.user.teamId,
+      actorId: ray.user.id,
       data: { fromStageId: deal.stageId, toStageId: p.stages[2]!.id, opportunity: { id: deal.id, version: deal.version + 1 } },
     });
     expect(env.seq).toBeGreaterThan(0);
@@ -85,7 +87,11 @@ describe('opportunity:move socket command', () => {
     const ok = await ray.client.command('opportunity:move', { id: deal.id, stageId: p.stages[1]!.id, version: deal.version });
     expect(ok).toMatchObject({ ok: true, data: { success: true, opportunity: { id: deal.id, stageId: p.stages[1]!.id } } });
     const stale = await rita.client.command('opportunity:move', { id: deal.id, stageId: p.stages[4]!.id, version: deal.version });
-    expect(stale).toMatchObject({ ok: false, error: { code: 'conflict' }, current: { id: deal.id, stageId: p.stages[1]!.id, version: deal.version + 1 } });
+    expect(stale).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+      current: { id: deal.id, stageId: p.stages[1]!.id, version: deal.version + 1 },
+    });
   });
 
   it('answers a malformed command with a validation error and moves nothing', async () => {

@@ -63,7 +63,8 @@ async function breach(rc: RouteCase, key: string, req: Req, who: Person): Promis
   const own = await call(fx.url, methodOf(key), await rc.own(fx), who.token);
   if (rc.download) {
     const [got, mine] = [await exportRows(res.body), await exportRows(own.body)];
-    if (JSON.stringify(got).includes(fx.marker) || JSON.stringify(got) !== JSON.stringify(mine)) return 'download differs from their own scope';
+    if (JSON.stringify(got).includes(fx.marker) || JSON.stringify(got) !== JSON.stringify(mine))
+      return 'download differs from their own scope';
     return null;
   }
   return JSON.stringify(stable(res.body)) === JSON.stringify(stable(own.body)) ? null : 'answer differs from their own scope';
@@ -72,8 +73,14 @@ async function breach(rc: RouteCase, key: string, req: Req, who: Person): Promis
 describe('the route table', () => {
   it('has exactly one row per route the app answers (read from the Express router at run time)', () => {
     const live = listRoutes(node.node.app).map(routeKey).sort();
-    expect(live.filter((k) => !(k in ROUTES)), 'routes without a row').toEqual([]);
-    expect(Object.keys(ROUTES).filter((k) => !live.includes(k)), 'rows without a route').toEqual([]);
+    expect(
+      live.filter((k) => !(k in ROUTES)),
+      'routes without a row',
+    ).toEqual([]);
+    expect(
+      Object.keys(ROUTES).filter((k) => !live.includes(k)),
+      'rows without a route',
+    ).toEqual([]);
   });
 
   it('has exactly one row per socket command the server registers', async () => {
@@ -81,7 +88,11 @@ describe('the route table', () => {
     sockets.push(ray);
     const [server] = [...node.node.io.of('/').sockets.values()];
     const reserved = new Set(['disconnect', 'disconnecting', 'error']);
-    const live = server!.eventNames().map(String).filter((e) => !reserved.has(e)).sort();
+    const live = server!
+      .eventNames()
+      .map(String)
+      .filter((e) => !reserved.has(e))
+      .sort();
     expect(live).toEqual(Object.keys(COMMANDS).sort());
   });
 });
@@ -112,7 +123,7 @@ describe('REST: every route refuses forged sessions, outsiders and reps where a 
           }
         }
       } else {
-        breaches.push(...await forgedLinks(req));
+        breaches.push(...(await forgedLinks(req)));
       }
 
       expect(breaches, `${key}: who got in`).toEqual([]);
@@ -142,7 +153,7 @@ async function forgedLinks(req: Req): Promise<string[]> {
     'edited claims, signature kept': `${edited}.${mac}`,
     'no signature': `${payload}.`,
     'signed with another key': createExportSigner('another-secret-that-is-long-enough-for-hs256-000000').sign(claims).token,
-    'expired': createExportSigner(TEST_JWT_SECRET, 1_000, () => Date.now() - 60_000).sign(claims).token,
+    expired: createExportSigner(TEST_JWT_SECRET, 1_000, () => Date.now() - 60_000).sign(claims).token,
   };
   const out: string[] = [];
   for (const [name, token] of Object.entries(tokens)) {
@@ -176,7 +187,10 @@ describe('socket: forged sessions cannot connect, outsiders reach nothing of Eas
           continue;
         }
         if (cc.aim === 'record') breaches.push(`${login}: ok`);
-        else if (cc.aim === 'self' && JSON.stringify(ack.data) !== JSON.stringify({ resource: (payload as { resource: string }).resource })) {
+        else if (
+          cc.aim === 'self' &&
+          JSON.stringify(ack.data) !== JSON.stringify({ resource: (payload as { resource: string }).resource })
+        ) {
           breaches.push(`${login}: answered ${JSON.stringify(ack.data)}`);
         } else {
           const leak = leakIn(ack.data, who, fx.marker);

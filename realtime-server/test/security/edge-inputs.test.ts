@@ -28,7 +28,15 @@ describe('dates and date-times take real calendar days in years 0001 to 9999', (
 
   it.each(badDays)('a deal closing on %s is a 400, and the deal is not created', async (day) => {
     const before = await node.cluster.db.models.Opportunity.count();
-    refused(await ray.send('POST', '/api/crm/opportunities', { customerId: await customerId(), title: 'Bad date', valueCents: 100, expectedCloseDate: day }), 'expectedCloseDate');
+    refused(
+      await ray.send('POST', '/api/crm/opportunities', {
+        customerId: await customerId(),
+        title: 'Bad date',
+        valueCents: 100,
+        expectedCloseDate: day,
+      }),
+      'expectedCloseDate',
+    );
     expect(await node.cluster.db.models.Opportunity.count()).toBe(before);
   });
 
@@ -37,11 +45,17 @@ describe('dates and date-times take real calendar days in years 0001 to 9999', (
   });
 
   it.each(badTimes)('an activity that occurred at %s is a 400', async (occurredAt) => {
-    refused(await ray.send('POST', '/api/crm/activities', { customerId: await customerId(), type: 'call', content: 'x', occurredAt }), 'occurredAt');
+    refused(
+      await ray.send('POST', '/api/crm/activities', { customerId: await customerId(), type: 'call', content: 'x', occurredAt }),
+      'occurredAt',
+    );
   });
 
   it('a follow-up far in the future but past year 9999 in UTC is a 400', async () => {
-    refused(await ray.send('POST', '/api/crm/follow-ups', { customerId: await customerId(), scheduledDate: '9999-12-31T23:59:59-14:00' }), 'scheduledDate');
+    refused(
+      await ray.send('POST', '/api/crm/follow-ups', { customerId: await customerId(), scheduledDate: '9999-12-31T23:59:59-14:00' }),
+      'scheduledDate',
+    );
   });
 
   it.each(badDays)('export and report filters refuse %s', async (day) => {
@@ -51,7 +65,12 @@ describe('dates and date-times take real calendar days in years 0001 to 9999', (
 
   it('still takes the first and last days of the range and a leap day', async () => {
     for (const day of ['0001-01-01', '2024-02-29', '9999-12-31']) {
-      const res = await ray.send('POST', '/api/crm/opportunities', { customerId: await customerId(), title: `Edge ${day}`, valueCents: 100, expectedCloseDate: day });
+      const res = await ray.send('POST', '/api/crm/opportunities', {
+        customerId: await customerId(),
+        title: `Edge ${day}`,
+        valueCents: 100,
+        expectedCloseDate: day,
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       expect(res.body.opportunity.expectedCloseDate).toBe(day);
     }
@@ -94,13 +113,20 @@ describe('a customer cursor is checked against its sort', () => {
 /** A raw request, so headers like Content-Encoding and a lying Content-Length reach the server as sent. */
 function raw(headers: Record<string, string | number>, body: Buffer): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${node.url}/api/crm/customers`, {
-      method: 'POST', headers: { authorization: `Bearer ${ray.token}`, 'content-type': 'application/json', ...headers },
-    }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => { text += c.toString('utf8'); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
-    });
+    const req = request(
+      `${node.url}/api/crm/customers`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ray.token}`, 'content-type': 'application/json', ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => {
+          text += c.toString('utf8');
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -136,7 +162,13 @@ describe('money stays exact', () => {
     refused(await ray.send('POST', '/api/crm/opportunities', { customerId: id, title: 'Too big', valueCents: MAX + 1 }), 'valueCents');
     refused(await ray.send('POST', '/api/crm/opportunities', { customerId: id, title: 'Too big', valueCents: 2 ** 53 }), 'valueCents');
     const ok = await ray.send('POST', '/api/crm/opportunities', { customerId: id, title: 'Small', valueCents: 1 });
-    refused(await ray.send('PATCH', `/api/crm/opportunities/${ok.body.opportunity.id}`, { valueCents: MAX + 1, version: ok.body.opportunity.version }), 'valueCents');
+    refused(
+      await ray.send('PATCH', `/api/crm/opportunities/${ok.body.opportunity.id}`, {
+        valueCents: MAX + 1,
+        version: ok.body.opportunity.version,
+      }),
+      'valueCents',
+    );
   });
 
   it('three deals at the maximum give exact totals in the pipeline and in analytics', async () => {
@@ -144,7 +176,12 @@ describe('money stays exact', () => {
     const lead = before.stages.find((s) => s.outcome === 'open')!;
     const id = await customerId();
     for (let i = 0; i < 3; i++) {
-      const res = await ray.send('POST', '/api/crm/opportunities', { customerId: id, title: `Max ${i}`, valueCents: MAX - 1, stageId: lead.id });
+      const res = await ray.send('POST', '/api/crm/opportunities', {
+        customerId: id,
+        title: `Max ${i}`,
+        valueCents: MAX - 1,
+        stageId: lead.id,
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(201);
     }
     const after = (await ray.get<PipelineResponse>('/api/crm/pipeline')).body;
@@ -152,7 +189,9 @@ describe('money stays exact', () => {
     expect(BigInt(after.totalValue) - BigInt(before.totalValue)).toBe(added);
     // Exact weighted sum over every open deal, computed here in BigInt.
     const prob = new Map(after.stages.filter((s) => s.outcome === 'open').map((s) => [s.id, BigInt(s.probability)]));
-    const weighted = after.opportunities.filter((o) => prob.has(o.stageId)).reduce((sum, o) => sum + BigInt(o.valueCents) * prob.get(o.stageId)!, 0n);
+    const weighted = after.opportunities
+      .filter((o) => prob.has(o.stageId))
+      .reduce((sum, o) => sum + BigInt(o.valueCents) * prob.get(o.stageId)!, 0n);
     expect(BigInt(after.weightedValue)).toBe((weighted + 50n) / 100n);
 
     const analytics = (await ada.get(`/api/crm/analytics/pipeline?teamId=${ray.user.teamId}`)).body.analytics;

@@ -6,7 +6,10 @@ import { devLogin, http } from '../support/clients.js';
 export const LOGINS = ['ray', 'rita', 'mia', 'will', 'wes', 'ada', 'olga', 'oscar'] as const;
 export type Login = (typeof LOGINS)[number];
 
-export interface Person { user: User; token: string }
+export interface Person {
+  user: User;
+  token: string;
+}
 
 /**
  * The victim is team 华东组 of 示范贸易有限公司: its records, and a marker string planted in its
@@ -23,7 +26,11 @@ export interface Fixture {
   unique(): number;
 }
 
-async function plantMarker(url: string, ray: Person, marker: string): Promise<{ customerId: number; opportunityId: number; taskId: number }> {
+async function plantMarker(
+  url: string,
+  ray: Person,
+  marker: string,
+): Promise<{ customerId: number; opportunityId: number; taskId: number }> {
   const send = async (method: string, path: string, body: unknown) => {
     const res = await http(url, method, path, { token: ray.token, body });
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -31,7 +38,11 @@ async function plantMarker(url: string, ray: Person, marker: string): Promise<{ 
   };
   const { customer } = await send('POST', '/api/crm/customers', { name: `${marker} customer`, company: `${marker} Co` });
   await send('POST', `/api/crm/customers/${customer.id}/notes`, { content: `${marker} note` });
-  const { opportunity } = await send('POST', '/api/crm/opportunities', { customerId: customer.id, title: `${marker} deal`, valueCents: 123_400 });
+  const { opportunity } = await send('POST', '/api/crm/opportunities', {
+    customerId: customer.id,
+    title: `${marker} deal`,
+    valueCents: 123_400,
+  });
   const { task } = await send('POST', '/api/crm/tasks', { title: `${marker} task`, customerId: customer.id });
   await send('POST', '/api/crm/activities', { customerId: customer.id, type: 'call', content: `${marker} call` });
   await send('POST', '/api/crm/messages', { customerId: customer.id, message: `${marker} message` });
@@ -50,7 +61,11 @@ export async function loadFixture(url: string, db: Database): Promise<Fixture> {
   const stages = await db.models.Stage.findAll({ where: { teamId: teams.east }, order: [['position', 'ASC']] });
   let counter = 0;
   return {
-    url, db, people, teams, marker,
+    url,
+    db,
+    people,
+    teams,
+    marker,
     east: { ...planted, stageIds: stages.map((s) => s.id) },
     unique: () => ++counter,
   };

@@ -59,12 +59,20 @@ describe('Idempotency-Key is bound to the validated request, not its spelling', 
     const phone = await connectWeapp(node.url, ray.token);
     try {
       const overSocket = await phone.command('opportunity:move', {
-        version: opp.version, idempotencyKey: idem['Idempotency-Key'], stageId: target.id, id: opp.id,
+        version: opp.version,
+        idempotencyKey: idem['Idempotency-Key'],
+        stageId: target.id,
+        id: opp.id,
       });
       expect(overSocket).toMatchObject({ ok: true, data: { opportunity: { id: opp.id, stageId: target.id, version: opp.version + 1 } } });
       const overRest = await ray.send('PUT', `/api/crm/opportunities/${opp.id}/move`, { version: opp.version, stageId: target.id }, idem);
       expect(overRest).toEqual({ status: 200, body: (overSocket as { data: unknown }).data });
-      const otherStage = await ray.send('PUT', `/api/crm/opportunities/${opp.id}/move`, { version: opp.version, stageId: opp.stageId }, idem);
+      const otherStage = await ray.send(
+        'PUT',
+        `/api/crm/opportunities/${opp.id}/move`,
+        { version: opp.version, stageId: opp.stageId },
+        idem,
+      );
       expect(otherStage.status).toBe(409);
     } finally {
       phone.close();

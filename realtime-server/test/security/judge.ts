@@ -38,7 +38,7 @@ export function* entries(value: unknown): Generator<[string, unknown]> {
  * theirs, or carries the marker planted in East's records.
  */
 export function leakIn(body: unknown, who: Person, marker: string): string | null {
-  if (JSON.stringify(body).includes(marker)) return 'contains East\'s marker';
+  if (JSON.stringify(body).includes(marker)) return "contains East's marker";
   const teams = who.user.role === 'admin' ? null : [who.user.teamId];
   for (const [k, v] of entries(body)) {
     if (k === 'tenantId' && v !== who.user.tenantId) return `tenantId ${String(v)}`;
@@ -53,7 +53,11 @@ const VOLATILE = new Set(['generatedAt', 'downloadUrl', 'expiresAt', 'now', 'at'
 export function stable(value: unknown): Json {
   if (Array.isArray(value)) return value.map(stable);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !VOLATILE.has(k)).map(([k, v]) => [k, stable(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !VOLATILE.has(k))
+        .map(([k, v]) => [k, stable(v)]),
+    );
   }
   return value as Json;
 }

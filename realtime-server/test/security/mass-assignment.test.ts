@@ -23,8 +23,14 @@ const FOREIGN_VERSION = 4242;
 function injected(): Record<string, unknown> {
   const { olga } = fx.people;
   return {
-    tenantId: olga.user.tenantId, teamId: fx.teams.north, ownerId: olga.user.id, createdById: olga.user.id,
-    authorId: olga.user.id, actorId: olga.user.id, role: 'admin', id: FOREIGN_ID,
+    tenantId: olga.user.tenantId,
+    teamId: fx.teams.north,
+    ownerId: olga.user.id,
+    createdById: olga.user.id,
+    authorId: olga.user.id,
+    actorId: olga.user.id,
+    role: 'admin',
+    id: FOREIGN_ID,
   };
 }
 
@@ -49,8 +55,13 @@ async function rowsWithInjected(db: Database): Promise<Record<string, number>> {
   );
   const { olga } = fx.people;
   const value: Record<string, number> = {
-    tenant_id: olga.user.tenantId, team_id: fx.teams.north, id: FOREIGN_ID,
-    owner_id: olga.user.id, created_by_id: olga.user.id, author_id: olga.user.id, actor_id: olga.user.id,
+    tenant_id: olga.user.tenantId,
+    team_id: fx.teams.north,
+    id: FOREIGN_ID,
+    owner_id: olga.user.id,
+    created_by_id: olga.user.id,
+    author_id: olga.user.id,
+    actor_id: olga.user.id,
   };
   const qi = db.sequelize.getQueryInterface();
   const out: Record<string, number> = {};
@@ -85,13 +96,18 @@ describe('mass assignment: tenantId, teamId, ownerId, version, role, createdById
     expect(await rowsWithInjected(fx.db)).toEqual(before);
 
     const me = await call(fx.url, 'GET', { path: '/api/me' }, fx.people.ray.token);
-    expect(me.body.user).toMatchObject({ id: fx.people.ray.user.id, role: 'rep', teamId: fx.teams.east, tenantId: fx.people.ray.user.tenantId });
+    expect(me.body.user).toMatchObject({
+      id: fx.people.ray.user.id,
+      role: 'rep',
+      teamId: fx.teams.east,
+      tenantId: fx.people.ray.user.tenantId,
+    });
   });
 
   it('opportunity:move over the socket ignores the same fields', async () => {
     const before = await rowsWithInjected(fx.db);
     const ray = await connectWeapp(fx.url, fx.people.ray.token);
-    const payload = { ...injected(), ...(await COMMANDS['opportunity:move']!.payload(fx) as object) };
+    const payload = { ...injected(), ...((await COMMANDS['opportunity:move']!.payload(fx)) as object) };
     const ack = await ray.command('opportunity:move', payload);
     ray.close();
     expect(ack.ok, JSON.stringify(ack)).toBe(true);

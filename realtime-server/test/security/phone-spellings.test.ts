@@ -21,7 +21,10 @@ afterAll(() => node.stop());
 
 describe('every spelling of one phone number is one customer', () => {
   it('gives every spelling the same E.164 key', () => {
-    fc.assert(fc.property(phoneSpellings, ({ e164, spellings }) => spellings.every((s) => phoneKey(s) === e164)), { seed: SEED, numRuns: 2000 });
+    fc.assert(
+      fc.property(phoneSpellings, ({ e164, spellings }) => spellings.every((s) => phoneKey(s) === e164)),
+      { seed: SEED, numRuns: 2000 },
+    );
   });
 
   it('creates the first spelling as typed and answers 409 duplicate to every other, from any teammate', async () => {
@@ -41,17 +44,24 @@ describe('every spelling of one phone number is one customer', () => {
       expect(customer.phone).toBe(spellings[0]!.trim());
       for (const other of spellings.slice(1)) {
         const again = await rita.send('POST', '/api/crm/customers', { name: `客户 ${i}（重复）`, phone: other });
-        expect({ spelling: other, status: again.status, code: again.body.error?.code, id: again.body.current?.id })
-          .toEqual({ spelling: other, status: 409, code: 'duplicate', id: customer.id });
+        expect({ spelling: other, status: again.status, code: again.body.error?.code, id: again.body.current?.id }).toEqual({
+          spelling: other,
+          status: 409,
+          code: 'duplicate',
+          id: customer.id,
+        });
       }
     }
     expect(await node.cluster.db.models.Customer.count()).toBe(before + created);
   });
 
-  it('a seeded customer\'s number is a duplicate in any spelling too', async () => {
+  it("a seeded customer's number is a duplicate in any spelling too", async () => {
     const seeded = (await node.cluster.db.models.Customer.findOne({ where: { teamId: ray.user.teamId! }, order: [['id', 'ASC']] }))!;
     const digits = seeded.phone!.replace(/\D/g, '');
-    const res = await ray.send('POST', '/api/crm/customers', { name: '再录一次', phone: `+86 ${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}` });
+    const res = await ray.send('POST', '/api/crm/customers', {
+      name: '再录一次',
+      phone: `+86 ${digits.slice(0, 3)}-${digits.slice(3, 7)}-${digits.slice(7)}`,
+    });
     expect(res.status).toBe(409);
     expect(res.body.current.id).toBe(seeded.id);
   });

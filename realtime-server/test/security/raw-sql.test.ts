@@ -15,7 +15,8 @@ const REVIEWED: Record<string, string[]> = {
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** The template literal starting at `start` (a backtick): its text and the `${...}` expressions in it. */
@@ -23,7 +24,10 @@ function templateAt(src: string, start: number): { end: number; interpolations: 
   const interpolations: string[] = [];
   let i = start + 1;
   while (i < src.length && src[i] !== '`') {
-    if (src[i] === '\\') { i += 2; continue; }
+    if (src[i] === '\\') {
+      i += 2;
+      continue;
+    }
     if (src.startsWith('${', i)) {
       let depth = 1;
       const from = i + 2;
@@ -78,7 +82,7 @@ describe('no SQL built from strings', () => {
 
   it('catches the pattern it looks for', () => {
     const direct = 'await db.sequelize.query(`SELECT * FROM t WHERE id = ${id}`, {});';
-    const viaConst = 'const SQL = `DELETE FROM t WHERE name = \'${name}\'`;\nawait sequelize.query<Row>(SQL, {});';
+    const viaConst = "const SQL = `DELETE FROM t WHERE name = '${name}'`;\nawait sequelize.query<Row>(SQL, {});";
     const safe = 'const SQL = `SELECT * FROM t WHERE id = :id`;\nawait sequelize.query(SQL, { replacements: { id } });';
     expect(sqlInterpolations(direct).map((f) => f.expr)).toEqual(['id']);
     expect(sqlInterpolations(viaConst).map((f) => f.expr)).toEqual(['name']);

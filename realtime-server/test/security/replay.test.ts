@@ -30,7 +30,9 @@ const sql = <T extends object>(text: string, replacements: Record<string, unknow
 
 async function movedEvents(id: number): Promise<number> {
   const [row] = await sql<{ n: number }>(
-    `SELECT count(*)::int AS n FROM team_events WHERE type = 'opportunity:moved' AND (data->'opportunity'->>'id')::int = :id`, { id });
+    `SELECT count(*)::int AS n FROM team_events WHERE type = 'opportunity:moved' AND (data->'opportunity'->>'id')::int = :id`,
+    { id },
+  );
   return row!.n;
 }
 
@@ -44,13 +46,18 @@ function rowDelta(a: Fingerprint, b: Fingerprint): Record<string, number> {
 /** Effects row counts cannot see: a consent counter that must go up by exactly one. */
 async function counter(key: string): Promise<number> {
   if (key !== 'POST /api/crm/notifications/subscriptions') return 0;
-  const [row] = await sql<{ n: number }>('SELECT coalesce(sum(remaining), 0)::int AS n FROM subscription_consents WHERE user_id = :u', { u: fx.people.ray.user.id });
+  const [row] = await sql<{ n: number }>('SELECT coalesce(sum(remaining), 0)::int AS n FROM subscription_consents WHERE user_id = :u', {
+    u: fx.people.ray.user.id,
+  });
   return row!.n;
 }
 
 async function committed(userId: number, key: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const rows = await sql('SELECT 1 FROM idempotency_keys WHERE user_id = :userId AND key = :key AND response IS NOT NULL', { userId, key });
+    const rows = await sql('SELECT 1 FROM idempotency_keys WHERE user_id = :userId AND key = :key AND response IS NOT NULL', {
+      userId,
+      key,
+    });
     if (rows.length > 0) return;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -64,7 +71,8 @@ async function dropThenReplay(key: string, rc: RouteCase, req: Req, replays: num
   const headers = { 'Idempotency-Key': `replay-${randomBytes(8).toString('hex')}` };
   const aborter = new AbortController();
   const dropped = fetch(`${blackhole.url}${req.path}`, {
-    method, signal: aborter.signal,
+    method,
+    signal: aborter.signal,
     headers: { authorization: `Bearer ${who.token}`, 'content-type': 'application/json', ...headers },
     ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
   }).catch(() => null);
@@ -91,23 +99,39 @@ describe('replays after dropped acks: exactly one effect', () => {
       // created any per-user row that later ones only update, like a consent counter).
       await call(fx.url, key.split(' ')[0]!, await rc.request(fx), fx.people[rc.as].token);
       const f0 = await fingerprint(fx.db);
-      const once = await call(fx.url, key.split(' ')[0]!, await rc.request(fx), fx.people[rc.as].token, { 'Idempotency-Key': `once-${randomBytes(8).toString('hex')}` });
+      const once = await call(fx.url, key.split(' ')[0]!, await rc.request(fx), fx.people[rc.as].token, {
+        'Idempotency-Key': `once-${randomBytes(8).toString('hex')}`,
+      });
       expect(once.status, JSON.stringify(once.body)).toBeLessThan(300);
       const one = rowDelta(f0, await fingerprint(fx.db));
       if (rc.effect === 'event') expect(one['team_events']).toBe(1);
 
-      const runs: Array<[number, boolean]> = [[1, false], [2, false], [3, false], [4, false], [5, false], [5, true]];
+      const runs: Array<[number, boolean]> = [
+        [1, false],
+        [2, false],
+        [3, false],
+        [4, false],
+        [5, false],
+        [5, true],
+      ];
       for (const [replays, concurrent] of runs) {
         const before = await fingerprint(fx.db);
         const count = await counter(key);
         const req = await rc.request(fx);
         const answers = await dropThenReplay(key, rc, req, replays, concurrent);
         const label = `${key}, ${replays} ${concurrent ? 'concurrent' : 'sequential'}`;
-        expect(answers.every((a) => a.status < 300), `${label}: ${JSON.stringify(answers.map((a) => a.status))}`).toBe(true);
+        expect(
+          answers.every((a) => a.status < 300),
+          `${label}: ${JSON.stringify(answers.map((a) => a.status))}`,
+        ).toBe(true);
         // Stored answers come back from jsonb with keys in its order: compare as values.
-        for (const a of answers) expect({ status: a.status, body: a.body }, `${label}: every replay gets the first answer`).toEqual({ status: answers[0]!.status, body: answers[0]!.body });
+        for (const a of answers)
+          expect({ status: a.status, body: a.body }, `${label}: every replay gets the first answer`).toEqual({
+            status: answers[0]!.status,
+            body: answers[0]!.body,
+          });
         expect(rowDelta(before, await fingerprint(fx.db)), `${label}: rows added`).toEqual(one);
-        if (key === 'POST /api/crm/notifications/subscriptions') expect(await counter(key) - count).toBe(1);
+        if (key === 'POST /api/crm/notifications/subscriptions') expect((await counter(key)) - count).toBe(1);
         const sentVersion = (req.body as { version?: number } | undefined)?.version;
         if (sentVersion !== undefined) {
           const versions = [...entries(answers[0]!.body)].filter(([k]) => k === 'version').map(([, v]) => v);
@@ -124,13 +148,16 @@ describe('socket opportunity:move replayed after its ack was dropped', () => {
     try {
       const id = fx.east.opportunityId;
       const { stageId, version } = await moveOf(fx, id);
-      const [{ n: before }] = await sql<{ n: number }>(
-        `SELECT count(*)::int AS n FROM team_events WHERE type = 'opportunity:moved' AND (data->'opportunity'->>'id')::int = :id`, { id }) as [{ n: number }];
+      const [{ n: before }] = (await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM team_events WHERE type = 'opportunity:moved' AND (data->'opportunity'->>'id')::int = :id`,
+        { id },
+      )) as [{ n: number }];
 
       const phone = await connectWeapp(proxy.url, fx.people.ray.token);
       proxy.dropResponses = true;
       const lost = phone.command('opportunity:move', { id, stageId, version }, 1500).catch((err: Error) => err);
-      for (let i = 0; i < 100 && (await fx.db.models.Opportunity.findByPk(id))!.version === version; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && (await fx.db.models.Opportunity.findByPk(id))!.version === version; i++)
+        await new Promise((r) => setTimeout(r, 20));
       proxy.cutAll();
       expect(await lost).toBeInstanceOf(Error);
       phone.close();
@@ -140,8 +167,10 @@ describe('socket opportunity:move replayed after its ack was dropped', () => {
       const replay = await again.command('opportunity:move', { id, stageId, version });
       again.close();
       expect(replay).toMatchObject({ ok: false, error: { code: 'conflict' }, current: { id, stageId, version: version + 1 } });
-      const [{ n: after }] = await sql<{ n: number }>(
-        `SELECT count(*)::int AS n FROM team_events WHERE type = 'opportunity:moved' AND (data->'opportunity'->>'id')::int = :id`, { id }) as [{ n: number }];
+      const [{ n: after }] = (await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM team_events WHERE type = 'opportunity:moved' AND (data->'opportunity'->>'id')::int = :id`,
+        { id },
+      )) as [{ n: number }];
       expect(after - before).toBe(1);
     } finally {
       await proxy.close();
@@ -163,14 +192,20 @@ describe('socket opportunity:move replayed after its ack was dropped', () => {
       proxy.cutAll();
       phone.close();
 
-      const overRest = await call(node.url, 'PUT', { path: `/api/crm/opportunities/${id}/move`, body: { stageId, version } }, fx.people.ray.token, { 'Idempotency-Key': idempotencyKey });
+      const overRest = await call(
+        node.url,
+        'PUT',
+        { path: `/api/crm/opportunities/${id}/move`, body: { stageId, version } },
+        fx.people.ray.token,
+        { 'Idempotency-Key': idempotencyKey },
+      );
       expect(overRest).toMatchObject({ status: 200, body: { success: true, opportunity: { id, stageId, version: version + 1 } } });
       proxy.dropResponses = false;
       const again = await connectWeapp(proxy.url, fx.people.ray.token);
       const overSocket = await again.command('opportunity:move', { id, stageId, version, idempotencyKey });
       again.close();
       expect(overSocket).toEqual({ ok: true, data: overRest.body });
-      expect(await movedEvents(id) - before).toBe(1);
+      expect((await movedEvents(id)) - before).toBe(1);
     } finally {
       await proxy.close();
     }

@@ -16,7 +16,11 @@ export type Field =
   | { kind: 'token' }
   | { kind: 'phone' };
 
-export interface Req { path: string; body?: unknown; query?: Record<string, string> }
+export interface Req {
+  path: string;
+  body?: unknown;
+  query?: Record<string, string>;
+}
 
 export interface RouteCase {
   auth: 'public' | 'bearer' | 'signed-link';
@@ -53,21 +57,30 @@ const limit: Field = { kind: 'int', min: 1, max: 100 };
 const resource: Field = { kind: 'pattern', valid: /^customer:[1-9]\d{0,9}$/, max: 30 };
 const period: Field = { kind: 'enum', values: ['7d', '30d', '90d', '365d'] };
 const get = (path: string, query?: Record<string, string>) => async (): Promise<Req> => ({ path, ...(query ? { query } : {}) });
-const at = (fn: (fx: Fixture) => Req) => async (fx: Fixture): Promise<Req> => fn(fx);
+const at =
+  (fn: (fx: Fixture) => Req) =>
+  async (fx: Fixture): Promise<Req> =>
+    fn(fx);
 const inAnHour = (): string => new Date(Date.now() + 3_600_000).toISOString();
 
 const c = (fx: Fixture): number => fx.east.customerId;
 const teamQuery = (fx: Fixture) => ({ teamId: String(fx.teams.east) });
 
 const analytics = (name: string, extra: Record<string, Field> = {}): RouteCase => ({
-  auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
+  auth: 'bearer',
+  aim: 'scope',
+  effect: 'none',
+  as: 'ray',
   request: at((fx) => ({ path: `/api/crm/analytics/${name}`, query: { period: '30d', ...teamQuery(fx) } })),
   own: get(`/api/crm/analytics/${name}`, { period: '30d' }),
   query: { period, teamId: id, ...extra },
 });
 
 const timeline = (name: string): RouteCase => ({
-  auth: 'bearer', aim: 'record', effect: 'none', as: 'ray',
+  auth: 'bearer',
+  aim: 'record',
+  effect: 'none',
+  as: 'ray',
   request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}/${name}`, query: { limit: '20' } })),
   query: { limit },
 });
@@ -76,34 +89,64 @@ const timeline = (name: string): RouteCase => ({
 export const ROUTES: Record<string, RouteCase> = {
   'GET /healthz': { auth: 'public', aim: 'public', effect: 'none', as: 'ray', request: get('/healthz') },
   'POST /api/auth/dev-login': {
-    auth: 'public', aim: 'public', effect: 'none', as: 'ray',
-    request: at(() => ({ path: '/api/auth/dev-login', body: { login: 'ray' } })), body: { login: text(64) },
+    auth: 'public',
+    aim: 'public',
+    effect: 'none',
+    as: 'ray',
+    request: at(() => ({ path: '/api/auth/dev-login', body: { login: 'ray' } })),
+    body: { login: text(64) },
   },
   'GET /api/auth/dev-logins': { auth: 'public', aim: 'public', effect: 'none', as: 'ray', request: get('/api/auth/dev-logins') },
   'POST /api/auth/wechat-login': {
-    auth: 'public', aim: 'public', effect: 'none', as: 'ray',
-    request: at(() => ({ path: '/api/auth/wechat-login', body: { code: 'x' } })), body: { code: text(256) },
+    auth: 'public',
+    aim: 'public',
+    effect: 'none',
+    as: 'ray',
+    request: at(() => ({ path: '/api/auth/wechat-login', body: { code: 'x' } })),
+    body: { code: text(256) },
   },
   'GET /api/crm/export/download': {
-    auth: 'signed-link', aim: 'public', effect: 'none', as: 'ray',
-    request: get('/api/crm/export/download', { token: 'x' }), query: { token: { kind: 'token' } },
+    auth: 'signed-link',
+    aim: 'public',
+    effect: 'none',
+    as: 'ray',
+    request: get('/api/crm/export/download', { token: 'x' }),
+    query: { token: { kind: 'token' } },
   },
 
   'GET /api/crm/pipeline': {
-    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
-    request: at((fx) => ({ path: '/api/crm/pipeline', query: teamQuery(fx) })), own: get('/api/crm/pipeline'), query: { teamId: id },
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/pipeline', query: teamQuery(fx) })),
+    own: get('/api/crm/pipeline'),
+    query: { teamId: id },
     showsMarker: true,
   },
   'POST /api/crm/opportunities': {
-    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
-    request: at((fx) => ({ path: '/api/crm/opportunities', body: { customerId: c(fx), title: `Deal ${fx.unique()}`, valueCents: 500_000 } })),
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
+    request: at((fx) => ({
+      path: '/api/crm/opportunities',
+      body: { customerId: c(fx), title: `Deal ${fx.unique()}`, valueCents: 500_000 },
+    })),
     body: { customerId: id, title: text(200), valueCents: { kind: 'int', min: 0, max: 10 ** 13 }, expectedCloseDate: { kind: 'date' } },
   },
   'GET /api/crm/opportunities/:id': {
-    auth: 'bearer', aim: 'record', effect: 'none', as: 'ray', request: at((fx) => ({ path: `/api/crm/opportunities/${fx.east.opportunityId}` })),
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: `/api/crm/opportunities/${fx.east.opportunityId}` })),
   },
   'PATCH /api/crm/opportunities/:id': {
-    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
     request: async (fx) => ({
       path: `/api/crm/opportunities/${fx.east.opportunityId}`,
       body: { title: `Deal edit ${fx.unique()}`, version: await versionOf(fx.db, 'Opportunity', fx.east.opportunityId) },
@@ -111,35 +154,63 @@ export const ROUTES: Record<string, RouteCase> = {
     body: { version: id },
   },
   'PUT /api/crm/opportunities/:id/move': {
-    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
-    request: async (fx) => ({ path: `/api/crm/opportunities/${fx.east.opportunityId}/move`, body: await moveOf(fx, fx.east.opportunityId) }),
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
+    request: async (fx) => ({
+      path: `/api/crm/opportunities/${fx.east.opportunityId}/move`,
+      body: await moveOf(fx, fx.east.opportunityId),
+    }),
     body: { stageId: id, version: id },
   },
   'GET /api/crm/team/feed': {
-    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
     request: at((fx) => ({ path: '/api/crm/team/feed', query: { limit: '50', ...teamQuery(fx) } })),
-    own: get('/api/crm/team/feed', { limit: '50' }), showsMarker: true,
+    own: get('/api/crm/team/feed', { limit: '50' }),
+    showsMarker: true,
     query: { before: id, limit, teamId: id },
   },
   'GET /api/crm/tasks': {
-    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
-    request: at((fx) => ({ path: '/api/crm/tasks', query: { ...teamQuery(fx), customerId: String(c(fx)) } })), showsMarker: true,
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/tasks', query: { ...teamQuery(fx), customerId: String(c(fx)) } })),
+    showsMarker: true,
     query: {
-      view: { kind: 'enum', values: ['today', 'overdue', 'upcoming', 'all'] }, days: { kind: 'int', min: 1, max: 90 },
-      status: { kind: 'enum', values: ['pending', 'in_progress', 'completed'] }, assigneeId: id, customerId: id, teamId: id,
+      view: { kind: 'enum', values: ['today', 'overdue', 'upcoming', 'all'] },
+      days: { kind: 'int', min: 1, max: 90 },
+      status: { kind: 'enum', values: ['pending', 'in_progress', 'completed'] },
+      assigneeId: id,
+      customerId: id,
+      teamId: id,
       limit: { kind: 'int', min: 1, max: 500 },
     },
   },
   'POST /api/crm/tasks': {
-    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
     request: at((fx) => ({ path: '/api/crm/tasks', body: { title: `Task ${fx.unique()}`, customerId: c(fx), dueAt: inAnHour() } })),
     body: { title: text(200), dueAt: { kind: 'time' } },
   },
   'GET /api/crm/tasks/:id': {
-    auth: 'bearer', aim: 'record', effect: 'none', as: 'ray', request: at((fx) => ({ path: `/api/crm/tasks/${fx.east.taskId}` })),
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: `/api/crm/tasks/${fx.east.taskId}` })),
   },
   'PUT /api/crm/tasks/:id': {
-    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
     request: async (fx) => ({
       path: `/api/crm/tasks/${fx.east.taskId}`,
       body: { title: `Task edit ${fx.unique()}`, version: await versionOf(fx.db, 'Task', fx.east.taskId) },
@@ -147,75 +218,148 @@ export const ROUTES: Record<string, RouteCase> = {
     body: { version: id },
   },
   'PUT /api/crm/tasks/:id/assign': {
-    auth: 'bearer', aim: 'record', manager: true, effect: 'event', as: 'mia',
-    request: async (fx) => ({ path: `/api/crm/tasks/${fx.east.taskId}/assign`, body: { assigneeId: await nextAssignee(fx, fx.east.taskId) } }),
+    auth: 'bearer',
+    aim: 'record',
+    manager: true,
+    effect: 'event',
+    as: 'mia',
+    request: async (fx) => ({
+      path: `/api/crm/tasks/${fx.east.taskId}/assign`,
+      body: { assigneeId: await nextAssignee(fx, fx.east.taskId) },
+    }),
     body: { assigneeId: id },
   },
   'GET /api/crm/notifications': {
-    auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/crm/notifications'), query: { limit, before: id },
+    auth: 'bearer',
+    aim: 'self',
+    effect: 'none',
+    as: 'ray',
+    request: get('/api/crm/notifications'),
+    query: { limit, before: id },
   },
   'PUT /api/crm/notifications/read': {
-    auth: 'bearer', aim: 'self', effect: 'own-row', as: 'ray',
-    request: at(() => ({ path: '/api/crm/notifications/read', body: {} })), body: { ids: { kind: 'ids' } }, bodyOptional: true,
+    auth: 'bearer',
+    aim: 'self',
+    effect: 'own-row',
+    as: 'ray',
+    request: at(() => ({ path: '/api/crm/notifications/read', body: {} })),
+    body: { ids: { kind: 'ids' } },
+    bodyOptional: true,
   },
   'GET /api/crm/notifications/subscriptions': {
-    auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/crm/notifications/subscriptions'), query: {},
+    auth: 'bearer',
+    aim: 'self',
+    effect: 'none',
+    as: 'ray',
+    request: get('/api/crm/notifications/subscriptions'),
+    query: {},
   },
   'POST /api/crm/notifications/subscriptions': {
-    auth: 'bearer', aim: 'self', effect: 'own-row', as: 'ray',
+    auth: 'bearer',
+    aim: 'self',
+    effect: 'own-row',
+    as: 'ray',
     request: at(() => ({ path: '/api/crm/notifications/subscriptions', body: { templateId: 'tpl-replay', accepted: true } })),
     body: { templateId: { kind: 'pattern', valid: /^[A-Za-z0-9_-]{1,64}$/, max: 64 }, accepted: { kind: 'bool' } },
   },
   'GET /api/crm/customers': {
-    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
-    request: at((fx) => ({ path: '/api/crm/customers', query: { limit: '100', keyword: fx.marker, ...teamQuery(fx) } })), showsMarker: true,
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/customers', query: { limit: '100', keyword: fx.marker, ...teamQuery(fx) } })),
+    showsMarker: true,
     query: {
-      page: { kind: 'int', min: 1, max: 100_000 }, limit, keyword: text(100),
+      page: { kind: 'int', min: 1, max: 100_000 },
+      limit,
+      keyword: text(100),
       status: { kind: 'enum', values: ['all', 'lead', 'prospect', 'active', 'inactive'] },
-      sortBy: { kind: 'enum', values: ['lastContact', 'name', 'createdAt'] }, cursor: { kind: 'cursor' }, teamId: id,
+      sortBy: { kind: 'enum', values: ['lastContact', 'name', 'createdAt'] },
+      cursor: { kind: 'cursor' },
+      teamId: id,
     },
   },
   'POST /api/crm/customers': {
-    auth: 'bearer', aim: 'self', effect: 'event', as: 'ray',
+    auth: 'bearer',
+    aim: 'self',
+    effect: 'event',
+    as: 'ray',
     request: at((fx) => ({ path: '/api/crm/customers', body: { name: `Customer ${fx.unique()}`, company: 'Acme' } })),
     body: { name: text(200), phone: { kind: 'phone' } },
   },
   'GET /api/crm/customers/:id': {
-    auth: 'bearer', aim: 'record', effect: 'none', as: 'ray', request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}` })),
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}` })),
   },
   'PATCH /api/crm/customers/:id': {
-    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
-    request: async (fx) => ({ path: `/api/crm/customers/${c(fx)}`, body: { address: `Road ${fx.unique()}`, version: await versionOf(fx.db, 'Customer', c(fx)) } }),
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
+    request: async (fx) => ({
+      path: `/api/crm/customers/${c(fx)}`,
+      body: { address: `Road ${fx.unique()}`, version: await versionOf(fx.db, 'Customer', c(fx)) },
+    }),
     body: { version: id, phone: { kind: 'phone' } },
   },
   'GET /api/crm/customers/:id/notes': timeline('notes'),
   'POST /api/crm/customers/:id/notes': {
-    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
     request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}/notes`, body: { content: `Note ${fx.unique()}` } })),
     body: { content: text(5000) },
   },
   'POST /api/crm/activities': {
-    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
     request: at((fx) => ({ path: '/api/crm/activities', body: { customerId: c(fx), type: 'call', content: `Call ${fx.unique()}` } })),
-    body: { customerId: id, type: { kind: 'enum', values: ['call', 'meeting', 'email', 'message', 'note', 'visit', 'follow-up', 'other'] }, content: text(5000), occurredAt: { kind: 'time' } },
+    body: {
+      customerId: id,
+      type: { kind: 'enum', values: ['call', 'meeting', 'email', 'message', 'note', 'visit', 'follow-up', 'other'] },
+      content: text(5000),
+      occurredAt: { kind: 'time' },
+    },
   },
   'POST /api/crm/messages': {
-    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
     request: at((fx) => ({ path: '/api/crm/messages', body: { customerId: c(fx), message: `Hello ${fx.unique()}`, type: 'text' } })),
     body: { customerId: id, message: text(5000) },
   },
   'POST /api/crm/communications': {
-    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
-    request: at((fx) => ({ path: '/api/crm/communications', body: { customerId: c(fx), type: 'call', direction: 'outbound', status: 'completed', durationSec: fx.unique() } })),
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
+    request: at((fx) => ({
+      path: '/api/crm/communications',
+      body: { customerId: c(fx), type: 'call', direction: 'outbound', status: 'completed', durationSec: fx.unique() },
+    })),
     body: {
-      customerId: id, type: { kind: 'enum', values: ['call', 'sms', 'wechat', 'email'] },
+      customerId: id,
+      type: { kind: 'enum', values: ['call', 'sms', 'wechat', 'email'] },
       direction: { kind: 'enum', values: ['outbound', 'inbound'] },
       status: { kind: 'enum', values: ['initiated', 'connected', 'completed', 'failed', 'missed'] },
     },
   },
   'POST /api/crm/follow-ups': {
-    auth: 'bearer', aim: 'record', effect: 'event', as: 'ray',
-    request: at((fx) => ({ path: '/api/crm/follow-ups', body: { customerId: c(fx), scheduledDate: inAnHour(), notes: `Follow ${fx.unique()}` } })),
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
+    request: at((fx) => ({
+      path: '/api/crm/follow-ups',
+      body: { customerId: c(fx), scheduledDate: inAnHour(), notes: `Follow ${fx.unique()}` },
+    })),
     body: { customerId: id, scheduledDate: { kind: 'time', future: true } },
   },
   'GET /api/crm/customers/:id/activities': timeline('activities'),
@@ -227,13 +371,21 @@ export const ROUTES: Record<string, RouteCase> = {
   'GET /api/crm/analytics/activities': analytics('activities'),
   'GET /api/crm/analytics/teams': { auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/crm/analytics/teams') },
   'POST /api/crm/reports/generate': {
-    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray',
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
     request: at((fx) => ({ path: '/api/crm/reports/generate', body: { type: 'weekly-team', parameters: { teamId: fx.teams.east } } })),
     own: at(() => ({ path: '/api/crm/reports/generate', body: { type: 'weekly-team', parameters: {} } })),
     body: { type: { kind: 'enum', values: ['weekly-team'] } },
   },
   'POST /api/crm/export': {
-    auth: 'bearer', aim: 'scope', effect: 'none', as: 'ray', download: true, showsMarker: true,
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
+    download: true,
+    showsMarker: true,
     request: at((fx) => ({ path: '/api/crm/export', body: { type: 'customers', filters: { teamId: fx.teams.east, keyword: fx.marker } } })),
     own: at((fx) => ({ path: '/api/crm/export', body: { type: 'customers', filters: { keyword: fx.marker } } })),
     body: { type: { kind: 'enum', values: ['customers', 'opportunities', 'tasks', 'activities'] } },
@@ -251,23 +403,27 @@ export interface CommandCase {
 /** Every socket command; a handler without a row fails the authorization test. */
 export const COMMANDS: Record<string, CommandCase> = {
   'sync:resume': {
-    aim: 'scope', effect: 'none',
+    aim: 'scope',
+    effect: 'none',
     payload: async (fx) => ({ lastSeq: { [fx.teams.east]: 0 } }),
     fields: { lastSeq: { kind: 'seqmap' } },
   },
   'presence:join': {
-    aim: 'record', effect: 'none',
+    aim: 'record',
+    effect: 'none',
     payload: async (fx) => ({ resource: `customer:${fx.east.customerId}` }),
     fields: { resource },
   },
   // Leaving a room one is not in is a no-op that answers `{ resource }`: nothing to refuse or leak.
   'presence:leave': {
-    aim: 'self', effect: 'none',
+    aim: 'self',
+    effect: 'none',
     payload: async (fx) => ({ resource: `customer:${fx.east.customerId}` }),
     fields: { resource },
   },
   'opportunity:move': {
-    aim: 'record', effect: 'event',
+    aim: 'record',
+    effect: 'event',
     payload: async (fx) => ({ id: fx.east.opportunityId, ...(await moveOf(fx, fx.east.opportunityId)) }),
     fields: { id, stageId: id, version: id },
   },

@@ -33,7 +33,8 @@ export async function devLogin(url: string, login: string): Promise<LoginRespons
 export async function signIn(url: string, login: string) {
   const { token, user } = await devLogin(url, login);
   return {
-    token, user,
+    token,
+    user,
     get: <T = any>(path: string) => http<T>(url, 'GET', path, { token }),
     send: <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
       http<T>(url, method, path, { token, body, ...(headers ? { headers } : {}) }),

@@ -27,10 +27,15 @@ export interface TestCluster {
 
 function testConfig(env: Record<string, string>): Config {
   return loadConfig({
-    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     // A test acts faster than a person: per-user limits would answer 429 depending on the machine's
     // speed. Tests of the limits themselves (security/rate-limits, export-downloads) set their own.
-    RATE_LIMIT_PER_SEC: '100000', RATE_LIMIT_BURST: '100000',
+    RATE_LIMIT_PER_SEC: '100000',
+    RATE_LIMIT_BURST: '100000',
     ...env,
   });
 }
@@ -42,7 +47,10 @@ export async function startNodeOn(databaseUrl: string, env: Record<string, strin
   const node = await createNode({ config, db, logger: createLogger(config.logLevel, config.nodeId), jwtSecret: TEST_JWT_SECRET });
   const port = await node.listen();
   return {
-    url: `http://127.0.0.1:${port}`, port, node, db,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    node,
+    db,
     async stop() {
       await node.close();
       await db.close();
@@ -63,7 +71,9 @@ export async function startCluster(n = 1, opts: { redis?: boolean; env?: Record<
   for (let i = 0; i < n; i++) nodes.push(await startNodeOn(database.url, { ...env, NODE_ID: `node-${String.fromCharCode(97 + i)}` }));
   const db = createDatabase({ url: database.url, poolMax: 4 });
   return {
-    nodes, databaseUrl: database.url, db,
+    nodes,
+    databaseUrl: database.url,
+    db,
     async stop() {
       await Promise.allSettled(nodes.map((x) => x.stop()));
       await db.close();
@@ -73,7 +83,9 @@ export async function startCluster(n = 1, opts: { redis?: boolean; env?: Record<
 }
 
 /** One node on its own fresh database; what page tests need. */
-export async function startTestNode(opts: { redis?: boolean; env?: Record<string, string> } = {}): Promise<TestNode & { cluster: TestCluster }> {
+export async function startTestNode(
+  opts: { redis?: boolean; env?: Record<string, string> } = {},
+): Promise<TestNode & { cluster: TestCluster }> {
   const cluster = await startCluster(1, opts);
   const node = cluster.nodes[0]!;
   return { ...node, cluster, stop: () => cluster.stop() };

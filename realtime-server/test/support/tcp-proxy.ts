@@ -30,7 +30,6 @@ export async function startTcpProxy(backendPorts: number[], host = '127.0.0.1'):
   const routed: number[] = [];
   let next = 0;
 
-
   /** Tries the backends in turn from `first`; a refused one hands the connection to the next. */
   function attach(client: Socket, first: number, attempt = 0): void {
     if (attempt >= backendPorts.length || client.destroyed) {

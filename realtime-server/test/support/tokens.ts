@@ -23,7 +23,11 @@ export const badTokens = {
   },
   /** Signed with some other secret. */
   wrongKey: (userId: number, tenantId: number): string =>
-    jwt.sign({ tid: tenantId }, 'another-secret-that-is-long-enough-for-hs256-000000', { algorithm: 'HS256', subject: String(userId), expiresIn: 3600 }),
+    jwt.sign({ tid: tenantId }, 'another-secret-that-is-long-enough-for-hs256-000000', {
+      algorithm: 'HS256',
+      subject: String(userId),
+      expiresIn: 3600,
+    }),
   /** Correctly signed, without `exp`: jsonwebtoken alone would take it as valid forever. */
   unexpiring: (userId: number, tenantId: number): string =>
     jwt.sign({ tid: tenantId, sub: String(userId), iat: nowSec() }, TEST_JWT_SECRET, { algorithm: 'HS256' }),

@@ -55,7 +55,8 @@ export function connectWeapp(url: string, token: string | undefined, opts: Recor
   });
 
   const client: WeappClient = {
-    socket, tasks,
+    socket,
+    tasks,
     next(type, timeoutMs = 5000) {
       const pending = log.slice(taken).find((e) => e.event === type);
       if (pending) {
@@ -64,19 +65,32 @@ export function connectWeapp(url: string, token: string | undefined, opts: Recor
       }
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms`)), timeoutMs);
-        waiters.push({ event: type, resolve: (v) => { clearTimeout(t); resolve(v); } });
+        waiters.push({
+          event: type,
+          resolve: (v) => {
+            clearTimeout(t);
+            resolve(v);
+          },
+        });
       });
     },
     received: (type) => log.filter((e) => e.event === type).map((e) => e.payload),
     // weapp.socket.io has no timeout()/emitWithAck: time the ack ourselves.
-    command: (name, payload, timeoutMs = 5000) => new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no ack for ${name} within ${timeoutMs} ms`)), timeoutMs);
-      socket.emit(name, payload, (res: Ack<any>) => { clearTimeout(t); resolve(res); });
-    }),
+    command: (name, payload, timeoutMs = 5000) =>
+      new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no ack for ${name} within ${timeoutMs} ms`)), timeoutMs);
+        socket.emit(name, payload, (res: Ack<any>) => {
+          clearTimeout(t);
+          resolve(res);
+        });
+      }),
     close: () => socket.close(),
   };
   return new Promise((resolve, reject) => {
     socket.on('connect', () => resolve(client));
-    socket.on('connect_error', (err: Error) => { socket.close(); reject(new Error(err.message)); });
+    socket.on('connect_error', (err: Error) => {
+      socket.close();
+      reject(new Error(err.message));
+    });
   });
 }

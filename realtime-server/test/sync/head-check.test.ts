@@ -41,7 +41,12 @@ describe('events whose publish died with their node', () => {
     const note = await unpublished.customers.addNote(actor, customerId, 'written just before node A died');
 
     const envelope = await phone.next('customer:note-added', 20 * INTERVAL_MS);
-    expect(envelope).toMatchObject({ type: 'customer:note-added', teamId: ray.user.teamId, actorId: ray.user.id, data: { customerId, note: { id: note.id } } });
+    expect(envelope).toMatchObject({
+      type: 'customer:note-added',
+      teamId: ray.user.teamId,
+      actorId: ray.user.id,
+      data: { customerId, note: { id: note.id } },
+    });
     await sleep(6 * INTERVAL_MS);
     expect(phone.received('customer:note-added').filter((e) => e.data.note.id === note.id)).toHaveLength(1);
   });

@@ -35,9 +35,10 @@ async function busyLog(ray: Awaited<ReturnType<typeof signIn>>, count: number): 
   const res = await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: p.stages[1]!.id, version: deal.version });
   expect(res.status).toBe(200);
   const teamId = ray.user.teamId!;
-  const [{ seq: first }] = await node.cluster.db.sequelize.query<{ seq: number }>(
-    'SELECT max(seq) AS seq FROM team_events WHERE team_id = :teamId', { replacements: { teamId }, type: QueryTypes.SELECT },
-  ) as [{ seq: number }];
+  const [{ seq: first }] = (await node.cluster.db.sequelize.query<{ seq: number }>(
+    'SELECT max(seq) AS seq FROM team_events WHERE team_id = :teamId',
+    { replacements: { teamId }, type: QueryTypes.SELECT },
+  )) as [{ seq: number }];
   await node.cluster.db.sequelize.query(
     `INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
      SELECT team_id, seq + i, gen_random_uuid(), type, actor_id, data, at FROM team_events, generate_series(1, :more) AS i
@@ -54,7 +55,11 @@ describe('sync:resume pages what was missed', () => {
     const { teamId, first, head } = await busyLog(ray, 1200);
     const phone = await connectWeapp(node.url, ray.token);
     const pages = await catchUp(phone, teamId, first - 1).finally(() => phone.close());
-    expect(pages.map((p) => [p.events.length, p.hasMore, p.reset])).toEqual([[500, true, false], [500, true, false], [200, false, false]]);
+    expect(pages.map((p) => [p.events.length, p.hasMore, p.reset])).toEqual([
+      [500, true, false],
+      [500, true, false],
+      [200, false, false],
+    ]);
     expect(pages.every((p) => p.latestSeq[String(teamId)] === head)).toBe(true);
     const seqs = pages.flatMap((p) => p.events.map((e: AnyTeamEvent) => e.seq));
     expect(seqs).toEqual(Array.from({ length: 1200 }, (_, i) => first + i));

@@ -44,8 +44,12 @@ async function history(ray: Awaited<ReturnType<typeof signIn>>) {
   const keys = ['retention-old-key-1', 'retention-new-key-1'];
   for (let i = 0; i < 4; i++) {
     const idem = i === 0 ? keys[0]! : i === 3 ? keys[1]! : undefined;
-    const res = await ray.send('PUT', `/api/crm/opportunities/${deal.id}/move`, { stageId: p.stages[(i + 1) % 4]!.id, version: deal.version + i },
-      idem ? { 'Idempotency-Key': idem } : undefined);
+    const res = await ray.send(
+      'PUT',
+      `/api/crm/opportunities/${deal.id}/move`,
+      { stageId: p.stages[(i + 1) % 4]!.id, version: deal.version + i },
+      idem ? { 'Idempotency-Key': idem } : undefined,
+    );
     expect(res.status).toBe(200);
   }
   return { keys };

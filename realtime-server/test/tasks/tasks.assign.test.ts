@@ -28,12 +28,13 @@ async function taskFor(manager: Session, assignee: Session, title: string): Prom
 const assign = (who: Session, taskId: number, assigneeId: number, headers?: Record<string, string>) =>
   who.send('PUT', `/api/crm/tasks/${taskId}/assign`, { assigneeId }, headers);
 
-const assignedEvents = (taskId: number) => cluster.db.models.TeamEvent.count({
-  where: { type: 'task:assigned', data: { task: { id: taskId } } },
-});
+const assignedEvents = (taskId: number) =>
+  cluster.db.models.TeamEvent.count({
+    where: { type: 'task:assigned', data: { task: { id: taskId } } },
+  });
 
 describe('PUT /api/crm/tasks/:id/assign, live across two nodes', () => {
-  it('reaches the new assignee\'s phone on the other node with task:assigned and a notification', async () => {
+  it("reaches the new assignee's phone on the other node with task:assigned and a notification", async () => {
     const mia = await signIn(nodeA, 'mia');
     const ray = await phone(nodeB, 'ray');
     const rita = await phone(nodeB, 'rita');
@@ -48,17 +49,22 @@ describe('PUT /api/crm/tasks/:id/assign, live across two nodes', () => {
 
     const env = await seenByRita;
     expect(env).toMatchObject({
-      type: 'task:assigned', teamId: mia.user.teamId, actorId: mia.user.id,
+      type: 'task:assigned',
+      teamId: mia.user.teamId,
+      actorId: mia.user.id,
       data: { previousAssigneeId: ray.user.id, task: { id: task.id, assigneeId: rita.user.id } },
     });
     // The previous assignee sees the task leave their list through the team room.
     expect((await seenByRay).seq).toBe(env.seq);
-    await until('the notification on rita\'s phone', () => rita.client.received('notification').length > 0);
+    await until("the notification on rita's phone", () => rita.client.received('notification').length > 0);
     expect(Date.now() - started).toBeLessThan(1000);
     const note = rita.client.received('notification')[0] as NotificationPayload;
     // Stored as kind and params: each phone writes "Mia assigned you a task" in its own language.
     expect(note).toMatchObject({
-      kind: 'task-assigned', title: null, body: null, link: `/pages/task-detail/index?id=${task.id}`,
+      kind: 'task-assigned',
+      title: null,
+      body: null,
+      link: `/pages/task-detail/index?id=${task.id}`,
       params: { actorName: mia.user.name, task: { title: '拜访客户', titleKey: null, titleParams: null } },
     });
     expect(rita.client.received('task:assigned')).toHaveLength(1); // team room + user room: delivered once

@@ -35,12 +35,30 @@ const ids = async (who: Session, query: string) =>
 describe('POST /api/crm/tasks', () => {
   it('creates a task for the caller in their own team, ignoring team and tenant ids in the body', async () => {
     const res = await ray.send('POST', '/api/crm/tasks', {
-      title: '回电', type: 'call', priority: 'high', customerId, dueAt: at(Date.now() + HOUR), teamId: 999, tenantId: 999, createdById: 1,
+      title: '回电',
+      type: 'call',
+      priority: 'high',
+      customerId,
+      dueAt: at(Date.now() + HOUR),
+      teamId: 999,
+      tenantId: 999,
+      createdById: 1,
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       success: true,
-      task: { title: '回电', type: 'call', priority: 'high', status: 'pending', teamId: ray.user.teamId, assigneeId: ray.user.id, createdById: ray.user.id, customerId, version: 1, completedAt: null },
+      task: {
+        title: '回电',
+        type: 'call',
+        priority: 'high',
+        status: 'pending',
+        teamId: ray.user.teamId,
+        assigneeId: ray.user.id,
+        createdById: ray.user.id,
+        customerId,
+        version: 1,
+        completedAt: null,
+      },
     });
   });
 
@@ -107,7 +125,7 @@ describe('PUT /api/crm/tasks/:id', () => {
     expect(same.body.task).toMatchObject({ title: 'Still mine', assigneeId: ray.user.id });
   });
 
-  it('answers 404 for another tenant\'s task and changes nothing', async () => {
+  it("answers 404 for another tenant's task and changes nothing", async () => {
     const theirs = await create(olga, { title: 'Olga only' });
     expect((await ray.send('PUT', `/api/crm/tasks/${theirs.id}`, { title: 'hijack', version: 1 })).status).toBe(404);
     expect((await ray.get(`/api/crm/tasks/${theirs.id}`)).status).toBe(404);
@@ -169,7 +187,14 @@ describe('GET /api/crm/tasks views in the tenant time zone', () => {
   });
 
   it('rejects operator objects and unknown filters with 400', async () => {
-    for (const q of ['dueDate[$gte]=2020-01-01', 'status[$ne]=completed', 'view=someday', 'assigneeId=me', 'days=0', 'status=pending&status=completed']) {
+    for (const q of [
+      'dueDate[$gte]=2020-01-01',
+      'status[$ne]=completed',
+      'view=someday',
+      'assigneeId=me',
+      'days=0',
+      'status=pending&status=completed',
+    ]) {
       const res = await ray.get(`/api/crm/tasks?${q}`);
       expect(res.status, q).toBe(400);
     }

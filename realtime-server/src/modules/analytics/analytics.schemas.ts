@@ -17,8 +17,10 @@ export const localDate = calendarDate('use YYYY-MM-DD');
 /** Bodies strip unknown keys; the report type picks the parameters. */
 export const ReportBody = z.object({
   type: z.literal('weekly-team'),
-  parameters: z.object({
-    weekStart: localDate.optional(),
-    teamId: z.number().int().positive().max(2_147_483_647).optional(),
-  }).default({}),
+  parameters: z
+    .object({
+      weekStart: localDate.optional(),
+      teamId: z.number().int().positive().max(2_147_483_647).optional(),
+    })
+    .default({}),
 });

@@ -46,13 +46,25 @@ export async function resolveScope(db: Database, actor: Actor, requested?: numbe
   return { tenantId: actor.tenantId, teamIds, timeZone: tenant.timeZone };
 }
 
-interface BoundsRow { cur_from: Date; cur_to: Date; prev_from: Date; first_day: string; last_day: string; prev_first: string; prev_last: string }
+interface BoundsRow {
+  cur_from: Date;
+  cur_to: Date;
+  prev_from: Date;
+  first_day: string;
+  last_day: string;
+  prev_first: string;
+  prev_last: string;
+}
 
 /**
  * The current period is the last N local days of the tenant, today included; the previous one is
  * the N days before it. Computed by PostgreSQL in the tenant time zone, so DST days stay whole.
  */
-export async function periodWindow(db: Database, scope: Scope, period: AnalyticsPeriod): Promise<{ bounds: PeriodBounds; window: AnalyticsWindow }> {
+export async function periodWindow(
+  db: Database,
+  scope: Scope,
+  period: AnalyticsPeriod,
+): Promise<{ bounds: PeriodBounds; window: AnalyticsWindow }> {
   const [row] = await db.sequelize.query<BoundsRow>(
     `SELECT d AT TIME ZONE :tz AS cur_from,
             (d + CAST(:days AS int) * interval '1 day') AT TIME ZONE :tz AS cur_to,
@@ -67,7 +79,9 @@ export async function periodWindow(db: Database, scope: Scope, period: Analytics
   if (!row) throw new AppError('internal', 'Could not compute the period');
   const bounds = { curFrom: row.cur_from, curTo: row.cur_to, prevFrom: row.prev_from, firstDay: row.first_day, lastDay: row.last_day };
   const window: AnalyticsWindow = {
-    period, timeZone: scope.timeZone, teamIds: scope.teamIds,
+    period,
+    timeZone: scope.timeZone,
+    teamIds: scope.teamIds,
     current: { from: row.cur_from.toISOString(), to: row.cur_to.toISOString(), firstDay: row.first_day, lastDay: row.last_day },
     previous: { from: row.prev_from.toISOString(), to: row.cur_from.toISOString(), firstDay: row.prev_first, lastDay: row.prev_last },
   };

@@ -1,7 +1,13 @@
 import type { Database } from '@live-crm/models';
 import type {
-  ActivityAnalyticsResponse, AnalyticsPeriod, AnalyticsTeamsResponse, CustomerAnalyticsResponse, PipelineAnalyticsResponse,
-  ReportRequest, ReportResponse, SalesAnalyticsResponse,
+  ActivityAnalyticsResponse,
+  AnalyticsPeriod,
+  AnalyticsTeamsResponse,
+  CustomerAnalyticsResponse,
+  PipelineAnalyticsResponse,
+  ReportRequest,
+  ReportResponse,
+  SalesAnalyticsResponse,
 } from '@live-crm/shared-types';
 import type { Actor } from '../../core/actor.js';
 import { activityAnalytics } from './activities.queries.js';
@@ -16,7 +22,10 @@ export interface AnalyticsServiceDeps {
   /** Days the team event log keeps facts; stage moves older than that are gone. */
   eventRetentionDays: number;
 }
-export interface AnalyticsOptions { period: AnalyticsPeriod; teamId?: number | undefined }
+export interface AnalyticsOptions {
+  period: AnalyticsPeriod;
+  teamId?: number | undefined;
+}
 
 /** Read-only: every number is one SQL aggregate over the caller's scope, in the tenant time zone. */
 export function createAnalyticsService({ db, eventRetentionDays }: AnalyticsServiceDeps) {
@@ -53,7 +62,12 @@ export function createAnalyticsService({ db, eventRetentionDays }: AnalyticsServ
     /** The teams a dashboard may show, so an admin can pick one by name. */
     async teams(actor: Actor): Promise<AnalyticsTeamsResponse> {
       const rows = await db.models.Team.findAll({
-        where: { tenantId: actor.tenantId, id: teamsOf(actor) }, attributes: ['id', 'name'], order: [['name', 'ASC'], ['id', 'ASC']],
+        where: { tenantId: actor.tenantId, id: teamsOf(actor) },
+        attributes: ['id', 'name'],
+        order: [
+          ['name', 'ASC'],
+          ['id', 'ASC'],
+        ],
       });
       return { teams: rows.map((t) => ({ id: t.id, name: t.name })) };
     },

@@ -29,11 +29,22 @@ LEFT JOIN customers c ON c.tenant_id = :tenantId AND c.team_id IN (:teamIds)
 GROUP BY d
 ORDER BY d`;
 
-interface StatusRow { status: CustomerStatus; count: string; total: string; new_current: string; new_previous: string; contacted: string }
+interface StatusRow {
+  status: CustomerStatus;
+  count: string;
+  total: string;
+  new_current: string;
+  new_previous: string;
+  contacted: string;
+}
 
 export async function customerAnalytics(db: Database, scope: Scope, b: PeriodBounds): Promise<CustomerAnalytics> {
   const replacements = {
-    tenantId: scope.tenantId, teamIds: scope.teamIds, tz: scope.timeZone, contactTypes: CONTACT_TYPES, ...b,
+    tenantId: scope.tenantId,
+    teamIds: scope.teamIds,
+    tz: scope.timeZone,
+    contactTypes: CONTACT_TYPES,
+    ...b,
   };
   const [statuses, perDay] = await Promise.all([
     db.sequelize.query<StatusRow>(STATUS_SQL, { replacements, type: QueryTypes.SELECT }),

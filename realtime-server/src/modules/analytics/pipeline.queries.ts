@@ -1,8 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '@live-crm/models';
-import type {
-  PipelineAnalytics, RottingDeal, StageConversion, StageKey, StageStat, StageTransition,
-} from '@live-crm/shared-types';
+import type { PipelineAnalytics, RottingDeal, StageConversion, StageKey, StageStat, StageTransition } from '@live-crm/shared-types';
 import { exactCents } from '../../core/money.js';
 import { num, type PeriodBounds, type Scope } from './analytics.scope.js';
 
@@ -69,23 +67,74 @@ WHERE d.last_at < now() - CAST(:days AS int) * interval '1 day'
 ORDER BY d.last_at, d.id
 LIMIT :limit`;
 
-interface StageRow { stage_ids: number[]; key: StageKey | null; name: string; position: number; outcome: StageStat['outcome']; probability: number; count: string; value: string; weighted: string; open_total: string; weighted_total: string }
-interface TransitionRow { from_key: StageKey | null; from_name: string; from_pos: number; to_key: StageKey | null; to_name: string; to_pos: number; count: string; share: string; exits: string; advances: string; rate: string }
-interface RottingRow { id: number; team_id: number; title: string; owner_id: number | null; value_cents: string; stage_key: StageKey | null; stage_name: string; customer_name: string; owner_name: string | null; last_at: Date; idle_days: string; total: string }
+interface StageRow {
+  stage_ids: number[];
+  key: StageKey | null;
+  name: string;
+  position: number;
+  outcome: StageStat['outcome'];
+  probability: number;
+  count: string;
+  value: string;
+  weighted: string;
+  open_total: string;
+  weighted_total: string;
+}
+interface TransitionRow {
+  from_key: StageKey | null;
+  from_name: string;
+  from_pos: number;
+  to_key: StageKey | null;
+  to_name: string;
+  to_pos: number;
+  count: string;
+  share: string;
+  exits: string;
+  advances: string;
+  rate: string;
+}
+interface RottingRow {
+  id: number;
+  team_id: number;
+  title: string;
+  owner_id: number | null;
+  value_cents: string;
+  stage_key: StageKey | null;
+  stage_name: string;
+  customer_name: string;
+  owner_name: string | null;
+  last_at: Date;
+  idle_days: string;
+  total: string;
+}
 
-export async function pipelineAnalytics(db: Database, scope: Scope, b: PeriodBounds & { movesFrom: Date }, rottingDays: number): Promise<PipelineAnalytics> {
-  const q = <T extends object>(sql: string, extra: Record<string, unknown> = {}) => db.sequelize.query<T>(sql, {
-    replacements: { tenantId: scope.tenantId, teamIds: scope.teamIds, movesFrom: b.movesFrom, curTo: b.curTo, ...extra },
-    type: QueryTypes.SELECT,
-  });
+export async function pipelineAnalytics(
+  db: Database,
+  scope: Scope,
+  b: PeriodBounds & { movesFrom: Date },
+  rottingDays: number,
+): Promise<PipelineAnalytics> {
+  const q = <T extends object>(sql: string, extra: Record<string, unknown> = {}) =>
+    db.sequelize.query<T>(sql, {
+      replacements: { tenantId: scope.tenantId, teamIds: scope.teamIds, movesFrom: b.movesFrom, curTo: b.curTo, ...extra },
+      type: QueryTypes.SELECT,
+    });
   const [stages, transitions, rotting] = await Promise.all([
-    q<StageRow>(STAGES_SQL), q<TransitionRow>(TRANSITIONS_SQL),
+    q<StageRow>(STAGES_SQL),
+    q<TransitionRow>(TRANSITIONS_SQL),
     q<RottingRow>(ROTTING_SQL, { days: rottingDays, limit: ROTTING_LIMIT }),
   ]);
   return {
     stages: stages.map(toStageStat),
     transitions: transitions.map((r): StageTransition => ({
-      from: r.from_name, fromKey: r.from_key, fromPosition: r.from_pos, to: r.to_name, toKey: r.to_key, toPosition: r.to_pos, count: num(r.count), share: num(r.share),
+      from: r.from_name,
+      fromKey: r.from_key,
+      fromPosition: r.from_pos,
+      to: r.to_name,
+      toKey: r.to_key,
+      toPosition: r.to_pos,
+      count: num(r.count),
+      share: num(r.share),
     })),
     conversion: conversionOf(transitions),
     movesFrom: b.movesFrom.toISOString(),
@@ -102,22 +151,45 @@ function conversionOf(rows: TransitionRow[]): StageConversion[] {
   const seen = new Map<string, StageConversion>();
   for (const r of rows) {
     const key = `${r.from_pos}:${r.from_name}`;
-    if (!seen.has(key)) seen.set(key, { key: r.from_key, name: r.from_name, position: r.from_pos, exits: num(r.exits), advances: num(r.advances), rate: num(r.rate) });
+    if (!seen.has(key))
+      seen.set(key, {
+        key: r.from_key,
+        name: r.from_name,
+        position: r.from_pos,
+        exits: num(r.exits),
+        advances: num(r.advances),
+        rate: num(r.rate),
+      });
   }
   return [...seen.values()];
 }
 
 function toStageStat(r: StageRow): StageStat {
   return {
-    stageIds: [...r.stage_ids].sort((x, y) => x - y), key: r.key, name: r.name, position: r.position, outcome: r.outcome,
-    probability: r.probability, count: num(r.count), valueCents: exactCents(r.value), weightedCents: exactCents(r.weighted),
+    stageIds: [...r.stage_ids].sort((x, y) => x - y),
+    key: r.key,
+    name: r.name,
+    position: r.position,
+    outcome: r.outcome,
+    probability: r.probability,
+    count: num(r.count),
+    valueCents: exactCents(r.value),
+    weightedCents: exactCents(r.weighted),
   };
 }
 
 function toRotting(r: RottingRow): RottingDeal {
   return {
-    id: r.id, teamId: r.team_id, title: r.title, customerName: r.customer_name, ownerId: r.owner_id,
-    ownerName: r.owner_name, stageKey: r.stage_key, stageName: r.stage_name, valueCents: exactCents(r.value_cents),
-    lastActivityAt: new Date(r.last_at).toISOString(), idleDays: num(r.idle_days),
+    id: r.id,
+    teamId: r.team_id,
+    title: r.title,
+    customerName: r.customer_name,
+    ownerId: r.owner_id,
+    ownerName: r.owner_name,
+    stageKey: r.stage_key,
+    stageName: r.stage_name,
+    valueCents: exactCents(r.value_cents),
+    lastActivityAt: new Date(r.last_at).toISOString(),
+    idleDays: num(r.idle_days),
   };
 }

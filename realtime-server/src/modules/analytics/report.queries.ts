@@ -34,14 +34,35 @@ FROM users u
 WHERE u.tenant_id = :tenantId AND u.team_id IN (:teamIds)
 ORDER BY u.name, u.id`;
 
-interface WeekRow { starts: Date; ends: Date; week_start: string; week_end: string }
-interface Row { id: number; name: string; role: WeeklyReportRow['role']; calls: string; meetings: string; deals_moved: string; won_value: string; tasks_completed: string; tasks_overdue: string }
+interface WeekRow {
+  starts: Date;
+  ends: Date;
+  week_start: string;
+  week_end: string;
+}
+interface Row {
+  id: number;
+  name: string;
+  role: WeeklyReportRow['role'];
+  calls: string;
+  meetings: string;
+  deals_moved: string;
+  won_value: string;
+  tasks_completed: string;
+  tasks_overdue: string;
+}
 
 const COUNTS: Array<keyof WeeklyReportCounts> = ['calls', 'meetings', 'dealsMoved', 'wonValueCents', 'tasksCompleted', 'tasksOverdue'];
 
-export async function weeklyTeamReport(db: Database, scope: Scope, weekStart: string | undefined, now = new Date()): Promise<WeeklyTeamReport> {
+export async function weeklyTeamReport(
+  db: Database,
+  scope: Scope,
+  weekStart: string | undefined,
+  now = new Date(),
+): Promise<WeeklyTeamReport> {
   const [week] = await db.sequelize.query<WeekRow>(WEEK_SQL, {
-    replacements: { tz: scope.timeZone, weekStart: weekStart ?? null }, type: QueryTypes.SELECT,
+    replacements: { tz: scope.timeZone, weekStart: weekStart ?? null },
+    type: QueryTypes.SELECT,
   });
   if (!week) throw new AppError('internal', 'Could not compute the week');
   const cutoff = week.ends < now ? week.ends : now;
@@ -50,17 +71,29 @@ export async function weeklyTeamReport(db: Database, scope: Scope, weekStart: st
     type: QueryTypes.SELECT,
   });
   const reportRows = rows.map((r): WeeklyReportRow => ({
-    userId: r.id, name: r.name, role: r.role, calls: num(r.calls), meetings: num(r.meetings),
-    dealsMoved: num(r.deals_moved), wonValueCents: exactCents(r.won_value),
-    tasksCompleted: num(r.tasks_completed), tasksOverdue: num(r.tasks_overdue),
+    userId: r.id,
+    name: r.name,
+    role: r.role,
+    calls: num(r.calls),
+    meetings: num(r.meetings),
+    dealsMoved: num(r.deals_moved),
+    wonValueCents: exactCents(r.won_value),
+    tasksCompleted: num(r.tasks_completed),
+    tasksOverdue: num(r.tasks_overdue),
   }));
   const totals: WeeklyReportCounts = { calls: 0, meetings: 0, dealsMoved: 0, wonValueCents: 0, tasksCompleted: 0, tasksOverdue: 0 };
   for (const row of reportRows) for (const k of COUNTS) totals[k] += row[k];
   totals.wonValueCents = totalCents(reportRows.map((r) => r.wonValueCents));
   return {
-    type: 'weekly-team', teamIds: scope.teamIds, timeZone: scope.timeZone,
-    weekStart: week.week_start, weekEnd: week.week_end,
-    from: week.starts.toISOString(), to: week.ends.toISOString(), generatedAt: now.toISOString(),
-    rows: reportRows, totals,
+    type: 'weekly-team',
+    teamIds: scope.teamIds,
+    timeZone: scope.timeZone,
+    weekStart: week.week_start,
+    weekEnd: week.week_end,
+    from: week.starts.toISOString(),
+    to: week.ends.toISOString(),
+    generatedAt: now.toISOString(),
+    rows: reportRows,
+    totals,
   };
 }

@@ -12,10 +12,19 @@ import type { WechatClient } from './wechat.client.js';
 // A change of role, team or a deactivation drops the entry on every node at once (RightsHub).
 const ACTOR_TTL_MS = 120_000;
 
-export interface AuthServiceDeps { db: Database; signer: TokenSigner; wechat: WechatClient; devLogin: boolean; rights: RightsHub }
+export interface AuthServiceDeps {
+  db: Database;
+  signer: TokenSigner;
+  wechat: WechatClient;
+  devLogin: boolean;
+  rights: RightsHub;
+}
 
 /** A verified token's actor and when the token ends (ms since the epoch). */
-export interface Session { actor: Actor; expiresAt: number }
+export interface Session {
+  actor: Actor;
+  expiresAt: number;
+}
 
 const unauthorized = () => new AppError('unauthorized', 'Sign in again: your session is missing or invalid');
 
@@ -37,9 +46,12 @@ export function createAuthService({ db, signer, wechat, devLogin, rights }: Auth
       actors.delete(userId);
       return null;
     }
-    const teamIds = user.role === 'admin'
-      ? (await Team.findAll({ where: { tenantId: user.tenantId }, attributes: ['id'], order: [['id', 'ASC']] })).map((t) => t.id)
-      : user.teamId === null ? [] : [user.teamId];
+    const teamIds =
+      user.role === 'admin'
+        ? (await Team.findAll({ where: { tenantId: user.tenantId }, attributes: ['id'], order: [['id', 'ASC']] })).map((t) => t.id)
+        : user.teamId === null
+          ? []
+          : [user.teamId];
     const actor: Actor = { userId: user.id, tenantId: user.tenantId, teamId: user.teamId, role: user.role, name: user.name, teamIds };
     if ((generations.get(userId) ?? 0) === generation) actors.set(userId, { actor, until: Date.now() + ACTOR_TTL_MS });
     return actor;
@@ -52,7 +64,9 @@ export function createAuthService({ db, signer, wechat, devLogin, rights }: Auth
     // Past half its life, an entry still in use is reloaded off the request's path.
     if (left < ACTOR_TTL_MS / 2 && !hit.refreshing) {
       hit.refreshing = true;
-      fetchActor(userId).catch(() => { hit.refreshing = false; });
+      fetchActor(userId).catch(() => {
+        hit.refreshing = false;
+      });
     }
     return hit.actor;
   }
@@ -97,13 +111,16 @@ export function createAuthService({ db, signer, wechat, devLogin, rights }: Auth
     async wechatLogin(code: string): Promise<LoginResponse> {
       const { openId } = await wechat.code2Session(code);
       const user = await User.findOne({ where: { wechatOpenId: openId } });
-      if (!user) throw new AppError('forbidden', 'This WeChat account is not linked to a Live CRM user yet; ask your admin for an invitation');
+      if (!user)
+        throw new AppError('forbidden', 'This WeChat account is not linked to a Live CRM user yet; ask your admin for an invitation');
       return issue(user);
     },
 
     async me(actor: Actor): Promise<{ user: User; members: TeamMember[] }> {
       const members = await User.findAll({
-        where: { tenantId: actor.tenantId, teamId: actor.teamIds }, attributes: ['id', 'name', 'role'], order: [['name', 'ASC']],
+        where: { tenantId: actor.tenantId, teamId: actor.teamIds },
+        attributes: ['id', 'name', 'role'],
+        order: [['name', 'ASC']],
       });
       return {
         user: { id: actor.userId, tenantId: actor.tenantId, teamId: actor.teamId, name: actor.name, role: actor.role },

@@ -1,8 +1,15 @@
 import { AppError } from '../../core/app-error.js';
 
-export interface WechatConfig { appId: string | undefined; secret: string | undefined; apiBase: string }
+export interface WechatConfig {
+  appId: string | undefined;
+  secret: string | undefined;
+  apiBase: string;
+}
 
-export interface Code2SessionResult { openId: string; unionId?: string }
+export interface Code2SessionResult {
+  openId: string;
+  unionId?: string;
+}
 
 /** `subscribeMessage.send` body: `data` keys are the template's fields (`thing1`, `time2`, ...). */
 export interface SubscribeMessage {
@@ -14,7 +21,10 @@ export interface SubscribeMessage {
 
 /** WeChat answered with an errcode; `code` lets callers tell a refused user from an outage. */
 export class WechatApiError extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(`WeChat errcode ${code}: ${message}`);
     this.name = 'WechatApiError';
   }
@@ -62,13 +72,18 @@ export function createWechatClient(config: WechatConfig) {
     /** `subscribeMessage.send`; throws WechatApiError on an errcode, AppError when unreachable. */
     async sendSubscribeMessage(msg: SubscribeMessage): Promise<void> {
       const body = JSON.stringify({
-        touser: msg.toUser, template_id: msg.templateId, data: msg.data, lang: 'zh_CN',
+        touser: msg.toUser,
+        template_id: msg.templateId,
+        data: msg.data,
+        lang: 'zh_CN',
         ...(msg.page ? { page: msg.page } : {}),
       });
       for (let attempt = 0; ; attempt++) {
         const accessToken = await getAccessToken();
         const res = await call(`/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(accessToken)}`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
         });
         const code = typeof res['errcode'] === 'number' ? res['errcode'] : 0;
         if (code === 0) return;
@@ -85,7 +100,9 @@ export function createWechatClient(config: WechatConfig) {
   /** Server access token, cached until shortly before it expires; concurrent callers share one fetch. */
   async function getAccessToken(): Promise<string> {
     if (token && token.until > Date.now()) return token.value;
-    pending ??= fetchToken().finally(() => { pending = null; });
+    pending ??= fetchToken().finally(() => {
+      pending = null;
+    });
     return pending;
   }
 
@@ -97,7 +114,8 @@ export function createWechatClient(config: WechatConfig) {
   async function fetchToken(): Promise<string> {
     if (!config.appId || !config.secret) throw new AppError('unavailable', 'WeChat is not configured on this server');
     const body = await call('/cgi-bin/stable_token', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ grant_type: 'client_credential', appid: config.appId, secret: config.secret, force_refresh: false }),
     });
     if (typeof body['access_token'] !== 'string') {

@@ -3,7 +3,12 @@ import { instant } from '../../core/calendar.js';
 import { phone } from '../customers/customer.schemas.js';
 
 const customerId = z.number({ error: 'customerId is required' }).int().positive().max(2_147_483_647);
-const content = (field: string) => z.string({ error: `${field} is required` }).trim().min(1, `${field} is required`).max(5000);
+const content = (field: string) =>
+  z
+    .string({ error: `${field} is required` })
+    .trim()
+    .min(1, `${field} is required`)
+    .max(5000);
 const isoTime = instant('use an ISO-8601 time such as 2025-03-01T09:30:00+08:00');
 
 /** `stage-change` is written by the pipeline itself, never by a client. */

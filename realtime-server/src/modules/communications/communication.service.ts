@@ -6,11 +6,14 @@ import { AppError } from '../../core/app-error.js';
 import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
 import type { CustomerService } from '../customers/customer.service.js';
 import type { TasksService } from '../tasks/tasks.service.js';
-import type {
-  ActivityCreateInput, CommunicationCreateInput, FollowUpCreateInput, MessageCreateInput,
-} from './communication.schemas.js';
+import type { ActivityCreateInput, CommunicationCreateInput, FollowUpCreateInput, MessageCreateInput } from './communication.schemas.js';
 
-export interface CommunicationServiceDeps { db: Database; mutate: MutationRunner; customers: CustomerService; tasks: TasksService }
+export interface CommunicationServiceDeps {
+  db: Database;
+  mutate: MutationRunner;
+  customers: CustomerService;
+  tasks: TasksService;
+}
 
 /** Activities that mean someone actually reached (or tried to reach) the customer. */
 const CONTACT_ACTIVITIES = new Set<ActivityType>(['call', 'meeting', 'email', 'message', 'visit']);
@@ -42,11 +45,19 @@ export function createCommunicationService({ db, mutate, customers, tasks }: Com
         if (input.opportunityId) await assertOpportunity(input.opportunityId, customer.id, tx);
         const now = new Date();
         const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
-        const row = await Activity.create({
-          tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id,
-          opportunityId: input.opportunityId ?? null, actorId: actor.userId, type: input.type,
-          content: input.content, occurredAt,
-        }, { transaction: tx });
+        const row = await Activity.create(
+          {
+            tenantId: customer.tenantId,
+            teamId: customer.teamId,
+            customerId: customer.id,
+            opportunityId: input.opportunityId ?? null,
+            actorId: actor.userId,
+            type: input.type,
+            content: input.content,
+            occurredAt,
+          },
+          { transaction: tx },
+        );
         // A contact dated in the future does not count until it happens.
         if (CONTACT_ACTIVITIES.has(input.type)) await customers.touchLastContact(customer.id, occurredAt < now ? occurredAt : now, tx);
         const activity = row.toDto(actor.name);
@@ -57,13 +68,23 @@ export function createCommunicationService({ db, mutate, customers, tasks }: Com
     async sendMessage(actor: Actor, input: MessageCreateInput, idem?: IdempotencyRef): Promise<{ success: true; message: Message }> {
       return mutate(actor, idem, async (tx) => {
         const customer = await customers.reachable(actor, input.customerId, tx);
-        const row = await Message.create({
-          tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id,
-          senderId: actor.userId, type: input.type, content: input.message,
-        }, { transaction: tx });
+        const row = await Message.create(
+          {
+            tenantId: customer.tenantId,
+            teamId: customer.teamId,
+            customerId: customer.id,
+            senderId: actor.userId,
+            type: input.type,
+            content: input.message,
+          },
+          { transaction: tx },
+        );
         await customers.touchLastContact(customer.id, row.createdAt, tx);
         const message = row.toDto(actor.name);
-        return { result: { success: true as const, message }, fact: { teamId: customer.teamId, type: 'message:created', data: { message } } };
+        return {
+          result: { success: true as const, message },
+          fact: { teamId: customer.teamId, type: 'message:created', data: { message } },
+        };
       });
     },
 
@@ -71,11 +92,21 @@ export function createCommunicationService({ db, mutate, customers, tasks }: Com
       return mutate(actor, idem, async (tx) => {
         const customer = await customers.reachable(actor, input.customerId, tx);
         const dialled = input.type === 'call' || input.type === 'sms' ? customer.phone : null;
-        const row = await Communication.create({
-          tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id, userId: actor.userId,
-          type: input.type, direction: input.direction, status: input.status,
-          phoneNumber: input.phoneNumber ?? dialled, durationSec: input.durationSec ?? null, error: input.error ?? null,
-        }, { transaction: tx });
+        const row = await Communication.create(
+          {
+            tenantId: customer.tenantId,
+            teamId: customer.teamId,
+            customerId: customer.id,
+            userId: actor.userId,
+            type: input.type,
+            direction: input.direction,
+            status: input.status,
+            phoneNumber: input.phoneNumber ?? dialled,
+            durationSec: input.durationSec ?? null,
+            error: input.error ?? null,
+          },
+          { transaction: tx },
+        );
         if (CONTACT_STATUSES.has(input.status)) await customers.touchLastContact(customer.id, row.createdAt, tx);
         const communication = row.toDto();
         return { result: communication, fact: { teamId: customer.teamId, type: 'communication:logged', data: { communication } } };
@@ -93,13 +124,24 @@ export function createCommunicationService({ db, mutate, customers, tasks }: Com
         const notes = input.notes || null;
         const base = { tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id };
         const task = await tasks.createWithin(tx, {
-          ...base, customerName: customer.name, description: notes,
-          dueAt: scheduledAt, remindAt: new Date(scheduledAt.getTime() - REMIND_BEFORE_MS),
-          assigneeId: actor.userId, createdById: actor.userId,
+          ...base,
+          customerName: customer.name,
+          description: notes,
+          dueAt: scheduledAt,
+          remindAt: new Date(scheduledAt.getTime() - REMIND_BEFORE_MS),
+          assigneeId: actor.userId,
+          createdById: actor.userId,
         });
-        const followUpRow = await FollowUp.create({
-          ...base, userId: actor.userId, taskId: task.id, scheduledAt, notes,
-        }, { transaction: tx });
+        const followUpRow = await FollowUp.create(
+          {
+            ...base,
+            userId: actor.userId,
+            taskId: task.id,
+            scheduledAt,
+            notes,
+          },
+          { transaction: tx },
+        );
         return {
           result: { success: true as const, followUp: followUpRow.toDto(), task },
           fact: { teamId: customer.teamId, type: 'task:created', data: { task } },
@@ -110,7 +152,13 @@ export function createCommunicationService({ db, mutate, customers, tasks }: Com
     async activities(actor: Actor, customerId: number, limit: number): Promise<Activity[]> {
       await customers.reachable(actor, customerId);
       const rows = await Activity.findAll({
-        where: { customerId }, include: byUser('actor'), order: [['occurredAt', 'DESC'], ['id', 'DESC']], limit,
+        where: { customerId },
+        include: byUser('actor'),
+        order: [
+          ['occurredAt', 'DESC'],
+          ['id', 'DESC'],
+        ],
+        limit,
       });
       return rows.map((r) => r.toDto());
     },
@@ -118,14 +166,27 @@ export function createCommunicationService({ db, mutate, customers, tasks }: Com
     async messages(actor: Actor, customerId: number, limit: number): Promise<Message[]> {
       await customers.reachable(actor, customerId);
       const rows = await Message.findAll({
-        where: { customerId }, include: byUser('sender'), order: [['createdAt', 'DESC'], ['id', 'DESC']], limit,
+        where: { customerId },
+        include: byUser('sender'),
+        order: [
+          ['createdAt', 'DESC'],
+          ['id', 'DESC'],
+        ],
+        limit,
       });
       return rows.map((r) => r.toDto());
     },
 
     async communications(actor: Actor, customerId: number, limit: number): Promise<Communication[]> {
       await customers.reachable(actor, customerId);
-      const rows = await Communication.findAll({ where: { customerId }, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit });
+      const rows = await Communication.findAll({
+        where: { customerId },
+        order: [
+          ['createdAt', 'DESC'],
+          ['id', 'DESC'],
+        ],
+        limit,
+      });
       return rows.map((r) => r.toDto());
     },
   };

@@ -25,7 +25,8 @@ const ORDERS: Record<CustomerSort, Order> = {
   lastContact: {
     orderBy: 'c.last_contact_at DESC NULLS LAST, c.id ASC',
     key: 'c.last_contact_at::text',
-    after: '(c.last_contact_at < CAST($cursorKey AS timestamptz) OR (c.last_contact_at = CAST($cursorKey AS timestamptz) AND c.id > $cursorId) OR c.last_contact_at IS NULL)',
+    after:
+      '(c.last_contact_at < CAST($cursorKey AS timestamptz) OR (c.last_contact_at = CAST($cursorKey AS timestamptz) AND c.id > $cursorId) OR c.last_contact_at IS NULL)',
     afterNull: '(c.last_contact_at IS NULL AND c.id > $cursorId)',
   },
   name: {
@@ -103,7 +104,12 @@ function filters(q: CustomerListInput, teamIds: number[]) {
   return { where, bind };
 }
 
-export interface ListPage { ids: number[]; hasMore: boolean; total: number; nextCursor: string | null }
+export interface ListPage {
+  ids: number[];
+  hasMore: boolean;
+  total: number;
+  nextCursor: string | null;
+}
 
 /** One page of ids in list order, the filtered total, and the cursor after the page's last row. */
 export async function listCustomerIds(sequelize: Sequelize, q: CustomerListInput, teamIds: number[]): Promise<ListPage> {

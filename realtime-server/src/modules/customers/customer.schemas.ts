@@ -14,18 +14,22 @@ const text = (max: number) => z.preprocess(blankToNull, z.string().trim().max(ma
  * Kept as typed (trimmed) for display; it must read as a phone number (phoneKey), which is what
  * duplicate detection and search compare, so `138-0013-8000` and `+86 13800138000` are one number.
  */
-export const phone = z.preprocess(
-  blankToNull,
-  z.string().trim().max(32, 'a phone number is at most 32 characters')
-    .refine((v) => phoneKey(v) !== null, `enter a phone number of ${PHONE_MIN_DIGITS} to ${PHONE_MAX_DIGITS} digits`)
-    .nullable(),
-).optional();
+export const phone = z
+  .preprocess(
+    blankToNull,
+    z
+      .string()
+      .trim()
+      .max(32, 'a phone number is at most 32 characters')
+      .refine((v) => phoneKey(v) !== null, `enter a phone number of ${PHONE_MIN_DIGITS} to ${PHONE_MAX_DIGITS} digits`)
+      .nullable(),
+  )
+  .optional();
 
 /** Lower-cased, so duplicate detection and search do not depend on how it was typed. */
-const email = z.preprocess(
-  blankToNull,
-  z.string().trim().toLowerCase().pipe(z.email('enter a valid email address').max(254)).nullable(),
-).optional();
+const email = z
+  .preprocess(blankToNull, z.string().trim().toLowerCase().pipe(z.email('enter a valid email address').max(254)).nullable())
+  .optional();
 
 const name = z.string({ error: 'name is required' }).trim().min(1, 'name is required').max(200);
 const status = z.enum(CUSTOMER_STATUSES, { error: `status must be one of ${CUSTOMER_STATUSES.join(', ')}` });
@@ -40,26 +44,37 @@ export const CustomerCreate = z.object({
   teamId: z.number().int().positive().optional().catch(undefined),
 });
 
-export const CustomerPatch = z.object({
-  name: name.optional(),
-  ...fields,
-  status: status.optional(),
-  version: z.number({ error: 'version is required' }).int().positive().max(2_147_483_647),
-}).refine((p) => Object.entries(p).some(([k, v]) => k !== 'version' && v !== undefined), { message: 'nothing to change' });
+export const CustomerPatch = z
+  .object({
+    name: name.optional(),
+    ...fields,
+    status: status.optional(),
+    version: z.number({ error: 'version is required' }).int().positive().max(2_147_483_647),
+  })
+  .refine((p) => Object.entries(p).some(([k, v]) => k !== 'version' && v !== undefined), { message: 'nothing to change' });
 
-export const CustomerListQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce.number().int().min(1).max(100, 'limit is at most 100').default(20),
-  keyword: z.string().trim().max(100).regex(/^\P{Cc}*$/u, 'keyword cannot contain control characters').optional(),
-  status: z.enum([...CUSTOMER_STATUSES, 'all']).default('all'),
-  sortBy: z.enum(CUSTOMER_SORTS).default('lastContact'),
-  cursor: z.string().max(600).optional(),
-  teamId: id.optional(),
-}).strict();
+export const CustomerListQuery = z
+  .object({
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    limit: z.coerce.number().int().min(1).max(100, 'limit is at most 100').default(20),
+    keyword: z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^\P{Cc}*$/u, 'keyword cannot contain control characters')
+      .optional(),
+    status: z.enum([...CUSTOMER_STATUSES, 'all']).default('all'),
+    sortBy: z.enum(CUSTOMER_SORTS).default('lastContact'),
+    cursor: z.string().max(600).optional(),
+    teamId: id.optional(),
+  })
+  .strict();
 
-export const TimelineQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100, 'limit is at most 100').default(50),
-}).strict();
+export const TimelineQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100, 'limit is at most 100').default(50),
+  })
+  .strict();
 
 export const NoteCreate = z.object({
   content: z.string({ error: 'content is required' }).trim().min(1, 'content is required').max(5000),

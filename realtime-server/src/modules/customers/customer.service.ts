@@ -7,7 +7,10 @@ import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
 import { listCustomerIds } from './customer-list.js';
 import type { CustomerCreateInput, CustomerListInput, CustomerPatchInput } from './customer.schemas.js';
 
-export interface CustomerServiceDeps { db: Database; mutate: MutationRunner }
+export interface CustomerServiceDeps {
+  db: Database;
+  mutate: MutationRunner;
+}
 
 /** Advisory-lock namespace for "one phone or email per tenant" checks (second key: tenant id). */
 const DUPLICATE_LOCK = 3001;
@@ -35,16 +38,24 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
    * any spelling of one number matches) or email. The tenant lock makes the check and the write
    * atomic against a concurrent create of the same person.
    */
-  async function assertNoDuplicate(actor: Actor, probe: { phone?: string | null; email?: string | null }, tx: Transaction, exceptId?: number) {
+  async function assertNoDuplicate(
+    actor: Actor,
+    probe: { phone?: string | null; email?: string | null },
+    tx: Transaction,
+    exceptId?: number,
+  ) {
     const key = phoneKey(probe.phone);
     const match = [key ? { phoneKey: key } : null, probe.email ? { email: probe.email } : null].filter((m) => m !== null);
     if (match.length === 0) return;
     await sequelize.query('SELECT pg_advisory_xact_lock(:ns, :tenantId)', {
-      replacements: { ns: DUPLICATE_LOCK, tenantId: actor.tenantId }, transaction: tx, type: QueryTypes.SELECT,
+      replacements: { ns: DUPLICATE_LOCK, tenantId: actor.tenantId },
+      transaction: tx,
+      type: QueryTypes.SELECT,
     });
     const dup = await Customer.findOne({
       where: { tenantId: actor.tenantId, [Op.or]: match, ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) },
-      order: [['id', 'ASC']], transaction: tx,
+      order: [['id', 'ASC']],
+      transaction: tx,
     });
     if (!dup) return;
     const field = key && dup.phoneKey === key ? 'phone' : 'email';
@@ -55,16 +66,18 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
       throw new AppError('duplicate', `This ${what} already belongs to a customer of another team`, { details: { fields } });
     }
     throw new AppError('duplicate', `${dup.name} already has this ${what}; open that customer instead`, {
-      details: { fields, customerId: dup.id }, current: dup.toDto(),
+      details: { fields, customerId: dup.id },
+      current: dup.toDto(),
     });
   }
 
   /** Customers of one team are created one at a time in commit order (ids and created_at included). */
   async function lockTeamClock(teamId: number, tx: Transaction): Promise<Date> {
-    const [row] = await sequelize.query<{ now: Date }>(
-      'SELECT clock_timestamp() AS now FROM teams WHERE id = :teamId FOR UPDATE',
-      { replacements: { teamId }, transaction: tx, type: QueryTypes.SELECT },
-    );
+    const [row] = await sequelize.query<{ now: Date }>('SELECT clock_timestamp() AS now FROM teams WHERE id = :teamId FOR UPDATE', {
+      replacements: { teamId },
+      transaction: tx,
+      type: QueryTypes.SELECT,
+    });
     if (!row) throw notFound('Team');
     return new Date(row.now);
   }
@@ -93,12 +106,23 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
       return mutate(actor, idem, async (tx) => {
         await assertNoDuplicate(actor, input, tx);
         const now = await lockTeamClock(teamId, tx);
-        const row = await Customer.create({
-          tenantId: actor.tenantId, teamId, name: input.name, company: input.company ?? null,
-          phone: input.phone ?? null, email: input.email ?? null, status: input.status ?? 'lead',
-          ownerId: actor.role === 'admin' ? null : actor.userId, address: input.address ?? null,
-          lastContactAt: null, createdAt: now, updatedAt: now,
-        }, { transaction: tx });
+        const row = await Customer.create(
+          {
+            tenantId: actor.tenantId,
+            teamId,
+            name: input.name,
+            company: input.company ?? null,
+            phone: input.phone ?? null,
+            email: input.email ?? null,
+            status: input.status ?? 'lead',
+            ownerId: actor.role === 'admin' ? null : actor.userId,
+            address: input.address ?? null,
+            lastContactAt: null,
+            createdAt: now,
+            updatedAt: now,
+          },
+          { transaction: tx },
+        );
         const customer = row.toDto();
         return { result: customer, fact: { teamId, type: 'customer:created', data: { customer } } };
       });
@@ -109,10 +133,7 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
       return mutate(actor, idem, async (tx) => {
         const existing = await loadFor(actor, id, tx);
         await assertNoDuplicate(actor, { phone: fields.phone, email: fields.email }, tx, id);
-        const [count] = await Customer.update(
-          { ...fields, version: existing.version + 1 },
-          { where: { id, version }, transaction: tx },
-        );
+        const [count] = await Customer.update({ ...fields, version: existing.version + 1 }, { where: { id, version }, transaction: tx });
         if (count === 0) return stale(id, tx);
         const customer = (await Customer.findByPk(id, { transaction: tx }))!.toDto();
         return { result: customer, fact: { teamId: existing.teamId, type: 'customer:updated', data: { customer } } };
@@ -127,17 +148,23 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
      * `version` stays (a rep editing the profile is not refused because a teammate made a call).
      */
     async touchLastContact(customerId: number, at: Date, tx: Transaction): Promise<void> {
-      await sequelize.query(
-        'UPDATE customers SET last_contact_at = GREATEST(COALESCE(last_contact_at, :at), :at) WHERE id = :id',
-        { replacements: { id: customerId, at }, transaction: tx, type: QueryTypes.UPDATE },
-      );
+      await sequelize.query('UPDATE customers SET last_contact_at = GREATEST(COALESCE(last_contact_at, :at), :at) WHERE id = :id', {
+        replacements: { id: customerId, at },
+        transaction: tx,
+        type: QueryTypes.UPDATE,
+      });
     },
 
     async listNotes(actor: Actor, customerId: number, limit: number): Promise<Note[]> {
       await loadFor(actor, customerId);
       const notes = await Note.findAll({
-        where: { customerId }, include: [{ model: User, as: 'author', attributes: ['id', 'name'] }],
-        order: [['createdAt', 'DESC'], ['id', 'DESC']], limit,
+        where: { customerId },
+        include: [{ model: User, as: 'author', attributes: ['id', 'name'] }],
+        order: [
+          ['createdAt', 'DESC'],
+          ['id', 'DESC'],
+        ],
+        limit,
       });
       return notes.map((n) => n.toDto());
     },
@@ -145,9 +172,16 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
     async addNote(actor: Actor, customerId: number, content: string, idem?: IdempotencyRef): Promise<Note> {
       return mutate(actor, idem, async (tx) => {
         const customer = await loadFor(actor, customerId, tx);
-        const row = await Note.create({
-          tenantId: customer.tenantId, teamId: customer.teamId, customerId, authorId: actor.userId, content,
-        }, { transaction: tx });
+        const row = await Note.create(
+          {
+            tenantId: customer.tenantId,
+            teamId: customer.teamId,
+            customerId,
+            authorId: actor.userId,
+            content,
+          },
+          { transaction: tx },
+        );
         const note = row.toDto(actor.name);
         return { result: note, fact: { teamId: customer.teamId, type: 'customer:note-added', data: { customerId, note } } };
       });

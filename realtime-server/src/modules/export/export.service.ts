@@ -29,7 +29,11 @@ export interface ExportServiceDeps {
   batchSize?: number;
 }
 
-export interface ExportRequestInput { type: ExportType; filters: ExportFilters; locale: ExportLocale }
+export interface ExportRequestInput {
+  type: ExportType;
+  filters: ExportFilters;
+  locale: ExportLocale;
+}
 
 /** An export ready to stream: the link checked, the scope resolved and the first page read. */
 export interface ExportFile {
@@ -44,18 +48,32 @@ export function createExportService({ db, signer, actorFor, batchSize = 1000 }: 
   function page(spec: SheetSpec, scope: Scope, filters: ExportFilters, afterId: number): Promise<Row[]> {
     return db.sequelize.query<Row>(spec.sql, {
       replacements: {
-        tenantId: scope.tenantId, teamIds: scope.teamIds, tz: scope.timeZone, afterId, limit: batchSize, ...spec.params(filters),
+        tenantId: scope.tenantId,
+        teamIds: scope.teamIds,
+        tz: scope.timeZone,
+        afterId,
+        limit: batchSize,
+        ...spec.params(filters),
       },
       type: QueryTypes.SELECT,
     });
   }
 
-  async function write(out: Writable, spec: SheetSpec, locale: ExportLocale, next: (afterId: number) => Promise<Row[]>, first: Row[]): Promise<number> {
+  async function write(
+    out: Writable,
+    spec: SheetSpec,
+    locale: ExportLocale,
+    next: (afterId: number) => Promise<Row[]>,
+    first: Row[],
+  ): Promise<number> {
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
     const addSheet = (n: number) => {
       const sheet = workbook.addWorksheet(n === 1 ? spec.title[locale] : `${spec.title[locale]} ${n}`);
       sheet.columns = spec.columns.map((c) => ({
-        header: c.header[locale], key: c.key, width: c.width, ...(c.kind === 'money' ? { style: { numFmt: '#,##0.00' } } : {}),
+        header: c.header[locale],
+        key: c.key,
+        width: c.width,
+        ...(c.kind === 'money' ? { style: { numFmt: '#,##0.00' } } : {}),
       }));
       sheet.getRow(1).font = { bold: true };
       return sheet;
@@ -86,7 +104,13 @@ export function createExportService({ db, signer, actorFor, batchSize = 1000 }: 
     async createLink(actor: Actor, input: ExportRequestInput, baseUrl: string): Promise<ExportResponse> {
       const teamId = input.filters['teamId'];
       teamsOf(actor, typeof teamId === 'number' ? teamId : undefined);
-      const { token } = signer.sign({ userId: actor.userId, tenantId: actor.tenantId, type: input.type, filters: input.filters, locale: input.locale });
+      const { token } = signer.sign({
+        userId: actor.userId,
+        tenantId: actor.tenantId,
+        type: input.type,
+        filters: input.filters,
+        locale: input.locale,
+      });
       return { success: true, downloadUrl: `${baseUrl}/api/crm/export/download?token=${encodeURIComponent(token)}` };
     },
 
@@ -123,9 +147,19 @@ function cell(kind: SheetSpec['columns'][number]['kind'], value: unknown, locale
 
 /** e.g. 20250301-0930 in the tenant's time zone. */
 function fileStamp(now: Date, timeZone: string): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(now).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts['year']}${parts['month']}${parts['day']}-${parts['hour']}${parts['minute']}`;
 }
 

@@ -20,8 +20,12 @@ export interface SheetSpec {
   params(filters: ExportFilters): Record<string, unknown>;
 }
 
-const col = (key: string, zh: string, en: string, width: number, kind?: Column['kind']): Column =>
-  ({ key, header: { 'zh-CN': zh, en }, width, ...(kind ? { kind } : {}) });
+const col = (key: string, zh: string, en: string, width: number, kind?: Column['kind']): Column => ({
+  key,
+  header: { 'zh-CN': zh, en },
+  width,
+  ...(kind ? { kind } : {}),
+});
 
 const opt = (v: unknown): unknown => (v === undefined || v === '' ? null : v);
 const like = (v: unknown): string | null => (typeof v === 'string' && v ? `%${v.replace(/[\\%_]/g, '\\$&')}%` : null);
@@ -82,39 +86,63 @@ export const SHEETS: Record<ExportType, SheetSpec> = {
   customers: {
     title: { 'zh-CN': '客户', en: 'Customers' },
     columns: [
-      col('id', '编号', 'ID', 8), col('name', '姓名', 'Name', 16), col('company', '公司', 'Company', 28),
-      col('phone', '电话', 'Phone', 16), col('email', '邮箱', 'Email', 26), col('status', '状态', 'Status', 10, 'label'),
-      col('owner', '负责人', 'Owner', 12), col('address', '地址', 'Address', 28),
-      col('last_contact', '最近联系', 'Last contact', 18), col('created', '创建时间', 'Created', 18),
+      col('id', '编号', 'ID', 8),
+      col('name', '姓名', 'Name', 16),
+      col('company', '公司', 'Company', 28),
+      col('phone', '电话', 'Phone', 16),
+      col('email', '邮箱', 'Email', 26),
+      col('status', '状态', 'Status', 10, 'label'),
+      col('owner', '负责人', 'Owner', 12),
+      col('address', '地址', 'Address', 28),
+      col('last_contact', '最近联系', 'Last contact', 18),
+      col('created', '创建时间', 'Created', 18),
     ],
     sql: CUSTOMERS_SQL,
     params: (f) => ({
-      status: f['status'] === 'all' ? null : opt(f['status']), ownerId: opt(f['ownerId']), keyword: like(f['keyword']),
-      fromDay: opt(f['createdFrom']), toDay: opt(f['createdTo']),
+      status: f['status'] === 'all' ? null : opt(f['status']),
+      ownerId: opt(f['ownerId']),
+      keyword: like(f['keyword']),
+      fromDay: opt(f['createdFrom']),
+      toDay: opt(f['createdTo']),
     }),
   },
   opportunities: {
     title: { 'zh-CN': '商机', en: 'Opportunities' },
     columns: [
-      col('id', '编号', 'ID', 8), col('title', '名称', 'Title', 24), col('customer', '客户', 'Customer', 16),
-      col('stage', '阶段', 'Stage', 12, 'text'), col('outcome', '结果', 'Outcome', 10, 'label'),
-      col('value_cents', '金额（元）', 'Value', 14, 'money'), col('currency', '币种', 'Currency', 8),
-      col('owner', '负责人', 'Owner', 12), col('expected_close', '预计成交', 'Expected close', 14),
-      col('closed', '关闭时间', 'Closed', 18), col('created', '创建时间', 'Created', 18),
+      col('id', '编号', 'ID', 8),
+      col('title', '名称', 'Title', 24),
+      col('customer', '客户', 'Customer', 16),
+      col('stage', '阶段', 'Stage', 12, 'text'),
+      col('outcome', '结果', 'Outcome', 10, 'label'),
+      col('value_cents', '金额（元）', 'Value', 14, 'money'),
+      col('currency', '币种', 'Currency', 8),
+      col('owner', '负责人', 'Owner', 12),
+      col('expected_close', '预计成交', 'Expected close', 14),
+      col('closed', '关闭时间', 'Closed', 18),
+      col('created', '创建时间', 'Created', 18),
     ],
     sql: OPPORTUNITIES_SQL,
     params: (f) => ({
-      stageId: opt(f['stageId']), outcome: opt(f['outcome']), ownerId: opt(f['ownerId']),
-      fromDay: opt(f['createdFrom']), toDay: opt(f['createdTo']),
+      stageId: opt(f['stageId']),
+      outcome: opt(f['outcome']),
+      ownerId: opt(f['ownerId']),
+      fromDay: opt(f['createdFrom']),
+      toDay: opt(f['createdTo']),
     }),
   },
   tasks: {
     title: { 'zh-CN': '任务', en: 'Tasks' },
     columns: [
-      col('id', '编号', 'ID', 8), col('title', '标题', 'Title', 24, 'text'), col('type', '类型', 'Type', 10, 'label'),
-      col('priority', '优先级', 'Priority', 10, 'label'), col('status', '状态', 'Status', 10, 'label'),
-      col('customer', '客户', 'Customer', 16), col('assignee', '执行人', 'Assignee', 12),
-      col('due', '截止时间', 'Due', 18), col('completed', '完成时间', 'Completed', 18), col('created', '创建时间', 'Created', 18),
+      col('id', '编号', 'ID', 8),
+      col('title', '标题', 'Title', 24, 'text'),
+      col('type', '类型', 'Type', 10, 'label'),
+      col('priority', '优先级', 'Priority', 10, 'label'),
+      col('status', '状态', 'Status', 10, 'label'),
+      col('customer', '客户', 'Customer', 16),
+      col('assignee', '执行人', 'Assignee', 12),
+      col('due', '截止时间', 'Due', 18),
+      col('completed', '完成时间', 'Completed', 18),
+      col('created', '创建时间', 'Created', 18),
     ],
     sql: TASKS_SQL,
     params: (f) => ({ status: opt(f['status']), assigneeId: opt(f['assigneeId']), fromDay: opt(f['dueFrom']), toDay: opt(f['dueTo']) }),
@@ -122,8 +150,12 @@ export const SHEETS: Record<ExportType, SheetSpec> = {
   activities: {
     title: { 'zh-CN': '活动', en: 'Activities' },
     columns: [
-      col('id', '编号', 'ID', 8), col('occurred', '时间', 'When', 18), col('type', '类型', 'Type', 10, 'label'),
-      col('actor', '成员', 'By', 12), col('customer', '客户', 'Customer', 16), col('content', '内容', 'Content', 48, 'text'),
+      col('id', '编号', 'ID', 8),
+      col('occurred', '时间', 'When', 18),
+      col('type', '类型', 'Type', 10, 'label'),
+      col('actor', '成员', 'By', 12),
+      col('customer', '客户', 'Customer', 16),
+      col('content', '内容', 'Content', 48, 'text'),
     ],
     sql: ACTIVITIES_SQL,
     params: (f) => ({ type: opt(f['type']), actorId: opt(f['actorId']), fromDay: opt(f['from']), toDay: opt(f['to']) }),

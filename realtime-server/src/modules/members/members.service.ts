@@ -6,7 +6,11 @@ import { AppError, forbidden, notFound } from '../../core/app-error.js';
 import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
 import type { RightsHub } from '../../core/rights.js';
 
-export interface MembersServiceDeps { db: Database; mutate: MutationRunner; rights: RightsHub }
+export interface MembersServiceDeps {
+  db: Database;
+  mutate: MutationRunner;
+  rights: RightsHub;
+}
 
 function toMember(u: UserModel): Member {
   return { id: u.id, name: u.name, role: u.role, teamId: u.teamId, active: u.active };
@@ -26,7 +30,7 @@ export function createMembersService({ db, mutate, rights }: MembersServiceDeps)
     if (!user || user.tenantId !== actor.tenantId) throw notFound('Member');
     if (actor.role !== 'admin' && user.teamId !== actor.teamId) throw notFound('Member');
     if (user.id === actor.userId) throw forbidden('You cannot change your own membership');
-    if (user.role === 'admin') throw forbidden('A tenant admin is changed by the tenant\'s owner');
+    if (user.role === 'admin') throw forbidden("A tenant admin is changed by the tenant's owner");
     return user;
   }
 
@@ -35,8 +39,12 @@ export function createMembersService({ db, mutate, rights }: MembersServiceDeps)
   }
 
   /** Commits `change` on the locked member, then revokes their old rights everywhere. */
-  async function change(actor: Actor, userId: number, idem: IdempotencyRef | undefined,
-    apply: (user: UserModel, tx: Transaction) => Promise<void>): Promise<Member> {
+  async function change(
+    actor: Actor,
+    userId: number,
+    idem: IdempotencyRef | undefined,
+    apply: (user: UserModel, tx: Transaction) => Promise<void>,
+  ): Promise<Member> {
     const member = await mutate(actor, idem, async (tx) => {
       const user = await memberFor(actor, userId, tx);
       if (!user.active) throw new AppError('conflict', 'This member has been deactivated', { current: toMember(user) });
@@ -51,7 +59,9 @@ export function createMembersService({ db, mutate, rights }: MembersServiceDeps)
   return {
     async changeRole(actor: Actor, userId: number, role: Exclude<Role, 'admin'>, idem?: IdempotencyRef): Promise<Member> {
       assertAdmin(actor);
-      return change(actor, userId, idem, async (user) => { user.role = role; });
+      return change(actor, userId, idem, async (user) => {
+        user.role = role;
+      });
     },
 
     async moveTeam(actor: Actor, userId: number, teamId: number, idem?: IdempotencyRef): Promise<Member> {

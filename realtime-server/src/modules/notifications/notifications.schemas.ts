@@ -12,6 +12,11 @@ export const MarkReadBody = z.object({
 });
 
 export const ConsentBody = z.object({
-  templateId: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'not a template id'),
+  templateId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'not a template id'),
   accepted: z.boolean(),
 });

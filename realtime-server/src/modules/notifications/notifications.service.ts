@@ -1,7 +1,11 @@
 import { Op, QueryTypes, type Transaction } from 'sequelize';
 import type { Database, NotificationModel } from '@live-crm/models';
 import type {
-  NotificationPayload, NotificationText, NotificationsResponse, SubscriptionConsentRequest, SubscriptionConsentResponse,
+  NotificationPayload,
+  NotificationText,
+  NotificationsResponse,
+  SubscriptionConsentRequest,
+  SubscriptionConsentResponse,
   SubscriptionStatusResponse,
 } from '@live-crm/shared-types';
 import type { Actor } from '../../core/actor.js';
@@ -25,7 +29,10 @@ export type NotificationDraft = NotificationText & {
   link: string | null;
 };
 
-export interface NotificationPage { limit: number; before?: number }
+export interface NotificationPage {
+  limit: number;
+  before?: number;
+}
 
 /** Mini program page a task notification opens. */
 export const taskLink = (taskId: number): string => `/pages/task-detail/index?id=${taskId}`;

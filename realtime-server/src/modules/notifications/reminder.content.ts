@@ -57,7 +57,9 @@ const thing = (text: string | null): string => clip((text ?? '').trim(), 20) || 
 export function reminderDraft(r: ClaimedReminder): NotificationDraft {
   const params = {
     task: { title: r.title, titleKey: r.title_key, titleParams: r.title_params },
-    dueAt: r.due_at?.toISOString() ?? null, remindAt: r.remind_at.toISOString(), customerName: r.customer_name,
+    dueAt: r.due_at?.toISOString() ?? null,
+    remindAt: r.remind_at.toISOString(),
+    customerName: r.customer_name,
   };
   const base = { tenantId: r.tenant_id, userId: r.user_id, link: taskLink(r.id) };
   return r.follow_up ? { ...base, kind: 'follow-up-due', params } : { ...base, kind: 'task-reminder', params };

@@ -20,7 +20,11 @@ export interface ReminderSchedulerDeps {
   defaultTimeZone: string;
 }
 
-interface Delivery { reminder: ClaimedReminder; notice: UserNotice; push: boolean }
+interface Delivery {
+  reminder: ClaimedReminder;
+  notice: UserNotice;
+  push: boolean;
+}
 
 // Claims due reminders: the row lock plus SKIP LOCKED lets every node run this at once, and
 // `reminded_at` set in the same transaction as the notification makes each fire exactly once.
@@ -76,7 +80,9 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps) {
   async function claim(): Promise<Delivery[]> {
     return db.sequelize.transaction(async (tx) => {
       const rows = await db.sequelize.query<ClaimedReminder>(CLAIM_SQL, {
-        replacements: { batch: deps.batch, defaultTz: deps.defaultTimeZone }, transaction: tx, type: QueryTypes.SELECT,
+        replacements: { batch: deps.batch, defaultTz: deps.defaultTimeZone },
+        transaction: tx,
+        type: QueryTypes.SELECT,
       });
       if (rows.length === 0) return [];
       const notices = await notifications.store(tx, rows.map(reminderDraft));
@@ -90,7 +96,9 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps) {
   async function sendMessage({ reminder, notice }: Delivery): Promise<void> {
     try {
       await wechat.sendSubscribeMessage({
-        toUser: reminder.open_id!, templateId: templateId!, page: notice.notification.link ?? undefined,
+        toUser: reminder.open_id!,
+        templateId: templateId!,
+        page: notice.notification.link ?? undefined,
         data: reminderMessageData(reminder),
       });
     } catch (err) {
@@ -125,7 +133,10 @@ export function createReminderScheduler(deps: ReminderSchedulerDeps) {
       timer = null;
       running = runOnce()
         .catch((err: unknown) => logger.error({ err }, 'reminder run failed'))
-        .finally(() => { running = null; schedule(); });
+        .finally(() => {
+          running = null;
+          schedule();
+        });
     }, deps.intervalMs);
     timer.unref();
   }

@@ -1,15 +1,17 @@
 import type { Transaction } from 'sequelize';
 import type { Database, OpportunityModel } from '@live-crm/models';
-import type {
-  MoveOpportunityResponse, Opportunity, OpportunityInput, OpportunityPatch, PipelineResponse,
-} from '@live-crm/shared-types';
+import type { MoveOpportunityResponse, Opportunity, OpportunityInput, OpportunityPatch, PipelineResponse } from '@live-crm/shared-types';
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/app-error.js';
 import { totalCents, weightedCents } from '../../core/money.js';
 import { factStatement, type IdempotencyRef, type MutationRunner, type StatementRunner } from '../../core/mutation.js';
 import type { MoveRequest } from './pipeline.schemas.js';
 
-export interface PipelineServiceDeps { db: Database; mutate: MutationRunner; runStatement: StatementRunner }
+export interface PipelineServiceDeps {
+  db: Database;
+  mutate: MutationRunner;
+  runStatement: StatementRunner;
+}
 
 /** A timestamp as `Date#toISOString()` writes it, so SQL-built DTOs match the models' `toDto()`. */
 const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -21,7 +23,11 @@ const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"H
  * The DTO mirrors OpportunityModel#toDto (a test holds them equal). $1 id, $2 stageId, $3 version,
  * $4 the actor's teams.
  */
-const MOVE = factStatement<'opportunity:moved', MoveOpportunityResponse>('opportunity-move', 'opportunity:moved', 4, (runner) => `
+const MOVE = factStatement<'opportunity:moved', MoveOpportunityResponse>(
+  'opportunity-move',
+  'opportunity:moved',
+  4,
+  (runner) => `
   moved AS (
     UPDATE opportunities o
        SET stage_id = s.id, version = o.version + 1, updated_at = now(),
@@ -52,7 +58,8 @@ const MOVE = factStatement<'opportunity:moved', MoveOpportunityResponse>('opport
            json_build_object('opportunity', opportunity, 'fromStageId', from_stage_id, 'toStageId', $2::int) AS data,
            json_build_object('success', true, 'opportunity', opportunity) AS answer
       FROM dto
-  )`);
+  )`,
+);
 
 /** The only writer of opportunities. */
 export function createPipelineService({ db, mutate, runStatement }: PipelineServiceDeps) {
@@ -75,7 +82,10 @@ export function createPipelineService({ db, mutate, runStatement }: PipelineServ
 
   async function stageOf(teamId: number, stageId: number, tx?: Transaction) {
     const stage = await Stage.findOne({ where: { id: stageId, teamId }, transaction: tx ?? null });
-    if (!stage) throw new AppError('validation', 'That stage does not belong to this pipeline', { details: { fields: [{ path: 'stageId', message: 'unknown stage' }] } });
+    if (!stage)
+      throw new AppError('validation', 'That stage does not belong to this pipeline', {
+        details: { fields: [{ path: 'stageId', message: 'unknown stage' }] },
+      });
     return stage;
   }
 
@@ -97,7 +107,14 @@ export function createPipelineService({ db, mutate, runStatement }: PipelineServ
       const teamId = resolveTeam(actor, requestedTeamId);
       const [stages, opportunities] = await Promise.all([
         Stage.findAll({ where: { teamId }, order: [['position', 'ASC']] }),
-        Opportunity.findAll({ where: { teamId }, include, order: [['updatedAt', 'DESC'], ['id', 'DESC']] }),
+        Opportunity.findAll({
+          where: { teamId },
+          include,
+          order: [
+            ['updatedAt', 'DESC'],
+            ['id', 'DESC'],
+          ],
+        }),
       ]);
       const open = new Map(stages.filter((s) => s.outcome === 'open').map((s) => [s.id, s.probability]));
       const openDeals = opportunities.filter((o) => open.has(o.stageId));
@@ -119,16 +136,25 @@ export function createPipelineService({ db, mutate, runStatement }: PipelineServ
         if (!customer) throw notFound('Customer');
         assertTeamAccess(actor, customer.teamId, 'Customer');
         const teamId = customer.teamId;
-        const stage = input.stageId !== undefined
-          ? await stageOf(teamId, input.stageId, tx)
-          : await Stage.findOne({ where: { teamId }, order: [['position', 'ASC']], transaction: tx });
+        const stage =
+          input.stageId !== undefined
+            ? await stageOf(teamId, input.stageId, tx)
+            : await Stage.findOne({ where: { teamId }, order: [['position', 'ASC']], transaction: tx });
         if (!stage) throw new AppError('validation', 'This team has no pipeline stages');
-        const row = await Opportunity.create({
-          tenantId: actor.tenantId, teamId, customerId: customer.id, title: input.title,
-          valueCents: input.valueCents, stageId: stage.id, ownerId: actor.userId,
-          expectedCloseDate: input.expectedCloseDate ?? null,
-          closedAt: stage.outcome === 'open' ? null : new Date(),
-        }, { transaction: tx });
+        const row = await Opportunity.create(
+          {
+            tenantId: actor.tenantId,
+            teamId,
+            customerId: customer.id,
+            title: input.title,
+            valueCents: input.valueCents,
+            stageId: stage.id,
+            ownerId: actor.userId,
+            expectedCloseDate: input.expectedCloseDate ?? null,
+            closedAt: stage.outcome === 'open' ? null : new Date(),
+          },
+          { transaction: tx },
+        );
         const opportunity = (await load(row.id, tx))!.toDto();
         return { result: opportunity, fact: { teamId, type: 'opportunity:created', data: { opportunity } } };
       });
@@ -138,10 +164,7 @@ export function createPipelineService({ db, mutate, runStatement }: PipelineServ
       const { version, ...fields } = patch;
       return mutate(actor, idem, async (tx) => {
         const opp = await loadFor(actor, id, tx);
-        const [count] = await Opportunity.update(
-          { ...fields, version: opp.version + 1 },
-          { where: { id, version }, transaction: tx },
-        );
+        const [count] = await Opportunity.update({ ...fields, version: opp.version + 1 }, { where: { id, version }, transaction: tx });
         if (count === 0) return stale(id, tx);
         const opportunity = (await load(id, tx))!.toDto();
         return { result: opportunity, fact: { teamId: opp.teamId, type: 'opportunity:updated', data: { opportunity } } };

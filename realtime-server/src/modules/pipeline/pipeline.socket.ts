@@ -8,9 +8,12 @@ import type { PipelineService } from './pipeline.service.js';
 /** `opportunity:move`: the REST move's semantics (Idempotency-Key included), answered as an ack. */
 export function pipelineSocket(pipeline: PipelineService): SocketModule {
   return ({ socket, actor, logger }) => {
-    socket.on('opportunity:move', handleCommand(logger, actor, async (a, payload: unknown) => {
-      const { idempotencyKey, ...move } = parse(MoveCommand, payload, 'move');
-      return pipeline.move(a, move, idempotencyRef(idempotencyKey, moveCommand(move)));
-    }));
+    socket.on(
+      'opportunity:move',
+      handleCommand(logger, actor, async (a, payload: unknown) => {
+        const { idempotencyKey, ...move } = parse(MoveCommand, payload, 'move');
+        return pipeline.move(a, move, idempotencyRef(idempotencyKey, moveCommand(move)));
+      }),
+    );
   };
 }

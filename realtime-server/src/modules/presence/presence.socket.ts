@@ -81,24 +81,30 @@ export function presenceSocket(guards: { customer: PresenceGuard }, opts: Presen
     }
     const joined = () => [...socket.rooms].filter((r) => r.startsWith(PREFIX)).map((r) => r.slice(PREFIX.length));
 
-    socket.on('presence:join', handleCommand(logger, actor, async (a, payload: unknown) => {
-      const { resource } = parse(Request, payload, 'presence:join');
-      if (!socket.rooms.has(roomOf(resource)) && joined().length >= maxResources) {
-        throw new AppError('rate_limited', `At most ${maxResources} records can be watched at once`);
-      }
-      await guards.customer(a, Number(resource.slice('customer:'.length)));
-      await socket.join(roomOf(resource));
-      return announce(io, resource, log);
-    }));
+    socket.on(
+      'presence:join',
+      handleCommand(logger, actor, async (a, payload: unknown) => {
+        const { resource } = parse(Request, payload, 'presence:join');
+        if (!socket.rooms.has(roomOf(resource)) && joined().length >= maxResources) {
+          throw new AppError('rate_limited', `At most ${maxResources} records can be watched at once`);
+        }
+        await guards.customer(a, Number(resource.slice('customer:'.length)));
+        await socket.join(roomOf(resource));
+        return announce(io, resource, log);
+      }),
+    );
 
-    socket.on('presence:leave', handleCommand(logger, actor, async (_a, payload: unknown) => {
-      const { resource } = parse(Request, payload, 'presence:leave');
-      if (socket.rooms.has(roomOf(resource))) {
-        await socket.leave(roomOf(resource));
-        announce(io, resource, log).catch(log);
-      }
-      return { resource };
-    }));
+    socket.on(
+      'presence:leave',
+      handleCommand(logger, actor, async (_a, payload: unknown) => {
+        const { resource } = parse(Request, payload, 'presence:leave');
+        if (socket.rooms.has(roomOf(resource))) {
+          await socket.leave(roomOf(resource));
+          announce(io, resource, log).catch(log);
+        }
+        return { resource };
+      }),
+    );
 
     socket.on('disconnecting', (reason) => {
       const resources = joined();

@@ -77,9 +77,15 @@ export function createHeadCheck(deps: HeadCheckDeps): HeadCheck {
       // head committed just now may have been missed by that read and never published: suspect it.
       if (!known.has(teamId)) known.set(teamId, at && now - at.getTime() < graceMs ? head - 1 : head);
       const seen = known.get(teamId)!;
-      if (head <= seen) { suspect.delete(teamId); continue; }
+      if (head <= seen) {
+        suspect.delete(teamId);
+        continue;
+      }
       const s = suspect.get(teamId);
-      if (!s || s.seq <= seen) { suspect.set(teamId, { seq: head, since: now }); continue; }
+      if (!s || s.seq <= seen) {
+        suspect.set(teamId, { seq: head, since: now });
+        continue;
+      }
       if (now - s.since < graceMs) continue;
       due.push({ teamId, after: Math.max(seen, s.seq - maxPerTeam), upTo: s.seq });
       suspect.set(teamId, { seq: head, since: now });

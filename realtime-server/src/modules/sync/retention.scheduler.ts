@@ -8,7 +8,10 @@ export interface RetentionDeps {
   intervalMs: number;
 }
 
-export interface RetentionRun { events: number; idempotencyKeys: number }
+export interface RetentionRun {
+  events: number;
+  idempotencyKeys: number;
+}
 
 /**
  * Bounds the team event log and the remembered Idempotency-Keys. Every node runs it: the deletes
@@ -33,7 +36,10 @@ export function createRetentionScheduler({ sync, logger, intervalMs }: Retention
       // The database may be away for a while; the next tick simply tries again.
       running = runOnce()
         .catch((err: unknown) => logger.warn({ err }, 'retention run failed'))
-        .finally(() => { running = null; schedule(intervalMs); });
+        .finally(() => {
+          running = null;
+          schedule(intervalMs);
+        });
     }, delayMs);
     timer.unref();
   }

@@ -6,11 +6,13 @@ import type { SyncService } from './sync.service.js';
 
 const id = z.coerce.number().int().positive().max(2_147_483_647);
 
-const FeedQuery = z.object({
-  before: id.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(30),
-  teamId: id.optional(),
-}).strict();
+const FeedQuery = z
+  .object({
+    before: id.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(30),
+    teamId: id.optional(),
+  })
+  .strict();
 
 export function syncRoutes(sync: SyncService): Router {
   const r = Router();

@@ -40,17 +40,38 @@ const HEADS_SQL = `
   WHERE t.id IN (:teams)`;
 
 /** A team's last committed seq and its commit time. */
-export interface TeamHead { teamId: number; head: number; at: Date | null }
+export interface TeamHead {
+  teamId: number;
+  head: number;
+  at: Date | null;
+}
 
 /** A stretch of one team's log: the envelopes with after < seq <= upTo. */
-export interface SeqRange { teamId: number; after: number; upTo: number }
+export interface SeqRange {
+  teamId: number;
+  after: number;
+  upTo: number;
+}
 
-interface EventRow { team_id: number; seq: number; event_id: string; type: string; actor_id: number; data: unknown; at: Date }
+interface EventRow {
+  team_id: number;
+  seq: number;
+  event_id: string;
+  type: string;
+  actor_id: number;
+  data: unknown;
+  at: Date;
+}
 
 function toEnvelope(r: EventRow): AnyTeamEvent {
   return {
-    seq: r.seq, eventId: r.event_id, teamId: r.team_id, type: r.type, actorId: r.actor_id,
-    at: new Date(r.at).toISOString(), data: r.data,
+    seq: r.seq,
+    eventId: r.event_id,
+    teamId: r.team_id,
+    type: r.type,
+    actorId: r.actor_id,
+    at: new Date(r.at).toISOString(),
+    data: r.data,
   } as AnyTeamEvent;
 }
 
@@ -97,11 +118,20 @@ export function createSyncService({ db, maxEvents, retentionDays, idempotencyHou
         const teamId = Number(key);
         const head = latestSeq.get(teamId);
         if (head === undefined || seen === head) continue;
-        if (seen > head || head - seen > maxEvents) { reset = true; continue; }
+        if (seen > head || head - seen > maxEvents) {
+          reset = true;
+          continue;
+        }
         const room = RESUME_PAGE_SIZE - events.length;
-        if (room <= 0) { hasMore = true; continue; }
+        if (room <= 0) {
+          hasMore = true;
+          continue;
+        }
         const rows = await missed(teamId, seen, Math.min(head - seen, room));
-        if (rows[0]?.seq !== seen + 1) { reset = true; continue; }
+        if (rows[0]?.seq !== seen + 1) {
+          reset = true;
+          continue;
+        }
         if (rows.length < head - seen) hasMore = true;
         for (const row of rows) events.push(toEnvelope(row));
       }
@@ -114,7 +144,8 @@ export function createSyncService({ db, maxEvents, retentionDays, idempotencyHou
       assertTeamAccess(actor, teamId, 'Team');
       const rows = await db.models.TeamEvent.findAll({
         where: { teamId, ...(opts.before !== undefined ? { seq: { [Op.lt]: opts.before } } : {}) },
-        order: [['seq', 'DESC']], limit: opts.limit,
+        order: [['seq', 'DESC']],
+        limit: opts.limit,
       });
       return { events: rows.map((r) => r.toEnvelope()), teamId };
     },
@@ -128,7 +159,8 @@ export function createSyncService({ db, maxEvents, retentionDays, idempotencyHou
     async heads(teamIds: number[]): Promise<TeamHead[]> {
       if (teamIds.length === 0) return [];
       const rows = await sequelize.query<{ team_id: number; head: number; at: Date | null }>(HEADS_SQL, {
-        replacements: { teams: teamIds }, type: QueryTypes.SELECT,
+        replacements: { teams: teamIds },
+        type: QueryTypes.SELECT,
       });
       return rows.map((r) => ({ teamId: r.team_id, head: r.head, at: r.at }));
     },

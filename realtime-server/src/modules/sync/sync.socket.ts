@@ -18,7 +18,9 @@ function perUserQueue() {
     const result = (tails.get(userId) ?? Promise.resolve()).then(run);
     const tail = result.catch(() => undefined);
     tails.set(userId, tail);
-    void tail.then(() => { if (tails.get(userId) === tail) tails.delete(userId); });
+    void tail.then(() => {
+      if (tails.get(userId) === tail) tails.delete(userId);
+    });
     return result;
   };
 }
@@ -27,9 +29,12 @@ function perUserQueue() {
 export function syncSocket(sync: SyncService): SocketModule {
   const inTurn = perUserQueue();
   return ({ socket, actor, logger }) => {
-    socket.on('sync:resume', handleCommand(logger, actor, async (a, payload: unknown) => {
-      const { lastSeq } = parse(Resume, payload, 'sync:resume');
-      return inTurn(a.userId, () => sync.resume(a, lastSeq));
-    }));
+    socket.on(
+      'sync:resume',
+      handleCommand(logger, actor, async (a, payload: unknown) => {
+        const { lastSeq } = parse(Resume, payload, 'sync:resume');
+        return inTurn(a.userId, () => sync.resume(a, lastSeq));
+      }),
+    );
   };
 }

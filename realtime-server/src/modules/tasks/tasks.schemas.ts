@@ -10,16 +10,18 @@ const TASK_TYPES = ['call', 'follow-up', 'meeting', 'email', 'other'] as const;
 const PRIORITIES = ['low', 'medium', 'high'] as const;
 
 /** Named filters only: `.strict()` makes `dueDate[$gte]=` or any other unknown key a 400. */
-export const TaskListQuery = z.object({
-  view: z.enum(['today', 'overdue', 'upcoming', 'all']).default('all'),
-  days: z.coerce.number().int().min(1).max(90).default(7),
-  status: z.enum(TASK_STATUSES).optional(),
-  assigneeId: id.optional(),
-  customerId: id.optional(),
-  /** Admins: one team of their tenant; others only ever see their own team. */
-  teamId: id.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(200),
-}).strict();
+export const TaskListQuery = z
+  .object({
+    view: z.enum(['today', 'overdue', 'upcoming', 'all']).default('all'),
+    days: z.coerce.number().int().min(1).max(90).default(7),
+    status: z.enum(TASK_STATUSES).optional(),
+    assigneeId: id.optional(),
+    customerId: id.optional(),
+    /** Admins: one team of their tenant; others only ever see their own team. */
+    teamId: id.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(200),
+  })
+  .strict();
 
 const fields = {
   title: z.string().trim().min(1, 'title is required').max(200),

@@ -9,11 +9,23 @@ import type { TaskCreateInput, TaskListInput, TaskUpdateInput } from './tasks.sc
 import { createTaskViews } from './task-views.query.js';
 
 export interface FollowUpTaskDraft {
-  tenantId: number; teamId: number; customerId: number; customerName: string; description: string | null;
-  dueAt: Date; remindAt: Date; assigneeId: number; createdById: number;
+  tenantId: number;
+  teamId: number;
+  customerId: number;
+  customerName: string;
+  description: string | null;
+  dueAt: Date;
+  remindAt: Date;
+  assigneeId: number;
+  createdById: number;
 }
 
-export interface TasksServiceDeps { db: Database; mutate: MutationRunner; notifications: NotificationsService; defaultTimeZone: string }
+export interface TasksServiceDeps {
+  db: Database;
+  mutate: MutationRunner;
+  notifications: NotificationsService;
+  defaultTimeZone: string;
+}
 
 /** A follow-up's task title: rendered by each phone from the key; `title` in Chinese for exports and WeChat. */
 function followUpTitle(customer: string): Pick<Task, 'title' | 'titleKey' | 'titleParams'> {
@@ -45,14 +57,18 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
   /** Assignees are members of the task's team; anyone else (another team or tenant) is a 400. */
   async function assertMember(actor: Actor, teamId: number, userId: number, tx: Transaction): Promise<void> {
     const user = await User.findOne({ where: { id: userId, tenantId: actor.tenantId, teamId }, attributes: ['id'], transaction: tx });
-    if (!user) throw invalid('assigneeId', 'The assignee must be a member of the task\'s team');
+    if (!user) throw invalid('assigneeId', "The assignee must be a member of the task's team");
   }
 
   /** Team of a new task: its customer's, else (admins) the assignee's, else the caller's own. */
   async function teamOfNew(actor: Actor, input: TaskCreateInput, tx: Transaction): Promise<number> {
     if (input.customerId) return (await customerFor(actor, input.customerId, tx)).teamId;
     if (actor.role === 'admin' && input.assigneeId) {
-      const user = await User.findOne({ where: { id: input.assigneeId, tenantId: actor.tenantId }, attributes: ['teamId'], transaction: tx });
+      const user = await User.findOne({
+        where: { id: input.assigneeId, tenantId: actor.tenantId },
+        attributes: ['teamId'],
+        transaction: tx,
+      });
       if (user?.teamId) return user.teamId;
       throw invalid('assigneeId', 'The assignee must be a member of a team');
     }
@@ -62,8 +78,11 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
   function assignedDraft(actor: Actor, task: Task): NotificationDraft {
     const { title, titleKey, titleParams } = task;
     return {
-      tenantId: actor.tenantId, userId: task.assigneeId!, kind: 'task-assigned',
-      params: { actorName: actor.name, task: { title, titleKey, titleParams } }, link: taskLink(task.id),
+      tenantId: actor.tenantId,
+      userId: task.assigneeId!,
+      kind: 'task-assigned',
+      params: { actorName: actor.name, task: { title, titleKey, titleParams } },
+      link: taskLink(task.id),
     };
   }
 
@@ -84,7 +103,11 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
       if (q.view !== 'all') where.push(await views.where(actor.tenantId, q.view, q.days));
       const rows = await Task.findAll({
         where: { [Op.and]: where },
-        order: [[db.sequelize.literal('due_at IS NULL'), 'ASC'], ['dueAt', 'ASC'], ['id', 'ASC']],
+        order: [
+          [db.sequelize.literal('due_at IS NULL'), 'ASC'],
+          ['dueAt', 'ASC'],
+          ['id', 'ASC'],
+        ],
         limit: q.limit,
       });
       return rows.map((t) => t.toDto());
@@ -99,9 +122,15 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
      * the only writer of tasks, and the caller's mutation publishes the one fact.
      */
     async createWithin(tx: Transaction, { customerName, ...draft }: FollowUpTaskDraft): Promise<Task> {
-      const row = await Task.create({
-        ...draft, ...followUpTitle(customerName), type: 'follow-up', priority: 'medium',
-      }, { transaction: tx });
+      const row = await Task.create(
+        {
+          ...draft,
+          ...followUpTitle(customerName),
+          type: 'follow-up',
+          priority: 'medium',
+        },
+        { transaction: tx },
+      );
       return row.toDto();
     },
 
@@ -114,11 +143,22 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
           if (actor.role === 'rep') throw forbidden('Only a manager can assign a task to someone else');
           await assertMember(actor, teamId, assigneeId, tx);
         }
-        const row = await Task.create({
-          tenantId: actor.tenantId, teamId, customerId: input.customerId ?? null, title: input.title,
-          description: input.description ?? null, type: input.type ?? 'other', priority: input.priority ?? 'medium',
-          dueAt: input.dueAt ?? null, remindAt: input.remindAt ?? null, assigneeId, createdById: actor.userId,
-        }, { transaction: tx });
+        const row = await Task.create(
+          {
+            tenantId: actor.tenantId,
+            teamId,
+            customerId: input.customerId ?? null,
+            title: input.title,
+            description: input.description ?? null,
+            type: input.type ?? 'other',
+            priority: input.priority ?? 'medium',
+            dueAt: input.dueAt ?? null,
+            remindAt: input.remindAt ?? null,
+            assigneeId,
+            createdById: actor.userId,
+          },
+          { transaction: tx },
+        );
         const task = row.toDto();
         const forOther = assigneeId !== null && assigneeId !== actor.userId;
         return {
@@ -148,7 +188,10 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
         const [count] = await Task.update(changes, { where: { id, version }, transaction: tx });
         if (count === 0) return stale(id, tx);
         const fresh = (await Task.findByPk(id, { transaction: tx }))!.toDto();
-        return { result: { success: true as const, task: fresh }, fact: { teamId: task.teamId, type: 'task:updated', data: { task: fresh } } };
+        return {
+          result: { success: true as const, task: fresh },
+          fact: { teamId: task.teamId, type: 'task:updated', data: { task: fresh } },
+        };
       });
     },
 
