@@ -6,8 +6,8 @@ import { startTestNode, type TestNode } from '../../realtime-server/test/support
 import { connectWeapp, type WeappClient } from '../../realtime-server/test/support/weapp.js';
 import { BASE_URL_KEY, requestsSettled, signedInPhone } from '../support/app';
 import { ensureBuilt } from '../../miniprogram/test/support/build';
-import { bytesOf, captureSetData, crmTeammate, type CrmTeammate } from '../support/customers';
-import { fire, openPage, tap, textOf, type OpenedPage } from '../../miniprogram/test/support/page';
+import { crmTeammate, type CrmTeammate } from '../support/customers';
+import { fire, openPage, tap, textOf, type OpenedPage, captureSetData, patchBytes } from '../../miniprogram/test/support/page';
 
 let server: TestNode;
 let root: string;
@@ -73,7 +73,7 @@ describe('customer detail page against a real server', () => {
     expect(timelineText(p)).not.toContain('别的客户的备注');
     expect(sent.length).toBeGreaterThanOrEqual(2);
     for (const patch of sent) {
-      expect(bytesOf(patch), JSON.stringify(patch)).toBeLessThan(1024);
+      expect(patchBytes(patch), JSON.stringify(patch)).toBeLessThan(1024);
       expect(Object.keys(patch)).not.toContain('entries');
     }
   });

@@ -3,8 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startTestNode, type TestNode } from '../../realtime-server/test/support/nodes.js';
 import { requestsSettled, signedInPhone } from '../support/app';
 import { ensureBuilt } from '../../miniprogram/test/support/build';
-import { bytesOf, captureSetData, crmTeammate, freshPhone, type CrmTeammate } from '../support/customers';
-import { fire, openPage, tap, textOf, type OpenedPage } from '../../miniprogram/test/support/page';
+import { crmTeammate, freshPhone, type CrmTeammate } from '../support/customers';
+import { fire, openPage, tap, textOf, type OpenedPage, captureSetData, patchBytes } from '../../miniprogram/test/support/page';
 
 let server: TestNode;
 let root: string;
@@ -145,7 +145,7 @@ describe('customers page against a real server', () => {
 
     expect(sent.length).toBeGreaterThanOrEqual(2);
     for (const patch of sent) {
-      expect(bytesOf(patch), JSON.stringify(patch)).toBeLessThan(1024);
+      expect(patchBytes(patch), JSON.stringify(patch)).toBeLessThan(1024);
       expect(Object.keys(patch)).not.toContain('rows');
     }
   });

@@ -14,7 +14,7 @@ import { readSheets } from '../../realtime-server/test/export/xlsx.js';
 import { formatMoneyCompact } from '../../miniprogram/utils/format';
 import { BASE_URL_KEY, requestsSettled, signedInPhone, teammate } from '../support/app';
 import { ensureBuilt } from '../../miniprogram/test/support/build';
-import { captureSetData, fire, openPage, tap, textOf, type OpenedPage } from '../../miniprogram/test/support/page';
+import { captureSetData, fire, openPage, tap, textOf, type OpenedPage, patchBytes } from '../../miniprogram/test/support/page';
 
 const ZH_STAGES: Record<string, string> = {
   Lead: '线索',
@@ -154,7 +154,7 @@ describe('dashboard page against a real server', () => {
     expect(analyticsCalls('sales').length).toBe(salesCalls + 1);
     expect(sent.length).toBeGreaterThan(0);
     for (const patch of sent) {
-      expect(Buffer.byteLength(JSON.stringify(patch)), JSON.stringify(patch)).toBeLessThan(1024);
+      expect(patchBytes(patch), JSON.stringify(patch)).toBeLessThan(1024);
       expect(Object.keys(patch)).not.toContain('view');
     }
   });

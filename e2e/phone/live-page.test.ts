@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestNode, type TestNode } from '../../realtime-server/test/support/nodes.js';
 import { requestsSettled, signedInPhone, teammate } from '../support/app';
 import { ensureBuilt } from '../../miniprogram/test/support/build';
-import { captureSetData, crmTeammate } from '../support/customers';
+import { crmTeammate } from '../support/customers';
 import { lastSeq } from '../support/offline';
-import { openPage, type OpenedPage } from '../../miniprogram/test/support/page';
+import { openPage, type OpenedPage, captureSetData } from '../../miniprogram/test/support/page';
 
 // behaviors/live-page.ts: a page that is gone hears nothing more, whether livePage's onUnload
 // runs (pipeline) or the page's own, which calls releaseLive (customers).

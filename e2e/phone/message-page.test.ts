@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startTestNode, type TestNode } from '../../realtime-server/test/support/nodes.js';
 import { requestsSettled, signedInPhone } from '../support/app';
 import { ensureBuilt } from '../../miniprogram/test/support/build';
-import { bytesOf, captureSetData, crmTeammate, type CrmTeammate } from '../support/customers';
-import { fire, openPage, tap, textOf, type OpenedPage } from '../../miniprogram/test/support/page';
+import { crmTeammate, type CrmTeammate } from '../support/customers';
+import { fire, openPage, tap, textOf, type OpenedPage, captureSetData, patchBytes } from '../../miniprogram/test/support/page';
 
 let server: TestNode;
 let root: string;
@@ -62,7 +62,7 @@ describe('message page against a real server', () => {
     const sent = captureSetData(p);
     await rita.sendMessage(customer.id, '丽塔补充：记得带合同');
     await p.waitFor(() => (bubbles(p).at(-1) ?? '').includes('丽塔补充：记得带合同'), 'the live message');
-    for (const patch of sent) expect(bytesOf(patch)).toBeLessThan(1024);
+    for (const patch of sent) expect(patchBytes(patch)).toBeLessThan(1024);
   });
   test('says plainly that nothing reaches the customer, and hands the text to WeChat by copying it', async () => {
     await rita.sendMessage(customer.id, '报价单已更新，请查收');

@@ -5,7 +5,7 @@ import { startTestNode, type TestNode } from '../../realtime-server/test/support
 import { formatMoneyCompact } from '../../miniprogram/utils/format';
 import { BASE_URL_KEY, requestsSettled, signedInPhone, teammate } from '../support/app';
 import { ensureBuilt } from '../../miniprogram/test/support/build';
-import { appModule, openPage, tap, textOf, type OpenedPage } from '../../miniprogram/test/support/page';
+import { appModule, openPage, tap, textOf, type OpenedPage, patchBytes, captureSetData } from '../../miniprogram/test/support/page';
 
 const ZH_STAGES: Record<string, string> = {
   Lead: '线索',
@@ -54,17 +54,6 @@ async function openPipeline(): Promise<OpenedPage> {
   await expect.poll(() => phone.realtime.isSynced(), { timeout: 5000 }).toBe(true);
   await requestsSettled(phone.wx);
   return opened;
-}
-
-/** Records what the page sends to the view from now on. */
-function captureSetData(p: OpenedPage): Array<Record<string, unknown>> {
-  const sent: Array<Record<string, unknown>> = [];
-  const original = p.comp.instance.setData.bind(p.comp.instance);
-  p.comp.instance.setData = (patch, cb) => {
-    sent.push(patch);
-    original(patch, cb);
-  };
-  return sent;
 }
 
 /** Taps the deal card's move button and answers the stage sheet's items. */
@@ -123,8 +112,7 @@ describe('pipeline page against a real server', () => {
 
     expect(sent.length).toBeGreaterThanOrEqual(3);
     for (const patch of sent) {
-      const bytes = Buffer.byteLength(JSON.stringify(patch));
-      expect(bytes, JSON.stringify(patch)).toBeLessThan(1024);
+      expect(patchBytes(patch), JSON.stringify(patch)).toBeLessThan(1024);
       expect(Object.keys(patch)).not.toContain('columns');
     }
     expect(created.id).toBeGreaterThan(0);

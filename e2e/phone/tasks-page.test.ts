@@ -6,8 +6,8 @@ import { startFakeWechat, type FakeWechat } from '../../realtime-server/test/not
 import { formatDue } from '../../miniprogram/utils/when';
 import { requestsSettled, signedInPhone } from '../support/app';
 import { ensureBuilt } from '../../miniprogram/test/support/build';
-import { bytes, captureSetData, colleague, dueTodayIso, type Colleague } from '../support/crm';
-import { openPage, tap, textOf, type OpenedPage } from '../../miniprogram/test/support/page';
+import { colleague, dueTodayIso, type Colleague } from '../support/crm';
+import { openPage, tap, textOf, type OpenedPage, captureSetData, patchBytes } from '../../miniprogram/test/support/page';
 
 const TEMPLATE = 'tpl-task-reminder';
 let cluster: TestCluster;
@@ -113,7 +113,7 @@ describe('tasks page against a real server', () => {
 
   test("the manager's reassignment moves a task into and out of the rep's list live, in small patches, with a notification", async () => {
     const p = await openTasks();
-    const sent = captureSetData(p.comp.instance);
+    const sent = captureSetData(p);
     const rita = (await mia.call<{ members: Array<{ id: number; name: string }> }>('GET', '/api/me')).members.find(
       (m) => m.name === '王婷',
     )!;
@@ -139,7 +139,7 @@ describe('tasks page against a real server', () => {
     const live = sent.filter((patch) => Object.keys(patch).some((k) => k.startsWith('lists.')));
     expect(live.length).toBeGreaterThanOrEqual(2);
     for (const patch of live) {
-      expect(bytes(patch), JSON.stringify(patch)).toBeLessThan(1024);
+      expect(patchBytes(patch), JSON.stringify(patch)).toBeLessThan(1024);
       expect(Object.keys(patch)).not.toContain('lists');
     }
   });

@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startCluster, type TestCluster } from '../../realtime-server/test/support/nodes.js';
 import { BASE_URL_KEY, requestsSettled, signedInPhone } from '../support/app';
 import { ensureBuilt } from '../../miniprogram/test/support/build';
-import { bytes, captureSetData, colleague, dueTodayIso, type Colleague } from '../support/crm';
-import { openPage, tap, textOf, type OpenedPage } from '../../miniprogram/test/support/page';
+import { colleague, dueTodayIso, type Colleague } from '../support/crm';
+import { openPage, tap, textOf, type OpenedPage, captureSetData, patchBytes } from '../../miniprogram/test/support/page';
 
 let cluster: TestCluster;
 let root: string;
@@ -57,7 +57,7 @@ describe('team feed', () => {
     expect(p.comp.dom.querySelectorAll('[data-seq]')[0]?.getAttribute('data-seq')).toBe(String(events[0]!.seq));
 
     expect(entries(p)[0]).toMatch(new RegExp(`^王王婷刚刚给客户“${customer.name}”添加了备注第 25 次沟通记录$`));
-    const sent = captureSetData(p.comp.instance);
+    const sent = captureSetData(p);
     await rita.call('POST', `/api/crm/customers/${customer.id}/notes`, { content: '客户同意下周三上门演示' });
     await p.waitFor(() => entries(p)[0]?.includes('客户同意下周三上门演示') ?? false, 'the new entry on top');
     expect(entries(p)[0]).toMatch(new RegExp(`^王王婷刚刚给客户“${customer.name}”添加了备注客户同意下周三上门演示`));
@@ -65,7 +65,7 @@ describe('team feed', () => {
     await p.waitFor(() => entries(p)[0]?.includes('新建了任务“跟进报价”') ?? false, 'the task entry on top');
     expect(entries(p)).toHaveLength(events.length + 2);
     for (const patch of sent.filter((x) => Object.keys(x).some((k) => k.startsWith('entries[')))) {
-      expect(bytes(patch), JSON.stringify(patch)).toBeLessThan(1024);
+      expect(patchBytes(patch), JSON.stringify(patch)).toBeLessThan(1024);
     }
 
     const top = p.comp.querySelector(`#entry-${(await ray.call<TeamFeedResponse>('GET', '/api/crm/team/feed?limit=1')).events[0]!.seq}`);

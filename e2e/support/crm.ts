@@ -31,18 +31,3 @@ export function dueTodayIso(now = Date.now()): string {
   const todayStart = Math.floor((now + offset) / 86_400_000) * 86_400_000 - offset;
   return new Date(Math.max(todayStart + 60_000, now - 60_000)).toISOString();
 }
-
-/** Records what a page sends to its view from now on. */
-export function captureSetData(instance: {
-  setData(patch: Record<string, unknown>, cb?: () => void): void;
-}): Array<Record<string, unknown>> {
-  const sent: Array<Record<string, unknown>> = [];
-  const original = instance.setData.bind(instance);
-  instance.setData = (patch, cb) => {
-    sent.push(patch);
-    original(patch, cb);
-  };
-  return sent;
-}
-
-export const bytes = (patch: unknown): number => Buffer.byteLength(JSON.stringify(patch));

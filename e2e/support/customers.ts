@@ -1,6 +1,5 @@
 import type { Communication, Customer, CustomerInput, CustomerListResponse, Message, Note, User } from '@live-crm/shared-types';
 import { devLogin, http } from '../../realtime-server/test/support/clients.js';
-import type { OpenedPage } from '../../miniprogram/test/support/page';
 
 /** A teammate working on customers from another phone, through plain REST. */
 export async function crmTeammate(serverUrl: string, login: string) {
@@ -32,19 +31,6 @@ export async function crmTeammate(serverUrl: string, login: string) {
 }
 
 export type CrmTeammate = Awaited<ReturnType<typeof crmTeammate>>;
-
-/** Records what the page sends to the view from now on. */
-export function captureSetData(p: OpenedPage): Array<Record<string, unknown>> {
-  const sent: Array<Record<string, unknown>> = [];
-  const original = p.comp.instance.setData.bind(p.comp.instance);
-  p.comp.instance.setData = (patch, cb) => {
-    sent.push(patch);
-    original(patch, cb);
-  };
-  return sent;
-}
-
-export const bytesOf = (patch: object): number => Buffer.byteLength(JSON.stringify(patch));
 
 /** A unique, valid mainland mobile number for customers a test creates. */
 let phoneSeq = 0;

@@ -1,3 +1,4 @@
+import { realtime } from '../services/realtime';
 import type { Unsubscribe } from '../services/realtime-client';
 
 const kept = new WeakMap<object, Unsubscribe[]>();
@@ -5,6 +6,16 @@ const kept = new WeakMap<object, Unsubscribe[]>();
 /** Keeps a page's subscriptions (realtime, offline queue, notifications) until the page goes away. */
 export function keepLive(page: object, ...offs: Unsubscribe[]): void {
   kept.set(page, [...(kept.get(page) ?? []), ...offs]);
+}
+
+/** After a reset (a gap beyond catch-up, a failed resume) the page reloads through its own `load()`. */
+export function reloadOnReset(page: { load(): Promise<void> }): void {
+  keepLive(
+    page,
+    realtime.onReset(() => {
+      void page.load();
+    }),
+  );
 }
 
 /** Drops what the page kept; a page with an onUnload of its own (which replaces livePage's) calls it first. */

@@ -44,7 +44,7 @@ type CommandArgs<K extends CommandName> = ClientToServerEvents[K] extends (req: 
   : never;
 
 /** Every fact the server publishes; typed so a new event name cannot be forgotten here. */
-const TEAM_EVENTS: Record<TeamEventType, true> = {
+const TEAM_EVENT_SET: Record<TeamEventType, true> = {
   'customer:created': true,
   'customer:updated': true,
   'customer:note-added': true,
@@ -58,6 +58,9 @@ const TEAM_EVENTS: Record<TeamEventType, true> = {
   'message:created': true,
   'communication:logged': true,
 };
+
+/** The team facts a phone can hear, for anyone who subscribes to all of them (the team feed, tests). */
+export const TEAM_EVENT_TYPES = Object.keys(TEAM_EVENT_SET) as readonly TeamEventType[];
 
 function safely<A>(fn: (arg: A) => void, arg: A): void {
   // One page's broken handler must not stop the others (or the sequence bookkeeping).
@@ -260,7 +263,7 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     s.on('presence:changed', (p) => {
       for (const h of [...presenceHandlers]) safely(h, p);
     });
-    for (const type of Object.keys(TEAM_EVENTS) as TeamEventType[]) s.on(type, receive);
+    for (const type of TEAM_EVENT_TYPES) s.on(type, receive);
   }
 
   function start(): void {

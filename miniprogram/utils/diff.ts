@@ -3,7 +3,7 @@
  * compared member by member (`metrics[2].value`), anything else that differs is sent whole.
  * A refresh that changes one number then costs a few bytes across the thread boundary.
  */
-export function diffPaths(before: unknown, after: unknown, path: string, out: Record<string, unknown> = {}): Record<string, unknown> {
+function diffPaths(before: unknown, after: unknown, path: string, out: Record<string, unknown> = {}): Record<string, unknown> {
   if (Object.is(before, after)) return out;
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
     after.forEach((item, i) => diffPaths(before[i], item, `${path}[${i}]`, out));

@@ -4,7 +4,7 @@ import { exportAndOpen } from '../services/export';
 import type { ExportFilters } from '../services/export';
 import { errorText } from './page';
 
-export const EXPORT_TYPES: ExportType[] = ['customers', 'opportunities', 'tasks', 'activities'];
+const EXPORT_TYPES: ExportType[] = ['customers', 'opportunities', 'tasks', 'activities'];
 
 /** The export buttons' labels, in the UI language. */
 export function exportButtons(): Array<{ type: ExportType; label: string }> {

@@ -1,30 +1,15 @@
-import type { AnyTeamEvent, TeamEventType } from '@live-crm/shared-types';
+import type { AnyTeamEvent } from '@live-crm/shared-types';
 import {
   type Connect,
   createRealtimeClient,
   type ConnectionStatus,
   type RealtimeClient,
   type ResetInfo,
+  TEAM_EVENT_TYPES,
 } from '../../../miniprogram/services/realtime-client';
 import { memorySeqStore } from '../../../miniprogram/services/realtime-sequencer';
 import type { TestSocketTask } from '../../../test-support/wx/socket.js';
 import { phoneLibrary } from '../../../realtime-server/test/support/weapp.js';
-
-/** Every team fact; typed so a new event type must be added here too. */
-const TEAM_EVENTS: Record<TeamEventType, true> = {
-  'customer:created': true,
-  'customer:updated': true,
-  'customer:note-added': true,
-  'opportunity:created': true,
-  'opportunity:updated': true,
-  'opportunity:moved': true,
-  'activity:created': true,
-  'task:created': true,
-  'task:updated': true,
-  'task:assigned': true,
-  'message:created': true,
-  'communication:logged': true,
-};
 
 export interface PhoneUser {
   id: number;
@@ -66,7 +51,7 @@ export function startPhone(url: string, user: PhoneUser): Phone {
     if (seen.has(e.seq)) phone.duplicates += 1;
     else seen.set(e.seq, Date.now());
   };
-  for (const type of Object.keys(TEAM_EVENTS) as TeamEventType[]) client.on(type, onEvent as never);
+  for (const type of TEAM_EVENT_TYPES) client.on(type, onEvent as never);
   client.onReset((info) => phone.resets.push(info));
   client.onStatus((status) => phone.statuses.push({ status, at: Date.now() }));
   client.start();

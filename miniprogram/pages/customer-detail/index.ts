@@ -1,5 +1,5 @@
 import type { Customer, Id, PresenceChanged, TeamEventEnvelope } from '@live-crm/shared-types';
-import { keepLive, livePage, releaseLive } from '../../behaviors/live-page';
+import { keepLive, livePage, reloadOnReset, releaseLive } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { newIdempotencyKey } from '../../services/api';
 import { listActivities, listCommunications, listMessages } from '../../services/communications';
@@ -120,12 +120,7 @@ Component({
         this,
         realtime.onPresence((p) => this.onPresence(p)),
       );
-      keepLive(
-        this,
-        realtime.onReset(() => {
-          void this.load();
-        }),
-      );
+      reloadOnReset(this);
       if (state.id !== null)
         keepLive(
           this,

@@ -1,5 +1,5 @@
 import type { Customer, CustomerSort, CustomerStatus, TeamEventEnvelope } from '@live-crm/shared-types';
-import { keepLive, livePage, releaseLive, pullToRefresh } from '../../behaviors/live-page';
+import { keepLive, livePage, reloadOnReset, releaseLive, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
@@ -108,12 +108,7 @@ Component({
           }),
         );
       }
-      keepLive(
-        this,
-        realtime.onReset(() => {
-          void this.load();
-        }),
-      );
+      reloadOnReset(this);
       realtime.start();
       void this.load();
     },

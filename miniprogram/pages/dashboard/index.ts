@@ -1,5 +1,5 @@
 import type { AnalyticsPeriod, Id, TeamEventType } from '@live-crm/shared-types';
-import { keepLive, livePage, releaseLive, pullToRefresh } from '../../behaviors/live-page';
+import { keepLive, livePage, reloadOnReset, releaseLive, pullToRefresh } from '../../behaviors/live-page';
 import { locale, t } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
 import { getTeams } from '../../services/analytics';
@@ -104,12 +104,7 @@ Component({
           this,
           realtime.on(type, (env) => this.onLiveEvent(env.teamId)),
         );
-      keepLive(
-        this,
-        realtime.onReset(() => {
-          void this.load();
-        }),
-      );
+      reloadOnReset(this);
       keepLive(
         this,
         realtime.onStatus((s) => this.onStatus(s)),

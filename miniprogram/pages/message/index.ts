@@ -1,5 +1,5 @@
 import type { Id, TeamEventEnvelope } from '@live-crm/shared-types';
-import { keepLive, livePage } from '../../behaviors/live-page';
+import { keepLive, livePage, reloadOnReset } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { LOGIN_PAGE, newIdempotencyKey } from '../../services/api';
 import { copyText } from '../../services/clipboard';
@@ -61,12 +61,7 @@ Component({
         this,
         realtime.on('message:created', (env) => this.onLive(env)),
       );
-      keepLive(
-        this,
-        realtime.onReset(() => {
-          void this.load();
-        }),
-      );
+      reloadOnReset(this);
       realtime.start();
       void this.load();
     },

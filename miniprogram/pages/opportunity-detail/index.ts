@@ -1,5 +1,5 @@
 import type { Id, Opportunity, Stage, TeamEventEnvelope } from '@live-crm/shared-types';
-import { keepLive, livePage } from '../../behaviors/live-page';
+import { keepLive, livePage, reloadOnReset } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
 import { conflictOpportunity, getOpportunity, getStages, onDealSync, saveMove } from '../../services/pipeline';
@@ -93,12 +93,7 @@ Component({
       this.setData({ shared: openedFromShare(query) });
       const onLive = (env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) => this.onLive(env);
       keepLive(this, realtime.on('opportunity:moved', onLive), realtime.on('opportunity:updated', onLive));
-      keepLive(
-        this,
-        realtime.onReset(() => {
-          void this.load();
-        }),
-      );
+      reloadOnReset(this);
       keepLive(
         this,
         onDealSync((sync) => this.onDealSync(sync)),

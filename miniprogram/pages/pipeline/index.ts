@@ -1,5 +1,5 @@
 import type { Id, Opportunity, TeamEventEnvelope } from '@live-crm/shared-types';
-import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
+import { keepLive, livePage, reloadOnReset, pullToRefresh } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError, LOGIN_PAGE } from '../../services/api';
 import { offlineQueue } from '../../services/offline-queue';
@@ -89,12 +89,7 @@ Component({
           this,
           realtime.on(type, (env) => this.onLiveDeal(env)),
         );
-      keepLive(
-        this,
-        realtime.onReset(() => {
-          void this.load();
-        }),
-      );
+      reloadOnReset(this);
       keepLive(
         this,
         realtime.onStatus((s) => this.onStatus(s)),

@@ -1,5 +1,5 @@
 import type { Id, Task, TaskStatus, TeamEventEnvelope, TeamMember } from '@live-crm/shared-types';
-import { keepLive, livePage } from '../../behaviors/live-page';
+import { keepLive, livePage, reloadOnReset } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
 import { customerName } from '../../services/customer-names';
@@ -80,12 +80,7 @@ Component({
           this,
           realtime.on(type, (env) => this.onLive(env)),
         );
-      keepLive(
-        this,
-        realtime.onReset(() => {
-          void this.load();
-        }),
-      );
+      reloadOnReset(this);
       realtime.start();
       void this.load();
     },

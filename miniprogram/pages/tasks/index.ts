@@ -1,5 +1,5 @@
 import type { AnyTeamEvent, Id, Task, TaskStatus, TeamEventEnvelope, TeamMember } from '@live-crm/shared-types';
-import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
+import { keepLive, livePage, reloadOnReset, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { isApiError, LOGIN_PAGE } from '../../services/api';
 import { customerNames, knownCustomerName } from '../../services/customer-names';
@@ -100,12 +100,7 @@ Component({
           this,
           realtime.on(type, (env) => this.onLive(env as LiveEnvelope)),
         );
-      keepLive(
-        this,
-        realtime.onReset(() => {
-          void this.load();
-        }),
-      );
+      reloadOnReset(this);
       keepLive(
         this,
         onTaskSync((sync) => this.onTaskSync(sync)),

@@ -1,26 +1,10 @@
-import type { AnyTeamEvent, Id, TeamEventType } from '@live-crm/shared-types';
+import type { AnyTeamEvent, Id } from '@live-crm/shared-types';
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
 import { formatMoney } from '../../utils/format';
 import { customerLink, opportunityLink, taskLink } from '../../utils/links';
 import { formatAgo } from '../../utils/when';
 import { taskTitle } from '../../utils/server-text';
-
-/** Every fact the team feed shows; typed so a new event name cannot be forgotten here. */
-export const FEED_EVENTS: Record<TeamEventType, true> = {
-  'customer:created': true,
-  'customer:updated': true,
-  'customer:note-added': true,
-  'opportunity:created': true,
-  'opportunity:updated': true,
-  'opportunity:moved': true,
-  'activity:created': true,
-  'task:created': true,
-  'task:updated': true,
-  'task:assigned': true,
-  'message:created': true,
-  'communication:logged': true,
-};
 
 /** One feed line: who (avatar and name), did what to which record (one sentence), when. */
 export interface FeedEntry {

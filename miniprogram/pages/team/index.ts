@@ -1,5 +1,5 @@
-import type { AnyTeamEvent, Id, TeamEventType } from '@live-crm/shared-types';
-import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
+import type { AnyTeamEvent, Id } from '@live-crm/shared-types';
+import { keepLive, livePage, reloadOnReset, pullToRefresh } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { LOGIN_PAGE } from '../../services/api';
 import { customerNames, knownCustomerName, rememberCustomer } from '../../services/customer-names';
@@ -7,12 +7,13 @@ import { onUnreadChange, showTabBadge, startNotifications, unreadCount } from '.
 import { getStages } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
 import type { ConnectionStatus } from '../../services/realtime';
+import { TEAM_EVENT_TYPES } from '../../services/realtime-client';
 import { getSession } from '../../services/session';
 import { teamFeed, teamMembers } from '../../services/team';
 import { openLink } from '../../utils/links';
 import { localizeTabBar } from '../../utils/tab-bar';
 import { errorText } from '../../utils/page';
-import { entryOf, FEED_EVENTS, said } from './describe';
+import { entryOf, said } from './describe';
 import type { FeedEntry, Names } from './describe';
 import { pageKit, showToast } from '../../behaviors/page-kit';
 
@@ -102,18 +103,13 @@ Component({
         this,
         onUnreadChange((unread) => this.setData({ unread })),
       );
-      for (const type of Object.keys(FEED_EVENTS) as TeamEventType[]) {
+      for (const type of TEAM_EVENT_TYPES) {
         keepLive(
           this,
           realtime.on(type, (env) => this.onLive(env as AnyTeamEvent)),
         );
       }
-      keepLive(
-        this,
-        realtime.onReset(() => {
-          void this.load();
-        }),
-      );
+      reloadOnReset(this);
       keepLive(
         this,
         realtime.onStatus((status) => this.showStatus(status)),

@@ -129,3 +129,6 @@ export function captureSetData(p: OpenedPage): Array<Record<string, unknown>> {
   };
   return sent;
 }
+
+/** What one setData patch costs to send to the view thread. */
+export const patchBytes = (patch: unknown): number => Buffer.byteLength(JSON.stringify(patch));
