@@ -78,8 +78,11 @@ export function sendCommand<K extends CommandType>(
   return request<CommandRes<K>>(method, path, { body, idempotencyKey });
 }
 
+/** `send`'s arguments, one tuple per command: a union of types cannot pair one type with another's request. */
+type SendArgs<K extends CommandType> = { [P in K]: [type: P, req: CommandReq<P>, idempotencyKey?: string] }[K];
+
 /** `sendCommand` spelled as a call: `send('task.assign', { id, assigneeId })`. */
-export function send<K extends CommandType>(type: K, req: CommandReq<K>, idempotencyKey?: string): Promise<CommandRes<K>> {
+export function send<K extends CommandType>(...[type, req, idempotencyKey]: SendArgs<K>): Promise<CommandRes<K>> {
   return sendCommand({ type, req }, idempotencyKey);
 }
 

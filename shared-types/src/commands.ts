@@ -54,11 +54,11 @@ export type CommandType = keyof CommandMap;
 export type CommandReq<K extends CommandType> = CommandMap[K]['req'];
 export type CommandRes<K extends CommandType> = CommandMap[K]['res'];
 
-/** One command as data: what the offline queue stores and replays. */
-export interface Command<K extends CommandType = CommandType> {
-  type: K;
-  req: CommandReq<K>;
-}
+/**
+ * One command as data: what the offline queue stores and replays. Built per member of `K`, so a
+ * union of types is a union of `{ type, req }` pairs: a type never travels with another's request.
+ */
+export type Command<K extends CommandType = CommandType> = { [P in K]: { type: P; req: CommandReq<P> } }[K];
 
 /** Any command, discriminated on `type`. */
-export type AnyCommand = { [K in CommandType]: Command<K> }[CommandType];
+export type AnyCommand = Command;

@@ -80,6 +80,20 @@ describe('CommandMap requests and answers', () => {
     expectTypeOf<'opportunity.delete'>().not.toExtend<CommandType>();
   });
 
+  it('pairs a type with its own request even when the type is a union', () => {
+    const either = (moving: boolean): 'opportunity.move' | 'task.assign' => (moving ? 'opportunity.move' : 'task.assign');
+    const type = either(true);
+    // @ts-expect-error a move or an assignment, sent with an assignment's request: which one is unknown
+    void sendIt(type, { id: 9, assigneeId: 5 });
+    // @ts-expect-error the same pair as data
+    void sendCommandIt({ type, req: { id: 9, assigneeId: 5 } });
+    if (type === 'opportunity.move')
+      expectTypeOf(sendIt(type, { id: 7, stageId: 3, version: 2 })).resolves.toEqualTypeOf<MoveOpportunityResponse>();
+    expectTypeOf<Command<'opportunity.move' | 'task.assign'>>().toEqualTypeOf<
+      { type: 'opportunity.move'; req: CommandReq<'opportunity.move'> } | { type: 'task.assign'; req: CommandReq<'task.assign'> }
+    >();
+  });
+
   it('refuses reading a field the answer does not have', async () => {
     const moved = await sendIt('opportunity.move', { id: 7, stageId: 3, version: 2 });
     // @ts-expect-error a move answers with the opportunity, not a task
