@@ -1,7 +1,3 @@
-import { loginUrl } from '../services/api';
-import { getSession } from '../services/session';
-import type { Session } from '../services/session';
-
 /** The record pages a sign-in may return to: a shared card or a notification opens one of these. */
 const RETURNABLE = /^\/pages\/(customer-detail|opportunity-detail|task-detail)\/index\?[\w=&%.-]*$/;
 
@@ -15,11 +11,4 @@ export function returnTarget(next: string | undefined): string | null {
     return null;
   }
   return RETURNABLE.test(path) ? path : null;
-}
-
-/** The session, or (signed out) off to the login page, which comes back to `path` after sign-in. */
-export function sessionOrLogin(path: string): Session | null {
-  const session = getSession();
-  if (!session) wx.reLaunch({ url: loginUrl(path) });
-  return session;
 }

@@ -1,4 +1,4 @@
-import Toast from 'tdesign-miniprogram/toast/index';
+import { showToast } from '../../behaviors/page-kit';
 import { t } from '../../i18n/index';
 import { copyText } from '../../services/clipboard';
 
@@ -13,9 +13,7 @@ export const copyFacts = Behavior({
     async onCopy(e: CopyEvent) {
       const value = e.currentTarget.dataset.value;
       if (!value) return;
-      if ((await copyText(value)) === 'failed') {
-        Toast({ context: this, selector: '#t-toast', message: t('error.generic'), theme: 'error' });
-      }
+      if ((await copyText(value)) === 'failed') showToast(this, t('error.generic'), 'error');
     },
   },
 });

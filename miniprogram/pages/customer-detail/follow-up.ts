@@ -1,4 +1,4 @@
-import Toast from 'tdesign-miniprogram/toast/index';
+import { showToast } from '../../behaviors/page-kit';
 import { t } from '../../i18n/index';
 import { scheduleFollowUp } from '../../services/communications';
 import { formatDateTime } from '../../utils/format';
@@ -18,7 +18,7 @@ export const followUpMethods = Behavior({
     customerId: 0,
     followUp: {
       visible: false,
-      pickerVisible: false,
+      picker: { visible: false },
       value: '',
       label: '',
       notes: '',
@@ -48,25 +48,17 @@ export const followUpMethods = Behavior({
       });
     },
 
-    onFollowUpClose() {
-      this.setData({ 'followUp.visible': false, 'followUp.pickerVisible': false });
-    },
-
     onPickTime() {
-      this.setData({ 'followUp.pickerVisible': true });
+      this.setData({ 'followUp.picker.visible': true });
     },
 
     onPickerConfirm(e: ValueEvent) {
       this.setData({
-        'followUp.pickerVisible': false,
+        'followUp.picker.visible': false,
         'followUp.value': e.detail.value,
         'followUp.label': labelOf(e.detail.value),
         'followUp.error': '',
       });
-    },
-
-    onPickerCancel() {
-      this.setData({ 'followUp.pickerVisible': false });
     },
 
     onFollowUpNotes(e: ValueEvent) {
@@ -85,7 +77,7 @@ export const followUpMethods = Behavior({
       try {
         await scheduleFollowUp({ customerId, scheduledDate, notes: followUp.notes.trim() || null });
         this.setData({ 'followUp.visible': false });
-        Toast({ context: this, selector: '#t-toast', message: t('followUp.created'), theme: 'success' });
+        showToast(this, t('followUp.created'), 'success');
       } catch (err) {
         this.setData({ 'followUp.error': errorText(err) });
       } finally {

@@ -15,14 +15,13 @@ import { errorText, isMissing, numberParam } from '../../utils/page';
 import { enableShareMenu, openedFromShare, sharedCustomerPath } from '../../utils/share';
 import type { ShareCard } from '../../utils/share';
 import { pathOf } from '../../utils/links';
-import { sessionOrLogin } from '../../utils/sign-in';
 import { copyFacts } from './copy';
 import { followUpMethods } from './follow-up';
 import { profileOf, viewersOf } from './profile';
 import type { Profile } from './profile';
 import { Timeline } from './timeline';
 import type { Entry, Patch, TimelineItem } from './timeline';
-import { pageKit, showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 interface State {
   id: Id | null;
@@ -95,7 +94,7 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const session = sessionOrLogin(pathOf('/pages/customer-detail/index', query));
+      const session = this.signedIn(pathOf('/pages/customer-detail/index', query));
       if (!session) return;
       wx.setNavigationBarTitle({ title: t('customer.title') });
       enableShareMenu();
@@ -335,10 +334,6 @@ Component({
     onShareAppMessage(): ShareCard {
       const { id, customer } = stateOf(this);
       return { title: customer ? t('share.customer', { name: customer.name }) : t('customer.title'), path: sharedCustomerPath(id ?? 0) };
-    },
-
-    toast(message: string, theme?: 'success' | 'error') {
-      showToast(this, message, theme);
     },
   },
 });

@@ -8,7 +8,7 @@ import { nameOf } from '../../services/team';
 import { errorText, numberParam } from '../../utils/page';
 import { emptyValues, serverFieldErrors, TEXT_FIELDS, toInput, toPatch, validate, valuesFrom } from './form';
 import type { Field, FieldErrors, FormValues } from './form';
-import { pageKit, showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 const STATUSES: CustomerStatus[] = ['lead', 'prospect', 'active', 'inactive'];
 const statusLabel = (s: CustomerStatus): string => t(`status.${s}` as MessageKey);
@@ -76,6 +76,7 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
+      if (!this.signedIn()) return;
       const state = stateOf(this);
       state.id = numberParam(query.id);
       const creating = state.id === null;
@@ -109,10 +110,6 @@ Component({
 
     onPickStatus() {
       this.setData({ 'sheet.visible': true });
-    },
-
-    onSheetClose() {
-      this.setData({ 'sheet.visible': false });
     },
 
     onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
@@ -190,14 +187,6 @@ Component({
       const id = stateOf(this).duplicateId;
       this.setData({ 'dup.visible': false });
       if (id !== null) wx.redirectTo({ url: `/pages/customer-detail/index?id=${id}` });
-    },
-
-    onDuplicateClose() {
-      this.setData({ 'dup.visible': false });
-    },
-
-    toast(message: string, theme?: 'success' | 'error') {
-      showToast(this, message, theme);
     },
   },
 });

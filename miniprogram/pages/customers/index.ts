@@ -2,10 +2,8 @@ import type { Customer, CustomerSort, CustomerStatus, TeamEventEnvelope } from '
 import { keepLive, livePage, reloadOnReset, releaseLive, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
-import { LOGIN_PAGE } from '../../services/api';
 import { listCustomers } from '../../services/customers';
 import { realtime } from '../../services/realtime';
-import { getSession } from '../../services/session';
 import { callCustomer } from '../../utils/call';
 import { contactOf } from '../../utils/contact';
 import { errorText, idFrom } from '../../utils/page';
@@ -13,7 +11,7 @@ import type { TapEvent } from '../../utils/page';
 import { localizeTabBar } from '../../utils/tab-bar';
 import { CustomerRows } from './rows';
 import type { ListFilter, Patch, Row } from './rows';
-import { pageKit, showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 const PAGE_SIZE = 20;
 const SEARCH_DEBOUNCE_MS = 300;
@@ -91,10 +89,7 @@ Component({
 
   methods: {
     onLoad() {
-      if (!getSession()) {
-        wx.reLaunch({ url: LOGIN_PAGE });
-        return;
-      }
+      if (!this.signedIn()) return;
       wx.setNavigationBarTitle({ title: t('customers.title') });
       const onCustomer = (env: TeamEventEnvelope<'customer:created' | 'customer:updated'>) =>
         this.live((rows) => rows.apply(env.data.customer, env.type === 'customer:created'));
@@ -242,10 +237,6 @@ Component({
       this.setData({ 'sheet.visible': true });
     },
 
-    onSheetClose() {
-      this.setData({ 'sheet.visible': false });
-    },
-
     onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
       this.onSheetClose();
       const sortBy = SORTS[e.detail.index];
@@ -292,10 +283,6 @@ Component({
 
     onNew() {
       wx.navigateTo({ url: '/pages/customer-form/index' });
-    },
-
-    toast(message: string, theme?: 'success' | 'error') {
-      showToast(this, message, theme);
     },
   },
 });

@@ -1,11 +1,9 @@
 import type { AnalyticsPeriod, Id, TeamEventType } from '@live-crm/shared-types';
 import { keepLive, livePage, reloadOnReset, releaseLive, pullToRefresh } from '../../behaviors/live-page';
 import { locale, t } from '../../i18n/index';
-import { LOGIN_PAGE } from '../../services/api';
 import { getTeams } from '../../services/analytics';
 import { realtime } from '../../services/realtime';
 import type { ConnectionStatus } from '../../services/realtime';
-import { getSession } from '../../services/session';
 import { diffData } from '../../utils/diff';
 import { exportButtons, isExportType, runExport } from '../../utils/export-flow';
 import { errorText, idFrom, pageState } from '../../utils/page';
@@ -13,7 +11,7 @@ import { localizeTabBar } from '../../utils/tab-bar';
 import type { TapEvent } from '../../utils/page';
 import { drawActivityChart, emptyView, loadDashboard } from './load';
 import type { ChartData, DashboardView } from './load';
-import { pageKit, showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
@@ -90,11 +88,8 @@ Component({
 
   methods: {
     onLoad() {
-      const session = getSession();
-      if (!session) {
-        wx.reLaunch({ url: LOGIN_PAGE });
-        return;
-      }
+      const session = this.signedIn();
+      if (!session) return;
       wx.setNavigationBarTitle({ title: t('dashboard.title') });
       const isAdmin = session.user.role === 'admin';
       this.setData({ isAdmin, teamLabel: isAdmin ? t('dashboard.allTeams') : '' });
@@ -222,10 +217,6 @@ Component({
       void this.load();
     },
 
-    onTeamSheetClose() {
-      this.setData({ 'teamSheet.visible': false });
-    },
-
     onDealTap(e: TapEvent) {
       wx.navigateTo({ url: `/pages/opportunity-detail/index?id=${idFrom(e)}` });
     },
@@ -245,10 +236,6 @@ Component({
       if (type === 'activities' && range) Object.assign(filters, { from: range.first, to: range.last });
       const failed = await runExport(type, filters);
       if (failed) this.toast(failed, 'error');
-    },
-
-    toast(message: string, theme?: 'success' | 'warning' | 'error') {
-      showToast(this, message, theme);
     },
   },
 });

@@ -1,4 +1,4 @@
-import Toast from 'tdesign-miniprogram/toast/index';
+import { pageKit } from '../../behaviors/page-kit';
 import { t } from '../../i18n/index';
 import { listDevLogins, loginAsDevUser, loginWithWechat } from '../../services/auth';
 import type { DevLogin } from '../../services/auth';
@@ -30,6 +30,7 @@ function toView(entry: DevLogin): DevLoginView {
 }
 
 Component({
+  behaviors: [pageKit],
   data: {
     text: {
       appName: t('app.name'),
@@ -90,10 +91,10 @@ Component({
       this.setData({ busy });
       try {
         const session = await attempt();
-        Toast({ context: this, selector: '#t-toast', message: t('login.welcome', { name: session.user.name }), theme: 'success' });
+        this.toast(t('login.welcome', { name: session.user.name }), 'success');
         this.enter();
       } catch (err) {
-        Toast({ context: this, selector: '#t-toast', message: `${t('login.failed')}: ${errorText(err)}`, theme: 'error' });
+        this.toast(`${t('login.failed')}: ${errorText(err)}`, 'error');
       } finally {
         this.setData({ busy: '' });
       }

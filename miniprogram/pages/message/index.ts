@@ -1,15 +1,14 @@
 import type { Id, TeamEventEnvelope } from '@live-crm/shared-types';
 import { keepLive, livePage, reloadOnReset } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
-import { LOGIN_PAGE, newIdempotencyKey } from '../../services/api';
+import { newIdempotencyKey } from '../../services/api';
 import { copyText } from '../../services/clipboard';
 import { listMessages, sendMessage } from '../../services/communications';
 import { realtime } from '../../services/realtime';
-import { getSession } from '../../services/session';
 import { errorText, numberParam } from '../../utils/page';
 import { Thread } from './thread';
 import type { Bubble, Patch } from './thread';
-import { pageKit, showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 interface State {
   customerId: Id | null;
@@ -48,11 +47,8 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const session = getSession();
-      if (!session) {
-        wx.reLaunch({ url: LOGIN_PAGE });
-        return;
-      }
+      const session = this.signedIn();
+      if (!session) return;
       const state = stateOf(this);
       Object.assign(state, { customerId: numberParam(query.customerId), myId: session.user.id, myName: session.user.name });
       const name = query.name ? decodeURIComponent(query.name) : '';
@@ -145,10 +141,6 @@ Component({
       // WeChat shows its own "copied" toast; ours says where to paste it.
       if (result === 'copied') this.toast(t('message.copied'));
       else if (result === 'failed') this.toast(t('error.generic'), 'error');
-    },
-
-    toast(message: string, theme?: 'error') {
-      showToast(this, message, theme);
     },
   },
 });

@@ -1,7 +1,6 @@
 import type { Id, Notification, NotificationKind, NotificationPayload } from '@live-crm/shared-types';
 import { keepLive, livePage, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
-import { LOGIN_PAGE } from '../../services/api';
 import {
   listNotifications,
   markRead,
@@ -10,13 +9,12 @@ import {
   startNotifications,
   unreadCount,
 } from '../../services/notifications';
-import { getSession } from '../../services/session';
 import { openLink } from '../../utils/links';
 import { errorText, idFrom } from '../../utils/page';
 import { notificationText } from '../../utils/server-text';
 import type { TapEvent } from '../../utils/page';
 import { formatAgo } from '../../utils/when';
-import { pageKit, showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 /** One row; newest first by flex `order`, so an arrival is one new slot, never a resent list. */
 interface Row {
@@ -92,10 +90,7 @@ Component({
 
   methods: {
     onLoad() {
-      if (!getSession()) {
-        wx.reLaunch({ url: LOGIN_PAGE });
-        return;
-      }
+      if (!this.signedIn()) return;
       wx.setNavigationBarTitle({ title: t('notifications.title') });
       startNotifications();
       keepLive(
@@ -207,10 +202,6 @@ Component({
         this.toast(errorText(err));
         void this.load();
       }
-    },
-
-    toast(message: string) {
-      showToast(this, message);
     },
   },
 });

@@ -12,8 +12,7 @@ import { errorText, isMissing, numberParam } from '../../utils/page';
 import { enableShareMenu, openedFromShare, sharedOpportunityPath } from '../../utils/share';
 import type { ShareCard } from '../../utils/share';
 import { pathOf } from '../../utils/links';
-import { sessionOrLogin } from '../../utils/sign-in';
-import { pageKit, showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 /** `choices`: the stages the open sheet lists, in its order. */
 interface State {
@@ -85,7 +84,7 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      if (!sessionOrLogin(pathOf('/pages/opportunity-detail/index', query))) return;
+      if (!this.signedIn(pathOf('/pages/opportunity-detail/index', query))) return;
       wx.setNavigationBarTitle({ title: t('opportunity.title') });
       enableShareMenu();
       const state = stateOf(this);
@@ -162,10 +161,6 @@ Component({
       this.setData({ sheet: { visible: true, title: reopening ? t('opportunity.reopenTitle') : '', items } });
     },
 
-    onSheetClose() {
-      this.setData({ 'sheet.visible': false });
-    },
-
     async onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
       this.onSheetClose();
       const { deal, choices } = stateOf(this);
@@ -207,10 +202,6 @@ Component({
       if (sync.kind === 'applied') this.show(sync.opportunity);
       else if (sync.current) this.show(sync.current, true);
       else void this.load();
-    },
-
-    toast(message: string, theme?: 'success' | 'warning') {
-      showToast(this, message, theme);
     },
   },
 });

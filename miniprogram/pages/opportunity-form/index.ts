@@ -8,7 +8,7 @@ import { formatDate, groupYuanInput, todayInShanghai } from '../../utils/format'
 import { errorText, numberParam } from '../../utils/page';
 import { emptyValues, serverFieldErrors, toInput, toPatch, validate, valuesFrom } from './form';
 import type { Field, FieldErrors, FormValues } from './form';
-import { pageKit, showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 type Choice = { id: Id; label: string };
 interface State {
@@ -76,6 +76,7 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
+      if (!this.signedIn()) return;
       const state = stateOf(this);
       state.id = numberParam(query.id);
       const creating = state.id === null;
@@ -131,10 +132,6 @@ Component({
       this.setData({ 'datePicker.visible': false, 'values.closeDate': date, dateLabel: formatDate(date), 'errors.closeDate': '' });
     },
 
-    onDateCancel() {
-      this.setData({ 'datePicker.visible': false });
-    },
-
     onClearDate() {
       this.setData({ 'values.closeDate': '', dateLabel: '', 'errors.closeDate': '' });
     },
@@ -165,10 +162,6 @@ Component({
     openSheet(kind: 'customer' | 'stage', items: string[]) {
       stateOf(this).sheetKind = kind;
       this.setData({ sheet: { visible: true, items } });
-    },
-
-    onSheetClose() {
-      this.setData({ 'sheet.visible': false });
     },
 
     onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
@@ -236,10 +229,6 @@ Component({
         }
       }
       this.toast(errorText(err), 'error');
-    },
-
-    toast(message: string, theme?: 'success' | 'error') {
-      showToast(this, message, theme);
     },
   },
 });

@@ -1,20 +1,19 @@
 import type { Id, Opportunity, TeamEventEnvelope } from '@live-crm/shared-types';
 import { keepLive, livePage, reloadOnReset, pullToRefresh } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
-import { isApiError, LOGIN_PAGE } from '../../services/api';
+import { isApiError } from '../../services/api';
 import { offlineQueue } from '../../services/offline-queue';
 import { conflictOpportunity, getPipeline, onDealSync, queuedMoves, saveMove } from '../../services/pipeline';
 import type { DealSync } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
 import type { ConnectionStatus } from '../../services/realtime';
-import { getSession } from '../../services/session';
 import { lastActorOf, nameOf, teamNames } from '../../services/team';
 import { errorText, idFrom } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
 import { localizeTabBar } from '../../utils/tab-bar';
 import { Board } from './board';
 import type { Patch } from './board';
-import { showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
@@ -58,7 +57,7 @@ function texts() {
 }
 
 Component({
-  behaviors: [livePage, pullToRefresh],
+  behaviors: [pageKit, livePage, pullToRefresh],
   data: {
     text: texts(),
     loading: true,
@@ -75,11 +74,8 @@ Component({
 
   methods: {
     onLoad() {
-      const session = getSession();
-      if (!session) {
-        wx.reLaunch({ url: LOGIN_PAGE });
-        return;
-      }
+      const session = this.signedIn();
+      if (!session) return;
       wx.setNavigationBarTitle({ title: t('pipeline.title') });
       const state = stateOf(this);
       state.names.set(session.user.id, session.user.name);
@@ -171,11 +167,6 @@ Component({
       wx.navigateTo({ url: '/pages/opportunity-form/index' });
     },
 
-    onRetry() {
-      this.setData({ error: '' });
-      void this.load();
-    },
-
     onMoveTap(e: TapEvent) {
       const state = stateOf(this);
       const deal = state.board?.get(idFrom(e));
@@ -183,11 +174,6 @@ Component({
       state.sheetDealId = deal.id;
       const items = state.board.stageList().map((s) => ({ label: stageLabel(s), disabled: s.id === deal.stageId }));
       this.setData({ sheet: { visible: true, title: t('pipeline.moveTitle', { title: deal.title }), items } });
-    },
-
-    onSheetClose() {
-      stateOf(this).sheetDealId = null;
-      this.setData({ 'sheet.visible': false });
     },
 
     onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
@@ -271,10 +257,6 @@ Component({
       const state = stateOf(this);
       const actor = state.movedBy.get(opp.id) ?? (await lastActorOf(opp.id));
       return (actor !== null && state.names.get(actor)) || nameOf(actor, t('common.someone'));
-    },
-
-    toast(message: string, theme?: 'success' | 'warning' | 'error') {
-      showToast(this, message, theme);
     },
   },
 });

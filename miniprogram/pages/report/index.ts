@@ -1,10 +1,7 @@
 import type { Id } from '@live-crm/shared-types';
-import Toast from 'tdesign-miniprogram/toast/index';
 import { pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
-import { LOGIN_PAGE } from '../../services/api';
 import { getWeeklyReport } from '../../services/analytics';
-import { getSession } from '../../services/session';
 import { exportButtons, isExportType, runExport } from '../../utils/export-flow';
 import { errorText, numberParam, pageState } from '../../utils/page';
 import { addDays, generatedAt, reportColumns, reportRows, weekRange } from './view';
@@ -51,10 +48,7 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined> = {}) {
-      if (!getSession()) {
-        wx.reLaunch({ url: LOGIN_PAGE });
-        return;
-      }
+      if (!this.signedIn()) return;
       wx.setNavigationBarTitle({ title: t('report.title') });
       stateOf(this).teamId = numberParam(query['teamId']);
       void this.load();
@@ -83,7 +77,7 @@ Component({
       } catch (err) {
         if (seq !== state.loadSeq) return;
         if (this.data.loading || this.data.error) this.setData({ loading: false, error: errorText(err) });
-        else this.toast(errorText(err));
+        else this.toast(errorText(err), 'error');
       }
     },
 
@@ -107,11 +101,7 @@ Component({
       if (!isExportType(type)) return;
       const teamId = stateOf(this).teamId;
       const failed = await runExport(type, teamId === null ? {} : { teamId });
-      if (failed) this.toast(failed);
-    },
-
-    toast(message: string) {
-      Toast({ context: this, selector: '#t-toast', message, theme: 'error' });
+      if (failed) this.toast(failed, 'error');
     },
   },
 });

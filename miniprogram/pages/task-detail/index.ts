@@ -8,11 +8,10 @@ import { assignTask, conflictTask, getTask, setTaskStatus } from '../../services
 import { lastTaskActorOf, teamMembers } from '../../services/team';
 import { customerLink, openLink, pathOf } from '../../utils/links';
 import { errorText, isMissing, numberParam } from '../../utils/page';
-import { sessionOrLogin } from '../../utils/sign-in';
 import { formatDue } from '../../utils/when';
 import { isLate } from '../tasks/task-row';
 import { taskTitle } from '../../utils/server-text';
-import { pageKit, showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 interface State {
   id: Id | null;
@@ -68,7 +67,7 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const session = sessionOrLogin(pathOf('/pages/task-detail/index', query));
+      const session = this.signedIn(pathOf('/pages/task-detail/index', query));
       if (!session) return;
       wx.setNavigationBarTitle({ title: t('taskDetail.title') });
       const state = stateOf(this);
@@ -182,10 +181,6 @@ Component({
       this.setData({ sheet: { visible: true, title: t('tasks.assignTitle', { title: taskTitle(state.task) }), items } });
     },
 
-    onSheetClose() {
-      this.setData({ 'sheet.visible': false });
-    },
-
     async onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
       const state = stateOf(this);
       const member = state.members[e.detail.index];
@@ -197,10 +192,6 @@ Component({
       } catch (err) {
         this.toast(errorText(err), 'error');
       }
-    },
-
-    toast(message: string, theme?: 'success' | 'warning' | 'error') {
-      showToast(this, message, theme);
     },
   },
 });

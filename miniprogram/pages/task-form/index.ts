@@ -1,6 +1,6 @@
 import type { Id, Task, TeamMember } from '@live-crm/shared-types';
 import { t } from '../../i18n/index';
-import { isApiError, LOGIN_PAGE } from '../../services/api';
+import { isApiError } from '../../services/api';
 import { customerName } from '../../services/customer-names';
 import { listCustomers } from '../../services/customers';
 import { askReminderConsent, reminderTemplateId } from '../../services/notifications';
@@ -23,7 +23,7 @@ import {
   valuesFrom,
 } from './form';
 import type { FieldErrors, TaskFormValues } from './form';
-import { pageKit, showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 type SheetKind = 'type' | 'priority' | 'customer' | 'remind' | 'assignee';
 type Choice = { id: Id | null; label: string };
@@ -93,11 +93,8 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const session = getSession();
-      if (!session) {
-        wx.reLaunch({ url: LOGIN_PAGE });
-        return;
-      }
+      const session = this.signedIn();
+      if (!session) return;
       const state = stateOf(this);
       state.id = numberParam(query.id);
       const creating = state.id === null;
@@ -153,10 +150,6 @@ Component({
 
     onPickDue() {
       this.setData({ 'picker.visible': true });
-    },
-
-    onPickerClose() {
-      this.setData({ 'picker.visible': false });
     },
 
     onDueConfirm(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
@@ -218,10 +211,6 @@ Component({
     openSheet(kind: SheetKind, items: string[]) {
       stateOf(this).sheetKind = kind;
       this.setData({ sheet: { visible: true, items } });
-    },
-
-    onSheetClose() {
-      this.setData({ 'sheet.visible': false });
     },
 
     onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
@@ -300,10 +289,6 @@ Component({
       this.fill(valuesFrom(current, { customer: this.data.values.customerName, assignee: nameOf(current.assigneeId) ?? '' }));
       const actor = await lastTaskActorOf(current.id);
       this.setData({ notice: t('taskForm.conflict', { name: nameOf(actor) ?? t('common.someone') }) });
-    },
-
-    toast(message: string, theme?: 'success' | 'error') {
-      showToast(this, message, theme);
     },
   },
 });

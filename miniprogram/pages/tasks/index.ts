@@ -1,11 +1,10 @@
 import type { AnyTeamEvent, Id, Task, TaskStatus, TeamEventEnvelope, TeamMember } from '@live-crm/shared-types';
 import { keepLive, livePage, reloadOnReset, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
-import { isApiError, LOGIN_PAGE } from '../../services/api';
+import { isApiError } from '../../services/api';
 import { customerNames, knownCustomerName } from '../../services/customer-names';
 import { showTabBadge, startNotifications } from '../../services/notifications';
 import { realtime } from '../../services/realtime';
-import { getSession } from '../../services/session';
 import { onTaskSync, saveTaskStatus } from '../../services/offline-saves';
 import type { TaskSync } from '../../services/offline-saves';
 import { assignTask, conflictTask, listTasks } from '../../services/tasks';
@@ -19,7 +18,7 @@ import type { ListData, Patch, Scope } from './task-lists';
 import { UPCOMING_DAYS, VIEWS } from './task-row';
 import type { ViewKey } from './task-row';
 import { taskTitle } from '../../utils/server-text';
-import { showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
@@ -70,7 +69,7 @@ function texts() {
 const emptyList = (): ListData => ({ items: [], count: 0, shown: 0 });
 
 Component({
-  behaviors: [livePage, pullToRefresh],
+  behaviors: [pageKit, livePage, pullToRefresh],
   data: {
     text: texts(),
     loading: true,
@@ -84,11 +83,8 @@ Component({
 
   methods: {
     onLoad() {
-      const session = getSession();
-      if (!session) {
-        wx.reLaunch({ url: LOGIN_PAGE });
-        return;
-      }
+      const session = this.signedIn();
+      if (!session) return;
       wx.setNavigationBarTitle({ title: t('tasks.title') });
       const state = stateOf(this);
       state.me = session.user.id;
@@ -220,11 +216,6 @@ Component({
       wx.navigateTo({ url: '/pages/task-form/index' });
     },
 
-    onRetry() {
-      this.setData({ error: '' });
-      void this.load();
-    },
-
     /** The round check box or the swipe action: complete an open task, reopen a done one. */
     onToggle(e: TapEvent) {
       const task = stateOf(this).lists?.get(idFrom(e));
@@ -289,11 +280,6 @@ Component({
       this.setData({ sheet: { visible: true, title: t('tasks.assignTitle', { title: taskTitle(task) }), items } });
     },
 
-    onSheetClose() {
-      stateOf(this).sheetTaskId = null;
-      this.setData({ 'sheet.visible': false });
-    },
-
     async onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
       const state = stateOf(this);
       const member = state.members[e.detail.index];
@@ -307,10 +293,6 @@ Component({
       } catch (err) {
         this.toast(errorText(err), 'error');
       }
-    },
-
-    toast(message: string, theme?: 'success' | 'warning' | 'error') {
-      showToast(this, message, theme);
     },
   },
 });

@@ -1,21 +1,19 @@
 import type { AnyTeamEvent, Id } from '@live-crm/shared-types';
 import { keepLive, livePage, reloadOnReset, pullToRefresh } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
-import { LOGIN_PAGE } from '../../services/api';
 import { customerNames, knownCustomerName, rememberCustomer } from '../../services/customer-names';
 import { onUnreadChange, showTabBadge, startNotifications, unreadCount } from '../../services/notifications';
 import { getStages } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
 import type { ConnectionStatus } from '../../services/realtime';
 import { TEAM_EVENT_TYPES } from '../../services/realtime-client';
-import { getSession } from '../../services/session';
 import { teamFeed, teamMembers } from '../../services/team';
 import { openLink } from '../../utils/links';
 import { localizeTabBar } from '../../utils/tab-bar';
 import { errorText } from '../../utils/page';
 import { entryOf, said } from './describe';
 import type { FeedEntry, Names } from './describe';
-import { pageKit, showToast } from '../../behaviors/page-kit';
+import { pageKit } from '../../behaviors/page-kit';
 
 const PAGE_SIZE = 20;
 
@@ -89,11 +87,8 @@ Component({
 
   methods: {
     onLoad() {
-      const session = getSession();
-      if (!session) {
-        wx.reLaunch({ url: LOGIN_PAGE });
-        return;
-      }
+      const session = this.signedIn();
+      if (!session) return;
       wx.setNavigationBarTitle({ title: t('feed.title') });
       const state = stateOf(this);
       state.teamId = session.user.teamId;
@@ -244,10 +239,6 @@ Component({
 
     onBell() {
       wx.navigateTo({ url: '/pages/notifications/index' });
-    },
-
-    toast(message: string) {
-      showToast(this, message);
     },
   },
 });
