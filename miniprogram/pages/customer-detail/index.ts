@@ -11,7 +11,7 @@ import type { Unsubscribe } from '../../services/realtime';
 import { nameOf, teamNames } from '../../services/team';
 import { callCustomer } from '../../utils/call';
 import { contactOf } from '../../utils/contact';
-import { errorText, isMissing, numberParam } from '../../utils/page';
+import { errorText, isMissing, numberParam, pageState } from '../../utils/page';
 import { enableShareMenu, openedFromShare, sharedCustomerPath } from '../../utils/share';
 import type { ShareCard } from '../../utils/share';
 import { pathOf } from '../../utils/links';
@@ -35,15 +35,16 @@ interface State {
   shown: boolean;
 }
 
-const states = new WeakMap<object, State>();
-export const stateOf = (page: object): State => {
-  let s = states.get(page);
-  if (!s) {
-    s = { id: null, myId: 0, customer: null, names: new Map(), timeline: null, duringLoad: null, leavePresence: null, shown: false };
-    states.set(page, s);
-  }
-  return s;
-};
+const stateOf = pageState<State>(() => ({
+  id: null,
+  myId: 0,
+  customer: null,
+  names: new Map(),
+  timeline: null,
+  duringLoad: null,
+  leavePresence: null,
+  shown: false,
+}));
 
 type LiveType = 'customer:note-added' | 'activity:created' | 'message:created' | 'communication:logged';
 

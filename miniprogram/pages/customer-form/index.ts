@@ -5,7 +5,7 @@ import { isApiError } from '../../services/api';
 import type { ApiError } from '../../services/api';
 import { conflictCustomer, createCustomer, duplicateOf, getCustomer, lastCustomerActorOf, updateCustomer } from '../../services/customers';
 import { nameOf } from '../../services/team';
-import { errorText, numberParam } from '../../utils/page';
+import { errorText, numberParam, pageState } from '../../utils/page';
 import { emptyValues, serverFieldErrors, TEXT_FIELDS, toInput, toPatch, validate, valuesFrom } from './form';
 import type { Field, FieldErrors, FormValues } from './form';
 import { pageKit } from '../../behaviors/page-kit';
@@ -18,15 +18,7 @@ interface State {
   version: number;
   duplicateId: Id | null;
 }
-const states = new WeakMap<object, State>();
-const stateOf = (page: object): State => {
-  let s = states.get(page);
-  if (!s) {
-    s = { id: null, version: 0, duplicateId: null };
-    states.set(page, s);
-  }
-  return s;
-};
+const stateOf = pageState<State>(() => ({ id: null, version: 0, duplicateId: null }));
 
 function texts() {
   const keys = [

@@ -6,7 +6,7 @@ import { listCustomers } from '../../services/customers';
 import { realtime } from '../../services/realtime';
 import { callCustomer } from '../../utils/call';
 import { contactOf } from '../../utils/contact';
-import { errorText, idFrom } from '../../utils/page';
+import { errorText, idFrom, pageState } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
 import { localizeTabBar } from '../../utils/tab-bar';
 import { CustomerRows } from './rows';
@@ -32,24 +32,16 @@ interface State {
   duringLoad: Array<(rows: CustomerRows) => void> | null;
 }
 
-const states = new WeakMap<object, State>();
-function stateOf(page: object): State {
-  let s = states.get(page);
-  if (!s) {
-    s = {
-      filter: { keyword: '', status: 'all', sortBy: 'lastContact' },
-      rows: null,
-      generation: 0,
-      page: 1,
-      cursor: null,
-      loadingMore: false,
-      searchTimer: null,
-      duringLoad: null,
-    };
-    states.set(page, s);
-  }
-  return s;
-}
+const stateOf = pageState<State>(() => ({
+  filter: { keyword: '', status: 'all', sortBy: 'lastContact' },
+  rows: null,
+  generation: 0,
+  page: 1,
+  cursor: null,
+  loadingMore: false,
+  searchTimer: null,
+  duringLoad: null,
+}));
 
 const sortLabel = (sort: CustomerSort): string => t(`sort.${sort}` as MessageKey);
 

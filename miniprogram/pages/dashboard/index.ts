@@ -1,9 +1,8 @@
 import type { AnalyticsPeriod, Id, TeamEventType } from '@live-crm/shared-types';
-import { keepLive, livePage, reloadOnReset, releaseLive, pullToRefresh } from '../../behaviors/live-page';
+import { keepLive, livePage, pullToRefresh, releaseLive, reloadOnReset, showOnline } from '../../behaviors/live-page';
 import { locale, t } from '../../i18n/index';
 import { getTeams } from '../../services/analytics';
 import { realtime } from '../../services/realtime';
-import type { ConnectionStatus } from '../../services/realtime';
 import { diffData } from '../../utils/diff';
 import { exportButtons, isExportType, runExport } from '../../utils/export-flow';
 import { errorText, idFrom, pageState } from '../../utils/page';
@@ -100,12 +99,8 @@ Component({
           realtime.on(type, (env) => this.onLiveEvent(env.teamId)),
         );
       reloadOnReset(this);
-      keepLive(
-        this,
-        realtime.onStatus((s) => this.onStatus(s)),
-      );
+      showOnline(this);
       realtime.start();
-      this.onStatus(realtime.status());
       void this.load();
     },
 
@@ -160,11 +155,6 @@ Component({
         .exec((res: unknown[]) => {
           drawActivityChart(res[0], chart);
         });
-    },
-
-    onStatus(status: ConnectionStatus) {
-      const online = status === 'online';
-      if (online !== this.data.online) this.setData({ online });
     },
 
     /** Debounced: a teammate dragging several deals costs one refetch, not one per move. */

@@ -5,7 +5,7 @@ import type { DevLogin } from '../../services/auth';
 import { getBaseUrl, isDevelopmentBuild, setBaseUrl } from '../../services/config';
 import { realtime } from '../../services/realtime';
 import { getSession } from '../../services/session';
-import { errorText } from '../../utils/page';
+import { errorText, pageState } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
 import { returnTarget } from '../../utils/sign-in';
 
@@ -18,7 +18,7 @@ interface DevLoginView {
 }
 
 /** The page to open after sign-in (a shared record), kept outside `data`: the view never shows it. */
-const targets = new WeakMap<object, string>();
+const stateOf = pageState<{ target: string | null }>(() => ({ target: null }));
 
 function roleText(role: DevLogin['role']): string {
   return t(role === 'admin' ? 'role.admin' : role === 'manager' ? 'role.manager' : 'role.rep');
@@ -49,8 +49,7 @@ Component({
 
   methods: {
     onLoad(query: Record<string, string | undefined> = {}) {
-      const target = returnTarget(query.next);
-      if (target) targets.set(this, target);
+      stateOf(this).target = returnTarget(query.next);
       if (getSession()) {
         this.enter();
         return;
@@ -103,7 +102,7 @@ Component({
     /** Home, or the record a shared card (or an expired session) was opening. */
     enter() {
       realtime.start();
-      wx.reLaunch({ url: targets.get(this) ?? HOME_PAGE });
+      wx.reLaunch({ url: stateOf(this).target ?? HOME_PAGE });
     },
   },
 });

@@ -5,7 +5,7 @@ import { newIdempotencyKey } from '../../services/api';
 import { copyText } from '../../services/clipboard';
 import { listMessages, sendMessage } from '../../services/communications';
 import { realtime } from '../../services/realtime';
-import { errorText, numberParam } from '../../utils/page';
+import { errorText, numberParam, pageState } from '../../utils/page';
 import { Thread } from './thread';
 import type { Bubble, Patch } from './thread';
 import { pageKit } from '../../behaviors/page-kit';
@@ -16,15 +16,7 @@ interface State {
   myName: string;
   thread: Thread | null;
 }
-const states = new WeakMap<object, State>();
-const stateOf = (page: object): State => {
-  let s = states.get(page);
-  if (!s) {
-    s = { customerId: null, myId: 0, myName: '', thread: null };
-    states.set(page, s);
-  }
-  return s;
-};
+const stateOf = pageState<State>(() => ({ customerId: null, myId: 0, myName: '', thread: null }));
 
 Component({
   behaviors: [pageKit, livePage],

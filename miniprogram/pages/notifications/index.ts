@@ -10,7 +10,7 @@ import {
   unreadCount,
 } from '../../services/notifications';
 import { openLink } from '../../utils/links';
-import { errorText, idFrom } from '../../utils/page';
+import { errorText, idFrom, pageState } from '../../utils/page';
 import { notificationText } from '../../utils/server-text';
 import type { TapEvent } from '../../utils/page';
 import { formatAgo } from '../../utils/when';
@@ -37,15 +37,15 @@ interface State {
   /** arrivals while the first page is loading: its answer may predate them */
   duringLoad: NotificationPayload[] | null;
 }
-const states = new WeakMap<object, State>();
-const stateOf = (page: object): State => {
-  let s = states.get(page);
-  if (!s) {
-    s = { slots: new Map(), links: new Map(), length: 0, oldest: null, more: true, loadingMore: false, duringLoad: null };
-    states.set(page, s);
-  }
-  return s;
-};
+const stateOf = pageState<State>(() => ({
+  slots: new Map(),
+  links: new Map(),
+  length: 0,
+  oldest: null,
+  more: true,
+  loadingMore: false,
+  duringLoad: null,
+}));
 const PAGE_SIZE = 30;
 const icons: Record<NotificationKind, string> = {
   'task-assigned': 'task',

@@ -8,7 +8,7 @@ import { realtime } from '../../services/realtime';
 import { getSession } from '../../services/session';
 import { lastActorOf, nameOf } from '../../services/team';
 import { formatDate, formatDateTime, formatMoney } from '../../utils/format';
-import { errorText, isMissing, numberParam } from '../../utils/page';
+import { errorText, isMissing, numberParam, pageState } from '../../utils/page';
 import { enableShareMenu, openedFromShare, sharedOpportunityPath } from '../../utils/share';
 import type { ShareCard } from '../../utils/share';
 import { pathOf } from '../../utils/links';
@@ -22,15 +22,7 @@ interface State {
   choices: Stage[];
   shown: boolean;
 }
-const states = new WeakMap<object, State>();
-const stateOf = (page: object): State => {
-  let s = states.get(page);
-  if (!s) {
-    s = { id: null, deal: null, stages: [], choices: [], shown: false };
-    states.set(page, s);
-  }
-  return s;
-};
+const stateOf = pageState<State>(() => ({ id: null, deal: null, stages: [], choices: [], shown: false }));
 
 const isClosed = (stage: Stage | undefined): boolean => !!stage && stage.outcome !== 'open';
 

@@ -5,7 +5,7 @@ import { listCustomers } from '../../services/customers';
 import { conflictOpportunity, createOpportunity, getOpportunity, getStages, saveOpportunity } from '../../services/pipeline';
 import { lastActorOf, nameOf } from '../../services/team';
 import { formatDate, groupYuanInput, todayInShanghai } from '../../utils/format';
-import { errorText, numberParam } from '../../utils/page';
+import { errorText, numberParam, pageState } from '../../utils/page';
 import { emptyValues, serverFieldErrors, toInput, toPatch, validate, valuesFrom } from './form';
 import type { Field, FieldErrors, FormValues } from './form';
 import { pageKit } from '../../behaviors/page-kit';
@@ -18,15 +18,7 @@ interface State {
   customers: Choice[];
   sheetKind: 'customer' | 'stage' | null;
 }
-const states = new WeakMap<object, State>();
-const stateOf = (page: object): State => {
-  let s = states.get(page);
-  if (!s) {
-    s = { id: null, version: 0, stages: [], customers: [], sheetKind: null };
-    states.set(page, s);
-  }
-  return s;
-};
+const stateOf = pageState<State>(() => ({ id: null, version: 0, stages: [], customers: [], sheetKind: null }));
 
 function texts() {
   return {

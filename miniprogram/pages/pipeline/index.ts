@@ -1,14 +1,13 @@
 import type { Id, Opportunity, TeamEventEnvelope } from '@live-crm/shared-types';
-import { keepLive, livePage, reloadOnReset, pullToRefresh } from '../../behaviors/live-page';
+import { keepLive, livePage, pullToRefresh, reloadOnReset, showOnline } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
 import { offlineQueue } from '../../services/offline-queue';
 import { conflictOpportunity, getPipeline, onDealSync, queuedMoves, saveMove } from '../../services/pipeline';
 import type { DealSync } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
-import type { ConnectionStatus } from '../../services/realtime';
 import { lastActorOf, nameOf, teamNames } from '../../services/team';
-import { errorText, idFrom } from '../../utils/page';
+import { errorText, idFrom, pageState } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
 import { localizeTabBar } from '../../utils/tab-bar';
 import { Board } from './board';
@@ -28,17 +27,16 @@ interface State {
   loadsInFlight: number;
 }
 
-const states = new WeakMap<object, State>();
 const LIVE_EVENTS = ['opportunity:created', 'opportunity:updated', 'opportunity:moved'] as const;
 
-function stateOf(page: object): State {
-  let state = states.get(page);
-  if (!state) {
-    state = { board: null, movedBy: new Map(), names: new Map(), sheetDealId: null, duringLoad: null, loadsInFlight: 0 };
-    states.set(page, state);
-  }
-  return state;
-}
+const stateOf = pageState<State>(() => ({
+  board: null,
+  movedBy: new Map(),
+  names: new Map(),
+  sheetDealId: null,
+  duringLoad: null,
+  loadsInFlight: 0,
+}));
 
 function texts() {
   return {
@@ -86,10 +84,7 @@ Component({
           realtime.on(type, (env) => this.onLiveDeal(env)),
         );
       reloadOnReset(this);
-      keepLive(
-        this,
-        realtime.onStatus((s) => this.onStatus(s)),
-      );
+      showOnline(this);
       keepLive(
         this,
         offlineQueue.subscribe(() => this.showQueued()),
@@ -100,7 +95,6 @@ Component({
       );
       this.showQueued();
       realtime.start();
-      this.onStatus(realtime.status());
       void this.load();
     },
 
@@ -135,11 +129,6 @@ Component({
       } finally {
         if (--state.loadsInFlight === 0) state.duringLoad = null;
       }
-    },
-
-    onStatus(status: ConnectionStatus) {
-      const online = status === 'online';
-      if (online !== this.data.online) this.setData({ online });
     },
 
     /** A teammate's create/update/move: patch the changed paths only. */

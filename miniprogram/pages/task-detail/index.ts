@@ -7,7 +7,7 @@ import { realtime } from '../../services/realtime';
 import { assignTask, conflictTask, getTask, setTaskStatus } from '../../services/tasks';
 import { lastTaskActorOf, teamMembers } from '../../services/team';
 import { customerLink, openLink, pathOf } from '../../utils/links';
-import { errorText, isMissing, numberParam } from '../../utils/page';
+import { errorText, isMissing, numberParam, pageState } from '../../utils/page';
 import { formatDue } from '../../utils/when';
 import { isLate } from '../tasks/task-row';
 import { taskTitle } from '../../utils/server-text';
@@ -19,15 +19,7 @@ interface State {
   me: Id;
   members: TeamMember[];
 }
-const states = new WeakMap<object, State>();
-const stateOf = (page: object): State => {
-  let s = states.get(page);
-  if (!s) {
-    s = { id: null, task: null, me: 0, members: [] };
-    states.set(page, s);
-  }
-  return s;
-};
+const stateOf = pageState<State>(() => ({ id: null, task: null, me: 0, members: [] }));
 const LIVE_EVENTS = ['task:updated', 'task:assigned'] as const;
 const statusThemes: Record<TaskStatus, string> = { pending: 'primary', in_progress: 'warning', completed: 'success' };
 

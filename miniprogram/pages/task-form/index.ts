@@ -7,7 +7,7 @@ import { askReminderConsent, reminderTemplateId } from '../../services/notificat
 import { getSession } from '../../services/session';
 import { assignTask, conflictTask, createTask, getTask, updateTask } from '../../services/tasks';
 import { lastTaskActorOf, teamMembers } from '../../services/team';
-import { errorText, numberParam } from '../../utils/page';
+import { errorText, numberParam, pageState } from '../../utils/page';
 import { formatDue, isoToWallClock } from '../../utils/when';
 import {
   dueIso,
@@ -35,15 +35,7 @@ interface State {
   sheetKind: SheetKind | null;
   templateId: string | null;
 }
-const states = new WeakMap<object, State>();
-const stateOf = (page: object): State => {
-  let s = states.get(page);
-  if (!s) {
-    s = { id: null, task: null, members: [], customers: [], sheetKind: null, templateId: null };
-    states.set(page, s);
-  }
-  return s;
-};
+const stateOf = pageState<State>(() => ({ id: null, task: null, members: [], customers: [], sheetKind: null, templateId: null }));
 
 function texts() {
   return {

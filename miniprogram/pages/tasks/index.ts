@@ -9,7 +9,7 @@ import { onTaskSync, saveTaskStatus } from '../../services/offline-saves';
 import type { TaskSync } from '../../services/offline-saves';
 import { assignTask, conflictTask, listTasks } from '../../services/tasks';
 import { lastTaskActorOf, teamMembers } from '../../services/team';
-import { errorText, idFrom } from '../../utils/page';
+import { errorText, idFrom, pageState } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
 import { taskLink } from '../../utils/links';
 import { localizeTabBar } from '../../utils/tab-bar';
@@ -33,18 +33,18 @@ interface State {
   sheetTaskId: Id | null;
 }
 
-const states = new WeakMap<object, State>();
 const LIVE_EVENTS = ['task:created', 'task:updated', 'task:assigned'] as const;
 type LiveEnvelope = Extract<AnyTeamEvent, { type: (typeof LIVE_EVENTS)[number] }>;
 
-function stateOf(page: object): State {
-  let state = states.get(page);
-  if (!state) {
-    state = { lists: null, me: 0, teamId: null, members: [], changedBy: new Map(), duringLoad: null, sheetTaskId: null };
-    states.set(page, state);
-  }
-  return state;
-}
+const stateOf = pageState<State>(() => ({
+  lists: null,
+  me: 0,
+  teamId: null,
+  members: [],
+  changedBy: new Map(),
+  duringLoad: null,
+  sheetTaskId: null,
+}));
 
 function texts() {
   return {

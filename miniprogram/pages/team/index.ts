@@ -1,16 +1,15 @@
 import type { AnyTeamEvent, Id } from '@live-crm/shared-types';
-import { keepLive, livePage, reloadOnReset, pullToRefresh } from '../../behaviors/live-page';
+import { keepLive, livePage, pullToRefresh, reloadOnReset, showOnline } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { customerNames, knownCustomerName, rememberCustomer } from '../../services/customer-names';
 import { onUnreadChange, showTabBadge, startNotifications, unreadCount } from '../../services/notifications';
 import { getStages } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
-import type { ConnectionStatus } from '../../services/realtime';
 import { TEAM_EVENT_TYPES } from '../../services/realtime-client';
 import { teamFeed, teamMembers } from '../../services/team';
 import { openLink } from '../../utils/links';
 import { localizeTabBar } from '../../utils/tab-bar';
-import { errorText } from '../../utils/page';
+import { errorText, pageState } from '../../utils/page';
 import { entryOf, said } from './describe';
 import type { FeedEntry, Names } from './describe';
 import { pageKit } from '../../behaviors/page-kit';
@@ -37,25 +36,17 @@ interface State {
   stages: Map<Id, string>;
   duringLoad: AnyTeamEvent[] | null;
 }
-const states = new WeakMap<object, State>();
-const stateOf = (page: object): State => {
-  let s = states.get(page);
-  if (!s) {
-    s = {
-      teamId: null,
-      shown: new Map(),
-      length: 0,
-      oldest: null,
-      more: true,
-      loadingMore: false,
-      members: new Map(),
-      stages: new Map(),
-      duringLoad: null,
-    };
-    states.set(page, s);
-  }
-  return s;
-};
+const stateOf = pageState<State>(() => ({
+  teamId: null,
+  shown: new Map(),
+  length: 0,
+  oldest: null,
+  more: true,
+  loadingMore: false,
+  members: new Map(),
+  stages: new Map(),
+  duringLoad: null,
+}));
 
 type SeqTap = WechatMiniprogram.BaseEvent<Record<string, never>, { seq?: number }>;
 
@@ -105,12 +96,8 @@ Component({
         );
       }
       reloadOnReset(this);
-      keepLive(
-        this,
-        realtime.onStatus((status) => this.showStatus(status)),
-      );
+      showOnline(this);
       this.setData({ unread: unreadCount() });
-      this.showStatus(realtime.status());
       realtime.start();
       void this.load();
     },
@@ -122,11 +109,6 @@ Component({
 
     onReachBottom() {
       void this.loadMore();
-    },
-
-    showStatus(status: ConnectionStatus) {
-      const online = status === 'online';
-      if (online !== this.data.online) this.setData({ online });
     },
 
     names(): Names {
