@@ -57,6 +57,9 @@ const TEAM_EVENT_SET: Record<TeamEventType, true> = {
   'task:assigned': true,
   'message:created': true,
   'communication:logged': true,
+  'customer:owner-changed': true,
+  'opportunity:owner-changed': true,
+  'customers:imported': true,
 };
 
 /** The team facts a phone can hear, for anyone who subscribes to all of them (the team feed, tests). */

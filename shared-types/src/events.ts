@@ -27,7 +27,14 @@ export interface TeamEventDataMap {
   'task:assigned': { task: Task; previousAssigneeId: Id | null };
   'message:created': { message: Message };
   'communication:logged': { communication: Communication };
+  'customer:owner-changed': { customer: Customer; previousOwnerId: Id | null; reason: OwnerChangeReason };
+  'opportunity:owner-changed': { opportunity: Opportunity; previousOwnerId: Id | null; reason: OwnerChangeReason };
+  /** One envelope for a whole import: phones refetch their lists rather than receive 10,000 rows. */
+  'customers:imported': { importId: Id; count: number };
 }
+
+/** Why a record changed hands (ARCHITECTURE §9.2). */
+export type OwnerChangeReason = 'claim' | 'release' | 'recycle' | 'reassign' | 'handover';
 
 export type TeamEventType = keyof TeamEventDataMap;
 

@@ -74,6 +74,18 @@ export function said(env: AnyTeamEvent, names: Names): Said {
       const c = env.data.communication;
       return customerSaid(`feed.communication:${c.type}`, c.customerId, names);
     }
+    case 'customer:owner-changed': {
+      const c = env.data.customer;
+      const params = { name: c.name, owner: names.member(c.ownerId) };
+      return { key: `feed.owner:${env.data.reason}`, params, detail: c.company ?? '', link: customerLink(c.id), customerId: null };
+    }
+    case 'opportunity:owner-changed': {
+      const o = env.data.opportunity;
+      const params = { name: o.title, owner: names.member(o.ownerId) };
+      return { key: `feed.owner:${env.data.reason}`, params, detail: o.customerName, link: opportunityLink(o.id), customerId: null };
+    }
+    case 'customers:imported':
+      return { key: 'feed.customers:imported', params: { count: String(env.data.count) }, detail: '', link: null, customerId: null };
   }
 }
 
