@@ -35,6 +35,12 @@ const ROUTES: Record<CommandType, Route> = {
   'communication.log': { method: 'POST', path: '/api/crm/communications' },
   'notifications.markRead': { method: 'PUT', path: '/api/crm/notifications/read' },
   'notifications.consent': { method: 'POST', path: '/api/crm/notifications/subscriptions' },
+  'customer.claim': { method: 'POST', path: '/api/crm/customers/:id/claim' },
+  'customer.release': { method: 'POST', path: '/api/crm/customers/:id/release' },
+  'customer.reassign': { method: 'PUT', path: '/api/crm/customers/:id/owner' },
+  'opportunity.reassign': { method: 'PUT', path: '/api/crm/opportunities/:id/owner' },
+  'team.settings': { method: 'PATCH', path: '/api/crm/team/settings' },
+  'target.set': { method: 'PUT', path: '/api/crm/targets' },
 };
 
 type Twin<K extends CommandType> = (req: CommandReq<K>, idempotencyKey: string) => Promise<CommandRes<K>>;

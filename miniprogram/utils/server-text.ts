@@ -51,6 +51,29 @@ export function notificationText(n: NotificationPayload, now: number = Date.now(
         title: t('notify.mention', { name: n.params.actorName }),
         body: t('notify.mentionBody', { customer: n.params.customerName }),
       };
+    case 'reassigned-to-you':
+      return {
+        title: t(n.params.record === 'customer' ? 'notify.customerToYou' : 'notify.dealToYou', { name: n.params.actorName }),
+        body: n.params.name,
+      };
+    case 'reassigned-away':
+      return {
+        title: t(n.params.record === 'customer' ? 'notify.customerAway' : 'notify.dealAway', {
+          name: n.params.actorName,
+          to: n.params.toName,
+        }),
+        body: n.params.name,
+      };
+    case 'recycle-warning':
+      return {
+        title: t('notify.recycleWarning', { name: n.params.customerName }),
+        body: t('notify.recycleAt', { time: formatDue(n.params.recycleAt, now) }),
+      };
+    case 'customer-recycled':
+      return {
+        title: t('notify.recycled', { name: n.params.customerName }),
+        body: t('notify.recycledBody', { days: n.params.days }),
+      };
     default:
       return { title: t('notify.unknown'), body: '' };
   }

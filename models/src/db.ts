@@ -15,6 +15,9 @@ import { TeamEventModel } from './models/team-event.model.js';
 import { TeamModel } from './models/team.model.js';
 import { TenantModel } from './models/tenant.model.js';
 import { UserModel } from './models/user.model.js';
+import { TeamSettingsModel } from './models/team-settings.model.js';
+import { TargetModel } from './models/target.model.js';
+import { CustomerOwnerLogModel } from './models/customer-owner-log.model.js';
 
 export interface Models {
   Tenant: typeof TenantModel;
@@ -33,6 +36,9 @@ export interface Models {
   TeamEvent: typeof TeamEventModel;
   IdempotencyKey: typeof IdempotencyKeyModel;
   SubscriptionConsent: typeof SubscriptionConsentModel;
+  TeamSettings: typeof TeamSettingsModel;
+  Target: typeof TargetModel;
+  CustomerOwnerLog: typeof CustomerOwnerLogModel;
 }
 
 export interface Database {
@@ -72,6 +78,9 @@ export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseO
     TeamEvent: TeamEventModel.initModel(sequelize),
     IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
     SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
+    TeamSettings: TeamSettingsModel.initModel(sequelize),
+    Target: TargetModel.initModel(sequelize),
+    CustomerOwnerLog: CustomerOwnerLogModel.initModel(sequelize),
   };
   associate(models);
   return { sequelize, models, close: () => sequelize.close() };

@@ -12,7 +12,9 @@ import { createRateLimiter } from './core/rate-limit.js';
 import type { Config } from './config.js';
 import { createIo, type CrmServer } from './io.js';
 import { createReminderScheduler, type ReminderScheduler } from './modules/notifications/reminder.scheduler.js';
+import { createRecycleScheduler, type RecycleScheduler } from './modules/ownership/recycle.scheduler.js';
 import { pipelineSocket } from './modules/pipeline/pipeline.socket.js';
+import { poolSocket } from './modules/ownership/pool.socket.js';
 import { presenceSocket } from './modules/presence/presence.socket.js';
 import { recountLocalPresence } from './modules/presence/presence.viewers.js';
 import { createHeadCheck, type HeadCheck } from './modules/sync/head-check.scheduler.js';
@@ -36,6 +38,8 @@ export interface CrmNode {
   services: Services;
   /** Runs on every node; the database claim makes each reminder fire once across nodes. */
   reminders: ReminderScheduler;
+  /** Runs on every node; returns idle customers to the pool once, whichever node gets there. */
+  recycle: RecycleScheduler;
   /** Prunes team_events beyond retention and old Idempotency-Keys, on every node. */
   retention: RetentionScheduler;
   /** With Redis: re-sends committed events whose publish died with another node (null: single node). */
@@ -86,6 +90,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     modules: [
       pipelineSocket(services.pipeline),
       syncSocket(services.sync),
+      poolSocket(services.customers),
       presenceSocket({ customer: services.customers.reachable }, { clustered: Boolean(redis) }),
     ],
     ...(redis ? { adapter: redis.adapter } : {}),
@@ -102,6 +107,15 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     defaultTimeZone: config.timeZone,
   });
   reminders.start();
+  const recycle = createRecycleScheduler({
+    db,
+    owners: services.customers.owners,
+    notifications: services.notifications,
+    bus: services.bus,
+    logger,
+    intervalMs: config.recycle.intervalMs,
+  });
+  recycle.start();
   const retention = createRetentionScheduler({ sync: services.sync, logger, intervalMs: config.retention.intervalMs });
   retention.start();
   const healing = redis ? startHealing(io, redis, services, config, logger) : null;
@@ -112,6 +126,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     io,
     services,
     reminders,
+    recycle,
     retention,
     heads: healing?.heads ?? null,
     listen: () =>
@@ -120,7 +135,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
         http.listen(config.port, config.host, () => resolve((http.address() as AddressInfo).port));
       }),
     async close() {
-      await Promise.all([reminders.stop(), retention.stop(), healing?.stop()]);
+      await Promise.all([reminders.stop(), recycle.stop(), retention.stop(), healing?.stop()]);
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeIdleConnections();
       await closed;

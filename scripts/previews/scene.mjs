@@ -1,6 +1,6 @@
 // What the demo people do in the app just before the pictures are taken, through the server's REST
 // API as they would: a manager hands Ray two tasks (his notifications), Ray opens a deal with a long
-// title and finishes a task. Answers the ids the preview states open.
+// title and finishes a task; the manager sets this month's targets. Answers the ids the preview states open.
 
 const HOUR = 3_600_000;
 const LONG_DEAL = '华东区域代理 2025 年度框架协议（含仓储、物流与售后服务的三年期合作）';
@@ -31,6 +31,14 @@ export async function playScene({ ray, mia }, now) {
   const done = laterToday.at(-1);
   await ray.call('PUT', `/api/crm/tasks/${done.id}`, { status: 'completed', version: done.version });
 
+  // The manager sets this month's targets (the dashboard's leaderboard shows completion against them).
+  const month = new Date(now + 8 * HOUR).toISOString().slice(0, 7);
+  const me = await mia.call('GET', '/api/me');
+  for (const [i, member] of me.members.filter((m) => m.role === 'rep').entries()) {
+    await mia.call('PUT', '/api/crm/targets', { userId: member.id, month, wonValueCents: [300_000_00, 120_000_00][i % 2] });
+  }
+  const pool = (await ray.call('GET', '/api/crm/customers?scope=pool&limit=1')).customers[0];
+
   const pipeline = await ray.call('GET', '/api/crm/pipeline');
   const wonStage = pipeline.stages.find((s) => s.outcome === 'won');
   const won = pipeline.opportunities.find((o) => o.stageId === wonStage.id);
@@ -38,5 +46,6 @@ export async function playScene({ ray, mia }, now) {
     customer: first.id, longCompany: longCompany.id, quietCustomer: quiet.id, customerName: first.name, quietName: quiet.name,
     longDeal: deal.id, wonDeal: won.id, stages: pipeline.stages.map((st) => st.id),
     overdueTask: overdue.id, openTask: laterToday[0].id, doneTask: done.id, assignedTask: assigned[0].id,
+    poolCustomer: pool.id, ritaId: me.members.find((m) => m.name === '王婷')?.id ?? 0,
   };
 }

@@ -25,6 +25,16 @@ import type {
   TaskUpdate,
 } from './api.js';
 import type { Id, TaskStatus } from './entities.js';
+import type {
+  AssignOwnerRequest,
+  OwnerCustomerResponse,
+  OwnerOpportunityResponse,
+  ReleaseCustomerRequest,
+  TargetRequest,
+  TargetResponse,
+  TeamSettingsPatch,
+  TeamSettingsResponse,
+} from './ownership.js';
 
 /**
  * Every write the phone makes, as data: a name, its request and its answer. The phone maps each to
@@ -48,6 +58,13 @@ export interface CommandMap {
   'communication.log': { req: CommunicationInput; res: CommunicationResponse };
   'notifications.markRead': { req: MarkReadRequest; res: NotificationsResponse };
   'notifications.consent': { req: SubscriptionConsentRequest; res: SubscriptionConsentResponse };
+  /** ARCHITECTURE 9.2: take a pool customer, give one back (saying why), a manager's reassignment. */
+  'customer.claim': { req: { id: Id }; res: OwnerCustomerResponse };
+  'customer.release': { req: ReleaseCustomerRequest & { id: Id }; res: OwnerCustomerResponse };
+  'customer.reassign': { req: AssignOwnerRequest & { id: Id }; res: OwnerCustomerResponse };
+  'opportunity.reassign': { req: AssignOwnerRequest & { id: Id }; res: OwnerOpportunityResponse };
+  'team.settings': { req: TeamSettingsPatch; res: TeamSettingsResponse };
+  'target.set': { req: TargetRequest; res: TargetResponse };
 }
 
 export type CommandType = keyof CommandMap;

@@ -22,6 +22,8 @@ import type { Profile } from './profile';
 import { Timeline } from './timeline';
 import type { Entry, Patch, TimelineItem } from './timeline';
 import { pageKit } from '../../behaviors/page-kit';
+import { reassignSheet } from '../../behaviors/reassign';
+import { ownerMethods } from './owner';
 
 interface State {
   id: Id | null;
@@ -58,7 +60,7 @@ function itemOf(env: TeamEventEnvelope<LiveType>, customerId: Id | null): Timeli
 }
 
 Component({
-  behaviors: [pageKit, livePage, followUpMethods, copyFacts],
+  behaviors: [pageKit, livePage, followUpMethods, copyFacts, reassignSheet, ownerMethods],
 
   data: {
     text: {
@@ -114,6 +116,9 @@ Component({
         this,
         realtime.on('customer:updated', (env) => {
           void this.onLiveCustomer(env);
+        }),
+        realtime.on('customer:owner-changed', (env) => {
+          if (env.data.customer.id === state.id) this.showCustomer(env.data.customer);
         }),
       );
       keepLive(
@@ -211,8 +216,18 @@ Component({
     },
 
     profileView(c: Customer): Profile {
-      const names = stateOf(this).names;
-      return profileOf(c, c.ownerId === null ? t('common.unassigned') : (names.get(c.ownerId) ?? t('common.someone')));
+      const { names, myId } = stateOf(this);
+      this.setData({ ownerActions: this.ownerActionsFor(c, myId) });
+      return profileOf(c, c.ownerId === null ? t('pool.tag') : (names.get(c.ownerId) ?? t('common.someone')));
+    },
+
+    /** The owner behaviour's answer: a claim, release or reassignment saved this version. */
+    onReassigned(c: Customer) {
+      this.showCustomer(c);
+    },
+
+    currentCustomer(): Customer | null {
+      return stateOf(this).customer;
     },
 
     /** A newer version of the customer replaces the card (one path, well under 1 KB). */

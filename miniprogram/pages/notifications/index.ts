@@ -52,6 +52,10 @@ const icons: Record<NotificationKind, string> = {
   'task-reminder': 'time',
   'follow-up-due': 'call',
   mention: 'chat',
+  'reassigned-to-you': 'user-add',
+  'reassigned-away': 'user-arrow-right',
+  'recycle-warning': 'error-circle',
+  'customer-recycled': 'rollback',
 };
 
 function rowOf(n: NotificationPayload & { readAt?: string | null }, now: number): Row {

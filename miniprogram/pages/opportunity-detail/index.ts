@@ -13,6 +13,7 @@ import { enableShareMenu, openedFromShare, sharedOpportunityPath } from '../../u
 import type { ShareCard } from '../../utils/share';
 import { pathOf } from '../../utils/links';
 import { pageKit } from '../../behaviors/page-kit';
+import { reassignSheet } from '../../behaviors/reassign';
 
 /** `choices`: the stages the open sheet lists, in its order. */
 interface State {
@@ -46,7 +47,7 @@ function view(deal: Opportunity, stages: Stage[]) {
 }
 
 Component({
-  behaviors: [pageKit, livePage],
+  behaviors: [pageKit, livePage, reassignSheet],
   data: {
     text: {
       customer: t('opportunity.customer'),
@@ -70,6 +71,8 @@ Component({
     /** opened from a card shared in a chat */
     shared: false,
     moving: false,
+    /** A manager (or admin) may give the deal to another member (转交). */
+    canReassign: false,
     deal: null as ReturnType<typeof view> | null,
     sheet: { visible: false, title: '', items: [] as Array<{ label: string; disabled: boolean }> },
   },
@@ -81,9 +84,15 @@ Component({
       enableShareMenu();
       const state = stateOf(this);
       state.id = numberParam(query.id);
-      this.setData({ shared: openedFromShare(query) });
-      const onLive = (env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) => this.onLive(env);
-      keepLive(this, realtime.on('opportunity:moved', onLive), realtime.on('opportunity:updated', onLive));
+      this.setData({ shared: openedFromShare(query), canReassign: getSession()?.user.role !== 'rep' });
+      const onLive = (env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated' | 'opportunity:owner-changed'>) =>
+        this.onLive(env);
+      keepLive(
+        this,
+        realtime.on('opportunity:moved', onLive),
+        realtime.on('opportunity:updated', onLive),
+        realtime.on('opportunity:owner-changed', onLive),
+      );
       reloadOnReset(this);
       keepLive(
         this,
@@ -124,7 +133,7 @@ Component({
       return true;
     },
 
-    async onLive(env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) {
+    async onLive(env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated' | 'opportunity:owner-changed'>) {
       const opp = env.data.opportunity;
       if (opp.id !== stateOf(this).id || !this.show(opp)) return;
       if (env.actorId === getSession()?.user.id) return;
@@ -140,6 +149,15 @@ Component({
 
     onEdit() {
       wx.navigateTo({ url: `/pages/opportunity-form/index?id=${stateOf(this).id}` });
+    },
+
+    onOwnerTap() {
+      const deal = stateOf(this).deal;
+      if (deal && this.data.canReassign) void this.openReassign('opportunity', deal.id, deal.ownerId);
+    },
+
+    onReassigned(deal: Opportunity) {
+      this.show(deal);
     },
 
     /** Any stage for an open deal; a closed (won/lost) one is reopened into an open stage. */

@@ -1,4 +1,4 @@
-import type { Id, Opportunity, TeamEventEnvelope } from '@live-crm/shared-types';
+import type { Id, Opportunity, TeamEventEnvelope, TeamMember } from '@live-crm/shared-types';
 import { keepLive, livePage, pullToRefresh, reloadOnReset, showOnline } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
@@ -6,7 +6,7 @@ import { offlineQueue } from '../../services/offline-queue';
 import { conflictOpportunity, getPipeline, onDealSync, queuedMoves, saveMove } from '../../services/pipeline';
 import type { DealSync } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
-import { lastActorOf, nameOf, teamNames } from '../../services/team';
+import { lastActorOf, nameOf, teamMembers, teamNames } from '../../services/team';
 import { errorText, idFrom, pageState } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
 import { localizeTabBar } from '../../utils/tab-bar';
@@ -25,9 +25,13 @@ interface State {
   /** live changes seen while a load is in flight: its answer may predate them */
   duringLoad: Opportunity[] | null;
   loadsInFlight: number;
+  /** A manager's rep filter (null: the whole team) and the members the sheet lists. */
+  ownerId: Id | null;
+  members: TeamMember[];
+  sheetKind: 'move' | 'owner';
 }
 
-const LIVE_EVENTS = ['opportunity:created', 'opportunity:updated', 'opportunity:moved'] as const;
+const LIVE_EVENTS = ['opportunity:created', 'opportunity:updated', 'opportunity:moved', 'opportunity:owner-changed'] as const;
 
 const stateOf = pageState<State>(() => ({
   board: null,
@@ -36,6 +40,9 @@ const stateOf = pageState<State>(() => ({
   sheetDealId: null,
   duringLoad: null,
   loadsInFlight: 0,
+  ownerId: null,
+  members: [],
+  sheetKind: 'move',
 }));
 
 function texts() {
@@ -51,6 +58,7 @@ function texts() {
     cancel: t('common.cancel'),
     live: t('pipeline.live'),
     offline: t('pipeline.offline'),
+    ownerFilter: t('pipeline.ownerFilter'),
   };
 }
 
@@ -67,6 +75,9 @@ Component({
     columns: [] as ReturnType<Board['columns']>,
     summary: { total: '', weighted: '' },
     activeStage: '',
+    /** Managers and admins filter the board by rep. */
+    canFilter: false,
+    ownerLabel: t('pipeline.everyone'),
     sheet: { visible: false, title: '', items: [] as Array<{ label: string; disabled: boolean }> },
   },
 
@@ -77,6 +88,7 @@ Component({
       wx.setNavigationBarTitle({ title: t('pipeline.title') });
       const state = stateOf(this);
       state.names.set(session.user.id, session.user.name);
+      this.setData({ canFilter: session.user.role !== 'rep' });
       void teamNames().then((names) => names.forEach((name, id) => state.names.set(id, name)));
       for (const type of LIVE_EVENTS)
         keepLive(
@@ -107,7 +119,7 @@ Component({
       if (!state.board) this.setData({ loading: true });
       if (state.loadsInFlight++ === 0) state.duringLoad = [];
       try {
-        const board = new Board(await getPipeline());
+        const board = new Board(await getPipeline(), state.ownerId);
         // Replayed by version: a change newer than the answer wins, an older one is ignored.
         for (const opp of state.duringLoad ?? []) board.apply(opp);
         state.board = board;
@@ -161,12 +173,38 @@ Component({
       const deal = state.board?.get(idFrom(e));
       if (!state.board || !deal) return;
       state.sheetDealId = deal.id;
+      state.sheetKind = 'move';
       const items = state.board.stageList().map((s) => ({ label: stageLabel(s), disabled: s.id === deal.stageId }));
       this.setData({ sheet: { visible: true, title: t('pipeline.moveTitle', { title: deal.title }), items } });
     },
 
+    /** 负责人 filter (managers): everyone, or one member's deals. */
+    async onOwnerFilterTap() {
+      const state = stateOf(this);
+      try {
+        state.members = (await teamMembers()).filter((m) => m.role !== 'admin');
+      } catch (err) {
+        this.toast(errorText(err));
+        return;
+      }
+      state.sheetKind = 'owner';
+      const items = [{ label: t('pipeline.everyone'), disabled: state.ownerId === null }].concat(
+        state.members.map((m) => ({ label: m.name, disabled: m.id === state.ownerId })),
+      );
+      this.setData({ sheet: { visible: true, title: t('pipeline.ownerFilter'), items } });
+    },
+
     onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
       const state = stateOf(this);
+      if (state.sheetKind === 'owner') {
+        this.onSheetClose();
+        const member = e.detail.index === 0 ? null : state.members[e.detail.index - 1];
+        if (member === undefined) return;
+        state.ownerId = member?.id ?? null;
+        this.setData({ ownerLabel: member?.name ?? t('pipeline.everyone') });
+        void this.load();
+        return;
+      }
       const stage = state.board?.stageList()[e.detail.index];
       const dealId = state.sheetDealId;
       this.onSheetClose();

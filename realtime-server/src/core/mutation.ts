@@ -3,6 +3,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '@live-crm/models';
 import type { AnyTeamEvent, NotificationPayload, TeamEventDataMap, TeamEventType } from '@live-crm/shared-types';
 import type { Actor } from './actor.js';
+import { audienceOf, ownersOf, type Owners } from './audience.js';
 import { AppError } from './app-error.js';
 import type { EventBus } from './event-bus.js';
 import { isUniqueViolation, type SqlRunner } from './sql.js';
@@ -107,24 +108,34 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
 
   const stored = createStoredAnswers(db);
 
-  async function appendEvent(actor: Actor, fact: AnyTeamFact, tx: Transaction): Promise<AnyTeamEvent> {
+  async function appendEvent(actor: Actor, fact: AnyTeamFact, tx: Transaction): Promise<{ envelope: AnyTeamEvent; audience: Owners }> {
     const eventId = randomUUID();
     const at = new Date().toISOString();
+    const owners = await ownersOf(sequelize, fact, tx);
     // One round trip: the team row lock serialises writers per team, so seq is gap-free and
-    // commit-ordered, and the event row is written with the seq it got.
-    const [row] = await sequelize.query<{ seq: number }>(
+    // commit-ordered, and the event row is written with the seq it got (and whose records it names).
+    const [row] = await sequelize.query<{ seq: number; visibility: string | null }>(
       `WITH bumped AS (UPDATE teams SET last_seq = last_seq + 1 WHERE id = :teamId RETURNING last_seq)
-       INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
-       SELECT :teamId, last_seq, CAST(:eventId AS uuid), :type, :actorId, CAST(:data AS jsonb), CAST(:at AS timestamptz) FROM bumped
-       RETURNING seq`,
+       INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at, owners)
+       SELECT :teamId, last_seq, CAST(:eventId AS uuid), :type, :actorId, CAST(:data AS jsonb), CAST(:at AS timestamptz),
+              CAST(:owners AS int[]) FROM bumped
+       RETURNING seq, (SELECT visibility FROM team_settings WHERE team_id = :teamId) AS visibility`,
       {
-        replacements: { teamId: fact.teamId, eventId, type: fact.type, actorId: actor.userId, data: JSON.stringify(fact.data), at },
+        replacements: {
+          teamId: fact.teamId,
+          eventId,
+          type: fact.type,
+          actorId: actor.userId,
+          data: JSON.stringify(fact.data),
+          at,
+          owners: owners === null ? null : `{${owners.join(',')}}`,
+        },
         transaction: tx,
         type: QueryTypes.SELECT,
       },
     );
     if (!row) throw new AppError('not_found', 'Team not found');
-    return {
+    const envelope = {
       seq: row.seq,
       eventId,
       teamId: fact.teamId,
@@ -133,6 +144,7 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
       at,
       data: fact.data,
     } as AnyTeamEvent;
+    return { envelope, audience: audienceOf(row.visibility, owners) };
   }
 
   /**
@@ -144,26 +156,26 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
     idem: IdempotencyRef | undefined,
     work: (tx: Transaction) => Promise<Mutation<R>>,
   ): Promise<R> {
-    let committed: { mutation: Mutation<R>; envelope: AnyTeamEvent | null };
+    let committed: { mutation: Mutation<R>; event: { envelope: AnyTeamEvent; audience: Owners } | null };
     try {
       committed = await sequelize.transaction(async (tx) => {
         if (idem) await claimKey(actor, idem, tx);
         const mutation = await work(tx);
-        const envelope = mutation.fact ? await appendEvent(actor, mutation.fact, tx) : null;
+        const event = mutation.fact ? await appendEvent(actor, mutation.fact, tx) : null;
         if (idem) {
           await db.models.IdempotencyKey.update(
             { response: mutation.result },
             { where: { userId: actor.userId, key: idem.key }, transaction: tx },
           );
         }
-        return { mutation, envelope };
+        return { mutation, event };
       });
     } catch (err) {
       if (err instanceof Replay && idem) return replayOf<R>(stored, actor, idem);
       throw err;
     }
-    const { mutation, envelope } = committed;
-    if (envelope) bus.publish({ envelope, alsoToUsers: mutation.fact?.alsoToUsers ?? [] });
+    const { mutation, event } = committed;
+    if (event) bus.publish({ ...event, alsoToUsers: mutation.fact?.alsoToUsers ?? [] });
     for (const notice of mutation.notices ?? []) bus.notify(notice);
     return mutation.result;
   };
@@ -174,7 +186,8 @@ export type MutationRunner = ReturnType<typeof createMutationRunner>;
 /**
  * A domain's write as one statement, for a hot path where a transaction's extra round trips cost
  * more than the write. `ctes` are the domain's CTEs (`a AS (...), b AS (...)`, parameters $1..$params)
- * ending in `fact`: at most one row `(team_id int, data json, answer json)` when the write applied,
+ * ending in `fact`: at most one row `(team_id int, data json, answer json, owners int[])` when the write applied
+ * (`owners` as core/audience.ts defines it),
  * none when it was refused. The runner adds the team seq, the event row and the Idempotency-Key
  * (its own CTEs are named bumped, event and answer).
  */
@@ -213,14 +226,17 @@ export function factStatement<K extends TeamEventType, R>(
   bumped AS (
     UPDATE teams t SET last_seq = t.last_seq + 1 FROM fact WHERE t.id = fact.team_id RETURNING t.last_seq
   ), event AS (
-    INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
-    SELECT fact.team_id, bumped.last_seq, ${eventId}::uuid, ${eventType}::varchar, ${actor}::int, fact.data::jsonb, ${at}::timestamptz
+    INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at, owners)
+    SELECT fact.team_id, bumped.last_seq, ${eventId}::uuid, ${eventType}::varchar, ${actor}::int, fact.data::jsonb, ${at}::timestamptz,
+           fact.owners
       FROM fact, bumped
   ), answer AS (
     INSERT INTO idempotency_keys (user_id, key, request_hash, response, created_at)
     SELECT ${actor}::int, ${key}::varchar, ${hash}::varchar, fact.answer::jsonb, now() FROM fact WHERE ${key}::varchar IS NOT NULL
   )
-  SELECT bumped.last_seq AS seq, fact.team_id, fact.data, fact.answer FROM fact, bumped`;
+  SELECT bumped.last_seq AS seq, fact.team_id, fact.data, fact.answer, fact.owners,
+         (SELECT visibility FROM team_settings WHERE team_id = fact.team_id) AS visibility
+    FROM fact, bumped`;
   return { name, type, text };
 }
 
@@ -229,6 +245,8 @@ interface FactRow<K extends TeamEventType, R> {
   team_id: number;
   data: TeamEventDataMap[K];
   answer: R;
+  owners: number[] | null;
+  visibility: string | null;
 }
 
 /**
@@ -267,7 +285,7 @@ export function createStatementRunner({ sql, bus, stored }: { sql: SqlRunner; bu
       return first ?? refused();
     }
     const envelope = { seq: row.seq, eventId, teamId: row.team_id, type: statement.type, actorId: actor.userId, at, data: row.data };
-    bus.publish({ envelope: envelope as AnyTeamEvent, alsoToUsers: [] });
+    bus.publish({ envelope: envelope as AnyTeamEvent, alsoToUsers: [], audience: audienceOf(row.visibility, row.owners) });
     return row.answer;
   };
 }

@@ -3,11 +3,12 @@ import type { ActivityType, Id } from '@live-crm/shared-types';
 import type { Actor } from '../core/actor.js';
 import { loadConfig, type Config } from '../config.js';
 import { ActivityCreate, CommunicationCreate, FollowUpCreate, MessageCreate } from '../modules/communications/communication.schemas.js';
-import { CustomerCreate, NoteCreate } from '../modules/customers/customer.schemas.js';
+import { CustomerCreate, NoteCreate, ReleaseBody } from '../modules/customers/customer.schemas.js';
+import { SettingsPatch } from '../modules/ownership/team-settings.schemas.js';
 import { OpportunityCreate } from '../modules/pipeline/pipeline.schemas.js';
 import { TaskCreate } from '../modules/tasks/tasks.schemas.js';
 import { createServices, type Services } from '../services.js';
-import { CONTACTS, DEALS, HISTORY, NOTES, TASKS, companyFor, contactFor, emailFor } from './demo.content.js';
+import { CONTACTS, DEALS, HISTORY, NOTES, POOL_REASONS, TASKS, companyFor, contactFor, emailFor } from './demo.content.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -60,6 +61,26 @@ async function seedTeam(ctx: TeamCtx): Promise<void> {
   await seedDeals(ctx, customerIds);
   await seedTasks(ctx, customerIds);
   await seedHistory(ctx, customerIds);
+  await seedPool(ctx, customerIds);
+}
+
+/**
+ * The manager sets the pool's rules (and West's `owner` visibility); the last customers, who have no
+ * deals or tasks, went back to the pool with the reason their rep gave.
+ */
+async function seedPool(ctx: TeamCtx, customerIds: Id[]): Promise<void> {
+  const rules = SettingsPatch.parse({
+    recycleAfterDays: 30,
+    claimLimitPerDay: 5,
+    holdLimit: 40,
+    ...(ctx.team.visibility === 'owner' ? { visibility: 'owner' } : {}),
+  });
+  await ctx.services.teamSettings.update(ctx.manager, rules);
+  for (const [k, reason] of POOL_REASONS.entries()) {
+    const i = customerIds.length - 1 - k;
+    const { reason: text } = ReleaseBody.parse({ reason });
+    await ctx.services.customers.release(repFor(ctx, i), customerIds[i]!, text);
+  }
 }
 
 /** The rep who owns customer `i` (customers are handed out in turn). */
