@@ -220,11 +220,14 @@ export function createCustomerOwnerOps({ db, mutate, visibility, notifications }
     },
 
     /**
-     * The recycle scheduler's step: back to the pool if it is still held by `ownerId`, still idle
-     * and its owner was warned (`stillDue`, SQL on the locked row `c`). SKIP LOCKED and the
-     * conditional hand-over make it happen once, whichever nodes try. Answers whether it did.
+     * The recycle scheduler's step: back to the pool if it is still held by `ownerId` and `lockIfDue`
+     * (the scheduler's rule, run on the row in this transaction) still finds it due. SKIP LOCKED
+     * there and the conditional hand-over here make it happen once, whichever nodes try.
      */
-    async recycle(candidate: { id: number; ownerId: number; tenantId: number; days: number }, stillDue: string): Promise<boolean> {
+    async recycle(
+      candidate: { id: number; ownerId: number; tenantId: number; days: number },
+      lockIfDue: (tx: Transaction) => Promise<boolean>,
+    ): Promise<boolean> {
       const owner = await User.findByPk(candidate.ownerId, { attributes: ['id', 'name', 'role', 'tenantId', 'teamId'] });
       if (!owner) return false;
       // The event is the owner's loss; the feed says the customer went back for want of follow-up.
@@ -237,12 +240,7 @@ export function createCustomerOwnerOps({ db, mutate, visibility, notifications }
         teamIds: owner.teamId ? [owner.teamId] : [],
       };
       return mutate(actor, undefined, async (tx): Promise<Mutation<boolean>> => {
-        const due = await sequelize.query<{ id: number }>(
-          `SELECT c.id FROM customers c JOIN team_settings s ON s.team_id = c.team_id
-            WHERE c.id = :id AND c.owner_id = :ownerId AND ${stillDue} FOR UPDATE OF c SKIP LOCKED`,
-          { replacements: { id: candidate.id, ownerId: candidate.ownerId }, transaction: tx, type: QueryTypes.SELECT },
-        );
-        if (due.length === 0) return { result: false, fact: null };
+        if (!(await lockIfDue(tx))) return { result: false, fact: null };
         const customer = await handOver(candidate.id, candidate.ownerId, null, tx);
         if (!customer) return { result: false, fact: null };
         await log(tx, { customer, actorId: owner.id, previousOwnerId: owner.id, reason: 'recycle' });

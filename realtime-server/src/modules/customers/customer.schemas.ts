@@ -77,11 +77,11 @@ export const TimelineQuery = z
   })
   .strict();
 
-export const ReleaseBody = z
-  .object({ reason: z.string({ error: 'reason is required' }).trim().min(1, 'say why the customer goes back to the pool').max(500) })
-  .strict();
+export const ReleaseBody = z.object({
+  reason: z.string({ error: 'reason is required' }).trim().min(1, 'say why the customer goes back to the pool').max(500),
+});
 
-export const OwnerBody = z.object({ ownerId: z.number({ error: 'ownerId is required' }).int().positive().max(2_147_483_647) }).strict();
+export const OwnerBody = z.object({ ownerId: z.number({ error: 'ownerId is required' }).int().positive().max(2_147_483_647) });
 
 export const NoteCreate = z.object({
   content: z.string({ error: 'content is required' }).trim().min(1, 'content is required').max(5000),

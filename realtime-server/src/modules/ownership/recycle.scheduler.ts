@@ -1,4 +1,4 @@
-import { QueryTypes } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { Logger } from 'pino';
 import type { Database } from '@live-crm/models';
 import type { EventBus } from '../../core/event-bus.js';
@@ -30,7 +30,7 @@ const LAST_ACTIVITY = `GREATEST(c.created_at, c.owned_since, c.last_contact_at,
  * `recycle_after_days`, and its owner was warned since the last activity, at least 3 days ago
  * (fewer when the team recycles sooner than that).
  */
-export const STILL_DUE = `s.recycle_after_days IS NOT NULL
+const STILL_DUE = `s.recycle_after_days IS NOT NULL
   AND ${LAST_ACTIVITY} <= now() - make_interval(days => s.recycle_after_days)
   AND c.recycle_warned_at >= ${LAST_ACTIVITY}
   AND c.recycle_warned_at <= now() - make_interval(days => LEAST(${WARN_DAYS}, s.recycle_after_days))`;
@@ -49,6 +49,12 @@ WITH due AS MATERIALIZED (
 )
 UPDATE customers cu SET recycle_warned_at = now() FROM due WHERE cu.id = due.id
 RETURNING cu.id, cu.name, cu.owner_id, cu.tenant_id, due.last_at + make_interval(days => due.days) AS recycle_at`;
+
+/** The candidate locked for its recycle, if it is still held by the same owner and still due. */
+const LOCK_IF_DUE_SQL = `
+SELECT c.id FROM customers c JOIN team_settings s ON s.team_id = c.team_id
+ WHERE c.id = :id AND c.owner_id = :ownerId AND ${STILL_DUE}
+   FOR UPDATE OF c SKIP LOCKED`;
 
 const CANDIDATES_SQL = `
 SELECT c.id, c.owner_id, c.tenant_id, s.recycle_after_days AS days
@@ -95,7 +101,15 @@ export function createRecycleScheduler({ db, owners, notifications, bus, logger,
     });
     let done = 0;
     for (const c of candidates) {
-      if (await owners.recycle({ id: c.id, ownerId: c.owner_id, tenantId: c.tenant_id, days: c.days }, STILL_DUE)) done++;
+      const lockIfDue = async (tx: Transaction) =>
+        (
+          await db.sequelize.query(LOCK_IF_DUE_SQL, {
+            replacements: { id: c.id, ownerId: c.owner_id },
+            transaction: tx,
+            type: QueryTypes.SELECT,
+          })
+        ).length > 0;
+      if (await owners.recycle({ id: c.id, ownerId: c.owner_id, tenantId: c.tenant_id, days: c.days }, lockIfDue)) done++;
     }
     return done;
   }

@@ -25,9 +25,8 @@ export const SettingsPatch = z
       .optional(),
     claimLimitPerDay: limit(10_000, 'claimLimitPerDay'),
     holdLimit: limit(100_000, 'holdLimit'),
-    teamId: id.optional(),
+    teamId: id.optional().catch(undefined),
   })
-  .strict()
   .refine((p) => Object.entries(p).some(([k, v]) => k !== 'teamId' && v !== undefined), { message: 'nothing to change' });
 
 export type SettingsPatchInput = z.infer<typeof SettingsPatch>;
