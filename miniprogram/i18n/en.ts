@@ -385,6 +385,8 @@ export const en: Messages = {
   'settings.saved': 'Saved',
   'settings.badTarget': 'The target for {name} is not an amount',
   'settings.open': 'Team settings',
+  'pipeline.emptyFor': '{name} has no deals yet',
+  'pool.claimFirst': 'A pool customer’s number is hidden; claim it to call',
   'customers.title': 'Customers',
   'customers.searchPlaceholder': 'Search name, company, phone or email',
   'customers.total': '{count} customers',

@@ -382,6 +382,8 @@ export const zhCN = {
   'settings.saved': '已保存',
   'settings.badTarget': '{name}的目标金额不对',
   'settings.open': '团队设置',
+  'pipeline.emptyFor': '{name}还没有商机',
+  'pool.claimFirst': '公海客户的号码已隐藏，领取后可拨打',
   'customers.title': '客户',
   'customers.searchPlaceholder': '搜索姓名、公司、电话或邮箱',
   'customers.total': '共 {count} 位客户',

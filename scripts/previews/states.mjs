@@ -38,7 +38,11 @@ export const PAGE_STATES = {
     { name: 'en', description: 'English phone', language: 'en' },
     { name: 'manager-filter', description: 'manager: filter the board by rep', as: 'mia', interact: ({ page }) => page.onOwnerFilterTap() },
     { name: 'manager-rep', description: 'manager looking at one rep’s deals', as: 'mia',
-      interact: async ({ page }) => { await page.onOwnerFilterTap(); page.onSheetSelected({ detail: { index: 1 } }); await page.load(); } },
+      interact: async ({ page }) => {
+        await page.onOwnerFilterTap();
+        page.onSheetSelected({ detail: { index: page.data.sheet.items.findIndex((i) => i.label === '李锐') } });
+        await page.load();
+      } },
     { name: 'manager-en', description: 'English phone, manager filter', as: 'mia', language: 'en', interact: ({ page }) => page.onOwnerFilterTap() },
   ],
   'pages/opportunity-detail/index': [

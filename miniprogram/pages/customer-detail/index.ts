@@ -324,6 +324,11 @@ Component({
         this.toast(t('customers.noPhone'));
         return;
       }
+      // A pool customer's number is masked until someone claims it.
+      if (c.phone.includes('*')) {
+        this.toast(t('pool.claimFirst'));
+        return;
+      }
       try {
         const timeline = stateOf(this).timeline;
         const result = await callCustomer(c, (communication) =>

@@ -77,6 +77,8 @@ Component({
     activeStage: '',
     /** Managers and admins filter the board by rep. */
     canFilter: false,
+    /** the empty board's words while filtered to one member */
+    emptyText: '',
     ownerLabel: t('pipeline.everyone'),
     sheet: { visible: false, title: '', items: [] as Array<{ label: string; disabled: boolean }> },
   },
@@ -201,7 +203,10 @@ Component({
         const member = e.detail.index === 0 ? null : state.members[e.detail.index - 1];
         if (member === undefined) return;
         state.ownerId = member?.id ?? null;
-        this.setData({ ownerLabel: member?.name ?? t('pipeline.everyone') });
+        this.setData({
+          ownerLabel: member?.name ?? t('pipeline.everyone'),
+          emptyText: member ? t('pipeline.emptyFor', { name: member.name }) : '',
+        });
         void this.load();
         return;
       }
