@@ -135,6 +135,8 @@ export const en: Messages = {
   'feed.owner:reassign': 'gave “{name}” to {owner}',
   'feed.owner:handover': 'handed “{name}” over to {owner}',
   'feed.customers:imported': 'imported {count} customers',
+  'feed.member:joined': 'joined the team',
+  'feed.member:deactivated': 'deactivated {name}; {owner} takes over their customers, deals and tasks',
   'feed.task:assigned': 'assigned task “{title}” to {name}',
   'feed.message:created': 'logged a message about “{name}”',
   'feed.communication:call': 'called “{name}”',

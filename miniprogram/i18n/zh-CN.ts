@@ -133,6 +133,8 @@ export const zhCN = {
   'feed.owner:reassign': '将“{name}”转给了{owner}',
   'feed.owner:handover': '将“{name}”交接给了{owner}',
   'feed.customers:imported': '导入了 {count} 位客户',
+  'feed.member:joined': '加入了团队',
+  'feed.member:deactivated': '停用了{name}，其客户、商机和任务已交接给{owner}',
   'feed.task:assigned': '将任务“{title}”分配给{name}',
   'feed.message:created': '为客户“{name}”记了一条消息',
   'feed.communication:call': '给客户“{name}”打了电话',

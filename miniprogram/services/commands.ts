@@ -35,6 +35,9 @@ const ROUTES: Record<CommandType, Route> = {
   'communication.log': { method: 'POST', path: '/api/crm/communications' },
   'notifications.markRead': { method: 'PUT', path: '/api/crm/notifications/read' },
   'notifications.consent': { method: 'POST', path: '/api/crm/notifications/subscriptions' },
+  'invitation.create': { method: 'POST', path: '/api/crm/invitations' },
+  'invitation.revoke': { method: 'DELETE', path: '/api/crm/invitations/:id' },
+  'member.deactivate': { method: 'POST', path: '/api/crm/members/:id/deactivate' },
 };
 
 type Twin<K extends CommandType> = (req: CommandReq<K>, idempotencyKey: string) => Promise<CommandRes<K>>;

@@ -5,8 +5,13 @@ import type {
   CustomerInput,
   CustomerPatch,
   CustomerResponse,
+  DeactivateMemberRequest,
+  DeactivateMemberResponse,
   FollowUpInput,
   FollowUpResponse,
+  InvitationCreatedResponse,
+  InvitationInput,
+  InvitationResponse,
   MarkReadRequest,
   MessageInput,
   MessageResponse,
@@ -48,6 +53,9 @@ export interface CommandMap {
   'communication.log': { req: CommunicationInput; res: CommunicationResponse };
   'notifications.markRead': { req: MarkReadRequest; res: NotificationsResponse };
   'notifications.consent': { req: SubscriptionConsentRequest; res: SubscriptionConsentResponse };
+  'invitation.create': { req: InvitationInput; res: InvitationCreatedResponse };
+  'invitation.revoke': { req: { id: Id }; res: InvitationResponse };
+  'member.deactivate': { req: DeactivateMemberRequest & { id: Id }; res: DeactivateMemberResponse };
 }
 
 export type CommandType = keyof CommandMap;

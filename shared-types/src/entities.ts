@@ -38,6 +38,24 @@ export interface Member extends TeamMember {
   active: boolean;
 }
 
+/** Which roles an invitation may carry: a manager invites reps, an admin reps or managers. */
+export type InvitedRole = Exclude<Role, 'admin'>;
+
+/** A way into a team (ARCHITECTURE 9.1): its `code` is unguessable and travels in the join path. */
+export interface Invitation {
+  id: Id;
+  code: string;
+  teamId: Id;
+  role: InvitedRole;
+  expiresAt: IsoDateTime;
+  maxUses: number;
+  uses: number;
+  /** Additions to 9.1: set once revoked; when it was made and by whom. */
+  revokedAt: IsoDateTime | null;
+  createdAt: IsoDateTime;
+  createdById: Id;
+}
+
 export type CustomerStatus = 'lead' | 'prospect' | 'active' | 'inactive';
 
 export interface Customer {
