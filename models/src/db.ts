@@ -4,6 +4,7 @@ import { CommunicationModel } from './models/communication.model.js';
 import { CustomerModel } from './models/customer.model.js';
 import { FollowUpModel } from './models/follow-up.model.js';
 import { IdempotencyKeyModel } from './models/idempotency-key.model.js';
+import { InvitationModel } from './models/invitation.model.js';
 import { MessageModel } from './models/message.model.js';
 import { NoteModel } from './models/note.model.js';
 import { NotificationModel } from './models/notification.model.js';
@@ -33,6 +34,7 @@ export interface Models {
   TeamEvent: typeof TeamEventModel;
   IdempotencyKey: typeof IdempotencyKeyModel;
   SubscriptionConsent: typeof SubscriptionConsentModel;
+  Invitation: typeof InvitationModel;
 }
 
 export interface Database {
@@ -72,6 +74,7 @@ export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseO
     TeamEvent: TeamEventModel.initModel(sequelize),
     IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
     SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
+    Invitation: InvitationModel.initModel(sequelize),
   };
   associate(models);
   return { sequelize, models, close: () => sequelize.close() };
