@@ -12,6 +12,7 @@ import { createTokenSigner } from './modules/auth/jwt.js';
 import { createWechatClient } from './modules/auth/wechat.client.js';
 import { createExportService } from './modules/export/export.service.js';
 import { createExportSigner } from './modules/export/export.signer.js';
+import { createInvitationsService } from './modules/members/invitations.service.js';
 import { createMembersService } from './modules/members/members.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { createPipelineService } from './modules/pipeline/pipeline.service.js';
@@ -29,13 +30,15 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
   const tasks = createTasksService({ db, mutate, notifications, defaultTimeZone: config.timeZone });
   const rights = createRightsHub();
   const auth = createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin, rights });
+  const pipeline = createPipelineService({ db, mutate, runStatement });
   return {
     bus,
     rights,
     wechat,
     auth,
-    members: createMembersService({ db, mutate, rights }),
-    pipeline: createPipelineService({ db, mutate, runStatement }),
+    members: createMembersService({ db, mutate, rights, customers, pipeline, tasks }),
+    invitations: createInvitationsService({ db, mutate, wechat, issue: auth.issue }),
+    pipeline,
     analytics: createAnalyticsService({ db, eventRetentionDays: config.eventRetentionDays }),
     exports: createExportService({ db, signer: createExportSigner(jwtSecret), actorFor: (userId) => auth.actorFor(userId) }),
     sync: createSyncService({
