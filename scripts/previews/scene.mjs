@@ -1,6 +1,6 @@
 // What the demo people do in the app just before the pictures are taken, through the server's REST
 // API as they would: a manager hands Ray two tasks (his notifications), Ray opens a deal with a long
-// title and finishes a task. Answers the ids the preview states open.
+// title and finishes a task, Mia invites reps. Answers the ids the preview states open.
 
 const HOUR = 3_600_000;
 const LONG_DEAL = '华东区域代理 2025 年度框架协议（含仓储、物流与售后服务的三年期合作）';
@@ -31,6 +31,11 @@ export async function playScene({ ray, mia }, now) {
   const done = laterToday.at(-1);
   await ray.call('PUT', `/api/crm/tasks/${done.id}`, { status: 'completed', version: done.version });
 
+  // Mia invites reps to her team: one card out in a chat, one she took back.
+  const invited = (await mia.call('POST', '/api/crm/invitations', { role: 'rep', maxUses: 3 })).invitation;
+  const revoked = (await mia.call('POST', '/api/crm/invitations', { role: 'rep' })).invitation;
+  await mia.call('DELETE', `/api/crm/invitations/${revoked.id}`);
+
   const pipeline = await ray.call('GET', '/api/crm/pipeline');
   const wonStage = pipeline.stages.find((s) => s.outcome === 'won');
   const won = pipeline.opportunities.find((o) => o.stageId === wonStage.id);
@@ -38,5 +43,6 @@ export async function playScene({ ray, mia }, now) {
     customer: first.id, longCompany: longCompany.id, quietCustomer: quiet.id, customerName: first.name, quietName: quiet.name,
     longDeal: deal.id, wonDeal: won.id, stages: pipeline.stages.map((st) => st.id),
     overdueTask: overdue.id, openTask: laterToday[0].id, doneTask: done.id, assignedTask: assigned[0].id,
+    invitationCode: invited.code, revokedCode: revoked.code, rayId: ray.user.id,
   };
 }
