@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import type { Customer, LoginResponse } from '@live-crm/shared-types';
+import type { Customer, LoginResponse, Opportunity } from '@live-crm/shared-types';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { http, signIn } from '../../realtime-server/test/support/clients.js';
 import { startFakeCode2Session } from '../../realtime-server/test/support/fake-code2session.js';
@@ -112,6 +112,24 @@ describe('members page', () => {
     const rita = await signIn(nodeB, 'rita');
     expect((await mia.send('POST', `/api/crm/members/${leaver.user.id}/deactivate`, { handoverTo: rita.user.id })).status).toBe(200);
     await p.waitFor(() => row(p, leaver.user.id).includes('已停用'), 'the deactivation, live');
+  });
+
+  test("after a handover a teammate's pipeline shows the leaver's deal with its new owner, live", async () => {
+    const leaver = await joinEast('离职丙');
+    const as = <T>(path: string, body: unknown) => http<T>(nodeB, 'POST', path, { token: leaver.token, body });
+    const { customer } = (await as<{ customer: Customer }>('/api/crm/customers', { name: '丙的客户' })).body;
+    const deal = (
+      await as<{ opportunity: Opportunity }>('/api/crm/opportunities', { customerId: customer.id, title: '丙的大单', valueCents: 880_000 })
+    ).body.opportunity;
+    phone = await signedInPhone(root, nodeA, 'ray');
+    const p = (page = openPage(root, 'pipeline'));
+    const card = () => textOf(p.comp.dom.querySelector(`[data-stage="${deal.stageId}"] [data-id="${deal.id}"]`));
+    await p.waitFor(() => card().includes('离职丙'), "the leaver's deal");
+    await expect.poll(() => phone!.realtime.isSynced(), { timeout: 5000 }).toBe(true);
+    const mia = await signIn(nodeB, 'mia');
+    const rita = await signIn(nodeB, 'rita');
+    expect((await mia.send('POST', `/api/crm/members/${leaver.user.id}/deactivate`, { handoverTo: rita.user.id })).status).toBe(200);
+    await p.waitFor(() => card().includes('王婷') && !card().includes('离职丙'), 'the new owner, live');
   });
 
   test('speaks English on an English phone', async () => {
