@@ -132,6 +132,27 @@ describe('members page', () => {
     await p.waitFor(() => card().includes('王婷') && !card().includes('离职丙'), 'the new owner, live');
   });
 
+  test('an admin picks the team to manage and invites a manager into it', async () => {
+    const p = await open('ada');
+    await p.waitFor((t) => t.includes('华东组'), 'the team shown');
+    tap(p.comp.querySelector('#team-pick'));
+    const items = p.comp.querySelector('.team-sheet')!.querySelectorAll('.t-action-sheet__list-item');
+    const names = items.map((i) => textOf(i.dom));
+    expect(names).toEqual(['华东组', '华西组']);
+    tap(items[1]);
+    await p.waitFor((t) => t.includes('刘伟') && !t.includes('加载中'), "West's members");
+    expect(p.text()).not.toContain('李锐');
+    phone!.wx.script.actionSheetAnswers.push(1);
+    tap(p.comp.querySelector('.invite'));
+    await p.waitFor((t) => t.includes('邀请已创建'), 'the invitation popup');
+    expect(phone!.wx.actionSheets.at(-1)).toEqual({ itemList: ['邀请销售', '邀请经理'] });
+    const ada = await signIn(nodeB, 'ada');
+    const west = (await signIn(nodeB, 'wes')).user.teamId!;
+    const { invitations } = (await ada.get<{ invitations: Array<{ role: string; teamId: number }> }>('/api/crm/invitations')).body;
+    expect(invitations[0]).toMatchObject({ role: 'manager', teamId: west });
+    expect(p.text()).toContain('邀请经理');
+  });
+
   test('speaks English on an English phone', async () => {
     const p = await open('mia', 'en');
     expect(p.text()).toContain('Invite');

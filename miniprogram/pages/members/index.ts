@@ -2,6 +2,7 @@ import type { Id, Invitation, Member, Role } from '@live-crm/shared-types';
 import { keepLive, livePage, pullToRefresh, reloadOnReset, showOnline } from '../../behaviors/live-page';
 import { pageKit } from '../../behaviors/page-kit';
 import { t } from '../../i18n/index';
+import { getTeams } from '../../services/analytics';
 import { createInvitation, deactivateMember, isOpen, listInvitations, listMembers, revokeInvitation } from '../../services/members';
 import { realtime } from '../../services/realtime';
 import type { Session } from '../../services/session';
@@ -33,8 +34,18 @@ interface State {
   heirs: Member[];
   /** The path the share button sends: the invitation made last. */
   sharePath: string | null;
+  /** An admin's teams, for the team picker. */
+  teams: Array<{ id: Id; name: string }>;
 }
-const stateOf = pageState<State>(() => ({ session: null, teamId: null, members: [], leaver: null, heirs: [], sharePath: null }));
+const stateOf = pageState<State>(() => ({
+  session: null,
+  teamId: null,
+  members: [],
+  leaver: null,
+  heirs: [],
+  sharePath: null,
+  teams: [],
+}));
 
 const roleText = (role: Role): string => t(`role.${role}`);
 
@@ -73,6 +84,9 @@ Component({
     members: [] as MemberRow[],
     invitations: [] as InvitationRow[],
     sheet: { visible: false, title: '', items: [] as Array<{ label: string }> },
+    /** An admin manages every team: the one shown, and the sheet that picks another. */
+    teamLabel: '',
+    teamSheet: { visible: false, items: [] as Array<{ label: string }> },
     invite: { visible: false },
   },
 
@@ -94,6 +108,37 @@ Component({
       showOnline(this);
       realtime.start();
       void this.load();
+      if (session.user.role === 'admin') void this.loadTeams();
+    },
+
+    async loadTeams() {
+      try {
+        stateOf(this).teams = await getTeams();
+        this.showTeam();
+      } catch {
+        // without the list the admin still manages the team shown
+      }
+    },
+
+    showTeam() {
+      const { teams, teamId } = stateOf(this);
+      const team = teams.find((x) => x.id === teamId);
+      if (team) this.setData({ teamLabel: team.name });
+    },
+
+    onTeamTap() {
+      const items = stateOf(this).teams.map((team) => ({ label: team.name }));
+      this.setData({ teamSheet: { visible: true, items } });
+    },
+
+    onTeamSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
+      const state = stateOf(this);
+      const team = state.teams[e.detail.index];
+      this.setData({ 'teamSheet.visible': false });
+      if (!team || team.id === state.teamId) return;
+      state.teamId = team.id;
+      this.setData({ loading: true, teamLabel: team.name });
+      void this.load();
     },
 
     async load() {
@@ -105,6 +150,7 @@ Component({
         ]);
         state.teamId = teamId;
         state.members = members;
+        this.showTeam();
         this.setData({
           loading: false,
           error: '',
