@@ -41,6 +41,7 @@ export const PAGE_STATES = {
     { name: 'handover-sheet', description: 'deactivating a rep: who takes over their records', as: 'mia',
       interact: ({ page, ids }) => page.onDeactivate(tap({ id: ids.rayId })) },
     { name: 'rep', description: 'a rep sees the team, no invite or deactivate', as: 'ray' },
+    { name: 'admin', description: 'tenant admin: the team shown can be switched', as: 'ada' },
     { name: 'offline', description: 'no network on first load', as: 'mia', offline: true },
     { name: 'en', description: 'English phone', as: 'mia', language: 'en' },
     { name: 'invite', description: 'the invitation made, ready to send into a WeChat chat', as: 'mia',
