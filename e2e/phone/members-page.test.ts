@@ -100,6 +100,13 @@ describe('members page', () => {
     const rita = await signIn(nodeB, 'rita');
     expect((await rita.get<{ customer: Customer }>(`/api/crm/customers/${customer.id}`)).body.customer.ownerId).toBe(rita.user.id);
     expect((await http(nodeB, 'GET', '/api/me', { token: leaver.token })).status).toBe(401);
+
+    // The heir reads it in their notification centre, in their language.
+    putDown(root, phone!.wx, page);
+    phone = await signedInPhone(root, nodeA, 'rita');
+    const inbox = (page = openPage(root, 'notifications'));
+    await inbox.waitFor((t) => t.includes('离职甲的工作已交接给你'), "the heir's notification");
+    expect(inbox.text()).toContain('客户 1 位、商机 0 个、任务 0 个');
   });
 
   test("a teammate's page shows a deactivation live; a rep sees no invite or deactivate buttons", async () => {

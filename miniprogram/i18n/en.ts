@@ -109,6 +109,8 @@ export const en: Messages = {
   'notify.mentionBody': 'In a record on customer “{customer}”',
   'notify.due': 'Due {time}',
   'notify.remind': 'Reminder {time}',
+  'notify.handover': "{name}'s work was handed over to you",
+  'notify.handoverBody': '{customers} customers, {opportunities} deals, {tasks} tasks',
   'notify.unknown': 'New notification',
   'taskTitle.follow-up': 'Follow up with {customer}',
   'timeline.stageChange': 'Moved deal “{title}” from “{from}” to “{to}”',

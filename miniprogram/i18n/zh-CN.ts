@@ -107,6 +107,8 @@ export const zhCN = {
   'notify.mentionBody': '在客户“{customer}”的跟进记录中',
   'notify.due': '截止 {time}',
   'notify.remind': '提醒 {time}',
+  'notify.handover': '{name}的工作已交接给你',
+  'notify.handoverBody': '客户 {customers} 位、商机 {opportunities} 个、任务 {tasks} 个',
   'notify.unknown': '新通知',
   'taskTitle.follow-up': '跟进 {customer}',
   'timeline.stageChange': '将商机“{title}”从“{from}”移到“{to}”',

@@ -243,6 +243,8 @@ export interface NotificationParamsMap {
   'task-reminder': { task: NotedTask; dueAt: IsoDateTime | null; remindAt: IsoDateTime; customerName: string | null };
   'follow-up-due': { task: NotedTask; dueAt: IsoDateTime | null; remindAt: IsoDateTime; customerName: string | null };
   mention: { actorName: string; customerName: string };
+  /** To the heir of a deactivated member: how many of the leaver's records are now theirs. */
+  handover: { actorName: string; leaverName: string; customers: number; opportunities: number; tasks: number };
 }
 export type NotificationKind = keyof NotificationParamsMap;
 

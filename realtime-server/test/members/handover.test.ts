@@ -81,10 +81,13 @@ describe('deactivating a member hands their records over in one step', () => {
     ).toBe(200);
 
     const teammate = await phone(nodeB, rita.token);
+    const told = new Promise<unknown>((resolve) => teammate.socket.on('notification', resolve));
     const leaverOnA = await phone(nodeA, leaver.token);
     const leaverOnB = await phone(nodeB, leaver.token);
     const seen: AnyTeamEvent[] = [];
-    teammate.socket.onAny((_event: string, env: AnyTeamEvent) => seen.push(env));
+    teammate.socket.onAny((event: string, env: AnyTeamEvent) => {
+      if (event !== 'notification') seen.push(env);
+    });
 
     const res = await mia.send<DeactivateMemberResponse>('POST', `/api/crm/members/${leaver.user.id}/deactivate`, {
       handoverTo: rita.user.id,
@@ -127,6 +130,12 @@ describe('deactivating a member hands their records over in one step', () => {
       previousAssigneeId: leaver.user.id,
     });
     expect(data[5]).toMatchObject({ member: { id: leaver.user.id, active: false }, handoverTo: rita.user.id });
+
+    // The heir is told once, with the counts, live and in the notification centre.
+    const notice = { kind: 'handover', params: { actorName: '张敏', leaverName: '离职甲', customers: 2, opportunities: 2, tasks: 1 } };
+    expect(await within(told, 2000, "the heir's notification")).toMatchObject(notice);
+    const inbox = (await rita.get('/api/crm/notifications')).body.notifications;
+    expect(inbox.filter((n: { kind: string }) => n.kind === 'handover')).toEqual([expect.objectContaining(notice)]);
 
     // The rows agree, and what is history stays with the leaver.
     const { Customer, Opportunity, Task } = cluster.db.models;

@@ -6,6 +6,7 @@ import { AppError, forbidden, notFound } from '../../core/app-error.js';
 import type { Handover } from '../../core/handover.js';
 import type { AnyTeamFact, IdempotencyRef, MutationRunner } from '../../core/mutation.js';
 import type { RightsHub } from '../../core/rights.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
 
 /** A domain that owns records a leaver may hold, and moves its own inside the handover's transaction. */
 interface HandsOver {
@@ -16,6 +17,7 @@ export interface MembersServiceDeps {
   db: Database;
   mutate: MutationRunner;
   rights: RightsHub;
+  notifications: Pick<NotificationsService, 'store'>;
   customers: HandsOver;
   pipeline: HandsOver;
   tasks: HandsOver;
@@ -30,7 +32,7 @@ export function toMember(u: UserModel): Member {
  * node forgets the member's old rights and closes their sockets before the call answers; a socket
  * that comes back is checked again from the database (new rooms, or `unauthorized`).
  */
-export function createMembersService({ db, mutate, rights, customers, pipeline, tasks }: MembersServiceDeps) {
+export function createMembersService({ db, mutate, rights, notifications, customers, pipeline, tasks }: MembersServiceDeps) {
   const { User, Team } = db.models;
 
   /** The member, locked for the change; outside the actor's tenant (a manager: team) ids look absent. */
@@ -131,7 +133,20 @@ export function createMembersService({ db, mutate, rights, customers, pipeline, 
         const facts: AnyTeamFact[] = [...moved.customers, ...moved.opportunities, ...moved.tasks];
         if (wasActive) facts.push({ teamId, type: 'member:deactivated', data: { member, handoverTo: heir.id } });
         const handedOver = { customers: moved.customers.length, opportunities: moved.opportunities.length, tasks: moved.tasks.length };
-        return { result: { member, handedOver }, fact: facts };
+        // The heir hears it once, with the counts, rather than once per record.
+        const notices =
+          handedOver.customers + handedOver.opportunities + handedOver.tasks === 0
+            ? []
+            : await notifications.store(tx, [
+                {
+                  kind: 'handover',
+                  params: { actorName: actor.name, leaverName: user.name, ...handedOver },
+                  tenantId: user.tenantId,
+                  userId: heir.id,
+                  link: '/pages/customers/index',
+                },
+              ]);
+        return { result: { member, handedOver }, fact: facts, notices };
       });
       await rights.revoke(userId);
       return answer;
