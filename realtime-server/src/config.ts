@@ -49,6 +49,12 @@ const EnvSchema = z.object({
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
   TRUST_PROXY: z.string().default('loopback').transform(parseTrustProxy),
+  /** Bearer token for GET /metrics from anywhere; loopback may always scrape. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** SIGTERM: drain gracefully, cut what is still open shortly before this, and be gone by it. */
+  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
+  /** Socket.IO Redis adapter: `classic` PUBLISH, or `sharded` SPUBLISH (Redis 7, scales with a Redis cluster). */
+  REDIS_ADAPTER: z.enum(['classic', 'sharded']).default('classic'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -61,6 +67,7 @@ export interface Config {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   redisKey: string;
+  redisAdapter: Env['REDIS_ADAPTER'];
   jwtSecret: string | undefined;
   devLogin: boolean;
   seedDemo: boolean | undefined;
@@ -80,6 +87,8 @@ export interface Config {
   /** Signed links are built on this, never on a request's Host. */
   publicUrl: string | undefined;
   trustProxy: TrustProxy;
+  metricsToken: string | undefined;
+  shutdownDeadlineMs: number;
 }
 
 /** Why a signing secret is too easy to guess, or null; production refuses to start with such a secret. */
@@ -115,6 +124,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisKey: e.REDIS_KEY,
+    redisAdapter: e.REDIS_ADAPTER,
     jwtSecret: e.JWT_SECRET,
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',
     seedDemo: e.SEED_DEMO,
@@ -134,5 +144,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
     publicUrl: e.PUBLIC_URL,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
+    shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
   };
 }
