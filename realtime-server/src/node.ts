@@ -149,12 +149,15 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
             }, cutAfterMs);
       // Stop accepting first; requests and socket commands already in flight are answered before the sockets close.
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+      // A keep-alive connection (the balancer's) goes idle once its request is answered: close it then, not at keepAliveTimeout.
+      const sweep = setInterval(() => http.closeIdleConnections(), 50);
       http.closeIdleConnections();
       await Promise.all([reminders.stop(), retention.stop(), healing?.stop()]);
       const giveUpAt = Date.now() + (cutAfterMs ?? 5000);
       while (metrics.commandsInFlight() > 0 && Date.now() < giveUpAt) await new Promise((r) => setTimeout(r, 10));
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await httpClosed;
+      clearInterval(sweep);
       if (cut) clearTimeout(cut);
       await redis?.close();
     },
