@@ -53,6 +53,12 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   /** SIGTERM: drain gracefully, cut what is still open shortly before this, and be gone by it. */
   SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
+  /**
+   * Pooled database connections unused this long are closed. Short idle times made the pool shrink
+   * after every burst and grow again under the next overlap, and the request that opened a new
+   * connection waited for it (bench/results/2026-12-05-light-load-stall.md).
+   */
+  DATABASE_POOL_IDLE_MS: z.coerce.number().int().min(1000).default(600_000),
   /** Socket.IO Redis adapter: `classic` PUBLISH, or `sharded` SPUBLISH (Redis 7, scales with a Redis cluster). */
   REDIS_ADAPTER: z.enum(['classic', 'sharded']).default('classic'),
 });
@@ -68,6 +74,7 @@ export interface Config {
   redisUrl: string | undefined;
   redisKey: string;
   redisAdapter: Env['REDIS_ADAPTER'];
+  poolIdleMs: number;
   jwtSecret: string | undefined;
   devLogin: boolean;
   seedDemo: boolean | undefined;
@@ -125,6 +132,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisKey: e.REDIS_KEY,
     redisAdapter: e.REDIS_ADAPTER,
+    poolIdleMs: e.DATABASE_POOL_IDLE_MS,
     jwtSecret: e.JWT_SECRET,
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',
     seedDemo: e.SEED_DEMO,

@@ -10,7 +10,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, config.nodeId);
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(dataDirOf(config));
-  const db = createDatabase({ url: config.databaseUrl ?? embedded!.url, poolMax: embedded?.maxConnections ?? 10 });
+  const db = createDatabase({
+    url: config.databaseUrl ?? embedded!.url,
+    poolMax: embedded?.maxConnections ?? 10,
+    poolIdleMs: config.poolIdleMs,
+  });
   await migrate(db, { lock: !embedded });
   if (config.seedDemo ?? Boolean(embedded)) {
     if (await seedDemo(db, { config })) logger.info('demo data seeded');
