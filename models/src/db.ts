@@ -47,14 +47,19 @@ export interface DatabaseOptions {
   url: string;
   /** Max pooled connections; must equal PGlite's maxConnections when embedded. */
   poolMax?: number;
+  /**
+   * How long a pooled connection may sit unused before it is closed. A server keeps them (see
+   * DATABASE_POOL_IDLE_MS): a new PostgreSQL backend's first statements cost tens of milliseconds.
+   */
+  poolIdleMs?: number;
   logging?: Options['logging'];
 }
 
-export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseOptions): Database {
+export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging = false }: DatabaseOptions): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     logging,
-    pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+    pool: { max: poolMax, min: 0, idle: poolIdleMs, acquire: 30_000 },
     define: { underscored: true },
   });
   const models: Models = {
