@@ -1,6 +1,8 @@
 import { Sequelize, type Options } from 'sequelize';
 import { ActivityModel } from './models/activity.model.js';
+import { AttachmentModel } from './models/attachment.model.js';
 import { CommunicationModel } from './models/communication.model.js';
+import { ContactModel } from './models/contact.model.js';
 import { CustomerModel } from './models/customer.model.js';
 import { FollowUpModel } from './models/follow-up.model.js';
 import { IdempotencyKeyModel } from './models/idempotency-key.model.js';
@@ -33,6 +35,8 @@ export interface Models {
   TeamEvent: typeof TeamEventModel;
   IdempotencyKey: typeof IdempotencyKeyModel;
   SubscriptionConsent: typeof SubscriptionConsentModel;
+  Contact: typeof ContactModel;
+  Attachment: typeof AttachmentModel;
 }
 
 export interface Database {
@@ -72,6 +76,8 @@ export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseO
     TeamEvent: TeamEventModel.initModel(sequelize),
     IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
     SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
+    Contact: ContactModel.initModel(sequelize),
+    Attachment: AttachmentModel.initModel(sequelize),
   };
   associate(models);
   return { sequelize, models, close: () => sequelize.close() };

@@ -48,7 +48,8 @@ export interface CrmNode {
 
 /** Builds one server node: Express + Socket.IO on one HTTP server, Redis adapter when configured. */
 export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): Promise<CrmNode> {
-  const services = createServices(config, db, jwtSecret);
+  const publicUrl = (): string => config.publicUrl ?? ownUrl(config.host, http);
+  const services = createServices(config, db, jwtSecret, undefined, publicUrl);
   const redis: RedisLink | null = config.redisUrl ? await connectRedis(config.redisUrl, config.redisKey, logger) : null;
 
   const health = async (): Promise<Health> => {
@@ -72,7 +73,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     limiter,
     downloads,
     trustProxy: config.trustProxy,
-    publicUrl: () => config.publicUrl ?? ownUrl(config.host, http),
+    publicUrl,
   });
   const http = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 10_000 }, app);
   const io = createIo(http, {
