@@ -404,7 +404,8 @@ export const ROUTES: Record<string, RouteCase> = {
     as: 'ray',
     request: async (fx) => ({
       path: `/api/crm/contacts/${fx.east.contactId}`,
-      body: { title: `Title ${fx.unique()}`, version: await versionOf(fx.db, 'Contact', fx.east.contactId) },
+      // `role` is the contact's own field here (a mass-assignment test injects a user's role).
+      body: { title: `Title ${fx.unique()}`, role: 'influencer', version: await versionOf(fx.db, 'Contact', fx.east.contactId) },
     }),
     body: { version: id, phone: { kind: 'phone' } },
   },
