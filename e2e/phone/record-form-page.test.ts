@@ -170,4 +170,39 @@ describe('写跟进 against a real server', () => {
     await expect.poll(() => phone.wx.previews.length).toBe(1);
     expect(phone.wx.previews[0]!.urls).toHaveLength(1);
   }, 45_000);
+
+  test("the author's tasks page shows the record's next step live, from the record's own envelope", async () => {
+    const c = await freshCustomer('下一步客户');
+    const p = (page = openPage(root, 'tasks'));
+    await p.waitFor((text) => !text.includes('加载中'), 'the tasks page');
+    await expect.poll(() => phone.realtime.isSynced(), { timeout: 8000 }).toBe(true);
+    p.call('onTabChange', { detail: { value: 'upcoming' } });
+    const next = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    await ray.call('POST', '/api/crm/activities', { customerId: c.id, type: 'call', content: '约了后天', nextFollowUpAt: next });
+    await p.waitFor((text) => text.includes('下一步客户'), 'the follow-up task', 8000);
+  }, 45_000);
+});
+
+describe('accepting an assigned task', () => {
+  test('asks for the WeChat reminder inside the tap and takes the task up', async () => {
+    const mia = await colleague(server.url, 'mia');
+    const due = new Date(Date.now() + 3 * 3_600_000).toISOString();
+    const task = await mia.createTask({
+      title: '回访老客户',
+      assigneeId: ray.user.id,
+      dueAt: due,
+      remindAt: new Date(Date.parse(due) - 1_800_000).toISOString(),
+    });
+    const p = (page = openPage(root, 'task-detail', { id: String(task.id) }));
+    await p.waitFor((text) => text.includes('接受任务'), 'the accept button');
+    await requestsSettled(phone.wx);
+    const consents = (await ray.call<SubscriptionStatusResponse>('GET', '/api/crm/notifications/subscriptions')).remaining;
+    tap(p.comp.querySelector('.accept'));
+    expect(phone.wx.subscribeRequests.at(-1)).toEqual([TEMPLATE]);
+    await expect.poll(async () => (await ray.task(task.id)).status, { timeout: 8000 }).toBe('in_progress');
+    await expect
+      .poll(async () => (await ray.call<SubscriptionStatusResponse>('GET', '/api/crm/notifications/subscriptions')).remaining)
+      .toBe(consents + 1);
+    await p.waitFor((text) => !text.includes('接受任务'), 'the task taken up');
+  }, 45_000);
 });
