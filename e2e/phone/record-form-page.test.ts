@@ -206,3 +206,33 @@ describe('accepting an assigned task', () => {
     await p.waitFor((text) => !text.includes('接受任务'), 'the task taken up');
   }, 45_000);
 });
+
+describe('the customer page', () => {
+  test("shows the customer's contacts, callable, and a teammate's new primary contact live", async () => {
+    const c = await freshCustomer('联系人页面客户');
+    await ray.call('POST', `/api/crm/customers/${c.id}/contacts`, {
+      name: '周婷',
+      title: '采购',
+      phone: '13900001111',
+      role: 'decision-maker',
+      primary: true,
+    });
+    const p = (page = openPage(root, 'customer-detail', { id: String(c.id) }));
+    await p.waitFor((text) => text.includes('周婷') && text.includes('采购 · 决策人') && text.includes('主要'), 'the contact');
+    await expect.poll(() => phone.realtime.isSynced(), { timeout: 8000 }).toBe(true);
+    tap(p.comp.querySelector('.contact__call'));
+    await expect.poll(() => phone.wx.phoneCalls.at(-1)).toBe('13900001111');
+    await rita.call('POST', `/api/crm/customers/${c.id}/contacts`, {
+      name: '吴勇',
+      title: '总经理',
+      role: 'decision-maker',
+      primary: true,
+    });
+    await p.waitFor((text) => text.includes('吴勇'), 'the new contact, live', 8000);
+    const rows = (p.comp.instance.data as { contacts: Array<{ name: string; primary: boolean }> }).contacts;
+    expect(rows.map((r) => [r.name, r.primary])).toEqual([
+      ['周婷', false],
+      ['吴勇', true],
+    ]);
+  }, 45_000);
+});
