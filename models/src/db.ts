@@ -1,6 +1,8 @@
 import { Sequelize, type Options } from 'sequelize';
 import { ActivityModel } from './models/activity.model.js';
+import { AttachmentModel } from './models/attachment.model.js';
 import { CommunicationModel } from './models/communication.model.js';
+import { ContactModel } from './models/contact.model.js';
 import { CustomerModel } from './models/customer.model.js';
 import { FollowUpModel } from './models/follow-up.model.js';
 import { IdempotencyKeyModel } from './models/idempotency-key.model.js';
@@ -35,6 +37,8 @@ export interface Models {
   IdempotencyKey: typeof IdempotencyKeyModel;
   SubscriptionConsent: typeof SubscriptionConsentModel;
   Invitation: typeof InvitationModel;
+  Contact: typeof ContactModel;
+  Attachment: typeof AttachmentModel;
 }
 
 export interface Database {
@@ -80,6 +84,8 @@ export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging
     IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
     SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
     Invitation: InvitationModel.initModel(sequelize),
+    Contact: ContactModel.initModel(sequelize),
+    Attachment: AttachmentModel.initModel(sequelize),
   };
   associate(models);
   return { sequelize, models, close: () => sequelize.close() };
