@@ -1,9 +1,12 @@
 import { Sequelize, type Options } from 'sequelize';
 import { ActivityModel } from './models/activity.model.js';
+import { AttachmentModel } from './models/attachment.model.js';
 import { CommunicationModel } from './models/communication.model.js';
+import { ContactModel } from './models/contact.model.js';
 import { CustomerModel } from './models/customer.model.js';
 import { FollowUpModel } from './models/follow-up.model.js';
 import { IdempotencyKeyModel } from './models/idempotency-key.model.js';
+import { InvitationModel } from './models/invitation.model.js';
 import { MessageModel } from './models/message.model.js';
 import { NoteModel } from './models/note.model.js';
 import { NotificationModel } from './models/notification.model.js';
@@ -36,6 +39,9 @@ export interface Models {
   TeamEvent: typeof TeamEventModel;
   IdempotencyKey: typeof IdempotencyKeyModel;
   SubscriptionConsent: typeof SubscriptionConsentModel;
+  Invitation: typeof InvitationModel;
+  Contact: typeof ContactModel;
+  Attachment: typeof AttachmentModel;
   TeamSettings: typeof TeamSettingsModel;
   Target: typeof TargetModel;
   CustomerOwnerLog: typeof CustomerOwnerLogModel;
@@ -51,14 +57,19 @@ export interface DatabaseOptions {
   url: string;
   /** Max pooled connections; must equal PGlite's maxConnections when embedded. */
   poolMax?: number;
+  /**
+   * How long a pooled connection may sit unused before it is closed. A server keeps them (see
+   * DATABASE_POOL_IDLE_MS): a new PostgreSQL backend's first statements cost tens of milliseconds.
+   */
+  poolIdleMs?: number;
   logging?: Options['logging'];
 }
 
-export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseOptions): Database {
+export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging = false }: DatabaseOptions): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     logging,
-    pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+    pool: { max: poolMax, min: 0, idle: poolIdleMs, acquire: 30_000 },
     define: { underscored: true },
   });
   const models: Models = {
@@ -78,6 +89,9 @@ export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseO
     TeamEvent: TeamEventModel.initModel(sequelize),
     IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
     SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
+    Invitation: InvitationModel.initModel(sequelize),
+    Contact: ContactModel.initModel(sequelize),
+    Attachment: AttachmentModel.initModel(sequelize),
     TeamSettings: TeamSettingsModel.initModel(sequelize),
     Target: TargetModel.initModel(sequelize),
     CustomerOwnerLog: CustomerOwnerLogModel.initModel(sequelize),

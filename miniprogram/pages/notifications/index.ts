@@ -52,6 +52,7 @@ const icons: Record<NotificationKind, string> = {
   'task-reminder': 'time',
   'follow-up-due': 'call',
   mention: 'chat',
+  handover: 'usergroup',
   'reassigned-to-you': 'user-add',
   'reassigned-away': 'user-arrow-right',
   'recycle-warning': 'error-circle',

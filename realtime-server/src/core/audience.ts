@@ -47,6 +47,12 @@ export async function ownersOf(sequelize: Sequelize, fact: AnyTeamFact, tx: Tran
       const { activity } = fact.data;
       return (await customerOwners(sequelize, activity.customerId, tx)) ?? people(activity.actorId);
     }
+    case 'contact:created':
+    case 'contact:updated':
+      return (await customerOwners(sequelize, fact.data.contact.customerId, tx)) ?? [];
+    case 'member:joined':
+    case 'member:deactivated':
+      return null;
     case 'task:created':
     case 'task:updated':
       return people(fact.data.task.assigneeId, fact.data.task.createdById);

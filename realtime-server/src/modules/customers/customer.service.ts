@@ -3,7 +3,8 @@ import { phoneKey, type CustomerModel, type Database } from '@live-crm/models';
 import type { Customer, CustomerListResponse, Note } from '@live-crm/shared-types';
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/app-error.js';
-import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
+import type { Handover } from '../../core/handover.js';
+import type { AnyTeamFact, IdempotencyRef, MutationRunner } from '../../core/mutation.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import { masked, type VisibilityRules } from '../ownership/visibility.js';
 import { listCustomerIds } from './customer-list.js';
@@ -156,6 +157,22 @@ export function createCustomerService({ db, mutate, visibility, notifications }:
           fact: { teamId: existing.teamId, type: 'customer:updated', data: { customer: masked(customer) } },
         };
       });
+    },
+
+    /** Every customer the leaver owns in the team passes to `to`, inside the caller's transaction: one fact each. */
+    async handOverWithin(tx: Transaction, { teamId, from, to }: Handover): Promise<AnyTeamFact[]> {
+      const [, rows] = await Customer.update(
+        // The heir's recycle clock starts now, and any warning was the leaver's.
+        { ownerId: to, ownedSince: new Date(), recycleWarnedAt: null, version: sequelize.literal('version + 1') },
+        { where: { teamId, ownerId: from }, returning: true, transaction: tx },
+      );
+      return rows
+        .sort((a, b) => a.id - b.id)
+        .map((row) => ({
+          teamId,
+          type: 'customer:owner-changed' as const,
+          data: { customer: row.toDto(), previousOwnerId: from, reason: 'handover' as const },
+        }));
     },
 
     /** For other domains' writes inside their own transaction: the customer, or a 404 (also where owner mode hides it). */
