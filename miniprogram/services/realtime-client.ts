@@ -60,6 +60,8 @@ const TEAM_EVENT_SET: Record<TeamEventType, true> = {
   'customer:owner-changed': true,
   'opportunity:owner-changed': true,
   'customers:imported': true,
+  'member:joined': true,
+  'member:deactivated': true,
   'contact:created': true,
   'contact:updated': true,
 };

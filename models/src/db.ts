@@ -6,6 +6,7 @@ import { ContactModel } from './models/contact.model.js';
 import { CustomerModel } from './models/customer.model.js';
 import { FollowUpModel } from './models/follow-up.model.js';
 import { IdempotencyKeyModel } from './models/idempotency-key.model.js';
+import { InvitationModel } from './models/invitation.model.js';
 import { MessageModel } from './models/message.model.js';
 import { NoteModel } from './models/note.model.js';
 import { NotificationModel } from './models/notification.model.js';
@@ -35,6 +36,7 @@ export interface Models {
   TeamEvent: typeof TeamEventModel;
   IdempotencyKey: typeof IdempotencyKeyModel;
   SubscriptionConsent: typeof SubscriptionConsentModel;
+  Invitation: typeof InvitationModel;
   Contact: typeof ContactModel;
   Attachment: typeof AttachmentModel;
 }
@@ -49,14 +51,19 @@ export interface DatabaseOptions {
   url: string;
   /** Max pooled connections; must equal PGlite's maxConnections when embedded. */
   poolMax?: number;
+  /**
+   * How long a pooled connection may sit unused before it is closed. A server keeps them (see
+   * DATABASE_POOL_IDLE_MS): a new PostgreSQL backend's first statements cost tens of milliseconds.
+   */
+  poolIdleMs?: number;
   logging?: Options['logging'];
 }
 
-export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseOptions): Database {
+export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging = false }: DatabaseOptions): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     logging,
-    pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+    pool: { max: poolMax, min: 0, idle: poolIdleMs, acquire: 30_000 },
     define: { underscored: true },
   });
   const models: Models = {
@@ -76,6 +83,7 @@ export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseO
     TeamEvent: TeamEventModel.initModel(sequelize),
     IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
     SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
+    Invitation: InvitationModel.initModel(sequelize),
     Contact: ContactModel.initModel(sequelize),
     Attachment: AttachmentModel.initModel(sequelize),
   };

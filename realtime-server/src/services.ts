@@ -15,6 +15,7 @@ import { createTokenSigner } from './modules/auth/jwt.js';
 import { createWechatClient } from './modules/auth/wechat.client.js';
 import { createExportService } from './modules/export/export.service.js';
 import { createExportSigner } from './modules/export/export.signer.js';
+import { createInvitationsService } from './modules/members/invitations.service.js';
 import { createMembersService } from './modules/members/members.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { createPipelineService } from './modules/pipeline/pipeline.service.js';
@@ -41,6 +42,7 @@ export function createServices(
   const tasks = createTasksService({ db, mutate, notifications, defaultTimeZone: config.timeZone });
   const rights = createRightsHub();
   const auth = createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin, rights });
+  const pipeline = createPipelineService({ db, mutate, runStatement });
   const communications = createCommunicationService({ db, mutate, customers, tasks });
   const attachments = createAttachmentService({ db, mutate, customers, publicUrl });
   const activities = createActivityService({
@@ -57,8 +59,9 @@ export function createServices(
     rights,
     wechat,
     auth,
-    members: createMembersService({ db, mutate, rights }),
-    pipeline: createPipelineService({ db, mutate, runStatement }),
+    members: createMembersService({ db, mutate, rights, notifications, customers, pipeline, tasks }),
+    invitations: createInvitationsService({ db, mutate, wechat, issue: auth.issue }),
+    pipeline,
     analytics: createAnalyticsService({ db, eventRetentionDays: config.eventRetentionDays }),
     exports: createExportService({ db, signer: createExportSigner(jwtSecret), actorFor: (userId) => auth.actorFor(userId) }),
     sync: createSyncService({

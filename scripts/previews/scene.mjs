@@ -1,6 +1,6 @@
 // What the demo people do in the app just before the pictures are taken, through the server's REST
 // API as they would: a manager hands Ray two tasks (his notifications), Ray opens a deal with a long
-// title and finishes a task. Answers the ids the preview states open.
+// title and finishes a task, Mia invites reps. Answers the ids the preview states open.
 
 import { demoPhoto } from '../../realtime-server/src/seed/demo.photos.js';
 
@@ -42,6 +42,11 @@ export async function playScene({ ray, mia }, now) {
   const done = laterToday.at(-1);
   await ray.call('PUT', `/api/crm/tasks/${done.id}`, { status: 'completed', version: done.version });
 
+  // Mia invites reps to her team: one card out in a chat, one she took back.
+  const invited = (await mia.call('POST', '/api/crm/invitations', { role: 'rep', maxUses: 3 })).invitation;
+  const revoked = (await mia.call('POST', '/api/crm/invitations', { role: 'rep' })).invitation;
+  await mia.call('DELETE', `/api/crm/invitations/${revoked.id}`);
+
   const pipeline = await ray.call('GET', '/api/crm/pipeline');
   const wonStage = pipeline.stages.find((s) => s.outcome === 'won');
   const won = pipeline.opportunities.find((o) => o.stageId === wonStage.id);
@@ -49,5 +54,6 @@ export async function playScene({ ray, mia }, now) {
     customer: first.id, longCompany: longCompany.id, quietCustomer: quiet.id, customerName: first.name, quietName: quiet.name,
     longDeal: deal.id, wonDeal: won.id, stages: pipeline.stages.map((st) => st.id),
     overdueTask: overdue.id, openTask: laterToday[0].id, doneTask: done.id, assignedTask: assigned[0].id,
+    invitationCode: invited.code, revokedCode: revoked.code, rayId: ray.user.id,
   };
 }

@@ -10,8 +10,13 @@ import type {
   CustomerInput,
   CustomerPatch,
   CustomerResponse,
+  DeactivateMemberRequest,
+  DeactivateMemberResponse,
   FollowUpInput,
   FollowUpResponse,
+  InvitationCreatedResponse,
+  InvitationInput,
+  InvitationResponse,
   MarkReadRequest,
   MessageInput,
   MessageResponse,
@@ -66,6 +71,9 @@ export interface CommandMap {
   'contact.update': { req: ContactPatch & { id: Id }; res: ContactResponse };
   'notifications.markRead': { req: MarkReadRequest; res: NotificationsResponse };
   'notifications.consent': { req: SubscriptionConsentRequest; res: SubscriptionConsentResponse };
+  'invitation.create': { req: InvitationInput; res: InvitationCreatedResponse };
+  'invitation.revoke': { req: { id: Id }; res: InvitationResponse };
+  'member.deactivate': { req: DeactivateMemberRequest & { id: Id }; res: DeactivateMemberResponse };
 }
 
 export type CommandType = keyof CommandMap;

@@ -38,6 +38,24 @@ export interface Member extends TeamMember {
   active: boolean;
 }
 
+/** Which roles an invitation may carry: a manager invites reps, an admin reps or managers. */
+export type InvitedRole = Exclude<Role, 'admin'>;
+
+/** A way into a team (ARCHITECTURE 9.1): its `code` is unguessable and travels in the join path. */
+export interface Invitation {
+  id: Id;
+  code: string;
+  teamId: Id;
+  role: InvitedRole;
+  expiresAt: IsoDateTime;
+  maxUses: number;
+  uses: number;
+  /** Additions to 9.1: set once revoked; when it was made and by whom. */
+  revokedAt: IsoDateTime | null;
+  createdAt: IsoDateTime;
+  createdById: Id;
+}
+
 export type CustomerStatus = 'lead' | 'prospect' | 'active' | 'inactive';
 
 export interface Customer {
@@ -273,6 +291,8 @@ export interface NotificationParamsMap {
   'task-reminder': { task: NotedTask; dueAt: IsoDateTime | null; remindAt: IsoDateTime; customerName: string | null };
   'follow-up-due': { task: NotedTask; dueAt: IsoDateTime | null; remindAt: IsoDateTime; customerName: string | null };
   mention: { actorName: string; customerName: string };
+  /** To the heir of a deactivated member: how many of the leaver's records are now theirs. */
+  handover: { actorName: string; leaverName: string; customers: number; opportunities: number; tasks: number };
 }
 export type NotificationKind = keyof NotificationParamsMap;
 

@@ -5,6 +5,7 @@ import type {
   Customer,
   Id,
   IsoDateTime,
+  Member,
   Message,
   Note,
   Notification,
@@ -33,6 +34,13 @@ export interface TeamEventDataMap {
   'communication:logged': { communication: Communication };
   'customer:owner-changed': { customer: Customer; previousOwnerId: Id | null; reason: OwnerChangeReason };
   'opportunity:owner-changed': { opportunity: Opportunity; previousOwnerId: Id | null; reason: OwnerChangeReason };
+  /** Someone joined the team through an invitation (the envelope's actor is the new member). */
+  'member:joined': { member: Member; invitationId: Id };
+  /**
+   * A member was deactivated; the owner-changed and task:assigned envelopes of their handover come
+   * first, each its own seq, in the same transaction.
+   */
+  'member:deactivated': { member: Member; handoverTo: Id };
   /** One envelope for a whole import: phones refetch their lists rather than receive 10,000 rows. */
   'customers:imported': { importId: Id; count: number };
 }

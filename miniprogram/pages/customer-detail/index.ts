@@ -125,6 +125,9 @@ Component({
         realtime.on('customer:updated', (env) => {
           void this.onLiveCustomer(env);
         }),
+        realtime.on('customer:owner-changed', (env) => {
+          void this.onLiveCustomer(env);
+        }),
       );
       keepLive(
         this,
@@ -259,7 +262,7 @@ Component({
       }
     },
 
-    async onLiveCustomer(env: TeamEventEnvelope<'customer:updated'>) {
+    async onLiveCustomer(env: TeamEventEnvelope<'customer:updated' | 'customer:owner-changed'>) {
       const state = stateOf(this);
       if (env.data.customer.id !== state.id || !this.showCustomer(env.data.customer)) return;
       if (env.actorId === state.myId) return;

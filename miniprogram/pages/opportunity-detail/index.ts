@@ -14,6 +14,9 @@ import type { ShareCard } from '../../utils/share';
 import { pathOf } from '../../utils/links';
 import { pageKit } from '../../behaviors/page-kit';
 
+/** What changes a deal on a teammate's screen: a move, an edit, a new owner (handover, reassignment). */
+type LiveType = 'opportunity:moved' | 'opportunity:updated' | 'opportunity:owner-changed';
+
 /** `choices`: the stages the open sheet lists, in its order. */
 interface State {
   id: Id | null;
@@ -83,8 +86,13 @@ Component({
       const state = stateOf(this);
       state.id = numberParam(query.id);
       this.setData({ shared: openedFromShare(query) });
-      const onLive = (env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) => this.onLive(env);
-      keepLive(this, realtime.on('opportunity:moved', onLive), realtime.on('opportunity:updated', onLive));
+      const onLive = (env: TeamEventEnvelope<LiveType>) => this.onLive(env);
+      keepLive(
+        this,
+        realtime.on('opportunity:moved', onLive),
+        realtime.on('opportunity:updated', onLive),
+        realtime.on('opportunity:owner-changed', onLive),
+      );
       reloadOnReset(this);
       keepLive(
         this,
@@ -125,7 +133,7 @@ Component({
       return true;
     },
 
-    async onLive(env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) {
+    async onLive(env: TeamEventEnvelope<LiveType>) {
       const opp = env.data.opportunity;
       if (opp.id !== stateOf(this).id || !this.show(opp)) return;
       if (env.actorId === getSession()?.user.id) return;

@@ -91,6 +91,12 @@ export function said(env: AnyTeamEvent, names: Names): Said {
     }
     case 'customers:imported':
       return { key: 'feed.customers:imported', params: { count: String(env.data.count) }, detail: '', link: null, customerId: null };
+    case 'member:joined':
+      return { key: 'feed.member:joined', params: {}, detail: '', link: null, customerId: null };
+    case 'member:deactivated': {
+      const params = { name: env.data.member.name, owner: names.member(env.data.handoverTo) };
+      return { key: 'feed.member:deactivated', params, detail: '', link: null, customerId: null };
+    }
   }
 }
 

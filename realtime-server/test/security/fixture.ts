@@ -21,7 +21,18 @@ export interface Fixture {
   db: Database;
   people: Record<Login, Person>;
   teams: { east: number; west: number; north: number };
-  east: { customerId: number; opportunityId: number; taskId: number; contactId: number; attachmentId: number; stageIds: number[] };
+  east: {
+    customerId: number;
+    opportunityId: number;
+    taskId: number;
+    contactId: number;
+    attachmentId: number;
+    stageIds: number[];
+    /** An invitation mia made to East (revoke answers 200 again once revoked). */
+    invitationId: number;
+    /** A rep of East who holds nothing, there to be deactivated (again and again: a repeat answers 200). */
+    spareRepId: number;
+  };
   marker: string;
   /** A number no other request in this run uses (for unique titles and names). */
   unique(): number;
@@ -70,6 +81,15 @@ export async function loadFixture(url: string, db: Database): Promise<Fixture> {
   const marker = `MARK${randomBytes(4).toString('hex')}`;
   const planted = await plantMarker(url, people.ray, marker);
   const stages = await db.models.Stage.findAll({ where: { teamId: teams.east }, order: [['position', 'ASC']] });
+  const invited = await http(url, 'POST', '/api/crm/invitations', { token: people.mia.token, body: { role: 'rep' } });
+  if (invited.status !== 201) throw new Error(`invitation: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const spare = await db.models.User.create({
+    tenantId: people.ray.user.tenantId,
+    teamId: teams.east,
+    login: `spare-${marker}`,
+    name: '备用同事',
+    role: 'rep',
+  });
   let counter = 0;
   return {
     url,
@@ -77,7 +97,7 @@ export async function loadFixture(url: string, db: Database): Promise<Fixture> {
     people,
     teams,
     marker,
-    east: { ...planted, stageIds: stages.map((s) => s.id) },
+    east: { ...planted, stageIds: stages.map((s) => s.id), invitationId: invited.body.invitation.id, spareRepId: spare.id },
     unique: () => ++counter,
   };
 }

@@ -108,6 +108,15 @@ export const ROUTES: Record<string, RouteCase> = {
     request: at(() => ({ path: '/api/auth/wechat-login', body: { code: 'x' } })),
     body: { code: text(256) },
   },
+  'POST /api/auth/join': {
+    auth: 'public',
+    aim: 'public',
+    effect: 'none',
+    as: 'ray',
+    // An unknown code is a 404 before WeChat is asked; members/invitations.test.ts joins for real.
+    request: at(() => ({ path: '/api/auth/join', body: { code: 'no-such-invitation-code', wxCode: 'x', name: '新人' } })),
+    body: { code: text(64), wxCode: text(256), name: text(60) },
+  },
   'GET /api/crm/export/download': {
     auth: 'signed-link',
     aim: 'public',
@@ -446,6 +455,59 @@ export const ROUTES: Record<string, RouteCase> = {
     body: { type: { kind: 'enum', values: ['customers', 'opportunities', 'tasks', 'activities'] } },
   },
   'GET /api/me': { auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/me') },
+
+  'POST /api/crm/invitations': {
+    auth: 'bearer',
+    aim: 'record',
+    manager: true,
+    effect: 'own-row',
+    as: 'mia',
+    request: at((fx) => ({ path: '/api/crm/invitations', body: { teamId: fx.teams.east, role: 'rep' } })),
+    body: {
+      teamId: id,
+      role: { kind: 'enum', values: ['rep', 'manager'] },
+      expiresInHours: { kind: 'int', min: 1, max: 168 },
+      maxUses: { kind: 'int', min: 1, max: 50 },
+    },
+  },
+  'GET /api/crm/invitations': {
+    auth: 'bearer',
+    aim: 'scope',
+    manager: true,
+    effect: 'none',
+    as: 'mia',
+    request: at((fx) => ({ path: '/api/crm/invitations', query: teamQuery(fx) })),
+    own: get('/api/crm/invitations'),
+    query: { teamId: id },
+  },
+  'DELETE /api/crm/invitations/:id': {
+    auth: 'bearer',
+    aim: 'record',
+    manager: true,
+    effect: 'own-row',
+    as: 'mia',
+    request: at((fx) => ({ path: `/api/crm/invitations/${fx.east.invitationId}` })),
+  },
+  'GET /api/crm/members': {
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/members', query: teamQuery(fx) })),
+    own: get('/api/crm/members'),
+    query: { teamId: id },
+  },
+  // The first call deactivates the spare rep (who holds nothing); a repeat hands over what they still
+  // hold (nothing) and answers 200, so after the first call only the caller's own rows change.
+  'POST /api/crm/members/:id/deactivate': {
+    auth: 'bearer',
+    aim: 'record',
+    manager: true,
+    effect: 'own-row',
+    as: 'mia',
+    request: at((fx) => ({ path: `/api/crm/members/${fx.east.spareRepId}/deactivate`, body: { handoverTo: fx.people.ray.user.id } })),
+    body: { handoverTo: id },
+  },
 };
 
 export interface CommandCase {
