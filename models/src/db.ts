@@ -1,6 +1,8 @@
 import { Sequelize, type Options } from 'sequelize';
 import { ActivityModel } from './models/activity.model.js';
+import { AttachmentModel } from './models/attachment.model.js';
 import { CommunicationModel } from './models/communication.model.js';
+import { ContactModel } from './models/contact.model.js';
 import { CustomerModel } from './models/customer.model.js';
 import { FollowUpModel } from './models/follow-up.model.js';
 import { IdempotencyKeyModel } from './models/idempotency-key.model.js';
@@ -35,6 +37,8 @@ export interface Models {
   IdempotencyKey: typeof IdempotencyKeyModel;
   SubscriptionConsent: typeof SubscriptionConsentModel;
   Invitation: typeof InvitationModel;
+  Contact: typeof ContactModel;
+  Attachment: typeof AttachmentModel;
 }
 
 export interface Database {
@@ -47,14 +51,19 @@ export interface DatabaseOptions {
   url: string;
   /** Max pooled connections; must equal PGlite's maxConnections when embedded. */
   poolMax?: number;
+  /**
+   * How long a pooled connection may sit unused before it is closed. A server keeps them (see
+   * DATABASE_POOL_IDLE_MS): a new PostgreSQL backend's first statements cost tens of milliseconds.
+   */
+  poolIdleMs?: number;
   logging?: Options['logging'];
 }
 
-export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseOptions): Database {
+export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging = false }: DatabaseOptions): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     logging,
-    pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+    pool: { max: poolMax, min: 0, idle: poolIdleMs, acquire: 30_000 },
     define: { underscored: true },
   });
   const models: Models = {
@@ -75,6 +84,8 @@ export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseO
     IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
     SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
     Invitation: InvitationModel.initModel(sequelize),
+    Contact: ContactModel.initModel(sequelize),
+    Attachment: AttachmentModel.initModel(sequelize),
   };
   associate(models);
   return { sequelize, models, close: () => sequelize.close() };

@@ -4,6 +4,9 @@ import { createEventBus, type EventBus } from './core/event-bus.js';
 import { createMutationRunner, createStatementRunner, createStoredAnswers } from './core/mutation.js';
 import { createRightsHub } from './core/rights.js';
 import { createSqlRunner } from './core/sql.js';
+import { createActivityService } from './modules/activities/activity.service.js';
+import { createAttachmentService } from './modules/attachments/attachment.service.js';
+import { createContactService } from './modules/contacts/contact.service.js';
 import { createCommunicationService } from './modules/communications/communication.service.js';
 import { createCustomerService } from './modules/customers/customer.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
@@ -19,8 +22,17 @@ import { createPipelineService } from './modules/pipeline/pipeline.service.js';
 import { createSyncService } from './modules/sync/sync.service.js';
 import { createTasksService } from './modules/tasks/tasks.service.js';
 
-/** Composition root of the domain: one service per area, all writing through one mutation runner. */
-export function createServices(config: Config, db: Database, jwtSecret: string, bus: EventBus = createEventBus()) {
+/**
+ * Composition root of the domain: one service per area, all writing through one mutation runner.
+ * `publicUrl` is what attachment links are built on (PUBLIC_URL, else the node's own address).
+ */
+export function createServices(
+  config: Config,
+  db: Database,
+  jwtSecret: string,
+  bus: EventBus = createEventBus(),
+  publicUrl: () => string = () => config.publicUrl ?? '',
+) {
   const mutate = createMutationRunner({ db, bus });
   const runStatement = createStatementRunner({ sql: createSqlRunner(db.sequelize), bus, stored: createStoredAnswers(db) });
   const wechat = createWechatClient(config.wechat);
@@ -31,6 +43,17 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
   const rights = createRightsHub();
   const auth = createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin, rights });
   const pipeline = createPipelineService({ db, mutate, runStatement });
+  const communications = createCommunicationService({ db, mutate, customers, tasks });
+  const attachments = createAttachmentService({ db, mutate, customers, publicUrl });
+  const activities = createActivityService({
+    db,
+    mutate,
+    customers,
+    attachments,
+    notifications,
+    communications,
+    actorFor: (userId) => auth.actorFor(userId),
+  });
   return {
     bus,
     rights,
@@ -50,7 +73,10 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
     notifications,
     tasks,
     customers,
-    communications: createCommunicationService({ db, mutate, customers, tasks }),
+    communications,
+    attachments,
+    activities,
+    contacts: createContactService({ db, mutate, customers }),
   };
 }
 

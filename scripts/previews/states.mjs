@@ -8,6 +8,8 @@
 const NEW_TEAM = 'nick';
 const tap = (dataset) => ({ currentTarget: { dataset }, target: { dataset }, detail: {} });
 const id = (key) => (ids) => ({ id: String(ids[key]) });
+/** What wx.chooseLocation answers for the check-in picture (the map itself is native: not drawn). */
+const VISIT_PLACE = { name: '静安嘉里中心', address: '上海市静安区南京西路 1515 号', latitude: 31.2241, longitude: 121.4456 };
 
 /**
  * name: file suffix ('' for the page's main picture); description: shown in index.html;
@@ -128,6 +130,21 @@ export const PAGE_STATES = {
     { name: 'offline', description: 'no network', query: id('customer'), offline: true },
     { name: 'en', description: 'English phone', query: id('customer'), language: 'en',
       viewers: ['rita'], viewing: (ids) => `customer:${ids.customer}` },
+  ],
+  'pages/record-form/index': [
+    { name: '', description: '写跟进 on a customer: type chips, contact (its primary) preselected', query: (ids) => ({ customerId: String(ids.customer) }) },
+    { name: 'visit', description: '拜访签到: the place picked on WeChat’s map, ready to save',
+      query: (ids) => ({ customerId: String(ids.customer), visit: '1' }),
+      interact: ({ page }) => { page.setData({ 'values.place': VISIT_PLACE, 'labels.place': VISIT_PLACE.name, 'values.content': '到店拜访，见了店长，看了新货架' }); } },
+    { name: 'errors', description: 'a visit saved without its place or text', query: (ids) => ({ customerId: String(ids.customer), visit: '1' }),
+      interact: ({ page }) => page.onSubmit() },
+    { name: 'en', description: 'English phone', query: (ids) => ({ customerId: String(ids.customer) }), language: 'en' },
+  ],
+  'pages/visits/index': [
+    { name: '', description: 'manager’s visit log: the team’s visits by rep and day, with place and photo count', as: 'mia' },
+    { name: 'rep', description: 'a rep sees their own visits', interact: ({ page }) => page.onPeriod(tap({ days: 30 })) },
+    { name: 'empty', description: 'a new team: no visits yet', as: NEW_TEAM },
+    { name: 'en', description: 'English phone', as: 'mia', language: 'en' },
   ],
   'pages/customer-form/index': [
     { name: '', description: 'new customer' },

@@ -1,5 +1,9 @@
 import type {
   Activity,
+  ActivityLocation,
+  Attachment,
+  Contact,
+  ContactRole,
   ActivityType,
   Communication,
   CommunicationDirection,
@@ -173,15 +177,57 @@ export interface TaskMutationResponse {
 }
 
 // Communication hub
+/** What a rep may log (ARCHITECTURE 9.3); `stage-change` is written by a move only. */
+export type LoggableActivityType = Extract<ActivityType, 'call' | 'visit' | 'wechat' | 'email' | 'meeting' | 'note' | 'other'>;
 export interface ActivityInput {
   customerId: Id;
-  type: ActivityType;
+  type: LoggableActivityType;
   content: string;
   opportunityId?: Id | null;
+  contactId?: Id | null;
+  /** Photos this user uploaded and no record holds yet; at most 9. */
+  attachmentIds?: Id[];
+  /** Required for a `visit`. */
+  location?: ActivityLocation | null;
+  /** Creates the author's follow-up task (reminder 30 min before) in the same transaction. */
+  nextFollowUpAt?: string | null;
+  /** Users to notify; each must be able to see the customer. */
+  mentions?: Id[];
   occurredAt?: string;
 }
 export interface ActivityResponse {
   activity: Activity;
+  /** The follow-up task `nextFollowUpAt` created. */
+  task?: Task;
+}
+export interface AttachmentResponse {
+  attachment: Attachment;
+}
+
+// Contacts and visits
+export interface ContactInput {
+  name: string;
+  title?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  wechat?: string | null;
+  role?: ContactRole;
+  primary?: boolean;
+}
+export type ContactPatch = Partial<ContactInput> & { version: number };
+export interface ContactResponse {
+  contact: Contact;
+}
+export interface ContactsResponse {
+  contacts: Contact[];
+}
+export interface VisitsQuery {
+  from?: string;
+  to?: string;
+  userId?: Id;
+}
+export interface VisitsResponse {
+  visits: Activity[];
 }
 export interface MessageInput {
   customerId: Id;

@@ -1,6 +1,7 @@
 import type {
   Activity,
   Communication,
+  Contact,
   Customer,
   Id,
   IsoDateTime,
@@ -22,7 +23,10 @@ export interface TeamEventDataMap {
   'opportunity:created': { opportunity: Opportunity };
   'opportunity:updated': { opportunity: Opportunity };
   'opportunity:moved': { opportunity: Opportunity; fromStageId: Id; toStageId: Id };
-  'activity:created': { activity: Activity };
+  /** `task`: the follow-up task the record's next step created in the same transaction. */
+  'activity:created': { activity: Activity; task?: Task };
+  'contact:created': { contact: Contact };
+  'contact:updated': { contact: Contact };
   'task:created': { task: Task };
   'task:updated': { task: Task };
   'task:assigned': { task: Task; previousAssigneeId: Id | null };

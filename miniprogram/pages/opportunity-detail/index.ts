@@ -61,6 +61,7 @@ Component({
       updatedAt: t('opportunity.updatedAt'),
       move: t('opportunity.move'),
       edit: t('common.edit'),
+      record: t('opportunity.record'),
       retry: t('common.retry'),
       loading: t('common.loading'),
       cancel: t('common.cancel'),
@@ -144,6 +145,12 @@ Component({
     onShareAppMessage(): ShareCard {
       const { id, deal } = stateOf(this);
       return { title: deal ? t('share.opportunity', { title: deal.title }) : t('opportunity.title'), path: sharedOpportunityPath(id ?? 0) };
+    },
+
+    /** 写跟进 on this deal: the record form with the deal already chosen. */
+    onRecord() {
+      const deal = stateOf(this).deal;
+      if (deal) wx.navigateTo({ url: `/pages/record-form/index?customerId=${deal.customerId}&opportunityId=${deal.id}` });
     },
 
     onEdit() {

@@ -84,6 +84,11 @@ export function said(env: AnyTeamEvent, names: Names): Said {
       const params = { name: o.title, owner: names.member(o.ownerId) };
       return { key: `feed.owner:${env.data.reason}`, params, detail: o.customerName, link: opportunityLink(o.id), customerId: null };
     }
+    case 'contact:created':
+    case 'contact:updated': {
+      const c = env.data.contact;
+      return customerSaid(`feed.${env.type}`, c.customerId, names, c.title ? `${c.name} · ${c.title}` : c.name);
+    }
     case 'customers:imported':
       return { key: 'feed.customers:imported', params: { count: String(env.data.count) }, detail: '', link: null, customerId: null };
     case 'member:joined':

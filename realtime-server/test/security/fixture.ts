@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@live-crm/models';
 import type { User } from '@live-crm/shared-types';
+import { photo, upload } from '../activities/uploads.js';
 import { devLogin, http } from '../support/clients.js';
 
 export const LOGINS = ['ray', 'rita', 'mia', 'will', 'wes', 'ada', 'olga', 'oscar'] as const;
@@ -24,6 +25,8 @@ export interface Fixture {
     customerId: number;
     opportunityId: number;
     taskId: number;
+    contactId: number;
+    attachmentId: number;
     stageIds: number[];
     /** An invitation mia made to East (revoke answers 200 again once revoked). */
     invitationId: number;
@@ -39,7 +42,7 @@ async function plantMarker(
   url: string,
   ray: Person,
   marker: string,
-): Promise<{ customerId: number; opportunityId: number; taskId: number }> {
+): Promise<{ customerId: number; opportunityId: number; taskId: number; contactId: number; attachmentId: number }> {
   const send = async (method: string, path: string, body: unknown) => {
     const res = await http(url, method, path, { token: ray.token, body });
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -55,7 +58,17 @@ async function plantMarker(
   const { task } = await send('POST', '/api/crm/tasks', { title: `${marker} task`, customerId: customer.id });
   await send('POST', '/api/crm/activities', { customerId: customer.id, type: 'call', content: `${marker} call` });
   await send('POST', '/api/crm/messages', { customerId: customer.id, message: `${marker} message` });
-  return { customerId: customer.id, opportunityId: opportunity.id, taskId: task.id };
+  const { contact } = await send('POST', `/api/crm/customers/${customer.id}/contacts`, { name: `${marker} contact` });
+  const uploaded = await upload(url, ray.token, photo(2));
+  if (uploaded.status !== 201) throw new Error(`upload: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
+  const attachmentId = uploaded.body.attachment.id;
+  await send('POST', '/api/crm/activities', {
+    customerId: customer.id,
+    type: 'note',
+    content: `${marker} photo`,
+    attachmentIds: [attachmentId],
+  });
+  return { customerId: customer.id, opportunityId: opportunity.id, taskId: task.id, contactId: contact.id, attachmentId };
 }
 
 export async function loadFixture(url: string, db: Database): Promise<Fixture> {
@@ -90,7 +103,7 @@ export async function loadFixture(url: string, db: Database): Promise<Fixture> {
 }
 
 /** Current row versions, read when a request is built so it is valid at that moment. */
-export async function versionOf(db: Database, model: 'Opportunity' | 'Customer' | 'Task', id: number): Promise<number> {
+export async function versionOf(db: Database, model: 'Opportunity' | 'Customer' | 'Task' | 'Contact', id: number): Promise<number> {
   const row = await (db.models[model] as unknown as { findByPk(id: number): Promise<{ version: number } | null> }).findByPk(id);
   if (!row) throw new Error(`${model} ${id} is gone`);
   return row.version;

@@ -1,3 +1,4 @@
+import { photo } from '../activities/uploads.js';
 import { type Fixture, type Login, moveOf, nextAssignee, versionOf } from './fixture.js';
 
 /** What a field must be; the fuzz test makes it anything else. */
@@ -20,6 +21,8 @@ export interface Req {
   path: string;
   body?: unknown;
   query?: Record<string, string>;
+  /** Sent as multipart/form-data in the field `file` (what wx.uploadFile sends) instead of a JSON body. */
+  upload?: Buffer;
 }
 
 export interface RouteCase {
@@ -331,7 +334,8 @@ export const ROUTES: Record<string, RouteCase> = {
     request: at((fx) => ({ path: '/api/crm/activities', body: { customerId: c(fx), type: 'call', content: `Call ${fx.unique()}` } })),
     body: {
       customerId: id,
-      type: { kind: 'enum', values: ['call', 'meeting', 'email', 'message', 'note', 'visit', 'follow-up', 'other'] },
+      // A visit needs its location as well (its own test: activities/daily-record).
+      type: { kind: 'enum', values: ['call', 'wechat', 'email', 'meeting', 'note', 'other'] },
       content: text(5000),
       occurredAt: { kind: 'time' },
     },
@@ -372,6 +376,57 @@ export const ROUTES: Record<string, RouteCase> = {
     body: { customerId: id, scheduledDate: { kind: 'time', future: true } },
   },
   'GET /api/crm/customers/:id/activities': timeline('activities'),
+  'POST /api/crm/attachments': {
+    auth: 'bearer',
+    aim: 'self',
+    effect: 'own-row',
+    as: 'ray',
+    request: at(() => ({ path: '/api/crm/attachments', upload: photo(1) })),
+  },
+  'GET /api/crm/attachments/:id': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: `/api/crm/attachments/${fx.east.attachmentId}` })),
+  },
+  'GET /api/crm/customers/:id/contacts': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}/contacts` })),
+    showsMarker: true,
+  },
+  'POST /api/crm/customers/:id/contacts': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
+    request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}/contacts`, body: { name: `Contact ${fx.unique()}`, role: 'user' } })),
+    body: { name: text(120), role: { kind: 'enum', values: ['decision-maker', 'influencer', 'user', 'other'] }, phone: { kind: 'phone' } },
+  },
+  'PATCH /api/crm/contacts/:id': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
+    request: async (fx) => ({
+      path: `/api/crm/contacts/${fx.east.contactId}`,
+      // `role` is the contact's own field here (a mass-assignment test injects a user's role).
+      body: { title: `Title ${fx.unique()}`, role: 'influencer', version: await versionOf(fx.db, 'Contact', fx.east.contactId) },
+    }),
+    body: { version: id, phone: { kind: 'phone' } },
+  },
+  'GET /api/crm/visits': {
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
+    request: get('/api/crm/visits'),
+    own: get('/api/crm/visits'),
+    query: { from: { kind: 'time' }, to: { kind: 'time' }, userId: id, limit: { kind: 'int', min: 1, max: 500 } },
+  },
   'GET /api/crm/customers/:id/messages': timeline('messages'),
   'GET /api/crm/customers/:id/communications': timeline('communications'),
   'GET /api/crm/analytics/sales': analytics('sales'),
