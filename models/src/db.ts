@@ -1,9 +1,12 @@
 import { Sequelize, type Options } from 'sequelize';
 import { ActivityModel } from './models/activity.model.js';
+import { AttachmentModel } from './models/attachment.model.js';
 import { CommunicationModel } from './models/communication.model.js';
+import { ContactModel } from './models/contact.model.js';
 import { CustomerModel } from './models/customer.model.js';
 import { FollowUpModel } from './models/follow-up.model.js';
 import { IdempotencyKeyModel } from './models/idempotency-key.model.js';
+import { InvitationModel } from './models/invitation.model.js';
 import { MessageModel } from './models/message.model.js';
 import { NoteModel } from './models/note.model.js';
 import { NotificationModel } from './models/notification.model.js';
@@ -33,6 +36,9 @@ export interface Models {
   TeamEvent: typeof TeamEventModel;
   IdempotencyKey: typeof IdempotencyKeyModel;
   SubscriptionConsent: typeof SubscriptionConsentModel;
+  Invitation: typeof InvitationModel;
+  Contact: typeof ContactModel;
+  Attachment: typeof AttachmentModel;
 }
 
 export interface Database {
@@ -77,6 +83,9 @@ export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging
     TeamEvent: TeamEventModel.initModel(sequelize),
     IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
     SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
+    Invitation: InvitationModel.initModel(sequelize),
+    Contact: ContactModel.initModel(sequelize),
+    Attachment: AttachmentModel.initModel(sequelize),
   };
   associate(models);
   return { sequelize, models, close: () => sequelize.close() };

@@ -8,11 +8,15 @@ import { metricsRoute, type Metrics } from './core/metrics.js';
 import type { TrustProxy } from './core/proxy.js';
 import type { RateLimiter } from './core/rate-limit.js';
 import { requestLog } from './core/request-log.js';
+import { activityRoutes } from './modules/activities/activity.routes.js';
+import { attachmentRoutes } from './modules/attachments/attachment.routes.js';
+import { contactRoutes } from './modules/contacts/contact.routes.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { authRoutes, meRoutes, requireAuth } from './modules/auth/auth.routes.js';
 import { communicationRoutes } from './modules/communications/communication.routes.js';
 import { customerRoutes } from './modules/customers/customer.routes.js';
 import { exportDownloadRoutes, exportRoutes } from './modules/export/export.routes.js';
+import { joinRoutes, membersRoutes } from './modules/members/members.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.js';
 import { syncRoutes } from './modules/sync/sync.routes.js';
@@ -86,6 +90,7 @@ export function createApp({
     '/api/auth',
     rateLimit(limiter, (_res, req) => `ip:${req.ip}`),
     authRoutes(services.auth),
+    joinRoutes(services.invitations),
   );
 
   // Signed link, no bearer token (wx.downloadFile cannot send one): mounted before the auth router.
@@ -99,8 +104,12 @@ export function createApp({
   crm.use(notificationsRoutes(services.notifications));
   crm.use(customerRoutes(services.customers));
   crm.use(communicationRoutes(services.communications));
+  crm.use(activityRoutes(services.activities));
+  crm.use(attachmentRoutes(services.attachments));
+  crm.use(contactRoutes(services.contacts));
   crm.use(analyticsRoutes(services.analytics));
   crm.use(exportRoutes(services.exports, publicUrl));
+  crm.use(membersRoutes(services.members, services.invitations));
   app.use('/api/crm', crm);
   app.use('/api/me', requireAuth(services.auth), meRoutes(services.auth));
 

@@ -54,7 +54,8 @@ export interface CrmNode {
 
 /** Builds one server node: Express + Socket.IO on one HTTP server, Redis adapter when configured. */
 export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): Promise<CrmNode> {
-  const services = createServices(config, db, jwtSecret);
+  const publicUrl = (): string => config.publicUrl ?? ownUrl(config.host, http);
+  const services = createServices(config, db, jwtSecret, undefined, publicUrl);
   const redis: RedisLink | null = config.redisUrl
     ? await connectRedis(config.redisUrl, config.redisKey, logger, config.redisAdapter)
     : null;
@@ -81,7 +82,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     limiter,
     downloads,
     trustProxy: config.trustProxy,
-    publicUrl: () => config.publicUrl ?? ownUrl(config.host, http),
+    publicUrl,
     metrics,
     metricsToken: config.metricsToken,
   });

@@ -4,6 +4,9 @@ import { createEventBus, type EventBus } from './core/event-bus.js';
 import { createMutationRunner, createStatementRunner, createStoredAnswers } from './core/mutation.js';
 import { createRightsHub } from './core/rights.js';
 import { createSqlRunner } from './core/sql.js';
+import { createActivityService } from './modules/activities/activity.service.js';
+import { createAttachmentService } from './modules/attachments/attachment.service.js';
+import { createContactService } from './modules/contacts/contact.service.js';
 import { createCommunicationService } from './modules/communications/communication.service.js';
 import { createCustomerService } from './modules/customers/customer.service.js';
 import { createAnalyticsService } from './modules/analytics/analytics.service.js';
@@ -12,14 +15,24 @@ import { createTokenSigner } from './modules/auth/jwt.js';
 import { createWechatClient } from './modules/auth/wechat.client.js';
 import { createExportService } from './modules/export/export.service.js';
 import { createExportSigner } from './modules/export/export.signer.js';
+import { createInvitationsService } from './modules/members/invitations.service.js';
 import { createMembersService } from './modules/members/members.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { createPipelineService } from './modules/pipeline/pipeline.service.js';
 import { createSyncService } from './modules/sync/sync.service.js';
 import { createTasksService } from './modules/tasks/tasks.service.js';
 
-/** Composition root of the domain: one service per area, all writing through one mutation runner. */
-export function createServices(config: Config, db: Database, jwtSecret: string, bus: EventBus = createEventBus()) {
+/**
+ * Composition root of the domain: one service per area, all writing through one mutation runner.
+ * `publicUrl` is what attachment links are built on (PUBLIC_URL, else the node's own address).
+ */
+export function createServices(
+  config: Config,
+  db: Database,
+  jwtSecret: string,
+  bus: EventBus = createEventBus(),
+  publicUrl: () => string = () => config.publicUrl ?? '',
+) {
   const mutate = createMutationRunner({ db, bus });
   const runStatement = createStatementRunner({ sql: createSqlRunner(db.sequelize), bus, stored: createStoredAnswers(db) });
   const wechat = createWechatClient(config.wechat);
@@ -29,13 +42,26 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
   const tasks = createTasksService({ db, mutate, notifications, defaultTimeZone: config.timeZone });
   const rights = createRightsHub();
   const auth = createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin, rights });
+  const pipeline = createPipelineService({ db, mutate, runStatement });
+  const communications = createCommunicationService({ db, mutate, customers, tasks });
+  const attachments = createAttachmentService({ db, mutate, customers, publicUrl });
+  const activities = createActivityService({
+    db,
+    mutate,
+    customers,
+    attachments,
+    notifications,
+    communications,
+    actorFor: (userId) => auth.actorFor(userId),
+  });
   return {
     bus,
     rights,
     wechat,
     auth,
-    members: createMembersService({ db, mutate, rights }),
-    pipeline: createPipelineService({ db, mutate, runStatement }),
+    members: createMembersService({ db, mutate, rights, notifications, customers, pipeline, tasks }),
+    invitations: createInvitationsService({ db, mutate, wechat, issue: auth.issue }),
+    pipeline,
     analytics: createAnalyticsService({ db, eventRetentionDays: config.eventRetentionDays }),
     exports: createExportService({ db, signer: createExportSigner(jwtSecret), actorFor: (userId) => auth.actorFor(userId) }),
     sync: createSyncService({
@@ -47,7 +73,10 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
     notifications,
     tasks,
     customers,
-    communications: createCommunicationService({ db, mutate, customers, tasks }),
+    communications,
+    attachments,
+    activities,
+    contacts: createContactService({ db, mutate, customers }),
   };
 }
 

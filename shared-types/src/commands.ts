@@ -1,12 +1,22 @@
 import type {
+  ActivityInput,
+  ActivityResponse,
   AssignTaskRequest,
+  ContactInput,
+  ContactPatch,
+  ContactResponse,
   CommunicationInput,
   CommunicationResponse,
   CustomerInput,
   CustomerPatch,
   CustomerResponse,
+  DeactivateMemberRequest,
+  DeactivateMemberResponse,
   FollowUpInput,
   FollowUpResponse,
+  InvitationCreatedResponse,
+  InvitationInput,
+  InvitationResponse,
   MarkReadRequest,
   MessageInput,
   MessageResponse,
@@ -25,6 +35,15 @@ import type {
   TaskUpdate,
 } from './api.js';
 import type { Id, TaskStatus } from './entities.js';
+
+/**
+ * A record as the phone keeps it until sent: `photos` are files on the phone, each uploaded once
+ * (POST /api/crm/attachments, under the command's key and its index) right before the record goes
+ * out with their ids, so a record made offline waits in the queue with its photos and is sent once.
+ */
+export interface ActivityLogRequest extends ActivityInput {
+  photos?: string[];
+}
 
 /**
  * Every write the phone makes, as data: a name, its request and its answer. The phone maps each to
@@ -46,8 +65,15 @@ export interface CommandMap {
   'message.send': { req: MessageInput; res: MessageResponse };
   'followUp.schedule': { req: FollowUpInput; res: FollowUpResponse };
   'communication.log': { req: CommunicationInput; res: CommunicationResponse };
+  /** A follow-up record (写跟进) or visit, with the photos still on the phone (see ActivityLogRequest). */
+  'activity.log': { req: ActivityLogRequest; res: ActivityResponse };
+  'contact.create': { req: ContactInput & { customerId: Id }; res: ContactResponse };
+  'contact.update': { req: ContactPatch & { id: Id }; res: ContactResponse };
   'notifications.markRead': { req: MarkReadRequest; res: NotificationsResponse };
   'notifications.consent': { req: SubscriptionConsentRequest; res: SubscriptionConsentResponse };
+  'invitation.create': { req: InvitationInput; res: InvitationCreatedResponse };
+  'invitation.revoke': { req: { id: Id }; res: InvitationResponse };
+  'member.deactivate': { req: DeactivateMemberRequest & { id: Id }; res: DeactivateMemberResponse };
 }
 
 export type CommandType = keyof CommandMap;

@@ -1,4 +1,6 @@
 import { filesApi } from './files';
+import { mediaApi } from './media';
+import type { MediaLog, MediaScript } from './media';
 import type { DownloadRecord, OpenedDocument } from './files';
 import { MemoryStorage, storageApi } from './storage';
 import { requestApi } from './request';
@@ -16,6 +18,7 @@ export { MemoryStorage } from './storage';
 export type { TestSocketTask } from './socket';
 export type { RequestRecord } from './request';
 export type { DownloadRecord, OpenedDocument } from './files';
+export type { PickedMedia, PickedPlace, UploadRecord } from './media';
 export type { PrivacyHandles } from './privacy';
 export { PRIVACY_CONTRACT_NAME } from './privacy';
 
@@ -38,7 +41,7 @@ export interface ReportedError {
   error: unknown;
 }
 
-export interface WxHandles extends UiLog {
+export interface WxHandles extends UiLog, MediaLog {
   wx: Record<string, unknown>;
   storage: MemoryStorage;
   requests: RequestRecord[];
@@ -49,7 +52,7 @@ export interface WxHandles extends UiLog {
   sockets: TestSocketTask[];
   /** exceptions thrown by listeners/callbacks that WeChat would have caught and logged */
   reportedErrors: ReportedError[];
-  script: UiScript & PrivacyScript;
+  script: UiScript & PrivacyScript & MediaScript;
   /** privacy consent, the clipboard and the privacy contract (see privacy.ts) */
   privacy: PrivacyHandles;
   /** the page stack getCurrentPages() answers, bottom first; a test opening a page pushes it */
@@ -104,7 +107,14 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     subscribeRequests: [],
     shareMenus: [],
   };
-  const script: UiScript & PrivacyScript = { modalAnswers: [], actionSheetAnswers: [], subscribeAnswers: [], privacyPopupAnswers: [] };
+  const script: UiScript & PrivacyScript & MediaScript = {
+    modalAnswers: [],
+    actionSheetAnswers: [],
+    subscribeAnswers: [],
+    privacyPopupAnswers: [],
+    mediaAnswers: [],
+    locationAnswers: [],
+  };
   let codes = 0;
   const nextCode = options.loginCode ?? (() => `test-code-${++codes}`);
   const network = new NetworkState(report);
@@ -113,6 +123,8 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   const documents: OpenedDocument[] = [];
   const files = filesApi(report, downloads, documents);
   const privacy = privacyApi(report, log, script, options.privacyAgreed ?? false);
+  const mediaLog: MediaLog = { uploads: [], previews: [], compressions: [] };
+  const media = mediaApi(report, network, script, mediaLog, privacy.gated);
   const device = { language: options.language ?? 'zh_CN', windowWidth: 375, windowHeight: 812 };
 
   const wx: Record<string, unknown> = {
@@ -127,6 +139,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     ...systemApi(device, report, nextCode),
     ...uiApi(report, log, script),
     ...privacy.api,
+    ...media.api,
   };
   g.wx = wx;
   if (g.window === undefined) g.window = globalThis;
@@ -140,7 +153,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   const pageStack: WxHandles['pageStack'] = [];
   g.getCurrentPages = () => pageStack.map((p) => ({ route: p.route, options: { ...p.options } }));
 
-  return Object.assign(log, {
+  return Object.assign(log, mediaLog, {
     wx,
     storage,
     requests,
@@ -161,6 +174,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     uninstall: () => {
       sockets.forEach((s) => s.close());
       files.cleanup();
+      media.cleanup();
       g.wx = previous.wx;
       g.window = previous.window;
       Object.assign(g, previousGlobals);

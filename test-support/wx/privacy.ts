@@ -147,5 +147,5 @@ export function privacyApi(report: ErrorReporter, log: UiLog, script: PrivacyScr
     getClipboardData: (o?: Callbacks<Ok & { data: string }>) =>
       gated('getClipboardData', o, () => ok('getClipboardData', { data: handles.clipboard })),
   };
-  return { api, handles };
+  return { api, handles, gated };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@live-crm/models';
 import type { User } from '@live-crm/shared-types';
+import { photo, upload } from '../activities/uploads.js';
 import { devLogin, http } from '../support/clients.js';
 
 export const LOGINS = ['ray', 'rita', 'mia', 'will', 'wes', 'ada', 'olga', 'oscar'] as const;
@@ -20,7 +21,18 @@ export interface Fixture {
   db: Database;
   people: Record<Login, Person>;
   teams: { east: number; west: number; north: number };
-  east: { customerId: number; opportunityId: number; taskId: number; stageIds: number[] };
+  east: {
+    customerId: number;
+    opportunityId: number;
+    taskId: number;
+    contactId: number;
+    attachmentId: number;
+    stageIds: number[];
+    /** An invitation mia made to East (revoke answers 200 again once revoked). */
+    invitationId: number;
+    /** A rep of East who holds nothing, there to be deactivated (again and again: a repeat answers 200). */
+    spareRepId: number;
+  };
   marker: string;
   /** A number no other request in this run uses (for unique titles and names). */
   unique(): number;
@@ -30,7 +42,7 @@ async function plantMarker(
   url: string,
   ray: Person,
   marker: string,
-): Promise<{ customerId: number; opportunityId: number; taskId: number }> {
+): Promise<{ customerId: number; opportunityId: number; taskId: number; contactId: number; attachmentId: number }> {
   const send = async (method: string, path: string, body: unknown) => {
     const res = await http(url, method, path, { token: ray.token, body });
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -46,7 +58,17 @@ async function plantMarker(
   const { task } = await send('POST', '/api/crm/tasks', { title: `${marker} task`, customerId: customer.id });
   await send('POST', '/api/crm/activities', { customerId: customer.id, type: 'call', content: `${marker} call` });
   await send('POST', '/api/crm/messages', { customerId: customer.id, message: `${marker} message` });
-  return { customerId: customer.id, opportunityId: opportunity.id, taskId: task.id };
+  const { contact } = await send('POST', `/api/crm/customers/${customer.id}/contacts`, { name: `${marker} contact` });
+  const uploaded = await upload(url, ray.token, photo(2));
+  if (uploaded.status !== 201) throw new Error(`upload: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
+  const attachmentId = uploaded.body.attachment.id;
+  await send('POST', '/api/crm/activities', {
+    customerId: customer.id,
+    type: 'note',
+    content: `${marker} photo`,
+    attachmentIds: [attachmentId],
+  });
+  return { customerId: customer.id, opportunityId: opportunity.id, taskId: task.id, contactId: contact.id, attachmentId };
 }
 
 export async function loadFixture(url: string, db: Database): Promise<Fixture> {
@@ -59,6 +81,15 @@ export async function loadFixture(url: string, db: Database): Promise<Fixture> {
   const marker = `MARK${randomBytes(4).toString('hex')}`;
   const planted = await plantMarker(url, people.ray, marker);
   const stages = await db.models.Stage.findAll({ where: { teamId: teams.east }, order: [['position', 'ASC']] });
+  const invited = await http(url, 'POST', '/api/crm/invitations', { token: people.mia.token, body: { role: 'rep' } });
+  if (invited.status !== 201) throw new Error(`invitation: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const spare = await db.models.User.create({
+    tenantId: people.ray.user.tenantId,
+    teamId: teams.east,
+    login: `spare-${marker}`,
+    name: '备用同事',
+    role: 'rep',
+  });
   let counter = 0;
   return {
     url,
@@ -66,13 +97,13 @@ export async function loadFixture(url: string, db: Database): Promise<Fixture> {
     people,
     teams,
     marker,
-    east: { ...planted, stageIds: stages.map((s) => s.id) },
+    east: { ...planted, stageIds: stages.map((s) => s.id), invitationId: invited.body.invitation.id, spareRepId: spare.id },
     unique: () => ++counter,
   };
 }
 
 /** Current row versions, read when a request is built so it is valid at that moment. */
-export async function versionOf(db: Database, model: 'Opportunity' | 'Customer' | 'Task', id: number): Promise<number> {
+export async function versionOf(db: Database, model: 'Opportunity' | 'Customer' | 'Task' | 'Contact', id: number): Promise<number> {
   const row = await (db.models[model] as unknown as { findByPk(id: number): Promise<{ version: number } | null> }).findByPk(id);
   if (!row) throw new Error(`${model} ${id} is gone`);
   return row.version;

@@ -70,11 +70,13 @@ async function dropThenReplay(key: string, rc: RouteCase, req: Req, replays: num
   const who = fx.people[rc.as];
   const headers = { 'Idempotency-Key': `replay-${randomBytes(8).toString('hex')}` };
   const aborter = new AbortController();
+  const form = new FormData();
+  if (req.upload) form.append('file', new Blob([req.upload]), 'photo.png');
   const dropped = fetch(`${blackhole.url}${req.path}`, {
     method,
     signal: aborter.signal,
-    headers: { authorization: `Bearer ${who.token}`, 'content-type': 'application/json', ...headers },
-    ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+    headers: { authorization: `Bearer ${who.token}`, ...(req.upload ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(req.upload ? { body: form } : req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
   }).catch(() => null);
   const retry = () => call(fx.url, method, req, who.token, headers);
   let answers;
