@@ -4,6 +4,8 @@ import { CommunicationModel } from './models/communication.model.js';
 import { CustomerModel } from './models/customer.model.js';
 import { FollowUpModel } from './models/follow-up.model.js';
 import { IdempotencyKeyModel } from './models/idempotency-key.model.js';
+import { ImportRowModel } from './models/import-row.model.js';
+import { ImportModel } from './models/import.model.js';
 import { MessageModel } from './models/message.model.js';
 import { NoteModel } from './models/note.model.js';
 import { NotificationModel } from './models/notification.model.js';
@@ -33,6 +35,8 @@ export interface Models {
   TeamEvent: typeof TeamEventModel;
   IdempotencyKey: typeof IdempotencyKeyModel;
   SubscriptionConsent: typeof SubscriptionConsentModel;
+  Import: typeof ImportModel;
+  ImportRow: typeof ImportRowModel;
 }
 
 export interface Database {
@@ -72,6 +76,8 @@ export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseO
     TeamEvent: TeamEventModel.initModel(sequelize),
     IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
     SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
+    Import: ImportModel.initModel(sequelize),
+    ImportRow: ImportRowModel.initModel(sequelize),
   };
   associate(models);
   return { sequelize, models, close: () => sequelize.close() };

@@ -7,6 +7,7 @@ import * as customerSearch from './migrations/0004-customer-search.js';
 import * as customerPhoneKey from './migrations/0006-customer-phone-key.js';
 import * as userActive from './migrations/0007-user-active.js';
 import * as textKeys from './migrations/0008-text-keys.js';
+import * as imports from './migrations/0010-imports.js';
 
 type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0006-customer-phone-key', customerPhoneKey],
   ['0007-user-active', userActive],
   ['0008-text-keys', textKeys],
+  ['0010-imports', imports],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);

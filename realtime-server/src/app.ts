@@ -10,6 +10,7 @@ import { authRoutes, meRoutes, requireAuth } from './modules/auth/auth.routes.js
 import { communicationRoutes } from './modules/communications/communication.routes.js';
 import { customerRoutes } from './modules/customers/customer.routes.js';
 import { exportDownloadRoutes, exportRoutes } from './modules/export/export.routes.js';
+import { importRoutes } from './modules/imports/import.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.js';
 import { syncRoutes } from './modules/sync/sync.routes.js';
@@ -86,6 +87,7 @@ export function createApp({
   crm.use(communicationRoutes(services.communications));
   crm.use(analyticsRoutes(services.analytics));
   crm.use(exportRoutes(services.exports, publicUrl));
+  crm.use(importRoutes(services.imports));
   app.use('/api/crm', crm);
   app.use('/api/me', requireAuth(services.auth), meRoutes(services.auth));
 

@@ -48,7 +48,7 @@ export interface CrmNode {
 
 /** Builds one server node: Express + Socket.IO on one HTTP server, Redis adapter when configured. */
 export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): Promise<CrmNode> {
-  const services = createServices(config, db, jwtSecret);
+  const services = createServices(config, db, jwtSecret, undefined, logger);
   const redis: RedisLink | null = config.redisUrl ? await connectRedis(config.redisUrl, config.redisKey, logger) : null;
 
   const health = async (): Promise<Health> => {
@@ -120,7 +120,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
         http.listen(config.port, config.host, () => resolve((http.address() as AddressInfo).port));
       }),
     async close() {
-      await Promise.all([reminders.stop(), retention.stop(), healing?.stop()]);
+      await Promise.all([reminders.stop(), retention.stop(), healing?.stop(), services.imports.drain()]);
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));
       http.closeIdleConnections();
       await closed;

@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Database } from '@live-crm/models';
 import type { Config } from './config.js';
 import { createEventBus, type EventBus } from './core/event-bus.js';
@@ -12,6 +13,7 @@ import { createTokenSigner } from './modules/auth/jwt.js';
 import { createWechatClient } from './modules/auth/wechat.client.js';
 import { createExportService } from './modules/export/export.service.js';
 import { createExportSigner } from './modules/export/export.signer.js';
+import { createImportService } from './modules/imports/import.service.js';
 import { createMembersService } from './modules/members/members.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
 import { createPipelineService } from './modules/pipeline/pipeline.service.js';
@@ -19,7 +21,13 @@ import { createSyncService } from './modules/sync/sync.service.js';
 import { createTasksService } from './modules/tasks/tasks.service.js';
 
 /** Composition root of the domain: one service per area, all writing through one mutation runner. */
-export function createServices(config: Config, db: Database, jwtSecret: string, bus: EventBus = createEventBus()) {
+export function createServices(
+  config: Config,
+  db: Database,
+  jwtSecret: string,
+  bus: EventBus = createEventBus(),
+  logger: Logger | undefined = undefined,
+) {
   const mutate = createMutationRunner({ db, bus });
   const runStatement = createStatementRunner({ sql: createSqlRunner(db.sequelize), bus, stored: createStoredAnswers(db) });
   const wechat = createWechatClient(config.wechat);
@@ -48,6 +56,7 @@ export function createServices(config: Config, db: Database, jwtSecret: string, 
     tasks,
     customers,
     communications: createCommunicationService({ db, mutate, customers, tasks }),
+    imports: createImportService({ db, mutate, bus, ...(logger ? { logger } : {}) }),
   };
 }
 

@@ -25,6 +25,7 @@ import type {
   TaskUpdate,
 } from './api.js';
 import type { Id, TaskStatus } from './entities.js';
+import type { ImportApplyRequest, ImportResponse } from './imports.js';
 
 /**
  * Every write the phone makes, as data: a name, its request and its answer. The phone maps each to
@@ -48,6 +49,7 @@ export interface CommandMap {
   'communication.log': { req: CommunicationInput; res: CommunicationResponse };
   'notifications.markRead': { req: MarkReadRequest; res: NotificationsResponse };
   'notifications.consent': { req: SubscriptionConsentRequest; res: SubscriptionConsentResponse };
+  'import.apply': { req: ImportApplyRequest & { id: Id }; res: ImportResponse };
 }
 
 export type CommandType = keyof CommandMap;
