@@ -35,6 +35,7 @@ const ROUTES: Record<CommandType, Route> = {
   'communication.log': { method: 'POST', path: '/api/crm/communications' },
   'notifications.markRead': { method: 'PUT', path: '/api/crm/notifications/read' },
   'notifications.consent': { method: 'POST', path: '/api/crm/notifications/subscriptions' },
+  'import.apply': { method: 'POST', path: '/api/crm/imports/:id/apply' },
 };
 
 type Twin<K extends CommandType> = (req: CommandReq<K>, idempotencyKey: string) => Promise<CommandRes<K>>;

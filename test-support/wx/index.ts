@@ -10,12 +10,15 @@ import type { PrivacyHandles, PrivacyScript } from './privacy';
 import type { TestSocketTask } from './socket';
 import { systemApi } from './system';
 import { uiApi } from './ui';
+import { uploadApi } from './upload';
+import type { UploadRecord } from './upload';
 import type { UiLog, UiScript } from './ui';
 
 export { MemoryStorage } from './storage';
 export type { TestSocketTask } from './socket';
 export type { RequestRecord } from './request';
 export type { DownloadRecord, OpenedDocument } from './files';
+export type { UploadRecord } from './upload';
 export type { PrivacyHandles } from './privacy';
 export { PRIVACY_CONTRACT_NAME } from './privacy';
 
@@ -46,6 +49,8 @@ export interface WxHandles extends UiLog {
   downloads: DownloadRecord[];
   /** every document wx.openDocument opened */
   documents: OpenedDocument[];
+  /** every wx.uploadFile, with what it sent and the status it got */
+  uploads: UploadRecord[];
   sockets: TestSocketTask[];
   /** exceptions thrown by listeners/callbacks that WeChat would have caught and logged */
   reportedErrors: ReportedError[];
@@ -104,7 +109,13 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     subscribeRequests: [],
     shareMenus: [],
   };
-  const script: UiScript & PrivacyScript = { modalAnswers: [], actionSheetAnswers: [], subscribeAnswers: [], privacyPopupAnswers: [] };
+  const script: UiScript & PrivacyScript = {
+    modalAnswers: [],
+    actionSheetAnswers: [],
+    subscribeAnswers: [],
+    privacyPopupAnswers: [],
+    messageFiles: [],
+  };
   let codes = 0;
   const nextCode = options.loginCode ?? (() => `test-code-${++codes}`);
   const network = new NetworkState(report);
@@ -112,6 +123,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   const downloads: DownloadRecord[] = [];
   const documents: OpenedDocument[] = [];
   const files = filesApi(report, downloads, documents);
+  const uploads: UploadRecord[] = [];
   const privacy = privacyApi(report, log, script, options.privacyAgreed ?? false);
   const device = { language: options.language ?? 'zh_CN', windowWidth: 375, windowHeight: 812 };
 
@@ -124,6 +136,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     ...network.api(),
     connectSocket: sockApi.connectSocket,
     ...files.api,
+    ...uploadApi(report, uploads, network),
     ...systemApi(device, report, nextCode),
     ...uiApi(report, log, script),
     ...privacy.api,
@@ -146,6 +159,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     requests,
     downloads,
     documents,
+    uploads,
     sockets,
     reportedErrors,
     script,

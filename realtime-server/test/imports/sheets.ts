@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { ImportAccepted, ImportReport } from '@live-crm/shared-types';
+import { multipartBody } from '../../../test-support/wx/upload.js';
 
 /** The template's headers, as a person sees them. */
 export const HEADERS = ['姓名', '公司', '电话', '邮箱', '状态', '地址'];
@@ -32,10 +33,12 @@ export async function upload(
   fileName = 'customers.xlsx',
   fields: Record<string, string> = {},
 ): Promise<Answer> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', new Blob([bytes]), fileName);
-  const res = await fetch(`${url}/api/crm/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const { body, contentType } = multipartBody(fields, { name: 'file', fileName, bytes });
+  const res = await fetch(`${url}/api/crm/imports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+    body: new Uint8Array(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
