@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '@live-crm/models';
 import type { User } from '@live-crm/shared-types';
 import { devLogin, http } from '../support/clients.js';
+import { ready, upload } from '../imports/sheets.js';
 
 export const LOGINS = ['ray', 'rita', 'mia', 'will', 'wes', 'ada', 'olga', 'oscar'] as const;
 export type Login = (typeof LOGINS)[number];
@@ -20,8 +21,10 @@ export interface Fixture {
   db: Database;
   people: Record<Login, Person>;
   teams: { east: number; west: number; north: number };
-  east: { customerId: number; opportunityId: number; taskId: number; stageIds: number[] };
+  east: { customerId: number; opportunityId: number; taskId: number; stageIds: number[]; importId: number };
   marker: string;
+  /** A checked East import (one new customer) that nobody applied yet: each call a different one. */
+  nextImport(): number;
   /** A number no other request in this run uses (for unique titles and names). */
   unique(): number;
 }
@@ -59,6 +62,7 @@ export async function loadFixture(url: string, db: Database): Promise<Fixture> {
   const marker = `MARK${randomBytes(4).toString('hex')}`;
   const planted = await plantMarker(url, people.ray, marker);
   const stages = await db.models.Stage.findAll({ where: { teamId: teams.east }, order: [['position', 'ASC']] });
+  const imports = await checkedImports(url, people.mia, marker);
   let counter = 0;
   return {
     url,
@@ -66,9 +70,27 @@ export async function loadFixture(url: string, db: Database): Promise<Fixture> {
     people,
     teams,
     marker,
-    east: { ...planted, stageIds: stages.map((s) => s.id) },
+    east: { ...planted, stageIds: stages.map((s) => s.id), importId: imports.shift()! },
+    nextImport: () => {
+      const id = imports.shift();
+      if (id === undefined) throw new Error('the fixture ran out of checked imports: make more in checkedImports');
+      return id;
+    },
     unique: () => ++counter,
   };
+}
+
+/** Imports mia uploaded and the server checked: the first named with the marker, then a pool to apply. */
+async function checkedImports(url: string, mia: Person, marker: string): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    const csv = `姓名,电话\r\n${marker} 导入${i},1379900${String(i).padStart(4, '0')}\r\n`;
+    const res = await upload(url, mia.token, Buffer.from(csv), i === 0 ? `${marker}.csv` : `pool-${i}.csv`);
+    if (res.status !== 202) throw new Error(`fixture upload: ${res.status} ${JSON.stringify(res.body)}`);
+    ids.push(res.body.import.id);
+  }
+  for (const id of ids) await ready(url, mia.token, id);
+  return ids;
 }
 
 /** Current row versions, read when a request is built so it is valid at that moment. */

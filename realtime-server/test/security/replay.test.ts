@@ -6,7 +6,7 @@ import { startTestNode } from '../support/nodes.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { connectWeapp } from '../support/weapp.js';
 import { type Fixture, loadFixture, moveOf } from './fixture.js';
-import { call, entries } from './judge.js';
+import { call, entries, framed } from './judge.js';
 import { ROUTES, type Req, type RouteCase } from './route-catalog.js';
 
 let node: Awaited<ReturnType<typeof startTestNode>>;
@@ -70,11 +70,12 @@ async function dropThenReplay(key: string, rc: RouteCase, req: Req, replays: num
   const who = fx.people[rc.as];
   const headers = { 'Idempotency-Key': `replay-${randomBytes(8).toString('hex')}` };
   const aborter = new AbortController();
+  const upload = framed(req);
   const dropped = fetch(`${blackhole.url}${req.path}`, {
     method,
     signal: aborter.signal,
-    headers: { authorization: `Bearer ${who.token}`, 'content-type': 'application/json', ...headers },
-    ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+    headers: { authorization: `Bearer ${who.token}`, 'content-type': upload ? upload.contentType : 'application/json', ...headers },
+    ...(upload ? { body: upload.body } : req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
   }).catch(() => null);
   const retry = () => call(fx.url, method, req, who.token, headers);
   let answers;

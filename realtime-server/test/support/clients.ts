@@ -20,7 +20,14 @@ export async function http<T = any>(
   if (body !== undefined) headers['content-type'] ??= 'application/json';
   const res = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+  // Not every answer is JSON (a spreadsheet, say): such a body is its text.
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  return { status: res.status, body: parsed as T };
 }
 
 export async function devLogin(url: string, login: string): Promise<LoginResponse> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { assertManager } from '../../core/actor.js';
@@ -12,12 +13,10 @@ const UploadFields = z.object({
   teamId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
 });
 
-const ApplyBody = z
-  .object({
-    duplicates: z.enum(['skip', 'merge'], { error: 'duplicates must be "skip" or "merge"' }),
-    toPool: z.boolean().optional(),
-  })
-  .strict();
+const ApplyBody = z.object({
+  duplicates: z.enum(['skip', 'merge'], { error: 'duplicates must be "skip" or "merge"' }),
+  toPool: z.boolean().optional(),
+});
 
 /** A refusal sent before the body was read closes the connection, so the rest of a large upload is never taken in. */
 async function answering(req: Request, res: Response, run: () => Promise<void>): Promise<void> {
@@ -34,7 +33,10 @@ export function importRoutes(imports: ImportService): Router {
   let template: Promise<Buffer> | null = null;
 
   r.get('/imports/template', async (_req, res) => {
-    template ??= buildTemplate();
+    template ??= buildTemplate().catch((err: unknown) => {
+      template = null;
+      throw err;
+    });
     const body = await template;
     res
       .status(200)
@@ -52,7 +54,10 @@ export function importRoutes(imports: ImportService): Router {
       assertManager(actor);
       const upload = await readUpload(req);
       const { teamId } = parse(UploadFields, upload.fields, 'upload');
-      const accepted = await imports.start(actor, { fileName: upload.fileName, bytes: upload.bytes, ...(teamId ? { teamId } : {}) });
+      const file = { fileName: upload.fileName, bytes: upload.bytes, ...(teamId ? { teamId } : {}) };
+      // The key is bound to the file's bytes, its name and the team, not to how the multipart was framed.
+      const sha256 = createHash('sha256').update(upload.bytes).digest('hex');
+      const accepted = await imports.start(actor, file, idempotencyOf(req, { sha256, fileName: upload.fileName, teamId: teamId ?? null }));
       res.status(202).json(accepted);
     }),
   );

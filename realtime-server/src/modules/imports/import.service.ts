@@ -59,25 +59,30 @@ export function createImportService({ db, mutate, bus, logger, sliceSize = 500, 
      * Reads the file now (a bad, empty or oversized sheet is refused before anything is stored),
      * answers at once, and checks the rows in the background.
      */
-    async start(actor: Actor, file: UploadedFile): Promise<ImportAccepted> {
+    async start(actor: Actor, file: UploadedFile, idem?: IdempotencyRef): Promise<ImportAccepted> {
       assertManager(actor);
       const teamId = resolveTeam(actor, file.teamId);
       const sheet = await readSheet(file.bytes);
-      const imp = await Import.create({
-        tenantId: actor.tenantId,
-        teamId,
-        createdBy: actor.userId,
-        fileName: file.fileName,
-        total: sheet.rows.length,
+      let fresh: ImportModel | null = null;
+      // Through the runner for its Idempotency-Key: a repeated upload answers the first import.
+      const accepted = await mutate<ImportAccepted>(actor, idem, async (tx) => {
+        fresh = await Import.create(
+          { tenantId: actor.tenantId, teamId, createdBy: actor.userId, fileName: file.fileName, total: sheet.rows.length },
+          { transaction: tx },
+        );
+        return { result: { import: { id: fresh.id, status: 'checking', total: fresh.total } }, fact: null };
       });
-      const job = check({ id: imp.id, tenantId: actor.tenantId, teamId, createdBy: actor.userId }, sheet.rows)
-        .catch(async (err: unknown) => {
-          logger?.error({ err, importId: imp.id }, 'import check failed');
-          await fail(imp).catch(() => undefined);
-        })
-        .finally(() => running.delete(job));
-      running.add(job);
-      return { import: { id: imp.id, status: 'checking', total: imp.total } };
+      const created = fresh as ImportModel | null;
+      if (created && created.id === accepted.import.id) {
+        const job = check({ id: created.id, tenantId: actor.tenantId, teamId, createdBy: actor.userId }, sheet.rows)
+          .catch(async (err: unknown) => {
+            logger?.error({ err, importId: created.id }, 'import check failed');
+            await fail(created).catch(() => undefined);
+          })
+          .finally(() => running.delete(job));
+        running.add(job);
+      }
+      return accepted;
     },
 
     async get(actor: Actor, id: number): Promise<ImportResponse> {
