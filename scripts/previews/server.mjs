@@ -1,4 +1,4 @@
-/* global fetch, console */
+/* global fetch, console, FormData, Blob */
 // Starts the real realtime server for the previews (server-child.mts, in its own process), acts out
 // a few things people do in the app through its REST API (scene.mjs), and signs the demo people in.
 import { fork } from 'node:child_process';
@@ -16,7 +16,21 @@ const SCENE_LEAD_MS = 20 * 60_000;
 /** A signed-in REST client for one person. */
 export async function signIn(url, login) {
   const { token, user } = await call(url, null, 'POST', '/api/auth/dev-login', { login });
-  return { token, user, call: (method, route, body) => call(url, token, method, route, body) };
+  return {
+    token, user,
+    call: (method, route, body) => call(url, token, method, route, body),
+    /** As wx.uploadFile sends a file: multipart, the bytes in the field `file`. */
+    upload: (route, bytes, fileName) => upload(url, token, route, bytes, fileName),
+  };
+}
+
+async function upload(url, token, route, bytes, fileName) {
+  const form = new FormData();
+  form.append('file', new Blob([bytes]), fileName);
+  const res = await fetch(url + route, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const data = await res.json().catch(() => null);
+  if (res.status >= 300) throw new Error(`previews: POST ${route} answered ${res.status} ${JSON.stringify(data)}`);
+  return data;
 }
 
 async function call(url, token, method, route, body) {
