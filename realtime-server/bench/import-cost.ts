@@ -34,7 +34,14 @@ async function sheet(rows: number): Promise<Buffer> {
   for (let i = 0; i < rows; i++) {
     const phone = i % 97 === 96 ? `+86 136 ${String(i - 1).padStart(8, '0')}` : `136${String(i).padStart(8, '0')}`;
     const email = i % 101 === 100 ? `bad-address-${i}` : `c${i}@import.example.cn`;
-    ws.addRow([`导入客户${i}`, `宁波明达贸易有限公司 ${i % 997}`, phone, email, ['线索', '潜在客户', '活跃'][i % 3], `浙江省宁波市 ${i % 500} 号`]);
+    ws.addRow([
+      `导入客户${i}`,
+      `宁波明达贸易有限公司 ${i % 997}`,
+      phone,
+      email,
+      ['线索', '潜在客户', '活跃'][i % 3],
+      `浙江省宁波市 ${i % 500} 号`,
+    ]);
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
@@ -121,7 +128,9 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     const form = new FormData();
     form.append('file', new Blob([bytes]), 'customers.xlsx');
-    const accepted = await json<{ import: { id: number } }>(await fetch(`${url}/api/crm/imports`, { method: 'POST', headers: auth(mia), body: form }));
+    const accepted = await json<{ import: { id: number } }>(
+      await fetch(`${url}/api/crm/imports`, { method: 'POST', headers: auth(mia), body: form }),
+    );
     const answered = performance.now() - t0;
     let report: ImportReport;
     for (;;) {

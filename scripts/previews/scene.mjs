@@ -1,3 +1,4 @@
+/* global Buffer, setTimeout */
 // What the demo people do in the app just before the pictures are taken, through the server's REST
 // API as they would: a manager hands Ray two tasks (his notifications), Ray opens a deal with a long
 // title and finishes a task. Answers the ids the preview states open.
