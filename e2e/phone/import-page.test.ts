@@ -78,7 +78,7 @@ describe('the import page against a real server', () => {
     expect(text).toContain('导入 1 位新客户');
 
     fire(p.comp.querySelector('.choice'), 'change', { value: 'merge' });
-    await p.waitFor((t) => t.includes('电话和邮箱只补空缺'), 'the merge hint');
+    await p.waitFor((t) => t.includes('电话和邮箱只补空缺') && t.includes('导入 1 位新客户并合并重复'), 'the merge hint and button');
     tap(p.comp.querySelector('.apply'));
     await p.waitFor((t) => t.includes('导入完成：新建 1 位客户，合并 1 位，跳过 0 行'), 'the result');
     const merged = (await mia.get(`/api/crm/customers/${existing.id}`)).body.customer as Customer;
@@ -99,8 +99,8 @@ describe('the import page against a real server', () => {
     await expect.poll(() => sheetShown(p), { timeout: 5000 }).toBe(true);
     agree(p, phone);
     await p.waitFor((t) => /正在检查第 [1-9]\d* \/ 3000 行/.test(t), 'a count the server sent while checking', 10_000);
-    await p.waitFor((t) => t.includes('3000可新建'), 'the report', 15_000);
-  });
+    await p.waitFor((t) => t.includes('3000可新建'), 'the report', 20_000);
+  }, 45_000);
 
   test('an English phone is told in English why a file that is not a spreadsheet was refused', async () => {
     const session = await signedInPhone(root, server.url, 'mia', { language: 'en' });

@@ -461,6 +461,7 @@ export const en: Messages = {
   'import.mergeHint': 'Merging updates existing customers with what the sheet says; phone and email only fill blanks',
   'import.toPool': 'Put them in the pool (no owner)',
   'import.apply': 'Import {count} new customers',
+  'import.applyWithMerge': 'Import {count} new, merge duplicates',
   'import.applyMerge': 'Import and merge',
   'import.nothing': 'Nothing in this file can be imported',
   'import.applying': 'Importing…',

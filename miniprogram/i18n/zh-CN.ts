@@ -458,6 +458,7 @@ export const zhCN = {
   'import.mergeHint': '合并时用表格里填写的内容更新已有客户，电话和邮箱只补空缺',
   'import.toPool': '放入公海（不指定负责人）',
   'import.apply': '导入 {count} 位新客户',
+  'import.applyWithMerge': '导入 {count} 位新客户并合并重复',
   'import.applyMerge': '导入并合并',
   'import.nothing': '没有可以导入的行',
   'import.applying': '正在导入…',

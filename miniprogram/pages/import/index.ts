@@ -6,7 +6,7 @@ import { newIdempotencyKey } from '../../services/api';
 import { applyImport, chooseSheet, getImport, MAX_IMPORT_BYTES, openTemplate, uploadSheet } from '../../services/imports';
 import { realtime } from '../../services/realtime';
 import { errorText, numberParam, pageState } from '../../utils/page';
-import { appliedText, refusalText, reportView } from './report';
+import { appliedText, applyView, refusalText, reportView } from './report';
 
 /** intro: nothing uploaded yet (or refused); the rest follow the import's status. */
 type Phase = 'intro' | 'uploading' | 'checking' | 'report' | 'applying' | 'applied' | 'failed';
@@ -18,9 +18,11 @@ interface State {
   /** While checking: asks the server itself when no progress event came for a while (socket away). */
   poll: ReturnType<typeof setInterval> | null;
   lastHeard: number;
+  /** The report shown, for redrawing the apply button when the choice changes. */
+  report: ImportReport | null;
 }
 
-const stateOf = pageState<State>(() => ({ importId: null, applyKey: null, poll: null, lastHeard: 0 }));
+const stateOf = pageState<State>(() => ({ importId: null, applyKey: null, poll: null, lastHeard: 0, report: null }));
 const POLL_MS = 2000;
 
 function texts() {
@@ -113,12 +115,13 @@ Component({
 
     show(report: ImportReport) {
       const phase: Phase = report.status === 'checking' ? 'checking' : report.status === 'ready' ? 'report' : report.status;
+      stateOf(this).report = report;
       this.setData({
         loading: false,
         error: '',
         phase,
         progress: this.progressOf(report.processed, report.total),
-        report: report.status === 'checking' ? null : reportView(report),
+        report: report.status === 'checking' ? null : reportView(report, this.data.choice),
         applied: appliedText(report),
       });
       if (phase === 'checking') this.startPolling();
@@ -190,8 +193,10 @@ Component({
     onChoiceChange(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       const choice = e.detail.value === 'merge' ? 'merge' : 'skip';
       // Another request: a new key (the old one stays bound to what it was sent with).
-      stateOf(this).applyKey = null;
-      this.setData({ choice });
+      const state = stateOf(this);
+      state.applyKey = null;
+      const apply = state.report ? applyView(state.report, choice) : null;
+      this.setData({ choice, ...(apply ? { 'report.applyText': apply.applyText, 'report.nothing': apply.nothing } : {}) });
     },
 
     onPoolChange(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {

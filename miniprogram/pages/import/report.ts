@@ -1,4 +1,4 @@
-import type { ImportDuplicate, ImportReport, ImportRowError } from '@live-crm/shared-types';
+import type { ImportDuplicate, ImportDuplicatesChoice, ImportReport, ImportRowError } from '@live-crm/shared-types';
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
 import { isApiError } from '../../services/api';
@@ -36,8 +36,21 @@ function duplicateLine(d: ImportDuplicate): Line {
 
 const more = (count: number): string => (count > SHOWN ? t('import.more', { count: count - SHOWN }) : '');
 
+/** The apply button for the duplicates choice: what it will write, or that nothing would be written. */
+export function applyView(report: ImportReport, choice: ImportDuplicatesChoice) {
+  // An in-file repeat folds into its new row: only a team customer makes merge write more.
+  const merges = choice === 'merge' && report.duplicateRows.some((d) => d.code === 'in_team');
+  const text =
+    merges && report.valid > 0
+      ? t('import.applyWithMerge', { count: report.valid })
+      : merges
+        ? t('import.applyMerge')
+        : t('import.apply', { count: report.valid });
+  return { applyText: text, nothing: report.valid === 0 && !merges };
+}
+
 /** What the report part of the page shows for a checked import. */
-export function reportView(report: ImportReport) {
+export function reportView(report: ImportReport, choice: ImportDuplicatesChoice) {
   return {
     summary: {
       valid: report.valid,
@@ -49,8 +62,7 @@ export function reportView(report: ImportReport) {
     moreErrors: more(report.errors.length),
     dups: report.duplicateRows.slice(0, SHOWN).map(duplicateLine),
     moreDups: more(report.duplicateRows.length),
-    applyText: report.valid > 0 ? t('import.apply', { count: report.valid }) : t('import.applyMerge'),
-    nothing: report.valid === 0 && !report.duplicateRows.some((d) => d.code === 'in_team'),
+    ...applyView(report, choice),
   };
 }
 
