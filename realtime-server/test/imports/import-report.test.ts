@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '@live-crm/shared-types';
 import { signIn } from '../support/clients.js';
 import { startCluster, type TestCluster } from '../support/nodes.js';
-import { apply, checked, HEADERS, upload, xlsxOf } from './sheets.js';
+import { apply, checked, HEADERS, report, upload, xlsxOf } from './sheets.js';
 
 let cluster: TestCluster;
 let url: string;
@@ -108,6 +108,18 @@ describe('the report of an uploaded sheet', () => {
       { name: '=HYPERLINK("http://evil.example","点我")', company: null },
       { name: '=1+1', company: '=cmd|"/c calc"!A1' },
     ]);
+  });
+
+  it('an import whose check went silent (its node died) reads as failed, and cannot be applied', async () => {
+    const r = await checked(url, mia.token, await xlsxOf([['中断客户', '', '13700000301']]));
+    await cluster.db.sequelize.query("UPDATE imports SET status = 'checking', updated_at = now() - interval '3 minutes' WHERE id = :id", {
+      replacements: { id: r.id },
+    });
+    const seen = await report(url, mia.token, r.id);
+    expect(seen.body.import.status).toBe('failed');
+    const refused = await apply(url, mia.token, r.id, { duplicates: 'skip' });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: { code: 'conflict' } });
   });
 
   it('answers 202 with the import checking at once, before every row is checked', async () => {
