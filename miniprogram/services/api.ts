@@ -80,6 +80,37 @@ export function request<T>(method: Method, path: string, options: RequestOptions
   });
 }
 
+/**
+ * `wx.uploadFile`: multipart/form-data with one file field (`file`), what POST /api/crm/attachments
+ * takes. The Idempotency-Key makes a replayed upload (the offline queue) answer the first photo.
+ */
+export function upload<T>(path: string, filePath: string, idempotencyKey: string): Promise<T> {
+  const header: Record<string, string> = { 'Idempotency-Key': idempotencyKey };
+  const token = getToken();
+  if (token) header.Authorization = `Bearer ${token}`;
+  return new Promise<T>((resolve, reject) => {
+    wx.uploadFile({
+      url: `${getBaseUrl()}${path}`,
+      filePath,
+      name: 'file',
+      header,
+      timeout: TIMEOUT_MS * 4,
+      success: (res) => {
+        let data: unknown = null;
+        try {
+          data = JSON.parse(res.data);
+        } catch {
+          /* not the contract's body: told by the status */
+        }
+        if (res.statusCode >= 200 && res.statusCode < 300) return resolve(data as T);
+        if (res.statusCode === 401 && token) backToLogin();
+        reject(errorFromResponse(res.statusCode, data));
+      },
+      fail: (res) => reject(networkError(res.errMsg)),
+    });
+  });
+}
+
 export const api = {
   get: <T>(path: string, query?: Query): Promise<T> => request<T>('GET', path, query ? { query } : {}),
   /** Sign-in and reads that need a body (a report, an export link); every write is a command (commands.ts). */

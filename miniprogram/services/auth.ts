@@ -1,4 +1,4 @@
-import type { DevLoginsResponse, LoginResponse } from '@live-crm/shared-types';
+import type { DevLoginsResponse, JoinRequest, LoginResponse } from '@live-crm/shared-types';
 import { api, isApiError } from './api';
 import { saveSession } from './session';
 import type { Session } from './session';
@@ -24,6 +24,16 @@ function keep(res: LoginResponse): Session {
 export async function loginWithWechat(): Promise<Session> {
   const code = await wxLoginCode();
   return keep(await api.post<LoginResponse>('/api/auth/wechat-login', { code }));
+}
+
+/**
+ * Joins a team with an invitation's code (a shared card opens pages/join with it): wx.login's code
+ * goes to the server with the name the team will see. A member already signed in elsewhere is
+ * signed in as they are.
+ */
+export async function joinWithInvitation(code: string, name: string): Promise<Session> {
+  const body: JoinRequest = { code, wxCode: await wxLoginCode(), name };
+  return keep(await api.post<LoginResponse>('/api/auth/join', body));
 }
 
 /** Demo accounts, or [] when the server does not allow dev login. */

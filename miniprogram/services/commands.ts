@@ -1,5 +1,6 @@
 import type { AnyCommand, Command, CommandReq, CommandRes, CommandType } from '@live-crm/shared-types';
-import { newIdempotencyKey, request } from './api';
+import type { AttachmentResponse } from '@live-crm/shared-types';
+import { newIdempotencyKey, request, upload } from './api';
 import type { Method } from './api';
 import { realtime } from './realtime';
 
@@ -36,6 +37,12 @@ const ROUTES: Record<CommandType, Route> = {
   'notifications.markRead': { method: 'PUT', path: '/api/crm/notifications/read' },
   'notifications.consent': { method: 'POST', path: '/api/crm/notifications/subscriptions' },
   'import.apply': { method: 'POST', path: '/api/crm/imports/:id/apply' },
+  'invitation.create': { method: 'POST', path: '/api/crm/invitations' },
+  'invitation.revoke': { method: 'DELETE', path: '/api/crm/invitations/:id' },
+  'member.deactivate': { method: 'POST', path: '/api/crm/members/:id/deactivate' },
+  'activity.log': { method: 'POST', path: '/api/crm/activities' },
+  'contact.create': { method: 'POST', path: '/api/crm/customers/:customerId/contacts' },
+  'contact.update': { method: 'PATCH', path: '/api/crm/contacts/:id' },
 };
 
 type Twin<K extends CommandType> = (req: CommandReq<K>, idempotencyKey: string) => Promise<CommandRes<K>>;
@@ -69,14 +76,30 @@ function routeOf(type: CommandType, req: object): { method: Method; path: string
  * app's one realtime socket when the command has a twin and the socket is online, else REST.
  * Refusals reject with ApiError, whichever way the command went.
  */
-export function sendCommand<K extends CommandType>(
+export async function sendCommand<K extends CommandType>(
   command: Command<K>,
   idempotencyKey: string = newIdempotencyKey(),
 ): Promise<CommandRes<K>> {
   const twin = TWINS[command.type] as Twin<K> | undefined;
   if (twin && realtime.status() === 'online') return twin(command.req, idempotencyKey);
-  const { method, path, body } = routeOf(command.type, command.req);
+  const req =
+    command.type === 'activity.log' ? await withUploadedPhotos(command.req as CommandReq<'activity.log'>, idempotencyKey) : command.req;
+  const { method, path, body } = routeOf(command.type, req);
   return request<CommandRes<K>>(method, path, { body, idempotencyKey });
+}
+
+/**
+ * A record's photos go up first, each under the record's key and its index: a replay (offline queue,
+ * retry) gets the same photo back instead of a second one, and then the record's own first answer.
+ */
+async function withUploadedPhotos(req: CommandReq<'activity.log'>, idempotencyKey: string): Promise<CommandReq<'activity.log'>> {
+  const { photos = [], ...rest } = req;
+  if (photos.length === 0) return rest;
+  const ids: number[] = [];
+  for (const [i, filePath] of photos.entries()) {
+    ids.push((await upload<AttachmentResponse>('/api/crm/attachments', filePath, `${idempotencyKey}.p${i}`)).attachment.id);
+  }
+  return { ...rest, attachmentIds: [...(rest.attachmentIds ?? []), ...ids] };
 }
 
 /** `send`'s arguments, one tuple per command: a union of types cannot pair one type with another's request. */

@@ -61,6 +61,10 @@ const TEAM_EVENT_SET: Record<TeamEventType, true> = {
   'customer:owner-changed': true,
   'opportunity:owner-changed': true,
   'customers:imported': true,
+  'member:joined': true,
+  'member:deactivated': true,
+  'contact:created': true,
+  'contact:updated': true,
 };
 
 /** The team facts a phone can hear, for anyone who subscribes to all of them (the team feed, tests). */

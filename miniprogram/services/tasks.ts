@@ -9,10 +9,17 @@ export interface TaskFilter {
   /** one person's tasks; absent: the whole team (what a manager may look at) */
   assigneeId?: Id;
   days?: number;
+  /** one customer's tasks (the customer page's open tasks) */
+  customerId?: Id;
 }
 
 export async function listTasks(view: TaskView, filter: TaskFilter = {}): Promise<Task[]> {
-  const query = { view, ...(filter.days ? { days: filter.days } : {}), ...(filter.assigneeId ? { assigneeId: filter.assigneeId } : {}) };
+  const query = {
+    view,
+    ...(filter.days ? { days: filter.days } : {}),
+    ...(filter.assigneeId ? { assigneeId: filter.assigneeId } : {}),
+    ...(filter.customerId ? { customerId: filter.customerId } : {}),
+  };
   return (await api.get<TasksResponse>('/api/crm/tasks', query)).tasks;
 }
 

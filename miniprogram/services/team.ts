@@ -52,7 +52,7 @@ export function lastActorOf(opportunityId: Id): Promise<Id | null> {
 
 /** Who last changed a task, the same way (after a 409 on a task). */
 export function lastTaskActorOf(taskId: Id): Promise<Id | null> {
-  return lastActor((e) => 'task' in e.data && e.data.task.id === taskId);
+  return lastActor((e) => 'task' in e.data && e.data.task?.id === taskId);
 }
 
 async function lastActor(match: (e: AnyTeamEvent) => boolean): Promise<Id | null> {

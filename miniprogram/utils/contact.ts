@@ -1,7 +1,7 @@
 import type { ActivityType, CommunicationStatus, Id, TeamEventEnvelope } from '@live-crm/shared-types';
 
 /** The server's rule (communication.service.ts) for what moves a customer's last contact. */
-const CONTACT_ACTIVITIES = new Set<ActivityType>(['call', 'meeting', 'email', 'message', 'visit']);
+const CONTACT_ACTIVITIES = new Set<ActivityType>(['call', 'meeting', 'email', 'message', 'visit', 'wechat']);
 const CONTACT_STATUSES = new Set<CommunicationStatus>(['initiated', 'connected', 'completed']);
 
 type ContactEvent = TeamEventEnvelope<'communication:logged' | 'message:created' | 'activity:created'>;

@@ -51,6 +51,11 @@ export function notificationText(n: NotificationPayload, now: number = Date.now(
         title: t('notify.mention', { name: n.params.actorName }),
         body: t('notify.mentionBody', { customer: n.params.customerName }),
       };
+    case 'handover': {
+      const { leaverName, customers, opportunities, tasks } = n.params;
+      const counts = { customers: String(customers), opportunities: String(opportunities), tasks: String(tasks) };
+      return { title: t('notify.handover', { name: leaverName }), body: t('notify.handoverBody', counts) };
+    }
     default:
       return { title: t('notify.unknown'), body: '' };
   }

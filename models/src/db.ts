@@ -1,11 +1,14 @@
 import { Sequelize, type Options } from 'sequelize';
 import { ActivityModel } from './models/activity.model.js';
+import { AttachmentModel } from './models/attachment.model.js';
 import { CommunicationModel } from './models/communication.model.js';
+import { ContactModel } from './models/contact.model.js';
 import { CustomerModel } from './models/customer.model.js';
 import { FollowUpModel } from './models/follow-up.model.js';
 import { IdempotencyKeyModel } from './models/idempotency-key.model.js';
 import { ImportRowModel } from './models/import-row.model.js';
 import { ImportModel } from './models/import.model.js';
+import { InvitationModel } from './models/invitation.model.js';
 import { MessageModel } from './models/message.model.js';
 import { NoteModel } from './models/note.model.js';
 import { NotificationModel } from './models/notification.model.js';
@@ -37,6 +40,9 @@ export interface Models {
   SubscriptionConsent: typeof SubscriptionConsentModel;
   Import: typeof ImportModel;
   ImportRow: typeof ImportRowModel;
+  Invitation: typeof InvitationModel;
+  Contact: typeof ContactModel;
+  Attachment: typeof AttachmentModel;
 }
 
 export interface Database {
@@ -49,14 +55,19 @@ export interface DatabaseOptions {
   url: string;
   /** Max pooled connections; must equal PGlite's maxConnections when embedded. */
   poolMax?: number;
+  /**
+   * How long a pooled connection may sit unused before it is closed. A server keeps them (see
+   * DATABASE_POOL_IDLE_MS): a new PostgreSQL backend's first statements cost tens of milliseconds.
+   */
+  poolIdleMs?: number;
   logging?: Options['logging'];
 }
 
-export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseOptions): Database {
+export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging = false }: DatabaseOptions): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     logging,
-    pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+    pool: { max: poolMax, min: 0, idle: poolIdleMs, acquire: 30_000 },
     define: { underscored: true },
   });
   const models: Models = {
@@ -78,6 +89,9 @@ export function createDatabase({ url, poolMax = 10, logging = false }: DatabaseO
     SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
     Import: ImportModel.initModel(sequelize),
     ImportRow: ImportRowModel.initModel(sequelize),
+    Invitation: InvitationModel.initModel(sequelize),
+    Contact: ContactModel.initModel(sequelize),
+    Attachment: AttachmentModel.initModel(sequelize),
   };
   associate(models);
   return { sequelize, models, close: () => sequelize.close() };

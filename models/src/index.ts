@@ -2,12 +2,15 @@ export { createDatabase, type Database, type DatabaseOptions, type Models } from
 export { createMigrator } from './migrator.js';
 export { createOrganisation, seedDemoOrganisation, DEMO_LOGINS, type DemoTeamSeed, type DemoTenant } from './seed/demo-seed.js';
 export { ActivityModel } from './models/activity.model.js';
+export { AttachmentModel } from './models/attachment.model.js';
+export { ContactModel } from './models/contact.model.js';
 export { CommunicationModel } from './models/communication.model.js';
 export { CustomerModel } from './models/customer.model.js';
 export { FollowUpModel } from './models/follow-up.model.js';
 export { IdempotencyKeyModel } from './models/idempotency-key.model.js';
 export { ImportModel } from './models/import.model.js';
 export { ImportRowModel, type ImportRowData } from './models/import-row.model.js';
+export { InvitationModel } from './models/invitation.model.js';
 export { MessageModel } from './models/message.model.js';
 export { NoteModel } from './models/note.model.js';
 export { NotificationModel } from './models/notification.model.js';

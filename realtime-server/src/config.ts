@@ -49,6 +49,18 @@ const EnvSchema = z.object({
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
   TRUST_PROXY: z.string().default('loopback').transform(parseTrustProxy),
+  /** Bearer token for GET /metrics from anywhere; loopback may always scrape. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** SIGTERM: drain gracefully, cut what is still open shortly before this, and be gone by it. */
+  SHUTDOWN_DEADLINE_MS: z.coerce.number().int().min(1000).default(10_000),
+  /**
+   * Pooled database connections unused this long are closed. Short idle times made the pool shrink
+   * after every burst and grow again under the next overlap, and the request that opened a new
+   * connection waited for it (bench/results/2026-12-05-light-load-stall.md).
+   */
+  DATABASE_POOL_IDLE_MS: z.coerce.number().int().min(1000).default(600_000),
+  /** Socket.IO Redis adapter: `classic` PUBLISH, or `sharded` SPUBLISH (Redis 7, scales with a Redis cluster). */
+  REDIS_ADAPTER: z.enum(['classic', 'sharded']).default('classic'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -61,6 +73,8 @@ export interface Config {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   redisKey: string;
+  redisAdapter: Env['REDIS_ADAPTER'];
+  poolIdleMs: number;
   jwtSecret: string | undefined;
   devLogin: boolean;
   seedDemo: boolean | undefined;
@@ -80,6 +94,8 @@ export interface Config {
   /** Signed links are built on this, never on a request's Host. */
   publicUrl: string | undefined;
   trustProxy: TrustProxy;
+  metricsToken: string | undefined;
+  shutdownDeadlineMs: number;
 }
 
 /** Why a signing secret is too easy to guess, or null; production refuses to start with such a secret. */
@@ -115,6 +131,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisKey: e.REDIS_KEY,
+    redisAdapter: e.REDIS_ADAPTER,
+    poolIdleMs: e.DATABASE_POOL_IDLE_MS,
     jwtSecret: e.JWT_SECRET,
     devLogin: e.AUTH_DEV_LOGIN ?? e.NODE_ENV !== 'production',
     seedDemo: e.SEED_DEMO,
@@ -134,5 +152,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     maxSocketsPerUser: e.MAX_SOCKETS_PER_USER,
     publicUrl: e.PUBLIC_URL,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
+    shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
   };
 }

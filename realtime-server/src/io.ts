@@ -5,6 +5,7 @@ import type { AnyTeamEvent, ClientToServerEvents, InterServerEvents, ServerToCli
 import type { Actor } from './core/actor.js';
 import { toAppError } from './core/app-error.js';
 import type { EventBus } from './core/event-bus.js';
+import type { Metrics } from './core/metrics.js';
 import type { RateLimiter } from './core/rate-limit.js';
 import type { RightsHub } from './core/rights.js';
 import type { AuthService } from './modules/auth/auth.service.js';
@@ -24,6 +25,8 @@ export interface IoDeps {
   adapter?: Parameters<CrmServer['adapter']>[0];
   allowRequest: (req: IncomingMessage, cb: (err: string | null | undefined, ok: boolean) => void) => void;
   limiter: RateLimiter;
+  /** Command latency, from arrival to ack. */
+  metrics: Metrics;
   maxSocketsPerUser: number;
   maxHttpBufferSize?: number;
 }
@@ -106,6 +109,19 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
       const left = (socketsPerUser.get(userId) ?? 1) - 1;
       if (left > 0) socketsPerUser.set(userId, left);
       else socketsPerUser.delete(userId);
+    });
+    // Times every command to its ack; an event name nobody handles is one label, not one per name a client invents.
+    socket.use((packet, next) => {
+      const ack = packet.at(-1);
+      if (typeof ack === 'function') {
+        const name = String(packet[0]) as keyof ClientToServerEvents;
+        const done = deps.metrics.commandStarted(socket.listeners(name).length > 0 ? name : 'unknown');
+        packet[packet.length - 1] = (res: { ok?: unknown } | undefined) => {
+          done(res?.ok === true ? 'ok' : 'error');
+          (ack as (r: unknown) => void)(res);
+        };
+      }
+      next();
     });
     // Over the rate limit a command is answered with an error ack and not run.
     socket.use(([, ...args], next) => {

@@ -10,7 +10,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, config.nodeId);
   const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(dataDirOf(config));
-  const db = createDatabase({ url: config.databaseUrl ?? embedded!.url, poolMax: embedded?.maxConnections ?? 10 });
+  const db = createDatabase({
+    url: config.databaseUrl ?? embedded!.url,
+    poolMax: embedded?.maxConnections ?? 10,
+    poolIdleMs: config.poolIdleMs,
+  });
   await migrate(db, { lock: !embedded });
   if (config.seedDemo ?? Boolean(embedded)) {
     if (await seedDemo(db, { config })) logger.info('demo data seeded');
@@ -30,8 +34,15 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'draining');
-    await node.close();
+    const deadline = config.shutdownDeadlineMs;
+    logger.info({ signal, deadlineMs: deadline }, 'draining');
+    // The backstop: whatever still hangs (a database that does not answer its close), the process is gone by the deadline.
+    setTimeout(() => {
+      logger.error({ deadlineMs: deadline }, 'shutdown deadline passed; exiting without a clean close');
+      process.exit(1);
+    }, deadline).unref();
+    // Connections still open a moment before the deadline are cut, leaving time to close Redis and the pool.
+    await node.close({ cutAfterMs: Math.max(deadline - Math.min(1000, deadline / 4), 0) });
     await db.close();
     await embedded?.stop();
     logger.info('stopped');

@@ -8,6 +8,7 @@ import { createApp, type Health } from './app.js';
 import { createOriginPolicy } from './core/guards.js';
 import { createNodeLiveness } from './core/node-liveness.js';
 import { createDownloadGate } from './core/download-gate.js';
+import { createMetrics, type Metrics } from './core/metrics.js';
 import { createRateLimiter } from './core/rate-limit.js';
 import type { Config } from './config.js';
 import { createIo, type CrmServer } from './io.js';
@@ -40,16 +41,25 @@ export interface CrmNode {
   retention: RetentionScheduler;
   /** With Redis: re-sends committed events whose publish died with another node (null: single node). */
   heads: HeadCheck | null;
+  /** This node's Prometheus registry (GET /metrics). */
+  metrics: Metrics;
   /** Listens on config.port (0 picks a free one) and answers the bound port. */
   listen(): Promise<number>;
-  /** Drains: stop accepting, finish in-flight requests, close sockets, then Redis and the database. */
-  close(): Promise<void>;
+  /**
+   * Drains: stop accepting, finish in-flight requests, close sockets, then Redis. After
+   * `cutAfterMs`, connections still open (a stuck upload, a slow reader) are cut.
+   */
+  close(opts?: { cutAfterMs?: number }): Promise<void>;
 }
 
 /** Builds one server node: Express + Socket.IO on one HTTP server, Redis adapter when configured. */
 export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): Promise<CrmNode> {
-  const services = createServices(config, db, jwtSecret, undefined, logger);
-  const redis: RedisLink | null = config.redisUrl ? await connectRedis(config.redisUrl, config.redisKey, logger) : null;
+  const publicUrl = (): string => config.publicUrl ?? ownUrl(config.host, http);
+  const services = createServices(config, db, jwtSecret, undefined, publicUrl, logger);
+  const redis: RedisLink | null = config.redisUrl
+    ? await connectRedis(config.redisUrl, config.redisKey, logger, config.redisAdapter)
+    : null;
+  const metrics = createMetrics(config.nodeId);
 
   const health = async (): Promise<Health> => {
     const dbOk = await db.sequelize.query('SELECT 1').then(
@@ -72,7 +82,9 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     limiter,
     downloads,
     trustProxy: config.trustProxy,
-    publicUrl: () => config.publicUrl ?? ownUrl(config.host, http),
+    publicUrl,
+    metrics,
+    metricsToken: config.metricsToken,
   });
   const http = createServer({ requestTimeout: 30_000, headersTimeout: 15_000, keepAliveTimeout: 10_000 }, app);
   const io = createIo(http, {
@@ -82,6 +94,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     rights: services.rights,
     allowRequest: origins.socket,
     limiter,
+    metrics,
     maxSocketsPerUser: config.maxSocketsPerUser,
     modules: [
       pipelineSocket(services.pipeline),
@@ -105,6 +118,13 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
   const retention = createRetentionScheduler({ sync: services.sync, logger, intervalMs: config.retention.intervalMs });
   retention.start();
   const healing = redis ? startHealing(io, redis, services, config, logger) : null;
+  services.bus.onPublish(({ envelope }) => metrics.eventPublished(envelope.type));
+  metrics.watch({
+    sockets: () => io.engine.clientsCount,
+    droppedPublishes: () => redis?.droppedPublishes() ?? 0,
+    remindersSent: () => reminders.fired(),
+    pool: () => poolUse(db),
+  });
 
   return {
     http,
@@ -114,19 +134,44 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     reminders,
     retention,
     heads: healing?.heads ?? null,
+    metrics,
     listen: () =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => resolve((http.address() as AddressInfo).port));
       }),
-    async close() {
-      await Promise.all([reminders.stop(), retention.stop(), healing?.stop(), services.imports.drain()]);
-      const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+    async close({ cutAfterMs }: { cutAfterMs?: number } = {}) {
+      const cut =
+        cutAfterMs === undefined
+          ? null
+          : setTimeout(() => {
+              logger.warn({ afterMs: cutAfterMs }, 'drain deadline: cutting connections still open');
+              http.closeAllConnections();
+            }, cutAfterMs);
+      // Stop accepting first; requests and socket commands already in flight are answered before the sockets close.
+      const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+      // A keep-alive connection (the balancer's) goes idle once its request is answered: close it then, not at keepAliveTimeout.
+      const sweep = setInterval(() => http.closeIdleConnections(), 50);
       http.closeIdleConnections();
-      await closed;
+      await Promise.all([reminders.stop(), retention.stop(), healing?.stop(), services.imports.drain()]);
+      const giveUpAt = Date.now() + (cutAfterMs ?? 5000);
+      while (metrics.commandsInFlight() > 0 && Date.now() < giveUpAt) await new Promise((r) => setTimeout(r, 10));
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await httpClosed;
+      clearInterval(sweep);
+      if (cut) clearTimeout(cut);
       await redis?.close();
     },
   };
+}
+
+/** The Sequelize pool's counters (sequelize-pool), read at scrape time. */
+function poolUse(db: Database) {
+  const pool = (
+    db.sequelize.connectionManager as unknown as { pool?: Partial<Record<'size' | 'using' | 'available' | 'waiting' | 'maxSize', number>> }
+  ).pool;
+  if (typeof pool?.size !== 'number') return null;
+  return { size: pool.size, using: pool.using ?? 0, available: pool.available ?? 0, waiting: pool.waiting ?? 0, max: pool.maxSize ?? 0 };
 }
 
 /** Development without PUBLIC_URL: this node's configured host and bound port, never a client's Host header. */

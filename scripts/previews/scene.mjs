@@ -1,7 +1,9 @@
 /* global Buffer, setTimeout */
 // What the demo people do in the app just before the pictures are taken, through the server's REST
 // API as they would: a manager hands Ray two tasks (his notifications), Ray opens a deal with a long
-// title and finishes a task. Answers the ids the preview states open.
+// title and finishes a task, Mia invites reps. Answers the ids the preview states open.
+
+import { demoPhoto } from '../../realtime-server/src/seed/demo.photos.js';
 
 import ExcelJS from 'exceljs';
 
@@ -28,11 +30,25 @@ export async function playScene({ ray, mia }, now) {
       title, type: 'meeting', priority: 'high', customerId: longCompany.id, assigneeId: ray.user.id, dueAt: shanghai(now, days, hour),
     })).task);
   }
+  // Ray checks in at the first customer with two photos of the shop, and logs a call with a next step.
+  const photos = [];
+  for (const n of [2, 4]) photos.push((await ray.upload('/api/crm/attachments', demoPhoto(n), `shop-${n}.png`)).attachment.id);
+  const { contacts } = await ray.call('GET', `/api/crm/customers/${first.id}/contacts`);
+  await ray.call('POST', '/api/crm/activities', {
+    customerId: first.id, type: 'visit', content: '到店拜访，店长带看了新货架，样品留了两箱', attachmentIds: photos,
+    contactId: contacts[0]?.id ?? null,
+    location: { latitude: 31.2241, longitude: 121.4456, name: '静安嘉里中心', address: '上海市静安区南京西路 1515 号' },
+  });
   const { tasks } = await ray.call('GET', `/api/crm/tasks?view=all&assigneeId=${ray.user.id}`);
   const overdue = tasks.find((t) => t.status !== 'completed' && Date.parse(t.dueAt) < Date.parse(shanghai(now, 0, 0)));
   const laterToday = tasks.filter((t) => Date.parse(t.dueAt) > now && Date.parse(t.dueAt) < Date.parse(shanghai(now, 1, 0)));
   const done = laterToday.at(-1);
   await ray.call('PUT', `/api/crm/tasks/${done.id}`, { status: 'completed', version: done.version });
+
+  // Mia invites reps to her team: one card out in a chat, one she took back.
+  const invited = (await mia.call('POST', '/api/crm/invitations', { role: 'rep', maxUses: 3 })).invitation;
+  const revoked = (await mia.call('POST', '/api/crm/invitations', { role: 'rep' })).invitation;
+  await mia.call('DELETE', `/api/crm/invitations/${revoked.id}`);
 
   const pipeline = await ray.call('GET', '/api/crm/pipeline');
   const wonStage = pipeline.stages.find((s) => s.outcome === 'won');
@@ -43,6 +59,7 @@ export async function playScene({ ray, mia }, now) {
     customer: first.id, longCompany: longCompany.id, quietCustomer: quiet.id, customerName: first.name, quietName: quiet.name,
     longDeal: deal.id, wonDeal: won.id, stages: pipeline.stages.map((st) => st.id),
     overdueTask: overdue.id, openTask: laterToday[0].id, doneTask: done.id, assignedTask: assigned[0].id,
+    invitationCode: invited.code, revokedCode: revoked.code, rayId: ray.user.id,
   };
 }
 

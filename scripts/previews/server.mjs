@@ -17,19 +17,20 @@ const SCENE_LEAD_MS = 20 * 60_000;
 export async function signIn(url, login) {
   const { token, user } = await call(url, null, 'POST', '/api/auth/dev-login', { login });
   return {
-    token, user,
+    token,
+    user,
     call: (method, route, body) => call(url, token, method, route, body),
-    /** As wx.uploadFile sends a file: multipart, the bytes in the field `file`. */
-    upload: (route, bytes, fileName) => upload(url, token, route, bytes, fileName),
+    upload: (route, bytes, filename) => upload(url, token, route, bytes, filename),
   };
 }
 
-async function upload(url, token, route, bytes, fileName) {
+/** multipart/form-data with the bytes in the field `file`, as wx.uploadFile sends a photo. */
+async function upload(url, token, route, bytes, filename) {
   const form = new FormData();
-  form.append('file', new Blob([bytes]), fileName);
+  form.append('file', new Blob([bytes]), filename);
   const res = await fetch(url + route, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
   const data = await res.json().catch(() => null);
-  if (res.status >= 300) throw new Error(`previews: POST ${route} answered ${res.status} ${JSON.stringify(data)}`);
+  if (res.status >= 300) throw new Error(`previews: upload ${route} answered ${res.status} ${JSON.stringify(data)}`);
   return data;
 }
 

@@ -8,6 +8,8 @@
 const NEW_TEAM = 'nick';
 const tap = (dataset) => ({ currentTarget: { dataset }, target: { dataset }, detail: {} });
 const id = (key) => (ids) => ({ id: String(ids[key]) });
+/** What wx.chooseLocation answers for the check-in picture (the map itself is native: not drawn). */
+const VISIT_PLACE = { name: '静安嘉里中心', address: '上海市静安区南京西路 1515 号', latitude: 31.2241, longitude: 121.4456 };
 
 /**
  * name: file suffix ('' for the page's main picture); description: shown in index.html;
@@ -24,6 +26,28 @@ export const PAGE_STATES = {
     { name: '', description: 'signed out, demo accounts listed', as: null },
     { name: 'offline', description: 'signed out with no network: WeChat login only', as: null, offline: true },
     { name: 'en', description: 'English phone', as: null, language: 'en' },
+  ],
+  'pages/join/index': [
+    { name: '', description: 'opened from an invitation card, signed out: name and WeChat join', as: null,
+      query: (ids) => ({ code: ids.invitationCode }) },
+    { name: 'gone', description: 'a revoked (or expired, or used-up) invitation: a clear page, nobody signed in', as: null,
+      query: (ids) => ({ code: ids.revokedCode }),
+      interact: async ({ page }) => { page.setData({ name: '李明' }); await page.onJoin(); } },
+    { name: 'en', description: 'English phone', as: null, language: 'en', query: (ids) => ({ code: ids.invitationCode }) },
+    { name: 'gone-en', description: 'English phone, a revoked invitation', as: null, language: 'en',
+      query: (ids) => ({ code: ids.revokedCode }),
+      interact: async ({ page }) => { page.setData({ name: 'Li Ming' }); await page.onJoin(); } },
+  ],
+  'pages/members/index': [
+    { name: '', description: 'manager: the team with roles, the invite button, an open invitation', as: 'mia' },
+    { name: 'handover-sheet', description: 'deactivating a rep: who takes over their records', as: 'mia',
+      interact: ({ page, ids }) => page.onDeactivate(tap({ id: ids.rayId })) },
+    { name: 'rep', description: 'a rep sees the team, no invite or deactivate', as: 'ray' },
+    { name: 'admin', description: 'tenant admin: the team shown can be switched', as: 'ada' },
+    { name: 'offline', description: 'no network on first load', as: 'mia', offline: true },
+    { name: 'en', description: 'English phone', as: 'mia', language: 'en' },
+    { name: 'invite', description: 'the invitation made, ready to send into a WeChat chat', as: 'mia',
+      interact: ({ page }) => page.invite('rep') },
   ],
   'pages/pipeline/index': [
     { name: '', description: 'team pipeline, Lead tab with a very long deal title' },
@@ -107,6 +131,21 @@ export const PAGE_STATES = {
     { name: 'offline', description: 'no network', query: id('customer'), offline: true },
     { name: 'en', description: 'English phone', query: id('customer'), language: 'en',
       viewers: ['rita'], viewing: (ids) => `customer:${ids.customer}` },
+  ],
+  'pages/record-form/index': [
+    { name: '', description: '写跟进 on a customer: type chips, contact (its primary) preselected', query: (ids) => ({ customerId: String(ids.customer) }) },
+    { name: 'visit', description: '拜访签到: the place picked on WeChat’s map, ready to save',
+      query: (ids) => ({ customerId: String(ids.customer), visit: '1' }),
+      interact: ({ page }) => { page.setData({ 'values.place': VISIT_PLACE, 'labels.place': VISIT_PLACE.name, 'values.content': '到店拜访，见了店长，看了新货架' }); } },
+    { name: 'errors', description: 'a visit saved without its place or text', query: (ids) => ({ customerId: String(ids.customer), visit: '1' }),
+      interact: ({ page }) => page.onSubmit() },
+    { name: 'en', description: 'English phone', query: (ids) => ({ customerId: String(ids.customer) }), language: 'en' },
+  ],
+  'pages/visits/index': [
+    { name: '', description: 'manager’s visit log: the team’s visits by rep and day, with place and photo count', as: 'mia' },
+    { name: 'rep', description: 'a rep sees their own visits', interact: ({ page }) => page.onPeriod(tap({ days: 30 })) },
+    { name: 'empty', description: 'a new team: no visits yet', as: NEW_TEAM },
+    { name: 'en', description: 'English phone', as: 'mia', language: 'en' },
   ],
   'pages/customer-form/index': [
     { name: '', description: 'new customer' },

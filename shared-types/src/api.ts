@@ -1,5 +1,9 @@
 import type {
   Activity,
+  ActivityLocation,
+  Attachment,
+  Contact,
+  ContactRole,
   ActivityType,
   Communication,
   CommunicationDirection,
@@ -9,6 +13,9 @@ import type {
   CustomerStatus,
   FollowUp,
   Id,
+  Invitation,
+  InvitedRole,
+  Member,
   Message,
   MessageType,
   Note,
@@ -40,6 +47,14 @@ export interface LoginResponse {
 export interface DevLoginsResponse {
   logins: Array<{ login: string; name: string; role: User['role']; team: string | null; tenant: string }>;
 }
+/** `wxCode` from wx.login goes through code2Session; `name` is how the team will see the new member. */
+export interface JoinRequest {
+  code: string;
+  wxCode: string;
+  name: string;
+}
+/** 201 for a new member; 200 (nothing used up) when the WeChat account already belongs to the tenant. */
+export type JoinResponse = LoginResponse;
 export interface MeResponse {
   user: User;
   members: TeamMember[];
@@ -162,15 +177,57 @@ export interface TaskMutationResponse {
 }
 
 // Communication hub
+/** What a rep may log (ARCHITECTURE 9.3); `stage-change` is written by a move only. */
+export type LoggableActivityType = Extract<ActivityType, 'call' | 'visit' | 'wechat' | 'email' | 'meeting' | 'note' | 'other'>;
 export interface ActivityInput {
   customerId: Id;
-  type: ActivityType;
+  type: LoggableActivityType;
   content: string;
   opportunityId?: Id | null;
+  contactId?: Id | null;
+  /** Photos this user uploaded and no record holds yet; at most 9. */
+  attachmentIds?: Id[];
+  /** Required for a `visit`. */
+  location?: ActivityLocation | null;
+  /** Creates the author's follow-up task (reminder 30 min before) in the same transaction. */
+  nextFollowUpAt?: string | null;
+  /** Users to notify; each must be able to see the customer. */
+  mentions?: Id[];
   occurredAt?: string;
 }
 export interface ActivityResponse {
   activity: Activity;
+  /** The follow-up task `nextFollowUpAt` created. */
+  task?: Task;
+}
+export interface AttachmentResponse {
+  attachment: Attachment;
+}
+
+// Contacts and visits
+export interface ContactInput {
+  name: string;
+  title?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  wechat?: string | null;
+  role?: ContactRole;
+  primary?: boolean;
+}
+export type ContactPatch = Partial<ContactInput> & { version: number };
+export interface ContactResponse {
+  contact: Contact;
+}
+export interface ContactsResponse {
+  contacts: Contact[];
+}
+export interface VisitsQuery {
+  from?: string;
+  to?: string;
+  userId?: Id;
+}
+export interface VisitsResponse {
+  visits: Activity[];
 }
 export interface MessageInput {
   customerId: Id;
@@ -435,4 +492,48 @@ export interface WeeklyTeamReport {
 }
 export interface ReportResponse {
   report: WeeklyTeamReport;
+}
+
+// Members and invitations (ARCHITECTURE 9.1)
+export interface InvitationInput {
+  /** Admins: any team of the tenant; a manager's own team is the only one they may name. */
+  teamId?: Id;
+  role: InvitedRole;
+  /** 1..168, default 72. */
+  expiresInHours?: number;
+  /** 1..50, default 1. */
+  maxUses?: number;
+}
+export interface InvitationCreatedResponse {
+  invitation: Invitation;
+  /** The mini program page that joins (`pages/join/index?code=...`): what onShareAppMessage shares. */
+  path: string;
+}
+export interface InvitationsQuery {
+  /** Admins only: one team of their tenant (default: every team). */
+  teamId?: Id;
+}
+export interface InvitationsResponse {
+  invitations: Invitation[];
+}
+export interface InvitationResponse {
+  invitation: Invitation;
+}
+export interface MembersQuery {
+  /** Admins only: one team of their tenant (default: their first team). */
+  teamId?: Id;
+}
+export interface MembersResponse {
+  members: Member[];
+  /** Addition to 9.1: the team shown (an admin's first team by default). */
+  teamId: Id;
+}
+export interface DeactivateMemberRequest {
+  /** An active member of the leaver's team, who takes over their customers, open deals and open tasks. */
+  handoverTo: Id;
+}
+/** Addition to 9.1: the member as it now stands and how many records passed to `handoverTo`. */
+export interface DeactivateMemberResponse {
+  member: Member;
+  handedOver: { customers: number; opportunities: number; tasks: number };
 }

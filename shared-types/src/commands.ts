@@ -1,12 +1,22 @@
 import type {
+  ActivityInput,
+  ActivityResponse,
   AssignTaskRequest,
+  ContactInput,
+  ContactPatch,
+  ContactResponse,
   CommunicationInput,
   CommunicationResponse,
   CustomerInput,
   CustomerPatch,
   CustomerResponse,
+  DeactivateMemberRequest,
+  DeactivateMemberResponse,
   FollowUpInput,
   FollowUpResponse,
+  InvitationCreatedResponse,
+  InvitationInput,
+  InvitationResponse,
   MarkReadRequest,
   MessageInput,
   MessageResponse,
@@ -28,6 +38,15 @@ import type { Id, TaskStatus } from './entities.js';
 import type { ImportApplyRequest, ImportResponse } from './imports.js';
 
 /**
+ * A record as the phone keeps it until sent: `photos` are files on the phone, each uploaded once
+ * (POST /api/crm/attachments, under the command's key and its index) right before the record goes
+ * out with their ids, so a record made offline waits in the queue with its photos and is sent once.
+ */
+export interface ActivityLogRequest extends ActivityInput {
+  photos?: string[];
+}
+
+/**
  * Every write the phone makes, as data: a name, its request and its answer. The phone maps each to
  * its REST route (and, where one exists, its socket twin); the offline queue stores them as they are.
  * A request that edits a versioned record carries its `id` and the `version` the phone knew.
@@ -47,9 +66,16 @@ export interface CommandMap {
   'message.send': { req: MessageInput; res: MessageResponse };
   'followUp.schedule': { req: FollowUpInput; res: FollowUpResponse };
   'communication.log': { req: CommunicationInput; res: CommunicationResponse };
+  /** A follow-up record (写跟进) or visit, with the photos still on the phone (see ActivityLogRequest). */
+  'activity.log': { req: ActivityLogRequest; res: ActivityResponse };
+  'contact.create': { req: ContactInput & { customerId: Id }; res: ContactResponse };
+  'contact.update': { req: ContactPatch & { id: Id }; res: ContactResponse };
   'notifications.markRead': { req: MarkReadRequest; res: NotificationsResponse };
   'notifications.consent': { req: SubscriptionConsentRequest; res: SubscriptionConsentResponse };
   'import.apply': { req: ImportApplyRequest & { id: Id }; res: ImportResponse };
+  'invitation.create': { req: InvitationInput; res: InvitationCreatedResponse };
+  'invitation.revoke': { req: { id: Id }; res: InvitationResponse };
+  'member.deactivate': { req: DeactivateMemberRequest & { id: Id }; res: DeactivateMemberResponse };
 }
 
 export type CommandType = keyof CommandMap;

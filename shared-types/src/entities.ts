@@ -38,6 +38,24 @@ export interface Member extends TeamMember {
   active: boolean;
 }
 
+/** Which roles an invitation may carry: a manager invites reps, an admin reps or managers. */
+export type InvitedRole = Exclude<Role, 'admin'>;
+
+/** A way into a team (ARCHITECTURE 9.1): its `code` is unguessable and travels in the join path. */
+export interface Invitation {
+  id: Id;
+  code: string;
+  teamId: Id;
+  role: InvitedRole;
+  expiresAt: IsoDateTime;
+  maxUses: number;
+  uses: number;
+  /** Additions to 9.1: set once revoked; when it was made and by whom. */
+  revokedAt: IsoDateTime | null;
+  createdAt: IsoDateTime;
+  createdById: Id;
+}
+
 export type CustomerStatus = 'lead' | 'prospect' | 'active' | 'inactive';
 
 export interface Customer {
@@ -138,7 +156,50 @@ export interface Task {
   version: number;
 }
 
-export type ActivityType = 'call' | 'meeting' | 'email' | 'message' | 'note' | 'visit' | 'stage-change' | 'follow-up' | 'other';
+/**
+ * What a rep logs (`call | visit | wechat | email | meeting | note | other`, ARCHITECTURE 9.3), what
+ * a move writes (`stage-change`), and two kinds older rows still carry (`message`, `follow-up`).
+ */
+export type ActivityType = 'call' | 'visit' | 'wechat' | 'email' | 'meeting' | 'note' | 'other' | 'message' | 'stage-change' | 'follow-up';
+
+/** Where a visit (or any record) was made, as `wx.chooseLocation` answers it. */
+export interface ActivityLocation {
+  latitude: number;
+  longitude: number;
+  name?: string | null;
+  address?: string | null;
+}
+
+export type AttachmentMime = 'image/jpeg' | 'image/png' | 'image/webp';
+
+/**
+ * A photo stored in PostgreSQL. `url` answers the bytes, with the caller's bearer token, to whoever
+ * may see the record it is attached to (before that, its uploader only).
+ */
+export interface Attachment {
+  id: Id;
+  mime: AttachmentMime;
+  size: number;
+  url: string;
+}
+
+export type ContactRole = 'decision-maker' | 'influencer' | 'user' | 'other';
+
+/** A person at a customer (ARCHITECTURE 9.3). */
+export interface Contact {
+  id: Id;
+  customerId: Id;
+  name: string;
+  title: string | null;
+  phone: string | null;
+  email: string | null;
+  wechat: string | null;
+  role: ContactRole;
+  primary: boolean;
+  createdAt: IsoDateTime;
+  updatedAt: IsoDateTime;
+  version: number;
+}
 
 /** A stage as a stage-change activity recorded it (the phone names it with its key, else its name). */
 export interface NotedStage {
@@ -167,6 +228,11 @@ export interface Activity {
   type: ActivityType;
   content: string;
   params: StageChangeParams | null;
+  contactId: Id | null;
+  location: ActivityLocation | null;
+  /** Users the author @mentioned; each was notified. */
+  mentions: Id[];
+  attachments: Attachment[];
   occurredAt: IsoDateTime;
   createdAt: IsoDateTime;
 }
@@ -225,6 +291,8 @@ export interface NotificationParamsMap {
   'task-reminder': { task: NotedTask; dueAt: IsoDateTime | null; remindAt: IsoDateTime; customerName: string | null };
   'follow-up-due': { task: NotedTask; dueAt: IsoDateTime | null; remindAt: IsoDateTime; customerName: string | null };
   mention: { actorName: string; customerName: string };
+  /** To the heir of a deactivated member: how many of the leaver's records are now theirs. */
+  handover: { actorName: string; leaverName: string; customers: number; opportunities: number; tasks: number };
 }
 export type NotificationKind = keyof NotificationParamsMap;
 

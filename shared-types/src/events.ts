@@ -1,9 +1,11 @@
 import type {
   Activity,
   Communication,
+  Contact,
   Customer,
   Id,
   IsoDateTime,
+  Member,
   Message,
   Note,
   Notification,
@@ -22,7 +24,10 @@ export interface TeamEventDataMap {
   'opportunity:created': { opportunity: Opportunity };
   'opportunity:updated': { opportunity: Opportunity };
   'opportunity:moved': { opportunity: Opportunity; fromStageId: Id; toStageId: Id };
-  'activity:created': { activity: Activity };
+  /** `task`: the follow-up task the record's next step created in the same transaction. */
+  'activity:created': { activity: Activity; task?: Task };
+  'contact:created': { contact: Contact };
+  'contact:updated': { contact: Contact };
   'task:created': { task: Task };
   'task:updated': { task: Task };
   'task:assigned': { task: Task; previousAssigneeId: Id | null };
@@ -30,6 +35,13 @@ export interface TeamEventDataMap {
   'communication:logged': { communication: Communication };
   'customer:owner-changed': { customer: Customer; previousOwnerId: Id | null; reason: OwnerChangeReason };
   'opportunity:owner-changed': { opportunity: Opportunity; previousOwnerId: Id | null; reason: OwnerChangeReason };
+  /** Someone joined the team through an invitation (the envelope's actor is the new member). */
+  'member:joined': { member: Member; invitationId: Id };
+  /**
+   * A member was deactivated; the owner-changed and task:assigned envelopes of their handover come
+   * first, each its own seq, in the same transaction.
+   */
+  'member:deactivated': { member: Member; handoverTo: Id };
   /** One envelope for a whole import: phones refetch their lists rather than receive 10,000 rows. */
   'customers:imported': { importId: Id; count: number };
 }

@@ -9,7 +9,10 @@ import type {
   CommandType,
   CommunicationResponse,
   CustomerResponse,
+  DeactivateMemberResponse,
   FollowUpResponse,
+  InvitationCreatedResponse,
+  InvitationResponse,
   MessageResponse,
   MoveOpportunityResponse,
   NoteResponse,
@@ -54,6 +57,13 @@ describe('CommandMap requests and answers', () => {
     expectTypeOf(
       sendIt('notifications.consent', { templateId: 'tpl', accepted: true }),
     ).resolves.toEqualTypeOf<SubscriptionConsentResponse>();
+    expectTypeOf(sendIt('invitation.create', { role: 'rep' })).resolves.toEqualTypeOf<InvitationCreatedResponse>();
+    expectTypeOf(sendIt('invitation.revoke', { id: 3 })).resolves.toEqualTypeOf<InvitationResponse>();
+    expectTypeOf(sendIt('member.deactivate', { id: 8, handoverTo: 5 })).resolves.toEqualTypeOf<DeactivateMemberResponse>();
+    // @ts-expect-error an invitation never makes an admin
+    void sendIt('invitation.create', { role: 'admin' });
+    // @ts-expect-error a deactivation names who takes over
+    void sendIt('member.deactivate', { id: 8 });
   });
 
   it('lets a caller read the answer’s fields', async () => {

@@ -1,4 +1,6 @@
 import { filesApi } from './files';
+import { mediaApi } from './media';
+import type { MediaLog, MediaScript } from './media';
 import type { DownloadRecord, OpenedDocument } from './files';
 import { MemoryStorage, storageApi } from './storage';
 import { requestApi } from './request';
@@ -10,15 +12,13 @@ import type { PrivacyHandles, PrivacyScript } from './privacy';
 import type { TestSocketTask } from './socket';
 import { systemApi } from './system';
 import { uiApi } from './ui';
-import { uploadApi } from './upload';
-import type { UploadRecord } from './upload';
 import type { UiLog, UiScript } from './ui';
 
 export { MemoryStorage } from './storage';
 export type { TestSocketTask } from './socket';
 export type { RequestRecord } from './request';
 export type { DownloadRecord, OpenedDocument } from './files';
-export type { UploadRecord } from './upload';
+export type { PickedMedia, PickedPlace, UploadRecord } from './media';
 export type { PrivacyHandles } from './privacy';
 export { PRIVACY_CONTRACT_NAME } from './privacy';
 
@@ -41,7 +41,7 @@ export interface ReportedError {
   error: unknown;
 }
 
-export interface WxHandles extends UiLog {
+export interface WxHandles extends UiLog, MediaLog {
   wx: Record<string, unknown>;
   storage: MemoryStorage;
   requests: RequestRecord[];
@@ -49,12 +49,10 @@ export interface WxHandles extends UiLog {
   downloads: DownloadRecord[];
   /** every document wx.openDocument opened */
   documents: OpenedDocument[];
-  /** every wx.uploadFile, with what it sent and the status it got */
-  uploads: UploadRecord[];
   sockets: TestSocketTask[];
   /** exceptions thrown by listeners/callbacks that WeChat would have caught and logged */
   reportedErrors: ReportedError[];
-  script: UiScript & PrivacyScript;
+  script: UiScript & PrivacyScript & MediaScript;
   /** privacy consent, the clipboard and the privacy contract (see privacy.ts) */
   privacy: PrivacyHandles;
   /** the page stack getCurrentPages() answers, bottom first; a test opening a page pushes it */
@@ -109,12 +107,14 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     subscribeRequests: [],
     shareMenus: [],
   };
-  const script: UiScript & PrivacyScript = {
+  const script: UiScript & PrivacyScript & MediaScript = {
     modalAnswers: [],
     actionSheetAnswers: [],
     subscribeAnswers: [],
     privacyPopupAnswers: [],
     messageFiles: [],
+    mediaAnswers: [],
+    locationAnswers: [],
   };
   let codes = 0;
   const nextCode = options.loginCode ?? (() => `test-code-${++codes}`);
@@ -123,8 +123,9 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   const downloads: DownloadRecord[] = [];
   const documents: OpenedDocument[] = [];
   const files = filesApi(report, downloads, documents);
-  const uploads: UploadRecord[] = [];
   const privacy = privacyApi(report, log, script, options.privacyAgreed ?? false);
+  const mediaLog: MediaLog = { uploads: [], previews: [], compressions: [] };
+  const media = mediaApi(report, network, script, mediaLog, privacy.gated);
   const device = { language: options.language ?? 'zh_CN', windowWidth: 375, windowHeight: 812 };
 
   const wx: Record<string, unknown> = {
@@ -136,10 +137,10 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     ...network.api(),
     connectSocket: sockApi.connectSocket,
     ...files.api,
-    ...uploadApi(report, uploads, network),
     ...systemApi(device, report, nextCode),
     ...uiApi(report, log, script),
     ...privacy.api,
+    ...media.api,
   };
   g.wx = wx;
   if (g.window === undefined) g.window = globalThis;
@@ -153,13 +154,12 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   const pageStack: WxHandles['pageStack'] = [];
   g.getCurrentPages = () => pageStack.map((p) => ({ route: p.route, options: { ...p.options } }));
 
-  return Object.assign(log, {
+  return Object.assign(log, mediaLog, {
     wx,
     storage,
     requests,
     downloads,
     documents,
-    uploads,
     sockets,
     reportedErrors,
     script,
@@ -175,6 +175,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     uninstall: () => {
       sockets.forEach((s) => s.close());
       files.cleanup();
+      media.cleanup();
       g.wx = previous.wx;
       g.window = previous.window;
       Object.assign(g, previousGlobals);

@@ -182,5 +182,5 @@ export function privacyApi(report: ErrorReporter, log: UiLog, script: PrivacyScr
         return ok('chooseMessageFile', { tempFiles: [file] });
       }),
   };
-  return { api, handles };
+  return { api, handles, gated };
 }

@@ -24,18 +24,23 @@ export async function armCrashAfterCommit(node: ServerNode): Promise<void> {
 
 /**
  * One server node as its own process: `node --import tsx realtime-server/src/main.ts`, with
- * `imports` (module URLs) preloaded after tsx.
+ * `imports` (module URLs) preloaded after tsx; or, `compiled`, the production build as an operator
+ * runs it (`NODE_ENV=production node realtime-server/start.mjs`, after `npm run build`). `port`: a
+ * node restarted where the balancer expects it.
  */
 export async function startServerNode(
   id: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
   imports: string[] = [],
+  opts: { port?: number; compiled?: boolean } = {},
 ): Promise<ServerNode> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const preload = imports.flatMap((m) => ['--import', m]);
-  const child = spawnChild(id, process.execPath, ['--import', 'tsx', ...preload, 'realtime-server/src/main.ts'], {
-    NODE_ENV: 'test',
+  const args = opts.compiled ? ['realtime-server/start.mjs'] : ['--import', 'tsx', ...preload, 'realtime-server/src/main.ts'];
+  const child = spawnChild(id, process.execPath, args, {
+    NODE_ENV: opts.compiled ? 'production' : 'test',
+    ...(opts.compiled ? { PUBLIC_URL: 'https://crm.example.cn' } : {}),
     HOST: '127.0.0.1',
     PORT: String(port),
     NODE_ID: id,

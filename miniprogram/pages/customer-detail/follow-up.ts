@@ -1,6 +1,7 @@
 import { showToast } from '../../behaviors/page-kit';
 import { t } from '../../i18n/index';
 import { scheduleFollowUp } from '../../services/communications';
+import { askReminderConsent, reminderTemplateId } from '../../services/notifications';
 import { formatDateTime } from '../../utils/format';
 import { errorText } from '../../utils/page';
 import { defaultFollowUp, pickerToIso, pickerValue } from './profile';
@@ -23,6 +24,8 @@ export const followUpMethods = Behavior({
       label: '',
       notes: '',
       saving: false,
+      /** the reminder template, known before the submit tap (WeChat asks consent only straight from a tap) */
+      templateId: '',
       start: '',
       error: '',
       title: t('followUp.title'),
@@ -46,6 +49,7 @@ export const followUpMethods = Behavior({
         'followUp.start': pickerValue(Date.now()),
         'followUp.error': '',
       });
+      void reminderTemplateId().then((id) => this.setData({ 'followUp.templateId': id ?? '' }));
     },
 
     onPickTime() {
@@ -73,11 +77,13 @@ export const followUpMethods = Behavior({
         this.setData({ 'followUp.error': t('followUp.pastTime') });
         return;
       }
+      // The follow-up sets a reminder: ask for its WeChat message now, inside the tap.
+      const consent = followUp.templateId ? askReminderConsent(followUp.templateId) : Promise.resolve(false);
       this.setData({ 'followUp.saving': true });
       try {
         await scheduleFollowUp({ customerId, scheduledDate, notes: followUp.notes.trim() || null });
         this.setData({ 'followUp.visible': false });
-        showToast(this, t('followUp.created'), 'success');
+        showToast(this, (await consent) ? t('taskForm.wechatReminder') : t('followUp.created'), 'success');
       } catch (err) {
         this.setData({ 'followUp.error': errorText(err) });
       } finally {

@@ -18,6 +18,7 @@ import { pathOf } from '../../utils/links';
 import { copyFacts } from './copy';
 import { followUpMethods } from './follow-up';
 import { profileOf, viewersOf } from './profile';
+import { relatedMethods } from './related';
 import type { Profile } from './profile';
 import { Timeline } from './timeline';
 import type { Entry, Patch, TimelineItem } from './timeline';
@@ -58,7 +59,7 @@ function itemOf(env: TeamEventEnvelope<LiveType>, customerId: Id | null): Timeli
 }
 
 Component({
-  behaviors: [pageKit, livePage, followUpMethods, copyFacts],
+  behaviors: [pageKit, livePage, followUpMethods, copyFacts, relatedMethods],
 
   data: {
     text: {
@@ -71,6 +72,15 @@ Component({
       call: t('customer.call'),
       message: t('customer.message'),
       followUp: t('customer.followUp'),
+      record: t('customer.record'),
+      visit: t('customer.visit'),
+      contacts: t('customer.contacts'),
+      contactsEmpty: t('customer.contactsEmpty'),
+      deals: t('customer.deals'),
+      dealsEmpty: t('customer.dealsEmpty'),
+      openTasks: t('customer.openTasks'),
+      tasksEmpty: t('customer.tasksEmpty'),
+      primary: t('customer.primary'),
       edit: t('common.edit'),
       notePlaceholder: t('customer.notePlaceholder'),
       addNote: t('customer.addNote'),
@@ -115,11 +125,15 @@ Component({
         realtime.on('customer:updated', (env) => {
           void this.onLiveCustomer(env);
         }),
+        realtime.on('customer:owner-changed', (env) => {
+          void this.onLiveCustomer(env);
+        }),
       );
       keepLive(
         this,
         realtime.onPresence((p) => this.onPresence(p)),
       );
+      this.watchRelated();
       reloadOnReset(this);
       if (state.id !== null)
         keepLive(
@@ -189,6 +203,8 @@ Component({
         state.timeline = timeline;
         state.customer = customer;
         this.setData({ loading: false, error: '', profile: this.profileView(customer), entries, empty: entries.length === 0 });
+        this.fillPhotos();
+        void this.loadRelated(id);
         for (const item of state.duringLoad ?? []) this.patch(timeline.prepend(item));
         // Notes written offline (maybe before a relaunch) show pending until the queue sends them.
         for (const q of queuedNotes(id)) this.patch(timeline.addPending(q.key, q.content, state.names.get(state.myId) ?? '', true));
@@ -237,6 +253,7 @@ Component({
         return;
       }
       this.patch(state.timeline.prepend(item));
+      if (item.kind === 'activity' && item.activity.attachments?.length) this.fillPhotos();
       const contact = 'note' in env.data ? null : contactOf(env as TeamEventEnvelope<Exclude<LiveType, 'customer:note-added'>>);
       const c = state.customer;
       if (contact && c && (!c.lastContactAt || Date.parse(contact.at) > Date.parse(c.lastContactAt))) {
@@ -245,7 +262,7 @@ Component({
       }
     },
 
-    async onLiveCustomer(env: TeamEventEnvelope<'customer:updated'>) {
+    async onLiveCustomer(env: TeamEventEnvelope<'customer:updated' | 'customer:owner-changed'>) {
       const state = stateOf(this);
       if (env.data.customer.id !== state.id || !this.showCustomer(env.data.customer)) return;
       if (env.actorId === state.myId) return;
@@ -314,12 +331,26 @@ Component({
         const result = await callCustomer(c, (communication) =>
           this.patch(timeline?.prepend({ kind: 'communication', communication }) ?? null),
         );
-        if (result === 'logged') this.toast(t('call.logged'), 'success');
+        if (result === 'logged') this.afterCall();
         else if (result === 'queued') this.toast(t('offline.queued'));
         else if (result === 'failed') this.toast(t('call.failed'), 'error');
       } catch (err) {
         this.toast(errorText(err), 'error');
       }
+    },
+
+    /** A call just ended: the natural moment to write down what was said. */
+    afterCall() {
+      this.toast(t('call.logged'), 'success');
+      wx.showModal({
+        content: t('record.afterCall'),
+        confirmText: t('record.write'),
+        cancelText: t('common.cancel'),
+        success: (res) => {
+          const id = stateOf(this).id;
+          if (res.confirm && id !== null) wx.navigateTo({ url: `/pages/record-form/index?customerId=${id}&type=call` });
+        },
+      });
     },
 
     onMessage() {

@@ -22,6 +22,16 @@ export interface Entry {
   order: number;
   /** '' saved; 'sending' / 'queued' (waits for a connection) / 'failed' for a note of ours on its way; 'gone' hidden */
   state: '' | 'sending' | 'queued' | 'failed' | 'gone';
+  /** a record's photos: `src` is the local file once downloaded (the server answers only with the token) */
+  photos: EntryPhoto[];
+  /** where a visit was made */
+  place: string;
+}
+
+export interface EntryPhoto {
+  id: Id;
+  url: string;
+  src: string;
 }
 
 export type Patch = Record<string, unknown>;
@@ -31,6 +41,7 @@ const ACTIVITY_ICONS: Record<string, string> = {
   meeting: 'usergroup',
   email: 'mail',
   message: 'chat',
+  wechat: 'chat',
   note: 'edit-1',
   visit: 'location',
   'stage-change': 'swap',
@@ -108,6 +119,8 @@ export class Timeline {
       stamp: t(queued ? 'customer.noteQueued' : 'customer.noteSaving'),
       order: --this.top,
       state: queued ? 'queued' : 'sending',
+      photos: [],
+      place: '',
     };
     return { [`entries[${index}]`]: entry, empty: false };
   }
@@ -153,7 +166,14 @@ export class Timeline {
   }
 
   private entry(item: TimelineItem, order: number, now: number): Entry {
-    const base = { key: keyOf(item), order, state: '' as const, stamp: formatStamp(atOf(item), now) };
+    const base = {
+      key: keyOf(item),
+      order,
+      state: '' as const,
+      stamp: formatStamp(atOf(item), now),
+      photos: [] as EntryPhoto[],
+      place: '',
+    };
     if (item.kind === 'activity') {
       const a = item.activity;
       const type = t(`activity.${a.type}` as MessageKey);
@@ -163,6 +183,8 @@ export class Timeline {
         tone: 'activity',
         title: `${a.actorName} · ${type}`,
         body: activityText(a),
+        photos: (a.attachments ?? []).map((p) => ({ id: p.id, url: p.url, src: '' })),
+        place: a.location ? (a.location.name ?? a.location.address ?? '') : '',
       };
     }
     if (item.kind === 'note') {

@@ -88,9 +88,14 @@ Component({
       if (!session) return;
       wx.setNavigationBarTitle({ title: t('customers.title') });
       this.setData({ canImport: session.user.role !== 'rep' });
-      const onCustomer = (env: TeamEventEnvelope<'customer:created' | 'customer:updated'>) =>
+      const onCustomer = (env: TeamEventEnvelope<'customer:created' | 'customer:updated' | 'customer:owner-changed'>) =>
         this.live((rows) => rows.apply(env.data.customer, env.type === 'customer:created'));
-      keepLive(this, realtime.on('customer:created', onCustomer), realtime.on('customer:updated', onCustomer));
+      keepLive(
+        this,
+        realtime.on('customer:created', onCustomer),
+        realtime.on('customer:updated', onCustomer),
+        realtime.on('customer:owner-changed', onCustomer),
+      );
       for (const type of ['communication:logged', 'message:created', 'activity:created'] as const) {
         keepLive(
           this,

@@ -57,6 +57,7 @@ function texts() {
     noRotting: t('dashboard.noRotting'),
     noDeals: t('dashboard.noDeals'),
     report: t('dashboard.report'),
+    visits: t('visits.title'),
     export: t('dashboard.export'),
     exportHint: t('dashboard.exportHint'),
     retry: t('common.retry'),
@@ -209,6 +210,11 @@ Component({
 
     onDealTap(e: TapEvent) {
       wx.navigateTo({ url: `/pages/opportunity-detail/index?id=${idFrom(e)}` });
+    },
+
+    /** The visit log: a manager's team by rep and day, a rep's own. */
+    onVisitsTap() {
+      wx.navigateTo({ url: '/pages/visits/index' });
     },
 
     onReportTap() {

@@ -178,6 +178,7 @@ export const TYPE_COLORS: Record<ActivityType, string> = {
   email: '#e37318',
   visit: '#d54941',
   message: '#8e56dd',
+  wechat: '#07c160',
   'follow-up': '#029cd4',
   note: '#a6a6a6',
   'stage-change': '#b5c7ff',

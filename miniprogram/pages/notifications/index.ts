@@ -52,6 +52,7 @@ const icons: Record<NotificationKind, string> = {
   'task-reminder': 'time',
   'follow-up-due': 'call',
   mention: 'chat',
+  handover: 'usergroup',
 };
 
 function rowOf(n: NotificationPayload & { readAt?: string | null }, now: number): Row {

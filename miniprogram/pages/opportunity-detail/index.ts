@@ -14,6 +14,9 @@ import type { ShareCard } from '../../utils/share';
 import { pathOf } from '../../utils/links';
 import { pageKit } from '../../behaviors/page-kit';
 
+/** What changes a deal on a teammate's screen: a move, an edit, a new owner (handover, reassignment). */
+type LiveType = 'opportunity:moved' | 'opportunity:updated' | 'opportunity:owner-changed';
+
 /** `choices`: the stages the open sheet lists, in its order. */
 interface State {
   id: Id | null;
@@ -58,6 +61,7 @@ Component({
       updatedAt: t('opportunity.updatedAt'),
       move: t('opportunity.move'),
       edit: t('common.edit'),
+      record: t('opportunity.record'),
       retry: t('common.retry'),
       loading: t('common.loading'),
       cancel: t('common.cancel'),
@@ -82,8 +86,13 @@ Component({
       const state = stateOf(this);
       state.id = numberParam(query.id);
       this.setData({ shared: openedFromShare(query) });
-      const onLive = (env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) => this.onLive(env);
-      keepLive(this, realtime.on('opportunity:moved', onLive), realtime.on('opportunity:updated', onLive));
+      const onLive = (env: TeamEventEnvelope<LiveType>) => this.onLive(env);
+      keepLive(
+        this,
+        realtime.on('opportunity:moved', onLive),
+        realtime.on('opportunity:updated', onLive),
+        realtime.on('opportunity:owner-changed', onLive),
+      );
       reloadOnReset(this);
       keepLive(
         this,
@@ -124,7 +133,7 @@ Component({
       return true;
     },
 
-    async onLive(env: TeamEventEnvelope<'opportunity:moved' | 'opportunity:updated'>) {
+    async onLive(env: TeamEventEnvelope<LiveType>) {
       const opp = env.data.opportunity;
       if (opp.id !== stateOf(this).id || !this.show(opp)) return;
       if (env.actorId === getSession()?.user.id) return;
@@ -136,6 +145,12 @@ Component({
     onShareAppMessage(): ShareCard {
       const { id, deal } = stateOf(this);
       return { title: deal ? t('share.opportunity', { title: deal.title }) : t('opportunity.title'), path: sharedOpportunityPath(id ?? 0) };
+    },
+
+    /** 写跟进 on this deal: the record form with the deal already chosen. */
+    onRecord() {
+      const deal = stateOf(this).deal;
+      if (deal) wx.navigateTo({ url: `/pages/record-form/index?customerId=${deal.customerId}&opportunityId=${deal.id}` });
     },
 
     onEdit() {

@@ -27,7 +27,8 @@ interface State {
   loadsInFlight: number;
 }
 
-const LIVE_EVENTS = ['opportunity:created', 'opportunity:updated', 'opportunity:moved'] as const;
+// owner-changed: a handover, claim or reassignment shows the new owner on the card.
+const LIVE_EVENTS = ['opportunity:created', 'opportunity:updated', 'opportunity:moved', 'opportunity:owner-changed'] as const;
 
 const stateOf = pageState<State>(() => ({
   board: null,
@@ -131,7 +132,7 @@ Component({
       }
     },
 
-    /** A teammate's create/update/move: patch the changed paths only. */
+    /** A teammate's create/update/move/owner change: patch the changed paths only. */
     onLiveDeal(env: TeamEventEnvelope<(typeof LIVE_EVENTS)[number]>) {
       const state = stateOf(this);
       if (env.type === 'opportunity:moved') state.movedBy.set(env.data.opportunity.id, env.actorId);

@@ -3,6 +3,7 @@ import { keepLive, livePage, reloadOnReset } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
 import { customerName } from '../../services/customer-names';
+import { askReminderConsent, reminderTemplateId } from '../../services/notifications';
 import { realtime } from '../../services/realtime';
 import { assignTask, conflictTask, getTask, setTaskStatus } from '../../services/tasks';
 import { lastTaskActorOf, teamMembers } from '../../services/team';
@@ -18,8 +19,9 @@ interface State {
   task: Task | null;
   me: Id;
   members: TeamMember[];
+  templateId: string | null;
 }
-const stateOf = pageState<State>(() => ({ id: null, task: null, me: 0, members: [] }));
+const stateOf = pageState<State>(() => ({ id: null, task: null, me: 0, members: [], templateId: null }));
 const LIVE_EVENTS = ['task:updated', 'task:assigned'] as const;
 const statusThemes: Record<TaskStatus, string> = { pending: 'primary', in_progress: 'warning', completed: 'success' };
 
@@ -39,6 +41,7 @@ function texts() {
     loading: t('common.loading'),
     retry: t('common.retry'),
     cancel: t('common.cancel'),
+    accept: t('task.acceptReminder'),
   };
 }
 
@@ -66,6 +69,10 @@ Component({
       state.id = numberParam(query.id);
       state.me = session.user.id;
       this.setData({ manager: session.user.role !== 'rep' });
+      // Known before the accept tap: WeChat only shows the consent dialog when asked straight from a tap.
+      void reminderTemplateId().then((id) => {
+        state.templateId = id;
+      });
       for (const type of LIVE_EVENTS)
         keepLive(
           this,
@@ -115,6 +122,8 @@ Component({
           assignee: this.memberName(task.assigneeId, t('common.unassigned')),
           description: task.description ?? '',
           done: task.status === 'completed',
+          // Someone else gave it to me and I have not taken it up yet.
+          acceptable: task.status === 'pending' && task.assigneeId === state.me && task.createdById !== state.me,
           completedAt: task.completedAt ? t('taskDetail.completedAt', { time: formatDue(task.completedAt, now) }) : '',
         },
       });
@@ -141,6 +150,32 @@ Component({
     onEdit() {
       const id = stateOf(this).id;
       if (id !== null) wx.navigateTo({ url: `/pages/task-form/index?id=${id}` });
+    },
+
+    /**
+     * Taking up an assigned task (in progress) is where its reminder becomes mine: ask for the WeChat
+     * message inside the tap when the reminder is still ahead.
+     */
+    onAccept() {
+      const state = stateOf(this);
+      const task = state.task;
+      if (!task || this.data.busy) return;
+      const ahead = task.remindAt !== null && Date.parse(task.remindAt) > Date.now();
+      const consent = ahead && state.templateId ? askReminderConsent(state.templateId) : Promise.resolve(false);
+      void this.setStatus(task, 'in_progress', consent);
+    },
+
+    async setStatus(task: Task, status: TaskStatus, consent: Promise<boolean>) {
+      this.setData({ busy: true });
+      try {
+        const saved = await setTaskStatus(task, status);
+        await this.show(saved);
+        this.toast((await consent) ? t('taskForm.wechatReminder') : t(`taskStatus.${status}` as const), 'success');
+      } catch (err) {
+        this.toast(errorText(err), 'error');
+      } finally {
+        this.setData({ busy: false });
+      }
     },
 
     async onToggle() {

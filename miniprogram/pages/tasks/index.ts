@@ -96,6 +96,14 @@ Component({
           this,
           realtime.on(type, (env) => this.onLive(env as LiveEnvelope)),
         );
+      // A record's next step is a task that rides in the record's own envelope.
+      keepLive(
+        this,
+        realtime.on('activity:created', (env) => {
+          const task = env.data.task;
+          if (task) this.onLive({ ...env, type: 'task:created', data: { task } });
+        }),
+      );
       reloadOnReset(this);
       keepLive(
         this,

@@ -84,8 +84,19 @@ export function said(env: AnyTeamEvent, names: Names): Said {
       const params = { name: o.title, owner: names.member(o.ownerId) };
       return { key: `feed.owner:${env.data.reason}`, params, detail: o.customerName, link: opportunityLink(o.id), customerId: null };
     }
+    case 'contact:created':
+    case 'contact:updated': {
+      const c = env.data.contact;
+      return customerSaid(`feed.${env.type}`, c.customerId, names, c.title ? `${c.name} · ${c.title}` : c.name);
+    }
     case 'customers:imported':
       return { key: 'feed.customers:imported', params: { count: String(env.data.count) }, detail: '', link: null, customerId: null };
+    case 'member:joined':
+      return { key: 'feed.member:joined', params: {}, detail: '', link: null, customerId: null };
+    case 'member:deactivated': {
+      const params = { name: env.data.member.name, owner: names.member(env.data.handoverTo) };
+      return { key: 'feed.member:deactivated', params, detail: '', link: null, customerId: null };
+    }
   }
 }
 

@@ -55,6 +55,7 @@ function texts() {
     live: t('feed.live'),
     offline: t('feed.offline'),
     notifications: t('feed.notifications'),
+    members: t('members.link'),
     empty: t('feed.empty'),
     noMore: t('feed.noMore'),
     loadingMore: t('feed.loadingMore'),
@@ -155,6 +156,8 @@ Component({
     place(env: AnyTeamEvent): FeedEntry {
       const state = stateOf(this);
       learnCustomers([env]);
+      // A newcomer's name comes with their joining, before /api/me knows them.
+      if (env.type === 'member:joined') state.members.set(env.data.member.id, env.data.member.name);
       state.shown.set(env.seq, { env, slot: state.length });
       state.length += 1;
       return entryOf(env, this.names(), Date.now());
@@ -221,6 +224,10 @@ Component({
 
     onBell() {
       wx.navigateTo({ url: '/pages/notifications/index' });
+    },
+
+    onMembers() {
+      wx.navigateTo({ url: '/pages/members/index' });
     },
   },
 });

@@ -7,7 +7,7 @@ import {
   type NonAttribute,
   type Sequelize,
 } from 'sequelize';
-import type { Activity, ActivityType, StageChangeParams } from '@live-crm/shared-types';
+import type { Activity, ActivityLocation, ActivityType, Attachment, StageChangeParams } from '@live-crm/shared-types';
 import type { UserModel } from './user.model.js';
 
 export class ActivityModel extends Model<InferAttributes<ActivityModel>, InferCreationAttributes<ActivityModel>> {
@@ -21,6 +21,9 @@ export class ActivityModel extends Model<InferAttributes<ActivityModel>, InferCr
   declare content: string;
   /** A stage change's deal and stages (see Activity); null for what a user logged. */
   declare params: CreationOptional<StageChangeParams | null>;
+  declare contactId: CreationOptional<number | null>;
+  declare location: CreationOptional<ActivityLocation | null>;
+  declare mentions: CreationOptional<number[]>;
   declare occurredAt: Date;
   declare createdAt: CreationOptional<Date>;
   declare actor?: NonAttribute<UserModel>;
@@ -37,6 +40,9 @@ export class ActivityModel extends Model<InferAttributes<ActivityModel>, InferCr
         type: { type: DataTypes.STRING(16), allowNull: false },
         content: { type: DataTypes.TEXT, allowNull: false },
         params: { type: DataTypes.JSONB, allowNull: true },
+        contactId: { type: DataTypes.INTEGER, allowNull: true },
+        location: { type: DataTypes.JSONB, allowNull: true },
+        mentions: { type: DataTypes.ARRAY(DataTypes.INTEGER), allowNull: false, defaultValue: [] },
         occurredAt: { type: DataTypes.DATE, allowNull: false },
         createdAt: DataTypes.DATE,
       },
@@ -44,7 +50,8 @@ export class ActivityModel extends Model<InferAttributes<ActivityModel>, InferCr
     );
   }
 
-  toDto(actorName = this.actor?.name ?? ''): Activity {
+  /** `attachments` are built by the server (their `url` is on its public address). */
+  toDto(actorName = this.actor?.name ?? '', attachments: Attachment[] = []): Activity {
     return {
       id: this.id,
       teamId: this.teamId,
@@ -55,6 +62,10 @@ export class ActivityModel extends Model<InferAttributes<ActivityModel>, InferCr
       type: this.type,
       content: this.content,
       params: this.params ?? null,
+      contactId: this.contactId ?? null,
+      location: this.location ?? null,
+      mentions: this.mentions ?? [],
+      attachments,
       occurredAt: this.occurredAt.toISOString(),
       createdAt: this.createdAt.toISOString(),
     };

@@ -4,26 +4,33 @@ import type { Database } from '@live-crm/models';
 import type { AnyTeamEvent, NotificationPayload, TeamEventDataMap, TeamEventType } from '@live-crm/shared-types';
 import type { Actor } from './actor.js';
 import { AppError } from './app-error.js';
-import type { EventBus } from './event-bus.js';
+import type { EventBus, Publication } from './event-bus.js';
 import { isUniqueViolation, type SqlRunner } from './sql.js';
+
+/** Who a write is done for; only the id counts (Idempotency-Keys are per user, envelopes name an actor). */
+export type Caller = Pick<Actor, 'userId'>;
 
 export interface TeamFact<K extends TeamEventType = TeamEventType> {
   teamId: number;
   type: K;
   data: TeamEventDataMap[K];
   alsoToUsers?: number[];
+  /** Who the envelope names as its actor when that is not the caller (a join: the new member). */
+  actorId?: number;
 }
 
 export type AnyTeamFact = { [K in TeamEventType]: TeamFact<K> }[TeamEventType];
 
 /**
- * What a unit of work hands back: its result, the one fact it caused, and who to notify.
+ * What a unit of work hands back: its result, the fact it caused, and who to notify.
  * `fact: null` is for a user's own records (notifications read, consents): no team event, but the
- * same transaction and Idempotency-Key handling.
+ * same transaction and Idempotency-Key handling. A list is for one decision that changes many
+ * records (a leaver's handover): each fact gets its own envelope and seq in the same transaction,
+ * and they are published in that order after commit.
  */
 export interface Mutation<R> {
   result: R;
-  fact: AnyTeamFact | null;
+  fact: AnyTeamFact | readonly AnyTeamFact[] | null;
   notices?: Array<{ userId: number; notification: NotificationPayload }>;
 }
 
@@ -73,7 +80,7 @@ class Replay extends Error {}
  * committed. The same key with a different request is refused.
  */
 export function createStoredAnswers(db: Database) {
-  return async function stored<R>(actor: Actor, idem: IdempotencyRef): Promise<R | undefined> {
+  return async function stored<R>(actor: Caller, idem: IdempotencyRef): Promise<R | undefined> {
     const row = await db.models.IdempotencyKey.findOne({ where: { userId: actor.userId, key: idem.key } });
     if (!row) return undefined;
     if (row.requestHash !== idem.hash) {
@@ -86,16 +93,19 @@ export function createStoredAnswers(db: Database) {
 export type StoredAnswers = ReturnType<typeof createStoredAnswers>;
 
 /** The first answer to a key whose first request has committed, or 409 while it has not. */
-async function replayOf<R>(stored: StoredAnswers, actor: Actor, idem: IdempotencyRef): Promise<R> {
+async function replayOf<R>(stored: StoredAnswers, actor: Caller, idem: IdempotencyRef): Promise<R> {
   const answer = await stored<R>(actor, idem);
   if (answer === undefined) throw new AppError('in_progress', 'A request with this Idempotency-Key is still in progress; retry shortly');
   return answer;
 }
 
+const factsOf = (fact: Mutation<unknown>['fact']): readonly AnyTeamFact[] =>
+  fact === null ? [] : Array.isArray(fact) ? (fact as readonly AnyTeamFact[]) : [fact as AnyTeamFact];
+
 export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus }) {
   const { sequelize } = db;
 
-  async function claimKey(actor: Actor, idem: IdempotencyRef, tx: Transaction): Promise<void> {
+  async function claimKey(actor: Caller, idem: IdempotencyRef, tx: Transaction): Promise<void> {
     // A concurrent twin blocks here on the primary key until the first commits, then sees the row.
     const rows = await sequelize.query(
       `INSERT INTO idempotency_keys (user_id, key, request_hash, created_at)
@@ -107,9 +117,10 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
 
   const stored = createStoredAnswers(db);
 
-  async function appendEvent(actor: Actor, fact: AnyTeamFact, tx: Transaction): Promise<AnyTeamEvent> {
+  async function appendEvent(actor: Caller, fact: AnyTeamFact, tx: Transaction): Promise<AnyTeamEvent> {
     const eventId = randomUUID();
     const at = new Date().toISOString();
+    const actorId = fact.actorId ?? actor.userId;
     // One round trip: the team row lock serialises writers per team, so seq is gap-free and
     // commit-ordered, and the event row is written with the seq it got.
     const [row] = await sequelize.query<{ seq: number }>(
@@ -118,7 +129,7 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
        SELECT :teamId, last_seq, CAST(:eventId AS uuid), :type, :actorId, CAST(:data AS jsonb), CAST(:at AS timestamptz) FROM bumped
        RETURNING seq`,
       {
-        replacements: { teamId: fact.teamId, eventId, type: fact.type, actorId: actor.userId, data: JSON.stringify(fact.data), at },
+        replacements: { teamId: fact.teamId, eventId, type: fact.type, actorId, data: JSON.stringify(fact.data), at },
         transaction: tx,
         type: QueryTypes.SELECT,
       },
@@ -129,41 +140,46 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
       eventId,
       teamId: fact.teamId,
       type: fact.type,
-      actorId: actor.userId,
+      actorId,
       at,
       data: fact.data,
     } as AnyTeamEvent;
   }
 
   /**
-   * Runs `work` and the team event in one transaction, then publishes exactly one event after
-   * commit. With an idempotency key, a repeat returns the first answer and changes nothing.
+   * Runs `work` and its team events in one transaction, then publishes them after commit (one
+   * event per fact, in order). With an idempotency key, a repeat returns the first answer and
+   * changes nothing.
    */
   return async function mutate<R>(
-    actor: Actor,
+    actor: Caller,
     idem: IdempotencyRef | undefined,
     work: (tx: Transaction) => Promise<Mutation<R>>,
   ): Promise<R> {
-    let committed: { mutation: Mutation<R>; envelope: AnyTeamEvent | null };
+    let committed: { mutation: Mutation<R>; published: Publication[] };
     try {
       committed = await sequelize.transaction(async (tx) => {
         if (idem) await claimKey(actor, idem, tx);
         const mutation = await work(tx);
-        const envelope = mutation.fact ? await appendEvent(actor, mutation.fact, tx) : null;
+        const published: Publication[] = [];
+        // One after another: each takes the team row lock and the next seq.
+        for (const fact of factsOf(mutation.fact)) {
+          published.push({ envelope: await appendEvent(actor, fact, tx), alsoToUsers: fact.alsoToUsers ?? [] });
+        }
         if (idem) {
           await db.models.IdempotencyKey.update(
             { response: mutation.result },
             { where: { userId: actor.userId, key: idem.key }, transaction: tx },
           );
         }
-        return { mutation, envelope };
+        return { mutation, published };
       });
     } catch (err) {
       if (err instanceof Replay && idem) return replayOf<R>(stored, actor, idem);
       throw err;
     }
-    const { mutation, envelope } = committed;
-    if (envelope) bus.publish({ envelope, alsoToUsers: mutation.fact?.alsoToUsers ?? [] });
+    const { mutation, published } = committed;
+    for (const p of published) bus.publish(p);
     for (const notice of mutation.notices ?? []) bus.notify(notice);
     return mutation.result;
   };

@@ -1,4 +1,4 @@
-import type { ActivityType, TaskType } from '@live-crm/shared-types';
+import type { ActivityLocation, ContactRole, LoggableActivityType, TaskType } from '@live-crm/shared-types';
 
 // The words of the demo seed: what a Chinese sales team would type into the product.
 
@@ -52,13 +52,28 @@ export const TASKS: Array<{ title: string; type: TaskType }> = [
   { title: '季度回访', type: 'follow-up' },
 ];
 
-export const HISTORY: Array<{ type: ActivityType; content: string }> = [
+/** A record as a rep logs it; a visit carries the place `wx.chooseLocation` picked. */
+export const HISTORY: Array<{ type: LoggableActivityType; content: string; place?: ActivityLocation }> = [
   { type: 'call', content: '电话沟通了采购需求，对方关心交期' },
-  { type: 'visit', content: '上门拜访，介绍了新品并留下样册' },
+  {
+    type: 'visit',
+    content: '上门拜访，介绍了新品并留下样册',
+    place: { latitude: 31.2304, longitude: 121.4737, name: '客户总部', address: '上海市黄浦区人民大道 200 号' },
+  },
   { type: 'email', content: '邮件发送报价单和产品手册' },
   { type: 'meeting', content: '在客户会议室做了方案讲解，采购和仓储负责人都在' },
   { type: 'call', content: '客户希望下周再联系，先等内部预算' },
-  { type: 'visit', content: '现场考察仓库，量了货架尺寸' },
+  {
+    type: 'visit',
+    content: '现场考察仓库，量了货架尺寸',
+    place: { latitude: 31.3416, longitude: 121.2654, name: '嘉定物流园 3 号仓', address: '上海市嘉定区兴贤路 1180 号' },
+  },
+];
+
+/** The people at a customer: the one who signs, and the one who uses what we sell. */
+export const PEOPLE: Array<{ title: string; role: ContactRole; primary: boolean }> = [
+  { title: '采购总监', role: 'decision-maker', primary: true },
+  { title: '仓储主管', role: 'user', primary: false },
 ];
 
 export const NOTES = ['采购负责人是王经理，决策要报总经理', '对价格敏感，付款周期希望 60 天', '去年用的是竞品，合同年底到期'];

@@ -1,13 +1,16 @@
 import { seedDemoOrganisation, type Database, type DemoTeamSeed } from '@live-crm/models';
-import type { ActivityType, Id } from '@live-crm/shared-types';
+import type { Id } from '@live-crm/shared-types';
 import type { Actor } from '../core/actor.js';
 import { loadConfig, type Config } from '../config.js';
-import { ActivityCreate, CommunicationCreate, FollowUpCreate, MessageCreate } from '../modules/communications/communication.schemas.js';
+import { ActivityCreate } from '../modules/activities/activity.schemas.js';
+import { CommunicationCreate, FollowUpCreate, MessageCreate } from '../modules/communications/communication.schemas.js';
+import { ContactCreate } from '../modules/contacts/contact.schemas.js';
 import { CustomerCreate, NoteCreate } from '../modules/customers/customer.schemas.js';
 import { OpportunityCreate } from '../modules/pipeline/pipeline.schemas.js';
 import { TaskCreate } from '../modules/tasks/tasks.schemas.js';
 import { createServices, type Services } from '../services.js';
-import { CONTACTS, DEALS, HISTORY, NOTES, TASKS, companyFor, contactFor, emailFor } from './demo.content.js';
+import { CONTACTS, DEALS, HISTORY, NOTES, PEOPLE, TASKS, companyFor, contactFor, emailFor } from './demo.content.js';
+import { demoPhoto } from './demo.photos.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -136,18 +139,55 @@ async function seedTasks(ctx: TeamCtx, customerIds: Id[]): Promise<void> {
   );
 }
 
-/** A month of logged contacts, notes, calls and team messages, newest last. */
+/** Two people at each of the first customers: the one who signs (primary) and the one who uses it. */
+async function seedPeople(ctx: TeamCtx, customerIds: Id[]): Promise<Map<Id, Id>> {
+  const primary = new Map<Id, Id>();
+  for (let i = 0; i < 12; i++) {
+    const customerId = customerIds[i]!;
+    for (const [p, person] of PEOPLE.entries()) {
+      const k = i * 2 + p + ctx.n * 5 + 3;
+      const contact = await ctx.services.contacts.create(
+        repFor(ctx, i),
+        customerId,
+        ContactCreate.parse({
+          name: contactFor(k),
+          title: person.title,
+          phone: `139${String(10000000 + ctx.n * 1000 + i * 10 + p).padStart(8, '0')}`,
+          wechat: `wx_${k}_${ctx.n}`,
+          role: person.role,
+          primary: person.primary,
+        }),
+      );
+      if (person.primary) primary.set(customerId, contact.id);
+    }
+  }
+  return primary;
+}
+
+/**
+ * A month of typed records, newest last, as reps write them on the phone: visits with their place and
+ * photos, the contact they spoke to; then notes, calls, messages. (No mentions or next steps: they
+ * would put notifications and tasks in every test's inbox and task list.)
+ */
 async function seedHistory(ctx: TeamCtx, customerIds: Id[]): Promise<void> {
   const { services } = ctx;
+  const contacts = await seedPeople(ctx, customerIds);
   for (let i = 29; i >= 0; i--) {
     const entry = HISTORY[i % HISTORY.length]!;
     const actor = i % 6 === 5 ? ctx.manager : repFor(ctx, i);
-    await services.communications.logActivity(
+    const customerId = customerIds[i % customerIds.length]!;
+    const photos = entry.place && i < 18 ? [demoPhoto(i), ...(i % 2 ? [demoPhoto(i + 3)] : [])] : [];
+    const attachmentIds: Id[] = [];
+    for (const data of photos) attachmentIds.push((await services.attachments.upload(actor, { mime: 'image/png', data })).id);
+    await services.activities.log(
       actor,
       ActivityCreate.parse({
-        customerId: customerIds[i % customerIds.length],
-        type: entry.type satisfies ActivityType,
+        customerId,
+        type: entry.type,
         content: entry.content,
+        contactId: contacts.get(customerId) ?? null,
+        location: entry.place ?? null,
+        attachmentIds,
         occurredAt: new Date(ctx.now - i * 11 * HOUR - HOUR).toISOString(),
       }),
     );

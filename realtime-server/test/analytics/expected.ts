@@ -111,7 +111,7 @@ export function expectedRotting(deals: DealSpec[], touches: Touch[], now: number
     .sort((a, b) => a.last - b.last);
 }
 
-const CONTACT: ActivityType[] = ['call', 'meeting', 'email', 'message', 'visit', 'follow-up'];
+const CONTACT: ActivityType[] = ['call', 'meeting', 'email', 'message', 'visit', 'follow-up', 'wechat'];
 
 /** Local days of the period with the number of timestamps falling in each. */
 function perDay(times: number[], b: Bounds) {

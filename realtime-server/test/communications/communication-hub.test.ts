@@ -99,7 +99,13 @@ describe('communications, messages and activities', () => {
 
     const d = await fresh('拜访客户');
     const occurredAt = new Date(Date.now() - 3_600_000).toISOString();
-    const visit = await ray.send('POST', '/api/crm/activities', { customerId: d.id, type: 'visit', content: '上门拜访', occurredAt });
+    const visit = await ray.send('POST', '/api/crm/activities', {
+      customerId: d.id,
+      type: 'visit',
+      content: '上门拜访',
+      occurredAt,
+      location: { latitude: 31.23, longitude: 121.47 },
+    });
     expect(visit.status).toBe(201);
     expect(visit.body.activity).toMatchObject({ customerId: d.id, actorName: ray.user.name, type: 'visit', occurredAt });
     expect((await customer(d.id)).lastContactAt).toBe(occurredAt);

@@ -21,4 +21,18 @@ describe('configuration', () => {
   it('development keeps accepting a readable secret of 32 characters', () => {
     expect(loadConfig({ NODE_ENV: 'development', JWT_SECRET: 'a'.repeat(32) }).jwtSecret).toBe('a'.repeat(32));
   });
+
+  it('keeps pooled database connections for 10 minutes unless told otherwise, and takes the other operations settings', () => {
+    const defaults = loadConfig({});
+    expect(defaults).toMatchObject({ poolIdleMs: 600_000, shutdownDeadlineMs: 10_000, redisAdapter: 'classic', metricsToken: undefined });
+    const set = loadConfig({
+      DATABASE_POOL_IDLE_MS: '30000',
+      SHUTDOWN_DEADLINE_MS: '4000',
+      REDIS_ADAPTER: 'sharded',
+      METRICS_TOKEN: 'm'.repeat(20),
+    });
+    expect(set).toMatchObject({ poolIdleMs: 30_000, shutdownDeadlineMs: 4000, redisAdapter: 'sharded', metricsToken: 'm'.repeat(20) });
+    expect(() => loadConfig({ REDIS_ADAPTER: 'cluster' })).toThrow(/REDIS_ADAPTER/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be at least 16 characters/);
+  });
 });

@@ -4,6 +4,7 @@ import type { Actor } from '../../src/core/actor.js';
 import { http, signIn } from '../support/clients.js';
 import { startCluster, type TestCluster } from '../support/nodes.js';
 import { connectWeapp, type WeappClient } from '../support/weapp.js';
+import { watchedPhone, within } from './phones.js';
 
 let cluster: TestCluster;
 let nodeA: string;
@@ -25,15 +26,7 @@ const actorOf = async (login: string): Promise<Actor> => {
   return (await cluster.nodes[0]!.node.services.auth.actorFor(user!.id))!;
 };
 
-async function phone(url: string, token: string): Promise<WeappClient & { closed: Promise<string> }> {
-  const client = await connectWeapp(url, token);
-  sockets.push(client);
-  const closed = new Promise<string>((resolve) => client.socket.on('disconnect', (reason: string) => resolve(reason)));
-  return Object.assign(client, { closed });
-}
-
-const within = <T>(p: Promise<T>, ms: number, what: string) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms))]);
+const phone = (url: string, token: string) => watchedPhone(url, token, sockets);
 
 async function moveFirstDeal(who: Awaited<ReturnType<typeof signIn>>): Promise<number> {
   const p = (await who.get<PipelineResponse>('/api/crm/pipeline')).body;
@@ -48,10 +41,12 @@ describe("a member's rights change on every node at once", () => {
   it('refuses a rep, a manager reaching past their team, and another tenant', async () => {
     const oscar = await signIn(nodeA, 'oscar');
     const will = await signIn(nodeA, 'will');
-    await expect(members(0).deactivate(await actorOf('ray'), will.user.id)).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(members(0).deactivate(await actorOf('mia'), will.user.id)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(members(0).deactivate(await actorOf('wes'), (await actorOf('ada')).userId)).rejects.toMatchObject({ code: 'not_found' });
-    await expect(members(0).deactivate(await actorOf('ada'), oscar.user.id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(members(0).deactivate(await actorOf('ray'), will.user.id, will.user.id)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(members(0).deactivate(await actorOf('mia'), will.user.id, will.user.id)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(members(0).deactivate(await actorOf('wes'), (await actorOf('ada')).userId, will.user.id)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(members(0).deactivate(await actorOf('ada'), oscar.user.id, oscar.user.id)).rejects.toMatchObject({ code: 'not_found' });
     await expect(members(0).changeRole(await actorOf('mia'), will.user.id, 'manager')).rejects.toMatchObject({ code: 'forbidden' });
     expect((await http(nodeA, 'GET', '/api/me', { token: will.token })).status).toBe(200);
   });
@@ -63,7 +58,7 @@ describe("a member's rights change on every node at once", () => {
     const onA = await phone(nodeA, olga.token);
     const onB = await phone(nodeB, olga.token);
 
-    const member = await members(1).deactivate(await actorOf('oscar'), olga.user.id);
+    const { member } = await members(1).deactivate(await actorOf('oscar'), olga.user.id, (await actorOf('oscar')).userId);
     expect(member).toMatchObject({ id: olga.user.id, active: false });
 
     for (const url of [nodeA, nodeB]) {

@@ -1,20 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyTeamEvent, PipelineResponse } from '@live-crm/shared-types';
 import { signIn } from '../support/clients.js';
-import { startCluster, type TestCluster } from '../support/nodes.js';
+import { randomBytes } from 'node:crypto';
+import { REDIS_URL, startCluster, startNodeOn, type TestCluster, type TestNode } from '../support/nodes.js';
 import { connectWeapp, type WeappClient } from '../support/weapp.js';
 
 let cluster: TestCluster;
 let nodeA: string;
 let nodeB: string;
+/** Two more nodes on the same database, fanning out over the sharded adapter on a channel prefix of their own. */
+let sharded: TestNode[] = [];
 const clients: WeappClient[] = [];
 
 beforeAll(async () => {
   cluster = await startCluster(2);
   [nodeA, nodeB] = cluster.nodes.map((n) => n.url) as [string, string];
+  const env = { REDIS_URL, REDIS_KEY: `livecrm-test-${randomBytes(6).toString('hex')}`, REDIS_ADAPTER: 'sharded' };
+  sharded = [
+    await startNodeOn(cluster.databaseUrl, { ...env, NODE_ID: 'node-c' }),
+    await startNodeOn(cluster.databaseUrl, { ...env, NODE_ID: 'node-d' }),
+  ];
 });
 afterAll(async () => {
   for (const c of clients) c.close();
+  await Promise.all(sharded.map((n) => n.stop()));
   await cluster.stop();
 });
 
@@ -31,7 +40,20 @@ async function firstOpenDeal(who: Awaited<ReturnType<typeof signIn>>) {
   return { p, deal };
 }
 
-describe('live pipeline across two nodes', () => {
+// Fan-out is the adapter's job: each of these runs over the classic PUBLISH adapter and the sharded SPUBLISH one (REDIS_ADAPTER).
+describe.each(['classic', 'sharded'] as const)('live pipeline across two nodes, %s Redis adapter', (adapter) => {
+  let nodeA: string;
+  let nodeB: string;
+  beforeAll(() => {
+    [nodeA, nodeB] = adapter === 'classic' ? [cluster.nodes[0]!.url, cluster.nodes[1]!.url] : [sharded[0]!.url, sharded[1]!.url];
+  });
+
+  it('fans out through the adapter REDIS_ADAPTER names', () => {
+    const nodes = adapter === 'classic' ? cluster.nodes : sharded;
+    const names = nodes.map((n) => n.node.io.of('/').adapter.constructor.name);
+    expect(names).toEqual(adapter === 'classic' ? ['RedisAdapter', 'RedisAdapter'] : ['ShardedRedisAdapter', 'ShardedRedisAdapter']);
+  });
+
   it("a move through node A reaches a teammate's weapp.socket.io client on node B, in one envelope", async () => {
     const ray = await signIn(nodeA, 'ray');
     const rita = await teammate(nodeB, 'rita');

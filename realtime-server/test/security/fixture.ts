@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@live-crm/models';
 import type { User } from '@live-crm/shared-types';
+import { photo, upload } from '../activities/uploads.js';
 import { devLogin, http } from '../support/clients.js';
-import { ready, upload } from '../imports/sheets.js';
+import { ready, upload as uploadSheet } from '../imports/sheets.js';
 
 export const LOGINS = ['ray', 'rita', 'mia', 'will', 'wes', 'ada', 'olga', 'oscar'] as const;
 export type Login = (typeof LOGINS)[number];
@@ -21,7 +22,19 @@ export interface Fixture {
   db: Database;
   people: Record<Login, Person>;
   teams: { east: number; west: number; north: number };
-  east: { customerId: number; opportunityId: number; taskId: number; stageIds: number[]; importId: number };
+  east: {
+    customerId: number;
+    opportunityId: number;
+    taskId: number;
+    contactId: number;
+    attachmentId: number;
+    stageIds: number[];
+    /** An invitation mia made to East (revoke answers 200 again once revoked). */
+    invitationId: number;
+    /** A rep of East who holds nothing, there to be deactivated (again and again: a repeat answers 200). */
+    spareRepId: number;
+    importId: number;
+  };
   marker: string;
   /** A checked East import (one new customer) that nobody applied yet: each call a different one. */
   nextImport(): number;
@@ -33,7 +46,7 @@ async function plantMarker(
   url: string,
   ray: Person,
   marker: string,
-): Promise<{ customerId: number; opportunityId: number; taskId: number }> {
+): Promise<{ customerId: number; opportunityId: number; taskId: number; contactId: number; attachmentId: number }> {
   const send = async (method: string, path: string, body: unknown) => {
     const res = await http(url, method, path, { token: ray.token, body });
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -49,7 +62,17 @@ async function plantMarker(
   const { task } = await send('POST', '/api/crm/tasks', { title: `${marker} task`, customerId: customer.id });
   await send('POST', '/api/crm/activities', { customerId: customer.id, type: 'call', content: `${marker} call` });
   await send('POST', '/api/crm/messages', { customerId: customer.id, message: `${marker} message` });
-  return { customerId: customer.id, opportunityId: opportunity.id, taskId: task.id };
+  const { contact } = await send('POST', `/api/crm/customers/${customer.id}/contacts`, { name: `${marker} contact` });
+  const uploaded = await upload(url, ray.token, photo(2));
+  if (uploaded.status !== 201) throw new Error(`upload: ${uploaded.status} ${JSON.stringify(uploaded.body)}`);
+  const attachmentId = uploaded.body.attachment.id;
+  await send('POST', '/api/crm/activities', {
+    customerId: customer.id,
+    type: 'note',
+    content: `${marker} photo`,
+    attachmentIds: [attachmentId],
+  });
+  return { customerId: customer.id, opportunityId: opportunity.id, taskId: task.id, contactId: contact.id, attachmentId };
 }
 
 export async function loadFixture(url: string, db: Database): Promise<Fixture> {
@@ -63,6 +86,15 @@ export async function loadFixture(url: string, db: Database): Promise<Fixture> {
   const planted = await plantMarker(url, people.ray, marker);
   const stages = await db.models.Stage.findAll({ where: { teamId: teams.east }, order: [['position', 'ASC']] });
   const imports = await checkedImports(url, people.mia, marker);
+  const invited = await http(url, 'POST', '/api/crm/invitations', { token: people.mia.token, body: { role: 'rep' } });
+  if (invited.status !== 201) throw new Error(`invitation: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const spare = await db.models.User.create({
+    tenantId: people.ray.user.tenantId,
+    teamId: teams.east,
+    login: `spare-${marker}`,
+    name: '备用同事',
+    role: 'rep',
+  });
   let counter = 0;
   return {
     url,
@@ -70,7 +102,13 @@ export async function loadFixture(url: string, db: Database): Promise<Fixture> {
     people,
     teams,
     marker,
-    east: { ...planted, stageIds: stages.map((s) => s.id), importId: imports.shift()! },
+    east: {
+      ...planted,
+      stageIds: stages.map((s) => s.id),
+      invitationId: invited.body.invitation.id,
+      spareRepId: spare.id,
+      importId: imports.shift()!,
+    },
     nextImport: () => {
       const id = imports.shift();
       if (id === undefined) throw new Error('the fixture ran out of checked imports: make more in checkedImports');
@@ -85,7 +123,7 @@ async function checkedImports(url: string, mia: Person, marker: string): Promise
   const ids: number[] = [];
   for (let i = 0; i < 11; i++) {
     const csv = `姓名,电话\r\n${marker} 导入${i},1379900${String(i).padStart(4, '0')}\r\n`;
-    const res = await upload(url, mia.token, Buffer.from(csv), i === 0 ? `${marker}.csv` : `pool-${i}.csv`);
+    const res = await uploadSheet(url, mia.token, Buffer.from(csv), i === 0 ? `${marker}.csv` : `pool-${i}.csv`);
     if (res.status !== 202) throw new Error(`fixture upload: ${res.status} ${JSON.stringify(res.body)}`);
     ids.push(res.body.import.id);
   }
@@ -94,7 +132,7 @@ async function checkedImports(url: string, mia: Person, marker: string): Promise
 }
 
 /** Current row versions, read when a request is built so it is valid at that moment. */
-export async function versionOf(db: Database, model: 'Opportunity' | 'Customer' | 'Task', id: number): Promise<number> {
+export async function versionOf(db: Database, model: 'Opportunity' | 'Customer' | 'Task' | 'Contact', id: number): Promise<number> {
   const row = await (db.models[model] as unknown as { findByPk(id: number): Promise<{ version: number } | null> }).findByPk(id);
   if (!row) throw new Error(`${model} ${id} is gone`);
   return row.version;

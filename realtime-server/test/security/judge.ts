@@ -19,7 +19,13 @@ export function framed(req: Req): { body: string; contentType: string } | null {
 }
 
 /** Calls a catalog request as whoever holds `token` (none: no Authorization header). */
-export function call(url: string, method: string, req: Req, token?: string, headers?: Record<string, string>): Promise<HttpResult<any>> {
+export async function call(
+  url: string,
+  method: string,
+  req: Req,
+  token?: string,
+  headers?: Record<string, string>,
+): Promise<HttpResult<any>> {
   const upload = framed(req);
   if (upload) {
     return http(url, method, pathOf(req), {
@@ -27,6 +33,14 @@ export function call(url: string, method: string, req: Req, token?: string, head
       raw: upload.body,
       headers: { 'content-type': upload.contentType, ...(headers ?? {}) },
     });
+  }
+  if (req.upload) {
+    const form = new FormData();
+    form.append('file', new Blob([req.upload]), 'photo.png');
+    const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+    const res = await fetch(`${url}${pathOf(req)}`, { method, headers: { ...auth, ...(headers ?? {}) }, body: form });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
   }
   return http(url, method, pathOf(req), {
     ...(token ? { token } : {}),

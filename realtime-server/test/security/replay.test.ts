@@ -71,11 +71,18 @@ async function dropThenReplay(key: string, rc: RouteCase, req: Req, replays: num
   const headers = { 'Idempotency-Key': `replay-${randomBytes(8).toString('hex')}` };
   const aborter = new AbortController();
   const upload = framed(req);
+  const form = new FormData();
+  if (req.upload) form.append('file', new Blob([req.upload]), 'photo.png');
+  const type: Record<string, string> = upload
+    ? { 'content-type': upload.contentType }
+    : req.upload
+      ? {}
+      : { 'content-type': 'application/json' };
   const dropped = fetch(`${blackhole.url}${req.path}`, {
     method,
     signal: aborter.signal,
-    headers: { authorization: `Bearer ${who.token}`, 'content-type': upload ? upload.contentType : 'application/json', ...headers },
-    ...(upload ? { body: upload.body } : req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+    headers: { authorization: `Bearer ${who.token}`, ...type, ...headers },
+    ...(upload ? { body: upload.body } : req.upload ? { body: form } : req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
   }).catch(() => null);
   const retry = () => call(fx.url, method, req, who.token, headers);
   let answers;

@@ -1,3 +1,4 @@
+import { photo } from '../activities/uploads.js';
 import { type Fixture, type Login, moveOf, nextAssignee, versionOf } from './fixture.js';
 
 /** What a field must be; the fuzz test makes it anything else. */
@@ -22,6 +23,8 @@ export interface Req {
   query?: Record<string, string>;
   /** A file upload (multipart/form-data, field `file`) instead of a JSON body. */
   multipart?: { fileName: string; text: string };
+  /** Sent as multipart/form-data in the field `file` (what wx.uploadFile sends) instead of a JSON body. */
+  upload?: Buffer;
 }
 
 export interface RouteCase {
@@ -106,6 +109,15 @@ export const ROUTES: Record<string, RouteCase> = {
     as: 'ray',
     request: at(() => ({ path: '/api/auth/wechat-login', body: { code: 'x' } })),
     body: { code: text(256) },
+  },
+  'POST /api/auth/join': {
+    auth: 'public',
+    aim: 'public',
+    effect: 'none',
+    as: 'ray',
+    // An unknown code is a 404 before WeChat is asked; members/invitations.test.ts joins for real.
+    request: at(() => ({ path: '/api/auth/join', body: { code: 'no-such-invitation-code', wxCode: 'x', name: '新人' } })),
+    body: { code: text(64), wxCode: text(256), name: text(60) },
   },
   'GET /api/crm/export/download': {
     auth: 'signed-link',
@@ -324,7 +336,8 @@ export const ROUTES: Record<string, RouteCase> = {
     request: at((fx) => ({ path: '/api/crm/activities', body: { customerId: c(fx), type: 'call', content: `Call ${fx.unique()}` } })),
     body: {
       customerId: id,
-      type: { kind: 'enum', values: ['call', 'meeting', 'email', 'message', 'note', 'visit', 'follow-up', 'other'] },
+      // A visit needs its location as well (its own test: activities/daily-record).
+      type: { kind: 'enum', values: ['call', 'wechat', 'email', 'meeting', 'note', 'other'] },
       content: text(5000),
       occurredAt: { kind: 'time' },
     },
@@ -365,6 +378,57 @@ export const ROUTES: Record<string, RouteCase> = {
     body: { customerId: id, scheduledDate: { kind: 'time', future: true } },
   },
   'GET /api/crm/customers/:id/activities': timeline('activities'),
+  'POST /api/crm/attachments': {
+    auth: 'bearer',
+    aim: 'self',
+    effect: 'own-row',
+    as: 'ray',
+    request: at(() => ({ path: '/api/crm/attachments', upload: photo(1) })),
+  },
+  'GET /api/crm/attachments/:id': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: `/api/crm/attachments/${fx.east.attachmentId}` })),
+  },
+  'GET /api/crm/customers/:id/contacts': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}/contacts` })),
+    showsMarker: true,
+  },
+  'POST /api/crm/customers/:id/contacts': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
+    request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}/contacts`, body: { name: `Contact ${fx.unique()}`, role: 'user' } })),
+    body: { name: text(120), role: { kind: 'enum', values: ['decision-maker', 'influencer', 'user', 'other'] }, phone: { kind: 'phone' } },
+  },
+  'PATCH /api/crm/contacts/:id': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
+    request: async (fx) => ({
+      path: `/api/crm/contacts/${fx.east.contactId}`,
+      // `role` is the contact's own field here (a mass-assignment test injects a user's role).
+      body: { title: `Title ${fx.unique()}`, role: 'influencer', version: await versionOf(fx.db, 'Contact', fx.east.contactId) },
+    }),
+    body: { version: id, phone: { kind: 'phone' } },
+  },
+  'GET /api/crm/visits': {
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
+    request: get('/api/crm/visits'),
+    own: get('/api/crm/visits'),
+    query: { from: { kind: 'time' }, to: { kind: 'time' }, userId: id, limit: { kind: 'int', min: 1, max: 500 } },
+  },
   'GET /api/crm/customers/:id/messages': timeline('messages'),
   'GET /api/crm/customers/:id/communications': timeline('communications'),
   'GET /api/crm/analytics/sales': analytics('sales'),
@@ -393,6 +457,59 @@ export const ROUTES: Record<string, RouteCase> = {
     body: { type: { kind: 'enum', values: ['customers', 'opportunities', 'tasks', 'activities'] } },
   },
   'GET /api/me': { auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/me') },
+
+  'POST /api/crm/invitations': {
+    auth: 'bearer',
+    aim: 'record',
+    manager: true,
+    effect: 'own-row',
+    as: 'mia',
+    request: at((fx) => ({ path: '/api/crm/invitations', body: { teamId: fx.teams.east, role: 'rep' } })),
+    body: {
+      teamId: id,
+      role: { kind: 'enum', values: ['rep', 'manager'] },
+      expiresInHours: { kind: 'int', min: 1, max: 168 },
+      maxUses: { kind: 'int', min: 1, max: 50 },
+    },
+  },
+  'GET /api/crm/invitations': {
+    auth: 'bearer',
+    aim: 'scope',
+    manager: true,
+    effect: 'none',
+    as: 'mia',
+    request: at((fx) => ({ path: '/api/crm/invitations', query: teamQuery(fx) })),
+    own: get('/api/crm/invitations'),
+    query: { teamId: id },
+  },
+  'DELETE /api/crm/invitations/:id': {
+    auth: 'bearer',
+    aim: 'record',
+    manager: true,
+    effect: 'own-row',
+    as: 'mia',
+    request: at((fx) => ({ path: `/api/crm/invitations/${fx.east.invitationId}` })),
+  },
+  'GET /api/crm/members': {
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/members', query: teamQuery(fx) })),
+    own: get('/api/crm/members'),
+    query: { teamId: id },
+  },
+  // The first call deactivates the spare rep (who holds nothing); a repeat hands over what they still
+  // hold (nothing) and answers 200, so after the first call only the caller's own rows change.
+  'POST /api/crm/members/:id/deactivate': {
+    auth: 'bearer',
+    aim: 'record',
+    manager: true,
+    effect: 'own-row',
+    as: 'mia',
+    request: at((fx) => ({ path: `/api/crm/members/${fx.east.spareRepId}/deactivate`, body: { handoverTo: fx.people.ray.user.id } })),
+    body: { handoverTo: id },
+  },
   'GET /api/crm/imports/template': { auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/crm/imports/template') },
   'GET /api/crm/imports/:id': {
     auth: 'bearer',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { createDatabase, type Database } from '@live-crm/models';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -36,15 +37,22 @@ function testConfig(env: Record<string, string>): Config {
     // speed. Tests of the limits themselves (security/rate-limits, export-downloads) set their own.
     RATE_LIMIT_PER_SEC: '100000',
     RATE_LIMIT_BURST: '100000',
+    // `REDIS_ADAPTER=sharded npx vitest run` runs every multi-node test over SPUBLISH.
+    ...(process.env['REDIS_ADAPTER'] ? { REDIS_ADAPTER: process.env['REDIS_ADAPTER'] } : {}),
     ...env,
   });
 }
 
-/** A real node (Express + Socket.IO, optional Redis adapter) on a loopback port. */
-export async function startNodeOn(databaseUrl: string, env: Record<string, string> = {}): Promise<TestNode> {
+/** A real node (Express + Socket.IO, optional Redis adapter) on a loopback port; `logger` to read what it logs. */
+export async function startNodeOn(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  opts: { logger?: Logger } = {},
+): Promise<TestNode> {
   const config = testConfig({ DATABASE_URL: databaseUrl, ...env });
   const db = createDatabase({ url: databaseUrl, poolMax: 10 });
-  const node = await createNode({ config, db, logger: createLogger(config.logLevel, config.nodeId), jwtSecret: TEST_JWT_SECRET });
+  const logger = opts.logger ?? createLogger(config.logLevel, config.nodeId);
+  const node = await createNode({ config, db, logger, jwtSecret: TEST_JWT_SECRET });
   const port = await node.listen();
   return {
     url: `http://127.0.0.1:${port}`,

@@ -4,7 +4,7 @@ import type { ActivityType, CustomerAnalytics, CustomerStatus, DayCount } from '
 import { num, type PeriodBounds, type Scope } from './analytics.scope.js';
 
 /** Activity types that mean someone spoke with the customer (a note or a stage change does not). */
-export const CONTACT_TYPES: ActivityType[] = ['call', 'meeting', 'email', 'message', 'visit', 'follow-up'];
+export const CONTACT_TYPES: ActivityType[] = ['call', 'meeting', 'email', 'message', 'visit', 'follow-up', 'wechat'];
 
 /** One row per status; the totals ride along as window sums over the groups. */
 const STATUS_SQL = `

@@ -87,6 +87,8 @@ export function createAuthService({ db, signer, wechat, devLogin, rights }: Auth
 
   return {
     session,
+    /** A token for a user another domain vouched for (a join); a deactivated account is refused. */
+    issue,
     async authenticate(token: string | undefined): Promise<Actor> {
       return (await session(token)).actor;
     },

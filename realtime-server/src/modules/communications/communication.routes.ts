@@ -2,15 +2,11 @@ import { Router } from 'express';
 import { actorOf, idParam, idempotencyOf } from '../../core/http.js';
 import { parse } from '../../core/validate.js';
 import { TimelineQuery } from '../customers/customer.schemas.js';
-import { ActivityCreate, CommunicationCreate, FollowUpCreate, MessageCreate } from './communication.schemas.js';
+import { CommunicationCreate, FollowUpCreate, MessageCreate } from './communication.schemas.js';
 import type { CommunicationService } from './communication.service.js';
 
 export function communicationRoutes(hub: CommunicationService): Router {
   const r = Router();
-  r.post('/activities', async (req, res) => {
-    const input = parse(ActivityCreate, req.body, 'activity');
-    res.status(201).json({ activity: await hub.logActivity(actorOf(res), input, idempotencyOf(req, input)) });
-  });
   r.post('/messages', async (req, res) => {
     const input = parse(MessageCreate, req.body, 'message');
     res.status(201).json(await hub.sendMessage(actorOf(res), input, idempotencyOf(req, input)));
@@ -25,7 +21,7 @@ export function communicationRoutes(hub: CommunicationService): Router {
   });
 
   // The customer page's timeline, newest first: each read is `{ [name]: rows }`.
-  const timelines = { activities: hub.activities, messages: hub.messages, communications: hub.communications };
+  const timelines = { messages: hub.messages, communications: hub.communications };
   for (const [name, read] of Object.entries(timelines)) {
     r.get(`/customers/:id/${name}`, async (req, res) => {
       const { limit } = parse(TimelineQuery, req.query, 'query');

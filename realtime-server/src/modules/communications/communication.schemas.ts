@@ -2,25 +2,14 @@ import { z } from 'zod';
 import { instant } from '../../core/calendar.js';
 import { phone } from '../customers/customer.schemas.js';
 
-const customerId = z.number({ error: 'customerId is required' }).int().positive().max(2_147_483_647);
-const content = (field: string) =>
+export const customerId = z.number({ error: 'customerId is required' }).int().positive().max(2_147_483_647);
+export const content = (field: string) =>
   z
     .string({ error: `${field} is required` })
     .trim()
     .min(1, `${field} is required`)
     .max(5000);
-const isoTime = instant('use an ISO-8601 time such as 2025-03-01T09:30:00+08:00');
-
-/** `stage-change` is written by the pipeline itself, never by a client. */
-export const LOGGABLE_ACTIVITIES = ['call', 'meeting', 'email', 'message', 'note', 'visit', 'follow-up', 'other'] as const;
-
-export const ActivityCreate = z.object({
-  customerId,
-  type: z.enum(LOGGABLE_ACTIVITIES, { error: `type must be one of ${LOGGABLE_ACTIVITIES.join(', ')}` }),
-  content: content('content'),
-  opportunityId: z.number().int().positive().max(2_147_483_647).nullable().optional(),
-  occurredAt: isoTime.optional(),
-});
+export const isoTime = instant('use an ISO-8601 time such as 2025-03-01T09:30:00+08:00');
 
 export const MessageCreate = z.object({
   customerId,
@@ -46,7 +35,6 @@ export const FollowUpCreate = z.object({
   notes: z.string().trim().max(2000).nullable().optional(),
 });
 
-export type ActivityCreateInput = z.infer<typeof ActivityCreate>;
 export type MessageCreateInput = z.infer<typeof MessageCreate>;
 export type CommunicationCreateInput = z.infer<typeof CommunicationCreate>;
 export type FollowUpCreateInput = z.infer<typeof FollowUpCreate>;

@@ -1,12 +1,11 @@
 import type { Transaction } from 'sequelize';
-import type { Database } from '@live-crm/models';
-import type { Activity, ActivityType, Communication, CommunicationStatus, FollowUpResponse, Message } from '@live-crm/shared-types';
+import type { CustomerModel, Database } from '@live-crm/models';
+import type { Communication, CommunicationStatus, FollowUp, FollowUpResponse, Message, Task } from '@live-crm/shared-types';
 import type { Actor } from '../../core/actor.js';
-import { AppError } from '../../core/app-error.js';
 import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
 import type { CustomerService } from '../customers/customer.service.js';
 import type { TasksService } from '../tasks/tasks.service.js';
-import type { ActivityCreateInput, CommunicationCreateInput, FollowUpCreateInput, MessageCreateInput } from './communication.schemas.js';
+import type { CommunicationCreateInput, FollowUpCreateInput, MessageCreateInput } from './communication.schemas.js';
 
 export interface CommunicationServiceDeps {
   db: Database;
@@ -15,56 +14,44 @@ export interface CommunicationServiceDeps {
   tasks: TasksService;
 }
 
-/** Activities that mean someone actually reached (or tried to reach) the customer. */
-const CONTACT_ACTIVITIES = new Set<ActivityType>(['call', 'meeting', 'email', 'message', 'visit']);
 /** A failed or missed call is logged for the timeline but is not a contact. */
 const CONTACT_STATUSES = new Set<CommunicationStatus>(['initiated', 'connected', 'completed']);
 const REMIND_BEFORE_MS = 30 * 60_000;
 
 /**
- * The only writer of activities, messages, communications and follow-ups (with the follow-up's
- * task). `lastContactAt` moves through the customer service, inside the same transaction.
+ * The only writer of messages, communications and follow-ups (with the follow-up's task; activities
+ * have their own service). `lastContactAt` moves through the customer service, inside the same transaction.
  */
 export function createCommunicationService({ db, mutate, customers, tasks }: CommunicationServiceDeps) {
-  const { Activity, Message, Communication, FollowUp, Opportunity, User } = db.models;
+  const { Message, Communication, FollowUp, User } = db.models;
   const byUser = (as: string) => [{ model: User, as, attributes: ['id', 'name'] }];
 
-  async function assertOpportunity(opportunityId: number, customerId: number, tx: Transaction): Promise<void> {
-    const opp = await Opportunity.findOne({ where: { id: opportunityId, customerId }, attributes: ['id'], transaction: tx });
-    if (!opp) {
-      throw new AppError('validation', 'That deal does not belong to this customer', {
-        details: { fields: [{ path: 'opportunityId', message: 'unknown deal for this customer' }] },
-      });
-    }
+  /**
+   * A follow-up and its task (due at the time, reminder 30 minutes before, assigned to the caller),
+   * inside the caller's transaction: POST /follow-ups and a record's next step share it.
+   */
+  async function bookFollowUp(
+    tx: Transaction,
+    actor: Actor,
+    customer: CustomerModel,
+    scheduledAt: Date,
+    notes: string | null,
+  ): Promise<{ followUp: FollowUp; task: Task }> {
+    const base = { tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id };
+    const task = await tasks.createWithin(tx, {
+      ...base,
+      customerName: customer.name,
+      description: notes,
+      dueAt: scheduledAt,
+      remindAt: new Date(scheduledAt.getTime() - REMIND_BEFORE_MS),
+      assigneeId: actor.userId,
+      createdById: actor.userId,
+    });
+    const row = await FollowUp.create({ ...base, userId: actor.userId, taskId: task.id, scheduledAt, notes }, { transaction: tx });
+    return { followUp: row.toDto(), task };
   }
 
   return {
-    async logActivity(actor: Actor, input: ActivityCreateInput, idem?: IdempotencyRef): Promise<Activity> {
-      return mutate(actor, idem, async (tx) => {
-        const customer = await customers.reachable(actor, input.customerId, tx);
-        if (input.opportunityId) await assertOpportunity(input.opportunityId, customer.id, tx);
-        const now = new Date();
-        const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
-        const row = await Activity.create(
-          {
-            tenantId: customer.tenantId,
-            teamId: customer.teamId,
-            customerId: customer.id,
-            opportunityId: input.opportunityId ?? null,
-            actorId: actor.userId,
-            type: input.type,
-            content: input.content,
-            occurredAt,
-          },
-          { transaction: tx },
-        );
-        // A contact dated in the future does not count until it happens.
-        if (CONTACT_ACTIVITIES.has(input.type)) await customers.touchLastContact(customer.id, occurredAt < now ? occurredAt : now, tx);
-        const activity = row.toDto(actor.name);
-        return { result: activity, fact: { teamId: customer.teamId, type: 'activity:created', data: { activity } } };
-      });
-    },
-
     async sendMessage(actor: Actor, input: MessageCreateInput, idem?: IdempotencyRef): Promise<{ success: true; message: Message }> {
       return mutate(actor, idem, async (tx) => {
         const customer = await customers.reachable(actor, input.customerId, tx);
@@ -120,48 +107,15 @@ export function createCommunicationService({ db, mutate, customers, tasks }: Com
     async scheduleFollowUp(actor: Actor, input: FollowUpCreateInput, idem?: IdempotencyRef): Promise<FollowUpResponse> {
       return mutate(actor, idem, async (tx) => {
         const customer = await customers.reachable(actor, input.customerId, tx);
-        const scheduledAt = new Date(input.scheduledDate);
-        const notes = input.notes || null;
-        const base = { tenantId: customer.tenantId, teamId: customer.teamId, customerId: customer.id };
-        const task = await tasks.createWithin(tx, {
-          ...base,
-          customerName: customer.name,
-          description: notes,
-          dueAt: scheduledAt,
-          remindAt: new Date(scheduledAt.getTime() - REMIND_BEFORE_MS),
-          assigneeId: actor.userId,
-          createdById: actor.userId,
-        });
-        const followUpRow = await FollowUp.create(
-          {
-            ...base,
-            userId: actor.userId,
-            taskId: task.id,
-            scheduledAt,
-            notes,
-          },
-          { transaction: tx },
-        );
+        const booked = await bookFollowUp(tx, actor, customer, new Date(input.scheduledDate), input.notes || null);
         return {
-          result: { success: true as const, followUp: followUpRow.toDto(), task },
-          fact: { teamId: customer.teamId, type: 'task:created', data: { task } },
+          result: { success: true as const, ...booked },
+          fact: { teamId: customer.teamId, type: 'task:created', data: { task: booked.task } },
         };
       });
     },
 
-    async activities(actor: Actor, customerId: number, limit: number): Promise<Activity[]> {
-      await customers.reachable(actor, customerId);
-      const rows = await Activity.findAll({
-        where: { customerId },
-        include: byUser('actor'),
-        order: [
-          ['occurredAt', 'DESC'],
-          ['id', 'DESC'],
-        ],
-        limit,
-      });
-      return rows.map((r) => r.toDto());
-    },
+    bookFollowUp,
 
     async messages(actor: Actor, customerId: number, limit: number): Promise<Message[]> {
       await customers.reachable(actor, customerId);

@@ -8,7 +8,7 @@ const id = z.coerce.number().int().positive().max(2_147_483_647);
 const blankToNull = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? null : v);
 
 /** Optional free text: trimmed, and an empty string clears the field. */
-const text = (max: number) => z.preprocess(blankToNull, z.string().trim().max(max).nullable()).optional();
+export const text = (max: number) => z.preprocess(blankToNull, z.string().trim().max(max).nullable()).optional();
 
 /**
  * Kept as typed (trimmed) for display; it must read as a phone number (phoneKey), which is what
@@ -27,7 +27,7 @@ export const phone = z
   .optional();
 
 /** Lower-cased, so duplicate detection and search do not depend on how it was typed. */
-const email = z
+export const email = z
   .preprocess(blankToNull, z.string().trim().toLowerCase().pipe(z.email('enter a valid email address').max(254)).nullable())
   .optional();
 

@@ -3,7 +3,8 @@ import { phoneKey, type CustomerModel, type Database } from '@live-crm/models';
 import type { Customer, CustomerListResponse, Note } from '@live-crm/shared-types';
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/app-error.js';
-import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
+import type { Handover } from '../../core/handover.js';
+import type { AnyTeamFact, IdempotencyRef, MutationRunner } from '../../core/mutation.js';
 import { listCustomerIds } from './customer-list.js';
 import type { CustomerCreateInput, CustomerListInput, CustomerPatchInput } from './customer.schemas.js';
 
@@ -138,6 +139,21 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
         const customer = (await Customer.findByPk(id, { transaction: tx }))!.toDto();
         return { result: customer, fact: { teamId: existing.teamId, type: 'customer:updated', data: { customer } } };
       });
+    },
+
+    /** Every customer the leaver owns in the team passes to `to`, inside the caller's transaction: one fact each. */
+    async handOverWithin(tx: Transaction, { teamId, from, to }: Handover): Promise<AnyTeamFact[]> {
+      const [, rows] = await Customer.update(
+        { ownerId: to, version: sequelize.literal('version + 1') },
+        { where: { teamId, ownerId: from }, returning: true, transaction: tx },
+      );
+      return rows
+        .sort((a, b) => a.id - b.id)
+        .map((row) => ({
+          teamId,
+          type: 'customer:owner-changed' as const,
+          data: { customer: row.toDto(), previousOwnerId: from, reason: 'handover' as const },
+        }));
     },
 
     /** For other domains' writes inside their own transaction: the customer, or a 404. */

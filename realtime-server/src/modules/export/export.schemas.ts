@@ -40,7 +40,7 @@ export const TaskFilters = z
 export const ActivityFilters = z
   .object({
     teamId,
-    type: z.enum(['call', 'meeting', 'email', 'message', 'note', 'visit', 'stage-change', 'follow-up', 'other']).optional(),
+    type: z.enum(['call', 'meeting', 'email', 'message', 'wechat', 'note', 'visit', 'stage-change', 'follow-up', 'other']).optional(),
     actorId: id.optional(),
     from: localDate.optional(),
     to: localDate.optional(),

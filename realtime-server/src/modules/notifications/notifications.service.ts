@@ -36,6 +36,8 @@ export interface NotificationPage {
 
 /** Mini program page a task notification opens. */
 export const taskLink = (taskId: number): string => `/pages/task-detail/index?id=${taskId}`;
+/** Mini program page a customer notification (a mention) opens. */
+export const customerLink = (customerId: number): string => `/pages/customer-detail/index?id=${customerId}`;
 
 function payloadOf(row: NotificationModel): NotificationPayload {
   const { readAt: _unread, ...payload } = row.toDto();

@@ -4,7 +4,8 @@ import type { MoveOpportunityResponse, Opportunity, OpportunityInput, Opportunit
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/app-error.js';
 import { totalCents, weightedCents } from '../../core/money.js';
-import { factStatement, type IdempotencyRef, type MutationRunner, type StatementRunner } from '../../core/mutation.js';
+import type { Handover } from '../../core/handover.js';
+import { factStatement, type AnyTeamFact, type IdempotencyRef, type MutationRunner, type StatementRunner } from '../../core/mutation.js';
 import type { MoveRequest } from './pipeline.schemas.js';
 
 export interface PipelineServiceDeps {
@@ -124,6 +125,21 @@ export function createPipelineService({ db, mutate, runStatement }: PipelineServ
         totalValue: totalCents(openDeals.map((o) => o.valueCents)),
         weightedValue: weightedCents(openDeals.map((o) => ({ valueCents: o.valueCents, percent: open.get(o.stageId)! }))),
       };
+    },
+
+    /** Every open deal the leaver owns in the team passes to `to`, inside the caller's transaction: one fact each. */
+    async handOverWithin(tx: Transaction, { teamId, from, to }: Handover): Promise<AnyTeamFact[]> {
+      const [, moved] = await Opportunity.update(
+        { ownerId: to, version: db.sequelize.literal('version + 1') },
+        { where: { teamId, ownerId: from, closedAt: null }, returning: true, transaction: tx },
+      );
+      if (moved.length === 0) return [];
+      const rows = await Opportunity.findAll({ where: { id: moved.map((o) => o.id) }, include, order: [['id', 'ASC']], transaction: tx });
+      return rows.map((row) => ({
+        teamId,
+        type: 'opportunity:owner-changed' as const,
+        data: { opportunity: row.toDto(), previousOwnerId: from, reason: 'handover' as const },
+      }));
     },
 
     async get(actor: Actor, id: number): Promise<Opportunity> {

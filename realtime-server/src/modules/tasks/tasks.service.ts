@@ -3,7 +3,8 @@ import type { CustomerModel, Database, TaskModel } from '@live-crm/models';
 import type { Task, TaskMutationResponse } from '@live-crm/shared-types';
 import { assertManager, assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, forbidden, notFound } from '../../core/app-error.js';
-import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
+import type { Handover } from '../../core/handover.js';
+import type { AnyTeamFact, IdempotencyRef, MutationRunner } from '../../core/mutation.js';
 import { taskLink, type NotificationDraft, type NotificationsService } from '../notifications/notifications.service.js';
 import type { TaskCreateInput, TaskListInput, TaskUpdateInput } from './tasks.schemas.js';
 import { createTaskViews } from './task-views.query.js';
@@ -132,6 +133,25 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
         { transaction: tx },
       );
       return row.toDto();
+    },
+
+    /**
+     * Every open task assigned to the leaver in the team passes to `to`, inside the caller's
+     * transaction: one `task:assigned` each, also to the new assignee's own room.
+     */
+    async handOverWithin(tx: Transaction, { teamId, from, to }: Handover): Promise<AnyTeamFact[]> {
+      const [, rows] = await Task.update(
+        { assigneeId: to, version: db.sequelize.literal('version + 1') },
+        { where: { teamId, assigneeId: from, status: { [Op.ne]: 'completed' } }, returning: true, transaction: tx },
+      );
+      return rows
+        .sort((a, b) => a.id - b.id)
+        .map((row) => ({
+          teamId,
+          type: 'task:assigned' as const,
+          data: { task: row.toDto(), previousAssigneeId: from },
+          alsoToUsers: [to],
+        }));
     },
 
     /** Reps create for themselves; managers and admins may name an assignee of the task's team. */
