@@ -93,6 +93,8 @@ const timeline = (name: string): RouteCase => ({
 /** One row per route the app answers; a route without a row fails the authorization test. */
 export const ROUTES: Record<string, RouteCase> = {
   'GET /healthz': { auth: 'public', aim: 'public', effect: 'none', as: 'ray', request: get('/healthz') },
+  // Loopback only (or METRICS_TOKEN): test/production/metrics.test.ts covers who else is refused.
+  'GET /metrics': { auth: 'public', aim: 'public', effect: 'none', as: 'ray', request: get('/metrics') },
   'POST /api/auth/dev-login': {
     auth: 'public',
     aim: 'public',
