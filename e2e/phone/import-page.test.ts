@@ -91,7 +91,7 @@ describe('the import page against a real server', () => {
     const phone = (wx = session.wx);
     const p = (page = openPage(root, 'import'));
     await expect.poll(() => session.realtime.isSynced(), { timeout: 5000 }).toBe(true);
-    const rows = Array.from({ length: 3000 }, (_, i) => [`进度${i}`, '', `1379${String(i).padStart(7, '0')}`]);
+    const rows = Array.from({ length: 3000 }, (_, i) => [`进度${i}`, '', `1378${String(i).padStart(7, '0')}`]);
     const file = join(dir, '大表.xlsx');
     writeFileSync(file, await xlsxOf(rows));
     phone.script.messageFiles.push(file);
