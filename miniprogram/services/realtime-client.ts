@@ -2,6 +2,7 @@ import type {
   Ack,
   AnyTeamEvent,
   ClientToServerEvents,
+  ImportProgress,
   NotificationPayload,
   PresenceChanged,
   ServerToClientEvents,
@@ -87,6 +88,7 @@ export function createRealtimeClient(deps: RealtimeDeps) {
   const statusHandlers = new Set<(status: ConnectionStatus) => void>();
   const notificationHandlers = new Set<(n: NotificationPayload) => void>();
   const presenceHandlers = new Set<(p: PresenceChanged) => void>();
+  const progressHandlers = new Set<(p: ImportProgress) => void>();
   /** resources this phone is viewing (count of watchers), joined again after every reconnect */
   const watched = new Map<string, number>();
   let socket: RealtimeSocket | null = null;
@@ -270,6 +272,9 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     s.on('presence:changed', (p) => {
       for (const h of [...presenceHandlers]) safely(h, p);
     });
+    s.on('import:progress', (p) => {
+      for (const h of [...progressHandlers]) safely(h, p);
+    });
     for (const type of TEAM_EVENT_TYPES) s.on(type, receive);
   }
 
@@ -356,6 +361,8 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     onStatus: (h: (s: ConnectionStatus) => void) => subscribe(statusHandlers, h),
     onNotification: (h: (n: NotificationPayload) => void) => subscribe(notificationHandlers, h),
     onPresence: (h: (p: PresenceChanged) => void) => subscribe(presenceHandlers, h),
+    /** How far the server has checked an import this user uploaded (to `user:<id>` only). */
+    onImportProgress: (h: (p: ImportProgress) => void) => subscribe(progressHandlers, h),
     watchPresence,
     /** A typed command with an ack (rejects on `{ ok: false }`, a timeout, or no connection). */
     command,

@@ -117,6 +117,7 @@ export const PAGE_STATES = {
     { name: 'empty', description: 'a new team: no customers yet', as: NEW_TEAM },
     { name: 'offline', description: 'no network on first load', offline: true },
     { name: 'sort-sheet', description: 'sort sheet open', interact: ({ page }) => page.onSortTap() },
+    { name: 'manager', description: 'manager: 导入 (import) beside the sort', as: 'mia' },
     { name: 'en', description: 'English phone', language: 'en' },
   ],
   'pages/customer-detail/index': [
@@ -153,6 +154,16 @@ export const PAGE_STATES = {
       interact: async ({ page }) => { page.setData({ 'values.phone': '12-34', 'values.email': 'wang@' }); await page.onSubmit(); } },
     { name: 'duplicate', description: 'the phone belongs to an existing customer: offer to open it',
       interact: async ({ page }) => { page.setData({ 'values.name': '张先生', 'values.phone': '138 0000 0000' }); await page.onSubmit(); } },
+  ],
+  'pages/import/index': [
+    { name: '', description: 'manager about to import: template, then a file from a chat', as: 'mia' },
+    { name: 'report', description: 'the check of an uploaded sheet: errors and duplicates by row, the duplicates choice',
+      as: 'mia', query: (ids) => ({ id: String(ids.importId) }) },
+    { name: 'merge', description: 'the report with “merge into existing” chosen', as: 'mia', query: (ids) => ({ id: String(ids.importId) }),
+      interact: ({ page }) => page.onChoiceChange({ detail: { value: 'merge' } }) },
+    { name: 'offline', description: 'no network: the report cannot load', as: 'mia', query: (ids) => ({ id: String(ids.importId) }), offline: true },
+    { name: 'en', description: 'English phone, about to import', as: 'mia', language: 'en' },
+    { name: 'report-en', description: 'English phone, the report', as: 'mia', language: 'en', query: (ids) => ({ id: String(ids.importId) }) },
   ],
   'pages/message/index': [
     { name: '', description: 'the team’s message log on a customer', query: (ids) => ({ customerId: String(ids.customer), name: encodeURIComponent(ids.customerName) }) },

@@ -14,6 +14,7 @@ import type {
   Task,
 } from './entities.js';
 import type { ApiErrorBody } from './errors.js';
+import type { ImportProgress } from './imports.js';
 
 /** Payload (`data`) of each team-scoped fact, keyed by event name. */
 export interface TeamEventDataMap {
@@ -123,6 +124,8 @@ type TeamFactListeners = {
 export interface ServerToClientEvents extends TeamFactListeners {
   notification: (notification: NotificationPayload) => void;
   'presence:changed': (presence: PresenceChanged) => void;
+  /** To `user:<uploader>` only, while an import's rows are checked (ARCHITECTURE §9.5). */
+  'import:progress': (progress: ImportProgress) => void;
 }
 
 export interface ClientToServerEvents {

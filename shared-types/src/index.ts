@@ -3,3 +3,4 @@ export type * from './errors.js';
 export type * from './events.js';
 export type * from './api.js';
 export type * from './commands.js';
+export type * from './imports.js';

@@ -58,6 +58,7 @@ function texts() {
     retry: t('common.retry'),
     cancel: t('common.cancel'),
     sortTitle: t('customers.sortTitle'),
+    import: t('import.entry'),
   };
 }
 
@@ -76,13 +77,17 @@ Component({
     count: 0,
     totalText: '',
     hasMore: false,
+    /** Bringing a sheet in is a manager's or admin's call; the server refuses reps too. */
+    canImport: false,
     sheet: { visible: false, items: SORTS.map((s) => ({ label: sortLabel(s) })) },
   },
 
   methods: {
     onLoad() {
-      if (!this.signedIn()) return;
+      const session = this.signedIn();
+      if (!session) return;
       wx.setNavigationBarTitle({ title: t('customers.title') });
+      this.setData({ canImport: session.user.role !== 'rep' });
       const onCustomer = (env: TeamEventEnvelope<'customer:created' | 'customer:updated' | 'customer:owner-changed'>) =>
         this.live((rows) => rows.apply(env.data.customer, env.type === 'customer:created'));
       keepLive(
@@ -100,6 +105,13 @@ Component({
           }),
         );
       }
+      // One envelope for a whole import: the list is fetched again rather than patched row by row.
+      keepLive(
+        this,
+        realtime.on('customers:imported', () => {
+          void this.load();
+        }),
+      );
       reloadOnReset(this);
       realtime.start();
       void this.load();
@@ -280,6 +292,10 @@ Component({
 
     onNew() {
       wx.navigateTo({ url: '/pages/customer-form/index' });
+    },
+
+    onImportTap() {
+      wx.navigateTo({ url: '/pages/import/index' });
     },
   },
 });

@@ -21,6 +21,8 @@ export interface Req {
   path: string;
   body?: unknown;
   query?: Record<string, string>;
+  /** A file upload (multipart/form-data, field `file`) instead of a JSON body. */
+  multipart?: { fileName: string; text: string };
   /** Sent as multipart/form-data in the field `file` (what wx.uploadFile sends) instead of a JSON body. */
   upload?: Buffer;
 }
@@ -509,6 +511,34 @@ export const ROUTES: Record<string, RouteCase> = {
     as: 'mia',
     request: at((fx) => ({ path: `/api/crm/members/${fx.east.spareRepId}/deactivate`, body: { handoverTo: fx.people.ray.user.id } })),
     body: { handoverTo: id },
+  },
+  'GET /api/crm/imports/template': { auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/crm/imports/template') },
+  'GET /api/crm/imports/:id': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'none',
+    as: 'ray',
+    showsMarker: true,
+    request: at((fx) => ({ path: `/api/crm/imports/${fx.east.importId}` })),
+  },
+  'POST /api/crm/imports/:id/apply': {
+    auth: 'bearer',
+    aim: 'record',
+    manager: true,
+    effect: 'event',
+    as: 'mia',
+    // A checked import of its own each time: an applied one answers its first result and writes nothing.
+    request: at((fx) => ({ path: `/api/crm/imports/${fx.nextImport()}/apply`, body: { duplicates: 'skip' } })),
+    body: { duplicates: { kind: 'enum', values: ['skip', 'merge'] }, toPool: { kind: 'bool' } },
+  },
+  // Last: its check goes on after the answer, so no other row's before/after reading sees it.
+  'POST /api/crm/imports': {
+    auth: 'bearer',
+    aim: 'self',
+    manager: true,
+    effect: 'own-row',
+    as: 'mia',
+    request: at(() => ({ path: '/api/crm/imports', multipart: { fileName: 'upload.csv', text: '姓名,电话\r\n张三,12-34\r\n' } })),
   },
 };
 
