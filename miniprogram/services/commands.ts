@@ -36,6 +36,7 @@ const ROUTES: Record<CommandType, Route> = {
   'communication.log': { method: 'POST', path: '/api/crm/communications' },
   'notifications.markRead': { method: 'PUT', path: '/api/crm/notifications/read' },
   'notifications.consent': { method: 'POST', path: '/api/crm/notifications/subscriptions' },
+  'import.apply': { method: 'POST', path: '/api/crm/imports/:id/apply' },
   'invitation.create': { method: 'POST', path: '/api/crm/invitations' },
   'invitation.revoke': { method: 'DELETE', path: '/api/crm/invitations/:id' },
   'member.deactivate': { method: 'POST', path: '/api/crm/members/:id/deactivate' },

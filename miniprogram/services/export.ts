@@ -14,10 +14,11 @@ async function requestExport(type: ExportType, filters: ExportFilters = {}): Pro
 }
 
 /** wx.downloadFile: any HTTP status "succeeds"; only a 200 carries the spreadsheet. */
-export function download(url: string): Promise<string> {
+export function download(url: string, header?: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
     wx.downloadFile({
       url,
+      ...(header ? { header } : {}),
       success: (res) => {
         if (res.statusCode === 200) resolve(res.tempFilePath);
         else reject(errorFromResponse(res.statusCode, undefined));
@@ -28,7 +29,7 @@ export function download(url: string): Promise<string> {
 }
 
 /** Opens the file in WeChat's viewer; its menu lets the user forward it to a chat. */
-function openSpreadsheet(filePath: string): Promise<void> {
+export function openSpreadsheet(filePath: string): Promise<void> {
   return new Promise((resolve, reject) => {
     wx.openDocument({
       filePath,

@@ -3,6 +3,7 @@ import type {
   AnyTeamEvent,
   ClaimingNotice,
   ClientToServerEvents,
+  ImportProgress,
   NotificationPayload,
   PresenceChanged,
   ServerToClientEvents,
@@ -88,6 +89,7 @@ export function createRealtimeClient(deps: RealtimeDeps) {
   const statusHandlers = new Set<(status: ConnectionStatus) => void>();
   const notificationHandlers = new Set<(n: NotificationPayload) => void>();
   const presenceHandlers = new Set<(p: PresenceChanged) => void>();
+  const progressHandlers = new Set<(p: ImportProgress) => void>();
   const claimingHandlers = new Set<(n: ClaimingNotice) => void>();
   /** resources this phone is viewing (count of watchers), joined again after every reconnect */
   const watched = new Map<string, number>();
@@ -274,6 +276,9 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     s.on('presence:changed', (p) => {
       for (const h of [...presenceHandlers]) safely(h, p);
     });
+    s.on('import:progress', (p) => {
+      for (const h of [...progressHandlers]) safely(h, p);
+    });
     s.on('customer:claiming', (n) => {
       for (const h of [...claimingHandlers]) safely(h, n);
     });
@@ -364,6 +369,8 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     onStatus: (h: (s: ConnectionStatus) => void) => subscribe(statusHandlers, h),
     onNotification: (h: (n: NotificationPayload) => void) => subscribe(notificationHandlers, h),
     onPresence: (h: (p: PresenceChanged) => void) => subscribe(presenceHandlers, h),
+    /** How far the server has checked an import this user uploaded (to `user:<id>` only). */
+    onImportProgress: (h: (p: ImportProgress) => void) => subscribe(progressHandlers, h),
     /** A teammate started claiming a pool customer (transient, for 正在被领取). */
     onClaiming: (h: (n: ClaimingNotice) => void) => subscribe(claimingHandlers, h),
     watchPresence,

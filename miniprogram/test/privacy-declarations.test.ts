@@ -29,7 +29,7 @@ const PRIVACY_APIS = [
   ...LOCATION_APIS,
 ];
 /** App modules that call a privacy API for the pages. */
-const PRIVACY_SERVICES = ['services/clipboard'];
+const PRIVACY_SERVICES = ['services/clipboard', 'services/imports'];
 
 function* sources(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -6,6 +6,8 @@ import { ContactModel } from './models/contact.model.js';
 import { CustomerModel } from './models/customer.model.js';
 import { FollowUpModel } from './models/follow-up.model.js';
 import { IdempotencyKeyModel } from './models/idempotency-key.model.js';
+import { ImportRowModel } from './models/import-row.model.js';
+import { ImportModel } from './models/import.model.js';
 import { InvitationModel } from './models/invitation.model.js';
 import { MessageModel } from './models/message.model.js';
 import { NoteModel } from './models/note.model.js';
@@ -39,6 +41,8 @@ export interface Models {
   TeamEvent: typeof TeamEventModel;
   IdempotencyKey: typeof IdempotencyKeyModel;
   SubscriptionConsent: typeof SubscriptionConsentModel;
+  Import: typeof ImportModel;
+  ImportRow: typeof ImportRowModel;
   Invitation: typeof InvitationModel;
   Contact: typeof ContactModel;
   Attachment: typeof AttachmentModel;
@@ -89,6 +93,8 @@ export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging
     TeamEvent: TeamEventModel.initModel(sequelize),
     IdempotencyKey: IdempotencyKeyModel.initModel(sequelize),
     SubscriptionConsent: SubscriptionConsentModel.initModel(sequelize),
+    Import: ImportModel.initModel(sequelize),
+    ImportRow: ImportRowModel.initModel(sequelize),
     Invitation: InvitationModel.initModel(sequelize),
     Contact: ContactModel.initModel(sequelize),
     Attachment: AttachmentModel.initModel(sequelize),

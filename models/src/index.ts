@@ -8,6 +8,8 @@ export { CommunicationModel } from './models/communication.model.js';
 export { CustomerModel } from './models/customer.model.js';
 export { FollowUpModel } from './models/follow-up.model.js';
 export { IdempotencyKeyModel } from './models/idempotency-key.model.js';
+export { ImportModel } from './models/import.model.js';
+export { ImportRowModel, type ImportRowData } from './models/import-row.model.js';
 export { InvitationModel } from './models/invitation.model.js';
 export { MessageModel } from './models/message.model.js';
 export { NoteModel } from './models/note.model.js';

@@ -16,6 +16,7 @@ import { authRoutes, meRoutes, requireAuth } from './modules/auth/auth.routes.js
 import { communicationRoutes } from './modules/communications/communication.routes.js';
 import { customerRoutes } from './modules/customers/customer.routes.js';
 import { exportDownloadRoutes, exportRoutes } from './modules/export/export.routes.js';
+import { importRoutes } from './modules/imports/import.routes.js';
 import { joinRoutes, membersRoutes } from './modules/members/members.routes.js';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.js';
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.js';
@@ -111,6 +112,7 @@ export function createApp({
   crm.use(contactRoutes(services.contacts));
   crm.use(analyticsRoutes(services.analytics));
   crm.use(exportRoutes(services.exports, publicUrl));
+  crm.use(importRoutes(services.imports));
   crm.use(membersRoutes(services.members, services.invitations));
   crm.use(teamSettingsRoutes(services.teamSettings));
   crm.use(targetsRoutes(services.targets));

@@ -166,5 +166,8 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
   deps.bus.onNotify(({ userId, notification }) => {
     io.to(userRoom(userId)).emit('notification', notification);
   });
+  deps.bus.onProgress(({ userId, progress }) => {
+    io.to(userRoom(userId)).emit('import:progress', progress);
+  });
   return io;
 }

@@ -59,7 +59,7 @@ export interface CrmNode {
 /** Builds one server node: Express + Socket.IO on one HTTP server, Redis adapter when configured. */
 export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): Promise<CrmNode> {
   const publicUrl = (): string => config.publicUrl ?? ownUrl(config.host, http);
-  const services = createServices(config, db, jwtSecret, undefined, publicUrl);
+  const services = createServices(config, db, jwtSecret, undefined, publicUrl, logger);
   const redis: RedisLink | null = config.redisUrl
     ? await connectRedis(config.redisUrl, config.redisKey, logger, config.redisAdapter)
     : null;
@@ -168,7 +168,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
       // A keep-alive connection (the balancer's) goes idle once its request is answered: close it then, not at keepAliveTimeout.
       const sweep = setInterval(() => http.closeIdleConnections(), 50);
       http.closeIdleConnections();
-      await Promise.all([reminders.stop(), recycle.stop(), retention.stop(), healing?.stop()]);
+      await Promise.all([reminders.stop(), recycle.stop(), retention.stop(), healing?.stop(), services.imports.drain()]);
       const giveUpAt = Date.now() + (cutAfterMs ?? 5000);
       while (metrics.commandsInFlight() > 0 && Date.now() < giveUpAt) await new Promise((r) => setTimeout(r, 10));
       await new Promise<void>((resolve) => io.close(() => resolve()));

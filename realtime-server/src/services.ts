@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import type { Database } from '@live-crm/models';
 import type { Config } from './config.js';
 import { createEventBus, type EventBus } from './core/event-bus.js';
@@ -15,6 +16,7 @@ import { createTokenSigner } from './modules/auth/jwt.js';
 import { createWechatClient } from './modules/auth/wechat.client.js';
 import { createExportService } from './modules/export/export.service.js';
 import { createExportSigner } from './modules/export/export.signer.js';
+import { createImportService } from './modules/imports/import.service.js';
 import { createInvitationsService } from './modules/members/invitations.service.js';
 import { createMembersService } from './modules/members/members.service.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
@@ -35,6 +37,7 @@ export function createServices(
   jwtSecret: string,
   bus: EventBus = createEventBus(),
   publicUrl: () => string = () => config.publicUrl ?? '',
+  logger: Logger | undefined = undefined,
 ) {
   const mutate = createMutationRunner({ db, bus });
   const runStatement = createStatementRunner({ sql: createSqlRunner(db.sequelize), bus, stored: createStoredAnswers(db) });
@@ -90,6 +93,7 @@ export function createServices(
     attachments,
     activities,
     contacts: createContactService({ db, mutate, customers }),
+    imports: createImportService({ db, mutate, bus, ...(logger ? { logger } : {}) }),
   };
 }
 

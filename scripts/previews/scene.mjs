@@ -1,8 +1,11 @@
+/* global Buffer, setTimeout */
 // What the demo people do in the app just before the pictures are taken, through the server's REST
 // API as they would: a manager hands Ray two tasks (his notifications), Ray opens a deal with a long
 // title and finishes a task, Mia invites reps and sets this month's targets. Answers the ids the preview states open.
 
 import { demoPhoto } from '../../realtime-server/src/seed/demo.photos.js';
+
+import ExcelJS from 'exceljs';
 
 const HOUR = 3_600_000;
 const LONG_DEAL = '华东区域代理 2025 年度框架协议（含仓储、物流与售后服务的三年期合作）';
@@ -57,11 +60,43 @@ export async function playScene({ ray, mia }, now) {
   const pipeline = await ray.call('GET', '/api/crm/pipeline');
   const wonStage = pipeline.stages.find((s) => s.outcome === 'won');
   const won = pipeline.opportunities.find((o) => o.stageId === wonStage.id);
+  const importId = await uploadSheet(mia, customers);
   return {
+    importId,
     customer: first.id, longCompany: longCompany.id, quietCustomer: quiet.id, customerName: first.name, quietName: quiet.name,
     longDeal: deal.id, wonDeal: won.id, stages: pipeline.stages.map((st) => st.id),
     overdueTask: overdue.id, openTask: laterToday[0].id, doneTask: done.id, assignedTask: assigned[0].id,
     poolCustomer: pool.id, ritaId: me.members.find((m) => m.name === '王婷')?.id ?? 0,
     invitationCode: invited.code, revokedCode: revoked.code, rayId: ray.user.id,
   };
+}
+
+/**
+ * Mia brings a customer sheet in as a new team's manager would, with the mistakes such sheets have:
+ * a missing name, a phone typed wrong, an e-mail without its domain, a customer already in the team
+ * (phone written with +86), a row repeated further down. Checked, not applied: the report is the picture.
+ */
+async function uploadSheet(mia, customers) {
+  const known = customers.find((c) => c.phone);
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('客户');
+  ws.addRow(['姓名', '公司', '电话', '邮箱', '状态', '地址']);
+  ws.addRows([
+    ['黄嘉怡', '宁波港汇进出口有限公司', '138 5741 2201', 'huang.jiayi@ganghui.cn', '线索', '浙江省宁波市鄞州区'],
+    ['', '温州东瓯电器有限公司', '13857412202', '', '潜在客户', ''],
+    ['郑凯', '绍兴柯桥纺织城', '0575-8512', 'zhengkai@', '线索', ''],
+    [known.name, known.company ?? '', `+86 ${known.phone}`, '', '活跃', ''],
+    ['许文静', '台州椒江汽配', '+86 138-5741-2205', 'xu.wenjing@jiaojiang.cn', '老客户', ''],
+    ['何俊', '嘉兴南湖电子', '13857412206', 'he.jun@nanhu.cn', '线索', '浙江省嘉兴市南湖区'],
+    ['黄嘉怡', '宁波港汇进出口有限公司', '0086 13857412201', '', '', ''],
+    ['吕晓燕', '湖州吴兴茶业', '13857412208', 'lv.xiaoyan@wuxingtea.cn', '活跃', '浙江省湖州市'],
+  ]);
+  const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+  const { import: accepted } = await mia.upload('/api/crm/imports', bytes, '华东客户名单.xlsx');
+  for (let i = 0; i < 200; i++) {
+    const { import: report } = await mia.call('GET', `/api/crm/imports/${accepted.id}`);
+    if (report.status !== 'checking') return accepted.id;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('previews: the sheet was still being checked after 10 s');
 }

@@ -35,6 +35,7 @@ import type {
   TaskUpdate,
 } from './api.js';
 import type { Id, TaskStatus } from './entities.js';
+import type { ImportApplyRequest, ImportResponse } from './imports.js';
 import type {
   AssignOwnerRequest,
   OwnerCustomerResponse,
@@ -81,6 +82,7 @@ export interface CommandMap {
   'contact.update': { req: ContactPatch & { id: Id }; res: ContactResponse };
   'notifications.markRead': { req: MarkReadRequest; res: NotificationsResponse };
   'notifications.consent': { req: SubscriptionConsentRequest; res: SubscriptionConsentResponse };
+  'import.apply': { req: ImportApplyRequest & { id: Id }; res: ImportResponse };
   'invitation.create': { req: InvitationInput; res: InvitationCreatedResponse };
   'invitation.revoke': { req: { id: Id }; res: InvitationResponse };
   'member.deactivate': { req: DeactivateMemberRequest & { id: Id }; res: DeactivateMemberResponse };

@@ -14,6 +14,7 @@ import type {
   Task,
 } from './entities.js';
 import type { ApiErrorBody } from './errors.js';
+import type { ImportProgress } from './imports.js';
 import type { ClaimingNotice, RedactedEvent } from './ownership.js';
 
 /** Payload (`data`) of each team-scoped fact, keyed by event name. */
@@ -125,6 +126,8 @@ type TeamFactListeners = {
 export interface ServerToClientEvents extends TeamFactListeners {
   notification: (notification: NotificationPayload) => void;
   'presence:changed': (presence: PresenceChanged) => void;
+  /** To `user:<uploader>` only, while an import's rows are checked (ARCHITECTURE §9.5). */
+  'import:progress': (progress: ImportProgress) => void;
   /** A team event this user may not see (`owner` visibility): its seq only, so the stream stays gap-free. */
   'event:redacted': (event: RedactedEvent) => void;
   /** Transient, no seq: a teammate started claiming a pool customer. */

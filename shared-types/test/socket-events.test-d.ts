@@ -53,6 +53,15 @@ describe('ServerToClientEvents', () => {
     phone.on('task:assigned', (_event: TeamEventEnvelope<'task:created'>) => undefined);
   });
 
+  it('tells an uploader how far the check of their import has come, typed', () => {
+    io.to('user:5').emit('import:progress', { id: 3, processed: 500, total: 10_000, status: 'checking' });
+    phone.on('import:progress', (p) => expectTypeOf(p.processed).toEqualTypeOf<number>());
+    // @ts-expect-error progress names its import and where it stands
+    io.to('user:5').emit('import:progress', { processed: 500, total: 10_000 });
+    // @ts-expect-error an import is checking, ready, applied or failed
+    io.to('user:5').emit('import:progress', { id: 3, processed: 500, total: 10_000, status: 'half-way' });
+  });
+
   it('refuses an event name that is not a fact', () => {
     // @ts-expect-error facts are past tense: `opportunity:move` is the command
     io.to('team:1').emit('opportunity:move', moved);

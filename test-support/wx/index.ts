@@ -112,6 +112,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     actionSheetAnswers: [],
     subscribeAnswers: [],
     privacyPopupAnswers: [],
+    messageFiles: [],
     mediaAnswers: [],
     locationAnswers: [],
   };

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import { later, settle } from './callbacks';
 import type { Callbacks, ErrorReporter } from './callbacks';
 import type { UiLog } from './ui';
@@ -28,7 +30,19 @@ export interface PrivacyHandles {
 export interface PrivacyScript {
   /** WeChat's own popup, shown when the app registered no listener (default 'agree') */
   privacyPopupAnswers: Array<'agree' | 'disagree'>;
+  /** what the user picks in wx.chooseMessageFile's chat picker: a local file's path, or 'cancel' (default) */
+  messageFiles: Array<string | 'cancel'>;
 }
+
+export interface MessageFile {
+  path: string;
+  size: number;
+  name: string;
+  type: string;
+  time: number;
+}
+
+type ChooseMessageFileOptions = { count?: number; type?: string; extension?: string[] } & Callbacks<Ok & { tempFiles: MessageFile[] }>;
 
 type Event = { event?: string; buttonId?: string };
 type Listener = (resolve: (r: Event) => void, info: { referrer: string }) => void;
@@ -146,6 +160,27 @@ export function privacyApi(report: ErrorReporter, log: UiLog, script: PrivacyScr
       }),
     getClipboardData: (o?: Callbacks<Ok & { data: string }>) =>
       gated('getClipboardData', o, () => ok('getClipboardData', { data: handles.clipboard })),
+    /** The picker lists only files with one of `extension`; a scripted file it would not list is a test error. */
+    chooseMessageFile: (o: ChooseMessageFileOptions) =>
+      gated('chooseMessageFile', o, (): Outcome<Ok & { tempFiles: MessageFile[] }> => {
+        const pick = script.messageFiles.shift() ?? 'cancel';
+        const cancel = { ok: false as const, errMsg: 'chooseMessageFile:fail cancel' };
+        if (pick === 'cancel') return cancel;
+        const ext = extname(pick).slice(1).toLowerCase();
+        const allowed = o.extension?.map((e) => e.replace(/^\./, '').toLowerCase());
+        if (allowed && !allowed.includes(ext)) {
+          report('chooseMessageFile', new Error(`the picker lists only ${allowed.join(', ')} files; ${basename(pick)} cannot be picked`));
+          return cancel;
+        }
+        const file: MessageFile = {
+          path: pick,
+          size: statSync(pick).size,
+          name: basename(pick),
+          type: 'file',
+          time: Math.floor(Date.now() / 1000),
+        };
+        return ok('chooseMessageFile', { tempFiles: [file] });
+      }),
   };
   return { api, handles, gated };
 }

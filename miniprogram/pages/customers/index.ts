@@ -5,7 +5,6 @@ import type { MessageKey } from '../../i18n/index';
 import { conflictCustomer, listCustomers } from '../../services/customers';
 import { isApiError } from '../../services/api';
 import { claimCustomer } from '../../services/ownership';
-import { getSession } from '../../services/session';
 import { teamNames } from '../../services/team';
 import { realtime } from '../../services/realtime';
 import { callCustomer } from '../../utils/call';
@@ -74,6 +73,7 @@ function texts() {
     claiming: t('pool.claiming'),
     poolTag: t('pool.tag'),
     emptyPool: t('pool.empty'),
+    import: t('import.entry'),
   };
 }
 
@@ -95,14 +95,18 @@ Component({
     count: 0,
     totalText: '',
     hasMore: false,
+    /** Bringing a sheet in is a manager's or admin's call; the server refuses reps too. */
+    canImport: false,
     sheet: { visible: false, items: SORTS.map((s) => ({ label: sortLabel(s) })) },
   },
 
   methods: {
     onLoad() {
-      if (!this.signedIn()) return;
+      const session = this.signedIn();
+      if (!session) return;
       wx.setNavigationBarTitle({ title: t('customers.title') });
-      stateOf(this).filter.me = getSession()?.user.id ?? null;
+      stateOf(this).filter.me = session.user.id;
+      this.setData({ canImport: session.user.role !== 'rep' });
       const onCustomer = (env: TeamEventEnvelope<'customer:created' | 'customer:updated' | 'customer:owner-changed'>) =>
         this.live((rows) => rows.apply(env.data.customer, env.type === 'customer:created'));
       keepLive(
@@ -121,6 +125,13 @@ Component({
           }),
         );
       }
+      // One envelope for a whole import: the list is fetched again rather than patched row by row.
+      keepLive(
+        this,
+        realtime.on('customers:imported', () => {
+          void this.load();
+        }),
+      );
       reloadOnReset(this);
       realtime.start();
       void this.load();
@@ -351,6 +362,10 @@ Component({
 
     onNew() {
       wx.navigateTo({ url: '/pages/customer-form/index' });
+    },
+
+    onImportTap() {
+      wx.navigateTo({ url: '/pages/import/index' });
     },
   },
 });

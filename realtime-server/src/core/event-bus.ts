@@ -1,4 +1,4 @@
-import type { AnyTeamEvent, NotificationPayload } from '@live-crm/shared-types';
+import type { AnyTeamEvent, ImportProgress, NotificationPayload } from '@live-crm/shared-types';
 import type { Owners } from './audience.js';
 
 /** A committed team fact, ready to fan out. */
@@ -18,6 +18,12 @@ export interface UserNotice {
   notification: NotificationPayload;
 }
 
+/** How far an import's check has come, for its uploader's phones only. */
+export interface ProgressNotice {
+  userId: number;
+  progress: ImportProgress;
+}
+
 type Listener<T> = (value: T) => void;
 
 /**
@@ -27,6 +33,7 @@ type Listener<T> = (value: T) => void;
 export function createEventBus() {
   const published = new Set<Listener<Publication>>();
   const notified = new Set<Listener<UserNotice>>();
+  const progressed = new Set<Listener<ProgressNotice>>();
   const subscribe = <T>(set: Set<Listener<T>>, fn: Listener<T>) => {
     set.add(fn);
     return () => void set.delete(fn);
@@ -38,8 +45,12 @@ export function createEventBus() {
     notify(n: UserNotice): void {
       for (const fn of notified) fn(n);
     },
+    progress(p: ProgressNotice): void {
+      for (const fn of progressed) fn(p);
+    },
     onPublish: (fn: Listener<Publication>) => subscribe(published, fn),
     onNotify: (fn: Listener<UserNotice>) => subscribe(notified, fn),
+    onProgress: (fn: Listener<ProgressNotice>) => subscribe(progressed, fn),
   };
 }
 

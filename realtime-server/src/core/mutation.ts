@@ -159,6 +159,50 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
   }
 
   /**
+   * Many facts (a handover): one statement per team takes the team row lock once and the next
+   * seqs in the facts' order, so a big handover holds the lock for one round trip, not one per record.
+   * Answers the envelopes in the facts' order.
+   */
+  async function appendEvents(
+    actor: Caller,
+    facts: readonly AnyTeamFact[],
+    tx: Transaction,
+  ): Promise<Array<{ envelope: AnyTeamEvent; audience: Owners }>> {
+    const at = new Date().toISOString();
+    const events: Array<{ envelope: AnyTeamEvent; audience: Owners }> = [];
+    const byTeam = new Map<number, number[]>();
+    facts.forEach((fact, i) => byTeam.set(fact.teamId, [...(byTeam.get(fact.teamId) ?? []), i]));
+    for (const [teamId, indexes] of byTeam) {
+      const rows = [];
+      for (const i of indexes) {
+        const fact = facts[i]!;
+        const owners = await ownersOf(sequelize, fact, tx);
+        rows.push({ eventId: randomUUID(), type: fact.type, actorId: fact.actorId ?? actor.userId, data: fact.data, owners });
+      }
+      const [row] = await sequelize.query<{ last: number; visibility: string | null }>(
+        `WITH bumped AS (UPDATE teams SET last_seq = last_seq + :n WHERE id = :teamId RETURNING last_seq),
+         inserted AS (
+           INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at, owners)
+           SELECT :teamId, bumped.last_seq - :n + e.ord, CAST(e.item ->> 'eventId' AS uuid), e.item ->> 'type',
+                  CAST(e.item ->> 'actorId' AS int), e.item -> 'data', CAST(:at AS timestamptz),
+                  CASE WHEN jsonb_typeof(e.item -> 'owners') = 'array'
+                       THEN ARRAY(SELECT CAST(o AS int) FROM jsonb_array_elements_text(e.item -> 'owners') AS o) END
+             FROM bumped, jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS e(item, ord)
+         )
+         SELECT last_seq AS last, (SELECT visibility FROM team_settings WHERE team_id = :teamId) AS visibility FROM bumped`,
+        { replacements: { teamId, n: rows.length, rows: JSON.stringify(rows), at }, transaction: tx, type: QueryTypes.SELECT },
+      );
+      if (!row) throw new AppError('not_found', 'Team not found');
+      const first = row.last - rows.length + 1;
+      rows.forEach((r, k) => {
+        const envelope = { seq: first + k, eventId: r.eventId, teamId, type: r.type, actorId: r.actorId, at, data: r.data } as AnyTeamEvent;
+        events[indexes[k]!] = { envelope, audience: audienceOf(row.visibility, r.owners) };
+      });
+    }
+    return events;
+  }
+
+  /**
    * Runs `work` and its team events in one transaction, then publishes them after commit (one
    * event per fact, in order). With an idempotency key, a repeat returns the first answer and
    * changes nothing.
@@ -173,11 +217,9 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
       committed = await sequelize.transaction(async (tx) => {
         if (idem) await claimKey(actor, idem, tx);
         const mutation = await work(tx);
-        const published: Publication[] = [];
-        // One after another: each takes the team row lock and the next seq.
-        for (const fact of factsOf(mutation.fact)) {
-          published.push({ ...(await appendEvent(actor, fact, tx)), alsoToUsers: fact.alsoToUsers ?? [] });
-        }
+        const facts = factsOf(mutation.fact);
+        const events = facts.length === 1 ? [await appendEvent(actor, facts[0]!, tx)] : await appendEvents(actor, facts, tx);
+        const published: Publication[] = events.map((event, i) => ({ ...event, alsoToUsers: facts[i]!.alsoToUsers ?? [] }));
         if (idem) {
           await db.models.IdempotencyKey.update(
             { response: mutation.result },

@@ -14,6 +14,9 @@ beforeAll(async () => {
   // A reminder template but no WeChat credentials: reminders stay in-app and spend no consent.
   node = await startTestNode({ env: { WECHAT_REMINDER_TEMPLATE_ID: 'tpl-reminder', REMINDER_INTERVAL_MS: '100' } });
   [mia, ray, rita] = await signInAll(node.url, ['mia', 'ray', 'rita']);
+  // The demo's own task reminders come due at fixed times of day; one falling inside this run would
+  // add a reminder to ray's inbox. This file is about the notifications it makes itself.
+  await node.cluster.db.models.Task.update({ remindAt: null }, { where: {} });
   // Each task a manager creates for someone else leaves them a notification.
   for (const [who, title] of [
     [ray, 'r1'],

@@ -3,6 +3,7 @@ import type { Database } from '@live-crm/models';
 import type { User } from '@live-crm/shared-types';
 import { photo, upload } from '../activities/uploads.js';
 import { devLogin, http } from '../support/clients.js';
+import { ready, upload as uploadSheet } from '../imports/sheets.js';
 
 export const LOGINS = ['ray', 'rita', 'mia', 'will', 'wes', 'wendy', 'ada', 'olga', 'oscar'] as const;
 export type Login = (typeof LOGINS)[number];
@@ -32,11 +33,14 @@ export interface Fixture {
     invitationId: number;
     /** A rep of East who holds nothing, there to be deactivated (again and again: a repeat answers 200). */
     spareRepId: number;
+    importId: number;
     /** Stock for the pool's routes: customers in the pool (claims take them), and `ray`'s to release. */
     pool: number[];
     held: number[];
   };
   marker: string;
+  /** A checked East import (one new customer) that nobody applied yet: each call a different one. */
+  nextImport(): number;
   /** A number no other request in this run uses (for unique titles and names). */
   unique(): number;
 }
@@ -116,6 +120,7 @@ export async function loadFixture(url: string, db: Database, cast: Cast = {}): P
   const planted = await plantMarker(url, people.ray, marker);
   const stock = await plantStock(url, people.ray, people.mia);
   const stages = await db.models.Stage.findAll({ where: { teamId: teams.east }, order: [['position', 'ASC']] });
+  const imports = await checkedImports(url, people.mia, marker);
   const invited = await http(url, 'POST', '/api/crm/invitations', { token: people.mia.token, body: { role: 'rep' } });
   if (invited.status !== 201) throw new Error(`invitation: ${invited.status} ${JSON.stringify(invited.body)}`);
   const spare = await db.models.User.create({
@@ -132,9 +137,34 @@ export async function loadFixture(url: string, db: Database, cast: Cast = {}): P
     people,
     teams,
     marker,
-    east: { ...planted, ...stock, stageIds: stages.map((s) => s.id), invitationId: invited.body.invitation.id, spareRepId: spare.id },
+    east: {
+      ...planted,
+      ...stock,
+      stageIds: stages.map((s) => s.id),
+      invitationId: invited.body.invitation.id,
+      spareRepId: spare.id,
+      importId: imports.shift()!,
+    },
+    nextImport: () => {
+      const id = imports.shift();
+      if (id === undefined) throw new Error('the fixture ran out of checked imports: make more in checkedImports');
+      return id;
+    },
     unique: () => ++counter,
   };
+}
+
+/** Imports mia uploaded and the server checked: the first named with the marker, then a pool to apply. */
+async function checkedImports(url: string, mia: Person, marker: string): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    const csv = `姓名,电话\r\n${marker} 导入${i},1379900${String(i).padStart(4, '0')}\r\n`;
+    const res = await uploadSheet(url, mia.token, Buffer.from(csv), i === 0 ? `${marker}.csv` : `pool-${i}.csv`);
+    if (res.status !== 202) throw new Error(`fixture upload: ${res.status} ${JSON.stringify(res.body)}`);
+    ids.push(res.body.import.id);
+  }
+  for (const id of ids) await ready(url, mia.token, id);
+  return ids;
 }
 
 /** Current row versions, read when a request is built so it is valid at that moment. */

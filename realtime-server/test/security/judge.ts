@@ -1,3 +1,4 @@
+import { multipartBody } from '../../../test-support/wx/upload.js';
 import { http, type HttpResult } from '../support/clients.js';
 import type { Person } from './fixture.js';
 import type { Req } from './route-catalog.js';
@@ -5,6 +6,16 @@ import type { Req } from './route-catalog.js';
 export function pathOf(req: Req): string {
   const qs = req.query ? new URLSearchParams(req.query).toString() : '';
   return qs ? `${req.path}?${qs}` : req.path;
+}
+
+/** A file upload's body as wx.uploadFile frames it (the one file in the field `file`). */
+export function framed(req: Req): { body: string; contentType: string } | null {
+  if (!req.multipart) return null;
+  const { body, contentType } = multipartBody(
+    {},
+    { name: 'file', fileName: req.multipart.fileName, bytes: Buffer.from(req.multipart.text) },
+  );
+  return { body: body.toString('utf8'), contentType };
 }
 
 /** Calls a catalog request as whoever holds `token` (none: no Authorization header). */
@@ -15,6 +26,14 @@ export async function call(
   token?: string,
   headers?: Record<string, string>,
 ): Promise<HttpResult<any>> {
+  const upload = framed(req);
+  if (upload) {
+    return http(url, method, pathOf(req), {
+      ...(token ? { token } : {}),
+      raw: upload.body,
+      headers: { 'content-type': upload.contentType, ...(headers ?? {}) },
+    });
+  }
   if (req.upload) {
     const form = new FormData();
     form.append('file', new Blob([req.upload]), 'photo.png');

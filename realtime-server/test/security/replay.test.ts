@@ -6,7 +6,7 @@ import { startTestNode } from '../support/nodes.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { connectWeapp } from '../support/weapp.js';
 import { type Fixture, loadFixture, moveOf } from './fixture.js';
-import { call, entries } from './judge.js';
+import { call, entries, framed } from './judge.js';
 import { ROUTES, type Req, type RouteCase } from './route-catalog.js';
 
 let node: Awaited<ReturnType<typeof startTestNode>>;
@@ -70,13 +70,19 @@ async function dropThenReplay(key: string, rc: RouteCase, req: Req, replays: num
   const who = fx.people[rc.as];
   const headers = { 'Idempotency-Key': `replay-${randomBytes(8).toString('hex')}` };
   const aborter = new AbortController();
+  const upload = framed(req);
   const form = new FormData();
   if (req.upload) form.append('file', new Blob([req.upload]), 'photo.png');
+  const type: Record<string, string> = upload
+    ? { 'content-type': upload.contentType }
+    : req.upload
+      ? {}
+      : { 'content-type': 'application/json' };
   const dropped = fetch(`${blackhole.url}${req.path}`, {
     method,
     signal: aborter.signal,
-    headers: { authorization: `Bearer ${who.token}`, ...(req.upload ? {} : { 'content-type': 'application/json' }), ...headers },
-    ...(req.upload ? { body: form } : req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+    headers: { authorization: `Bearer ${who.token}`, ...type, ...headers },
+    ...(upload ? { body: upload.body } : req.upload ? { body: form } : req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
   }).catch(() => null);
   const retry = () => call(fx.url, method, req, who.token, headers);
   let answers;

@@ -21,6 +21,8 @@ export interface Req {
   path: string;
   body?: unknown;
   query?: Record<string, string>;
+  /** A file upload (multipart/form-data, field `file`) instead of a JSON body. */
+  multipart?: { fileName: string; text: string };
   /** Sent as multipart/form-data in the field `file` (what wx.uploadFile sends) instead of a JSON body. */
   upload?: Buffer;
 }
@@ -105,7 +107,7 @@ const reassign = (model: 'Customer' | 'Opportunity', idOf: (fx: Fixture) => numb
 /** One row per route the app answers; a route without a row fails the authorization test. */
 export const ROUTES: Record<string, RouteCase> = {
   'GET /healthz': { auth: 'public', aim: 'public', effect: 'none', as: 'ray', request: get('/healthz') },
-  // Prometheus text, to METRICS_TOKEN or loopback (tests call from loopback); no record of anyone's.
+  // Loopback only (or METRICS_TOKEN): test/production/metrics.test.ts covers who else is refused.
   'GET /metrics': { auth: 'public', aim: 'public', effect: 'none', as: 'ray', request: get('/metrics') },
   'POST /api/auth/dev-login': {
     auth: 'public',
@@ -523,6 +525,34 @@ export const ROUTES: Record<string, RouteCase> = {
     as: 'mia',
     request: at((fx) => ({ path: `/api/crm/members/${fx.east.spareRepId}/deactivate`, body: { handoverTo: fx.people.ray.user.id } })),
     body: { handoverTo: id },
+  },
+  'GET /api/crm/imports/template': { auth: 'bearer', aim: 'self', effect: 'none', as: 'ray', request: get('/api/crm/imports/template') },
+  'GET /api/crm/imports/:id': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'none',
+    as: 'ray',
+    showsMarker: true,
+    request: at((fx) => ({ path: `/api/crm/imports/${fx.east.importId}` })),
+  },
+  'POST /api/crm/imports/:id/apply': {
+    auth: 'bearer',
+    aim: 'record',
+    manager: true,
+    effect: 'event',
+    as: 'mia',
+    // A checked import of its own each time: an applied one answers its first result and writes nothing.
+    request: at((fx) => ({ path: `/api/crm/imports/${fx.nextImport()}/apply`, body: { duplicates: 'skip' } })),
+    body: { duplicates: { kind: 'enum', values: ['skip', 'merge'] }, toPool: { kind: 'bool' } },
+  },
+  // Last: its check goes on after the answer, so no other row's before/after reading sees it.
+  'POST /api/crm/imports': {
+    auth: 'bearer',
+    aim: 'self',
+    manager: true,
+    effect: 'own-row',
+    as: 'mia',
+    request: at(() => ({ path: '/api/crm/imports', multipart: { fileName: 'upload.csv', text: '姓名,电话\r\n张三,12-34\r\n' } })),
   },
   'POST /api/crm/customers/:id/claim': {
     auth: 'bearer',
