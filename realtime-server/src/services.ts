@@ -93,7 +93,7 @@ export function createServices(
     attachments,
     activities,
     contacts: createContactService({ db, mutate, customers }),
-    imports: createImportService({ db, mutate, bus, ...(logger ? { logger } : {}) }),
+    imports: createImportService({ db, mutate, bus, visibility, ...(logger ? { logger } : {}) }),
   };
 }
 
