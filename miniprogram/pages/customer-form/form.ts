@@ -32,6 +32,8 @@ export function valuesFrom(c: Customer): FormValues {
  */
 const phoneDigits = (text: string): string => text.normalize('NFKC').replace(/[\s\-()./]/g, '');
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** A pool customer's phone and e-mail reach a rep masked (`138****0001`): shown, never sent back. */
+const masked = (text: string): boolean => text.includes('*');
 
 export function validate(values: FormValues): FieldErrors {
   const errors: FieldErrors = {};
@@ -41,9 +43,9 @@ export function validate(values: FormValues): FieldErrors {
   }
   if (!values.name.trim()) errors.name = t('customerForm.nameRequired');
   const phone = phoneDigits(values.phone);
-  if (phone && !/^\+?\d{5,20}$/.test(phone)) errors.phone = t('customerForm.phoneInvalid');
+  if (phone && !masked(phone) && !/^\+?\d{5,20}$/.test(phone)) errors.phone = t('customerForm.phoneInvalid');
   const email = values.email.trim();
-  if (email && !EMAIL.test(email)) errors.email = t('customerForm.emailInvalid');
+  if (email && !masked(email) && !EMAIL.test(email)) errors.email = t('customerForm.emailInvalid');
   return errors;
 }
 
@@ -61,7 +63,13 @@ export function toInput(values: FormValues): CustomerInput {
 }
 
 export function toPatch(values: FormValues, version: number): CustomerPatch {
-  return { ...toInput(values), version };
+  const { phone, email, ...rest } = toInput(values);
+  return {
+    ...rest,
+    ...(masked(values.phone) ? {} : { phone }),
+    ...(masked(values.email) ? {} : { email }),
+    version,
+  };
 }
 
 /**
