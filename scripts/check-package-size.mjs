@@ -60,7 +60,9 @@ function firstFile(tree, bases, suffixes) {
   return null;
 }
 
-const JS_SPECS = [/require\(\s*["']([^"']+)["']\s*\)/g, /\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g];
+// A module specifier has no spaces or commas: that keeps `["from","to"]` and a message ending in
+// "from" (a string, then a comma) from reading as imports.
+const JS_SPECS = [/require\(\s*["']([^"']+)["']\s*\)/g, /\bfrom\s*["']([^"'\s,]+)["']/g, /\bimport\s*["']([^"'\s,]+)["']/g];
 const WXML_SPECS = [/<(?:import|include|wxs)\b[^>]*\bsrc\s*=\s*["']([^"']+)["']/g];
 const WXSS_SPECS = [/@import\s+["']([^"']+)["']/g];
 const specsIn = (text, patterns) => patterns.flatMap((re) => [...text.matchAll(re)].map((m) => m[1]));

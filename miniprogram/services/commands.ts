@@ -43,6 +43,12 @@ const ROUTES: Record<CommandType, Route> = {
   'activity.log': { method: 'POST', path: '/api/crm/activities' },
   'contact.create': { method: 'POST', path: '/api/crm/customers/:customerId/contacts' },
   'contact.update': { method: 'PATCH', path: '/api/crm/contacts/:id' },
+  'customer.claim': { method: 'POST', path: '/api/crm/customers/:id/claim' },
+  'customer.release': { method: 'POST', path: '/api/crm/customers/:id/release' },
+  'customer.reassign': { method: 'PUT', path: '/api/crm/customers/:id/owner' },
+  'opportunity.reassign': { method: 'PUT', path: '/api/crm/opportunities/:id/owner' },
+  'team.settings': { method: 'PATCH', path: '/api/crm/team/settings' },
+  'target.set': { method: 'PUT', path: '/api/crm/targets' },
 };
 
 type Twin<K extends CommandType> = (req: CommandReq<K>, idempotencyKey: string) => Promise<CommandRes<K>>;

@@ -1,6 +1,7 @@
 import type {
   Ack,
   AnyTeamEvent,
+  ClaimingNotice,
   ClientToServerEvents,
   ImportProgress,
   NotificationPayload,
@@ -13,7 +14,7 @@ import type {
 import type { ManagerOptions, Socket, SocketOptions } from 'weapp.socket.io';
 import { errorFromBody, networkError } from './api-error';
 import { deliverInOrder, inSeqOrder, Sequencer } from './realtime-sequencer';
-import type { SeqMap, SeqStore } from './realtime-sequencer';
+import type { SeqMap, SeqStore, StreamEvent } from './realtime-sequencer';
 
 export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Connect = (url: string, opts: Partial<ManagerOptions & SocketOptions>) => RealtimeSocket;
@@ -39,7 +40,7 @@ export interface RealtimeDeps {
 }
 
 type Handler = (event: AnyTeamEvent) => void;
-type CommandName = 'sync:resume' | 'opportunity:move' | 'presence:join' | 'presence:leave';
+type CommandName = 'sync:resume' | 'opportunity:move' | 'presence:join' | 'presence:leave' | 'customer:claim-started';
 type CommandArgs<K extends CommandName> = ClientToServerEvents[K] extends (req: infer R, ack: (res: Ack<infer T>) => void) => void
   ? { req: R; res: T }
   : never;
@@ -89,12 +90,13 @@ export function createRealtimeClient(deps: RealtimeDeps) {
   const notificationHandlers = new Set<(n: NotificationPayload) => void>();
   const presenceHandlers = new Set<(p: PresenceChanged) => void>();
   const progressHandlers = new Set<(p: ImportProgress) => void>();
+  const claimingHandlers = new Set<(n: ClaimingNotice) => void>();
   /** resources this phone is viewing (count of watchers), joined again after every reconnect */
   const watched = new Map<string, number>();
   let socket: RealtimeSocket | null = null;
   let status: ConnectionStatus = 'idle';
   let syncing: { cancel: () => void } | null = null;
-  let pending: AnyTeamEvent[] = [];
+  let pending: StreamEvent[] = [];
   let gapTimer: ReturnType<typeof setTimeout> | null = null;
 
   function setStatus(next: ConnectionStatus): void {
@@ -108,8 +110,10 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     for (const h of [...resetHandlers]) safely(h, info);
   }
 
-  function dispatch(event: AnyTeamEvent): void {
+  /** A redacted event (`owner` visibility: not this phone's to see) only moves the seq on. */
+  function dispatch(event: StreamEvent): void {
     seq.advance(event.teamId, event.seq);
+    if (event.type === 'redacted') return;
     for (const h of [...(handlers.get(event.type) ?? [])]) safely(h, event);
   }
 
@@ -123,7 +127,7 @@ export function createRealtimeClient(deps: RealtimeDeps) {
    * it. One node's envelope can overtake another's through Redis, so a gap waits `gapGraceMs` for
    * the missing one before asking the server: a whole team resuming at once is what it saves.
    */
-  function receive(event: AnyTeamEvent): void {
+  function receive(event: StreamEvent): void {
     if (syncing) {
       pending.push(event);
       return;
@@ -275,7 +279,11 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     s.on('import:progress', (p) => {
       for (const h of [...progressHandlers]) safely(h, p);
     });
+    s.on('customer:claiming', (n) => {
+      for (const h of [...claimingHandlers]) safely(h, n);
+    });
     for (const type of TEAM_EVENT_TYPES) s.on(type, receive);
+    s.on('event:redacted', receive);
   }
 
   function start(): void {
@@ -363,6 +371,8 @@ export function createRealtimeClient(deps: RealtimeDeps) {
     onPresence: (h: (p: PresenceChanged) => void) => subscribe(presenceHandlers, h),
     /** How far the server has checked an import this user uploaded (to `user:<id>` only). */
     onImportProgress: (h: (p: ImportProgress) => void) => subscribe(progressHandlers, h),
+    /** A teammate started claiming a pool customer (transient, for 正在被领取). */
+    onClaiming: (h: (n: ClaimingNotice) => void) => subscribe(claimingHandlers, h),
     watchPresence,
     /** A typed command with an ack (rejects on `{ ok: false }`, a timeout, or no connection). */
     command,

@@ -1,4 +1,8 @@
-import type { AnyTeamEvent } from '@live-crm/shared-types';
+import type { AnyTeamEvent, RedactedEvent } from '@live-crm/shared-types';
+
+/** What holds a place in a team's stream: an envelope, or the seq of one this phone may not see. */
+export type StreamEvent = AnyTeamEvent | RedactedEvent;
+type Sequenced = Pick<StreamEvent, 'teamId' | 'seq'>;
 
 /** Last seq seen per team id (as a string key, the shape `sync:resume` takes). */
 export type SeqMap = Record<string, number>;
@@ -34,7 +38,7 @@ export class Sequencer {
     return this.seqs[String(teamId)];
   }
 
-  verdict(event: AnyTeamEvent): Verdict {
+  verdict(event: Sequenced): Verdict {
     const last = this.last(event.teamId);
     // No baseline for this team yet: the first envelope becomes one.
     if (last === undefined) return 'deliver';
@@ -66,13 +70,13 @@ function sanitize(value: unknown): SeqMap {
 }
 
 /** Envelopes in the order they must be applied: per team by seq. */
-export function inSeqOrder(events: readonly AnyTeamEvent[]): AnyTeamEvent[] {
+export function inSeqOrder<E extends Sequenced>(events: readonly E[]): E[] {
   return [...events].sort((a, b) => a.teamId - b.teamId || a.seq - b.seq);
 }
 
 /** Delivers every held envelope that is next in line (in seq order); answers those still waiting for a gap. */
-export function deliverInOrder(seq: Sequencer, held: readonly AnyTeamEvent[], deliver: (event: AnyTeamEvent) => void): AnyTeamEvent[] {
-  const waiting: AnyTeamEvent[] = [];
+export function deliverInOrder<E extends Sequenced>(seq: Sequencer, held: readonly E[], deliver: (event: E) => void): E[] {
+  const waiting: E[] = [];
   for (const event of inSeqOrder(held)) {
     const verdict = seq.verdict(event);
     if (verdict === 'deliver') deliver(event);

@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import type { Ack, AnyTeamEvent, Opportunity, SyncResumeRequest, SyncResumeResult } from '@live-crm/shared-types';
+import type { Ack, AnyTeamEvent, Opportunity, RedactedEvent, SyncResumeRequest, SyncResumeResult } from '@live-crm/shared-types';
 import { Server, type Socket } from 'socket.io';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { installWx, type WxHandles } from '../../test-support/wx/index';
@@ -10,7 +10,7 @@ import { memorySeqStore, type SeqStore } from '../services/realtime-sequencer';
 
 /** A small real Socket.IO 4 server speaking the contract: team:1 room, seq'd envelopes, sync:resume. */
 class FakeTeamServer {
-  readonly log: AnyTeamEvent[] = [];
+  readonly log: Array<AnyTeamEvent | RedactedEvent> = [];
   resumes: SyncResumeRequest[] = [];
   mode: 'normal' | 'reset' | 'silent' = 'normal';
   /** As the real server: at most this many envelopes per resume answer, with hasMore. */
@@ -64,6 +64,15 @@ class FakeTeamServer {
     };
     this.log.push(env);
     if (deliver) this.io.to('team:1').emit('opportunity:updated', env);
+    return env;
+  }
+
+  /** Commits an envelope this phone may not see (`owner` visibility): it gets the seq only. */
+  publishRedacted(deliver = true): RedactedEvent {
+    const seq = this.log.length + 1;
+    const env: RedactedEvent = { seq, eventId: `e${seq}`, teamId: 1, type: 'redacted', at: new Date().toISOString() };
+    this.log.push(env);
+    if (deliver) this.io.to('team:1').emit('event:redacted', env);
     return env;
   }
 }
@@ -184,6 +193,26 @@ describe('realtime client over weapp.socket.io and a real Socket.IO server', () 
     await expect.poll(() => titles).toEqual(['one', 'lost gap', 'four', 'two, never published', 'three']);
     expect(resets.filter((r) => r.reason === 'gap')).toEqual([]);
     expect(c.lastSeq(1)).toBe(5);
+  });
+
+  test('a redacted event moves the seq on, live and in a resume, without a resume of its own or a handler call', async () => {
+    const { c, titles, resets } = client();
+    await synced(c);
+    const resumes = server.resumes.length;
+    server.publish('one');
+    server.publishRedacted();
+    server.publish('three');
+    await expect.poll(() => titles).toEqual(['one', 'three']);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(server.resumes.length).toBe(resumes);
+    expect(c.lastSeq(1)).toBe(3);
+    // Lost on the way: the resume's answer carries it redacted, and the stream closes over it.
+    server.publishRedacted(false);
+    server.publish('five');
+    await expect.poll(() => titles).toEqual(['one', 'three', 'five']);
+    expect(server.resumes.length).toBe(resumes + 1);
+    expect(c.lastSeq(1)).toBe(5);
+    expect(resets.filter((r) => r.reason !== 'fresh')).toEqual([]);
   });
 
   test('a handshake refused as unavailable is retried until the server takes it', async () => {

@@ -20,6 +20,7 @@ export function errorText(err: unknown): string {
     conflict: 'error.conflict',
     validation: 'error.validation',
     rate_limited: 'error.rate_limited',
+    limit: 'error.limit',
   };
   const key = known[err.code];
   return key ? t(key) : t('error.generic');

@@ -56,6 +56,29 @@ export function notificationText(n: NotificationPayload, now: number = Date.now(
       const counts = { customers: String(customers), opportunities: String(opportunities), tasks: String(tasks) };
       return { title: t('notify.handover', { name: leaverName }), body: t('notify.handoverBody', counts) };
     }
+    case 'reassigned-to-you':
+      return {
+        title: t(n.params.record === 'customer' ? 'notify.customerToYou' : 'notify.dealToYou', { name: n.params.actorName }),
+        body: n.params.name,
+      };
+    case 'reassigned-away':
+      return {
+        title: t(n.params.record === 'customer' ? 'notify.customerAway' : 'notify.dealAway', {
+          name: n.params.actorName,
+          to: n.params.toName,
+        }),
+        body: n.params.name,
+      };
+    case 'recycle-warning':
+      return {
+        title: t('notify.recycleWarning', { name: n.params.customerName }),
+        body: t('notify.recycleAt', { time: formatDue(n.params.recycleAt, now) }),
+      };
+    case 'customer-recycled':
+      return {
+        title: t('notify.recycled', { name: n.params.customerName }),
+        body: t('notify.recycledBody', { days: n.params.days }),
+      };
     default:
       return { title: t('notify.unknown'), body: '' };
   }

@@ -20,6 +20,9 @@ import { TeamEventModel } from './models/team-event.model.js';
 import { TeamModel } from './models/team.model.js';
 import { TenantModel } from './models/tenant.model.js';
 import { UserModel } from './models/user.model.js';
+import { TeamSettingsModel } from './models/team-settings.model.js';
+import { TargetModel } from './models/target.model.js';
+import { CustomerOwnerLogModel } from './models/customer-owner-log.model.js';
 
 export interface Models {
   Tenant: typeof TenantModel;
@@ -43,6 +46,9 @@ export interface Models {
   Invitation: typeof InvitationModel;
   Contact: typeof ContactModel;
   Attachment: typeof AttachmentModel;
+  TeamSettings: typeof TeamSettingsModel;
+  Target: typeof TargetModel;
+  CustomerOwnerLog: typeof CustomerOwnerLogModel;
 }
 
 export interface Database {
@@ -92,6 +98,9 @@ export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging
     Invitation: InvitationModel.initModel(sequelize),
     Contact: ContactModel.initModel(sequelize),
     Attachment: AttachmentModel.initModel(sequelize),
+    TeamSettings: TeamSettingsModel.initModel(sequelize),
+    Target: TargetModel.initModel(sequelize),
+    CustomerOwnerLog: CustomerOwnerLogModel.initModel(sequelize),
   };
   associate(models);
   return { sequelize, models, close: () => sequelize.close() };

@@ -22,4 +22,7 @@ export { TeamEventModel } from './models/team-event.model.js';
 export { TeamModel } from './models/team.model.js';
 export { TenantModel } from './models/tenant.model.js';
 export { UserModel } from './models/user.model.js';
+export { TeamSettingsModel } from './models/team-settings.model.js';
+export { TargetModel } from './models/target.model.js';
+export { CustomerOwnerLogModel } from './models/customer-owner-log.model.js';
 export { phoneKey, PHONE_MIN_DIGITS, PHONE_MAX_DIGITS } from './phone.js';

@@ -9,6 +9,7 @@ import * as userActive from './migrations/0007-user-active.js';
 import * as textKeys from './migrations/0008-text-keys.js';
 import * as invitations from './migrations/0009-invitations.js';
 import * as imports from './migrations/0010-imports.js';
+import * as ownership from './migrations/0011-ownership.js';
 import * as dailyRecord from './migrations/0012-daily-record.js';
 
 type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
@@ -27,6 +28,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0008-text-keys', textKeys],
   ['0009-invitations', invitations],
   ['0010-imports', imports],
+  ['0011-ownership', ownership],
   ['0012-daily-record', dailyRecord],
 ];
 

@@ -22,6 +22,8 @@ import { notificationsRoutes } from './modules/notifications/notifications.route
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.js';
 import { syncRoutes } from './modules/sync/sync.routes.js';
 import { tasksRoutes } from './modules/tasks/tasks.routes.js';
+import { teamSettingsRoutes } from './modules/ownership/team-settings.routes.js';
+import { targetsRoutes } from './modules/targets/targets.routes.js';
 import type { Services } from './services.js';
 
 export interface Health {
@@ -112,6 +114,8 @@ export function createApp({
   crm.use(exportRoutes(services.exports, publicUrl));
   crm.use(importRoutes(services.imports));
   crm.use(membersRoutes(services.members, services.invitations));
+  crm.use(teamSettingsRoutes(services.teamSettings));
+  crm.use(targetsRoutes(services.targets));
   app.use('/api/crm', crm);
   app.use('/api/me', requireAuth(services.auth), meRoutes(services.auth));
 

@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   WECHAT_REMINDER_TEMPLATE_ID: z.string().min(1).optional(),
   /** How often each node looks for due reminders; 0 turns the scheduler off. */
   REMINDER_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
+  /** How often each node returns idle customers to the pool (and warns their owners); 0 turns it off. */
+  RECYCLE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
   /** Most reminders one node claims per transaction. */
   REMINDER_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   NODE_ID: z.string().optional(),
@@ -81,6 +83,7 @@ export interface Config {
   wechat: { appId: string | undefined; secret: string | undefined; apiBase: string };
   timeZone: string;
   reminders: { intervalMs: number; batch: number; templateId: string | undefined };
+  recycle: { intervalMs: number };
   logLevel: Env['LOG_LEVEL'];
   dataDir: string;
   eventRetentionDays: number;
@@ -138,6 +141,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: e.SEED_DEMO,
     wechat: { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE },
     reminders: { intervalMs: e.REMINDER_INTERVAL_MS, batch: e.REMINDER_BATCH, templateId: e.WECHAT_REMINDER_TEMPLATE_ID },
+    recycle: { intervalMs: e.RECYCLE_INTERVAL_MS },
     timeZone: e.TZ_DEFAULT,
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import type { AnyTeamEvent, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '@live-crm/shared-types';
 import type { Actor } from './core/actor.js';
+import { redact, type Owners } from './core/audience.js';
 import { toAppError } from './core/app-error.js';
 import type { EventBus } from './core/event-bus.js';
 import type { Metrics } from './core/metrics.js';
@@ -33,10 +34,30 @@ export interface IoDeps {
 
 export const teamRoom = (teamId: number): string => `team:${teamId}`;
 export const userRoom = (userId: number): string => `user:${userId}`;
+/** A team's managers and its tenant's admins: they see every record of the team. */
+export const staffRoom = (teamId: number): string => `staff:${teamId}`;
 
 /** Emits a committed envelope under its own event name; the map keys and envelope types line up by construction. */
 export function emitEnvelope(target: { emit: CrmServer['emit'] }, envelope: AnyTeamEvent): void {
   (target.emit as (ev: string, payload: AnyTeamEvent) => boolean)(envelope.type, envelope);
+}
+
+type Broadcaster = Pick<CrmServer, 'to'>;
+
+/**
+ * Sends a committed envelope to the phones that may see it. A `team` visibility team (audience
+ * null) is one room broadcast, as before ownership existed. In `owner` visibility the staff room and
+ * the audience's user rooms get the envelope, and every other socket of the team room gets its seq
+ * only (`event:redacted`), so each phone's stream stays gap-free: two broadcasts, still no per-socket work.
+ */
+export function deliver(target: Broadcaster, envelope: AnyTeamEvent, audience: Owners, alsoToUsers: number[] = []): void {
+  if (audience === null) {
+    emitEnvelope(target.to([teamRoom(envelope.teamId), ...alsoToUsers.map(userRoom)]), envelope);
+    return;
+  }
+  const full = [staffRoom(envelope.teamId), ...[...new Set([...audience, ...alsoToUsers])].map(userRoom)];
+  emitEnvelope(target.to(full), envelope);
+  target.to(teamRoom(envelope.teamId)).except(full).emit('event:redacted', redact(envelope));
 }
 
 /** Longest delay setTimeout honours (about 24.8 days); a later expiry is checked again at reconnect. */
@@ -135,14 +156,13 @@ export function createIo(http: HttpServer, deps: IoDeps): CrmServer {
         () => next(),
       ); // the limiter itself failing must not end the socket
     });
-    void socket.join([...teamIds.map(teamRoom), userRoom(userId)]);
+    const staff = role === 'rep' ? [] : teamIds.map(staffRoom);
+    void socket.join([...teamIds.map(teamRoom), ...staff, userRoom(userId)]);
     for (const register of deps.modules) register({ io, socket, actor, logger: deps.logger });
   });
 
   wireRights(io, deps);
-  deps.bus.onPublish(({ envelope, alsoToUsers }) => {
-    emitEnvelope(io.to([teamRoom(envelope.teamId), ...alsoToUsers.map(userRoom)]), envelope);
-  });
+  deps.bus.onPublish(({ envelope, alsoToUsers, audience }) => deliver(io, envelope, audience, alsoToUsers));
   deps.bus.onNotify(({ userId, notification }) => {
     io.to(userRoom(userId)).emit('notification', notification);
   });

@@ -13,7 +13,9 @@ import { createRateLimiter } from './core/rate-limit.js';
 import type { Config } from './config.js';
 import { createIo, type CrmServer } from './io.js';
 import { createReminderScheduler, type ReminderScheduler } from './modules/notifications/reminder.scheduler.js';
+import { createRecycleScheduler, type RecycleScheduler } from './modules/ownership/recycle.scheduler.js';
 import { pipelineSocket } from './modules/pipeline/pipeline.socket.js';
+import { poolSocket } from './modules/ownership/pool.socket.js';
 import { presenceSocket } from './modules/presence/presence.socket.js';
 import { recountLocalPresence } from './modules/presence/presence.viewers.js';
 import { createHeadCheck, type HeadCheck } from './modules/sync/head-check.scheduler.js';
@@ -37,6 +39,8 @@ export interface CrmNode {
   services: Services;
   /** Runs on every node; the database claim makes each reminder fire once across nodes. */
   reminders: ReminderScheduler;
+  /** Runs on every node; returns idle customers to the pool once, whichever node gets there. */
+  recycle: RecycleScheduler;
   /** Prunes team_events beyond retention and old Idempotency-Keys, on every node. */
   retention: RetentionScheduler;
   /** With Redis: re-sends committed events whose publish died with another node (null: single node). */
@@ -99,6 +103,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     modules: [
       pipelineSocket(services.pipeline),
       syncSocket(services.sync),
+      poolSocket(services.customers),
       presenceSocket({ customer: services.customers.reachable }, { clustered: Boolean(redis) }),
     ],
     ...(redis ? { adapter: redis.adapter } : {}),
@@ -115,6 +120,15 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     defaultTimeZone: config.timeZone,
   });
   reminders.start();
+  const recycle = createRecycleScheduler({
+    db,
+    owners: services.customers.owners,
+    notifications: services.notifications,
+    bus: services.bus,
+    logger,
+    intervalMs: config.recycle.intervalMs,
+  });
+  recycle.start();
   const retention = createRetentionScheduler({ sync: services.sync, logger, intervalMs: config.retention.intervalMs });
   retention.start();
   const healing = redis ? startHealing(io, redis, services, config, logger) : null;
@@ -132,6 +146,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
     io,
     services,
     reminders,
+    recycle,
     retention,
     heads: healing?.heads ?? null,
     metrics,
@@ -153,7 +168,7 @@ export async function createNode({ config, db, logger, jwtSecret }: NodeDeps): P
       // A keep-alive connection (the balancer's) goes idle once its request is answered: close it then, not at keepAliveTimeout.
       const sweep = setInterval(() => http.closeIdleConnections(), 50);
       http.closeIdleConnections();
-      await Promise.all([reminders.stop(), retention.stop(), healing?.stop(), services.imports.drain()]);
+      await Promise.all([reminders.stop(), recycle.stop(), retention.stop(), healing?.stop(), services.imports.drain()]);
       const giveUpAt = Date.now() + (cutAfterMs ?? 5000);
       while (metrics.commandsInFlight() > 0 && Date.now() < giveUpAt) await new Promise((r) => setTimeout(r, 10));
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -23,6 +23,9 @@ import { createNotificationsService } from './modules/notifications/notification
 import { createPipelineService } from './modules/pipeline/pipeline.service.js';
 import { createSyncService } from './modules/sync/sync.service.js';
 import { createTasksService } from './modules/tasks/tasks.service.js';
+import { createTeamSettingsService } from './modules/ownership/team-settings.service.js';
+import { createVisibility } from './modules/ownership/visibility.js';
+import { createTargetsService } from './modules/targets/targets.service.js';
 
 /**
  * Composition root of the domain: one service per area, all writing through one mutation runner.
@@ -41,11 +44,12 @@ export function createServices(
   const wechat = createWechatClient(config.wechat);
   const reminderTemplateId = wechat.canSend ? config.reminders.templateId : undefined;
   const notifications = createNotificationsService({ db, mutate, reminderTemplateId });
-  const customers = createCustomerService({ db, mutate });
-  const tasks = createTasksService({ db, mutate, notifications, defaultTimeZone: config.timeZone });
+  const visibility = createVisibility(db);
+  const customers = createCustomerService({ db, mutate, visibility, notifications });
+  const tasks = createTasksService({ db, mutate, notifications, defaultTimeZone: config.timeZone, visibility });
   const rights = createRightsHub();
   const auth = createAuthService({ db, signer: createTokenSigner(jwtSecret), wechat, devLogin: config.devLogin, rights });
-  const pipeline = createPipelineService({ db, mutate, runStatement });
+  const pipeline = createPipelineService({ db, mutate, runStatement, visibility, owners: customers.owners, notifications });
   const communications = createCommunicationService({ db, mutate, customers, tasks });
   const attachments = createAttachmentService({ db, mutate, customers, publicUrl });
   const activities = createActivityService({
@@ -65,10 +69,19 @@ export function createServices(
     members: createMembersService({ db, mutate, rights, notifications, customers, pipeline, tasks }),
     invitations: createInvitationsService({ db, mutate, wechat, issue: auth.issue }),
     pipeline,
+    visibility,
+    teamSettings: createTeamSettingsService({ db, mutate, visibility }),
+    targets: createTargetsService({ db, mutate, defaultTimeZone: config.timeZone }),
     analytics: createAnalyticsService({ db, eventRetentionDays: config.eventRetentionDays }),
-    exports: createExportService({ db, signer: createExportSigner(jwtSecret), actorFor: (userId) => auth.actorFor(userId) }),
+    exports: createExportService({
+      db,
+      signer: createExportSigner(jwtSecret),
+      actorFor: (userId) => auth.actorFor(userId),
+      visibility,
+    }),
     sync: createSyncService({
       db,
+      visibility,
       maxEvents: config.syncMaxEvents,
       retentionDays: config.eventRetentionDays,
       idempotencyHours: config.retention.idempotencyHours,
@@ -80,7 +93,7 @@ export function createServices(
     attachments,
     activities,
     contacts: createContactService({ db, mutate, customers }),
-    imports: createImportService({ db, mutate, bus, ...(logger ? { logger } : {}) }),
+    imports: createImportService({ db, mutate, bus, visibility, ...(logger ? { logger } : {}) }),
   };
 }
 

@@ -1,7 +1,7 @@
 /* global Buffer, setTimeout */
 // What the demo people do in the app just before the pictures are taken, through the server's REST
 // API as they would: a manager hands Ray two tasks (his notifications), Ray opens a deal with a long
-// title and finishes a task, Mia invites reps. Answers the ids the preview states open.
+// title and finishes a task, Mia invites reps and sets this month's targets. Answers the ids the preview states open.
 
 import { demoPhoto } from '../../realtime-server/src/seed/demo.photos.js';
 
@@ -49,6 +49,13 @@ export async function playScene({ ray, mia }, now) {
   const invited = (await mia.call('POST', '/api/crm/invitations', { role: 'rep', maxUses: 3 })).invitation;
   const revoked = (await mia.call('POST', '/api/crm/invitations', { role: 'rep' })).invitation;
   await mia.call('DELETE', `/api/crm/invitations/${revoked.id}`);
+  // The manager sets this month's targets (the dashboard's leaderboard shows completion against them).
+  const month = new Date(now + 8 * HOUR).toISOString().slice(0, 7);
+  const me = await mia.call('GET', '/api/me');
+  for (const [i, member] of me.members.filter((m) => m.role === 'rep').entries()) {
+    await mia.call('PUT', '/api/crm/targets', { userId: member.id, month, wonValueCents: [300_000_00, 120_000_00][i % 2] });
+  }
+  const pool = (await ray.call('GET', '/api/crm/customers?scope=pool&limit=1')).customers[0];
 
   const pipeline = await ray.call('GET', '/api/crm/pipeline');
   const wonStage = pipeline.stages.find((s) => s.outcome === 'won');
@@ -59,6 +66,7 @@ export async function playScene({ ray, mia }, now) {
     customer: first.id, longCompany: longCompany.id, quietCustomer: quiet.id, customerName: first.name, quietName: quiet.name,
     longDeal: deal.id, wonDeal: won.id, stages: pipeline.stages.map((st) => st.id),
     overdueTask: overdue.id, openTask: laterToday[0].id, doneTask: done.id, assignedTask: assigned[0].id,
+    poolCustomer: pool.id, ritaId: me.members.find((m) => m.name === '王婷')?.id ?? 0,
     invitationCode: invited.code, revokedCode: revoked.code, rayId: ray.user.id,
   };
 }

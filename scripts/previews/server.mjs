@@ -8,7 +8,7 @@ import { PREVIEW_NOW, realNow, shiftIso } from './clock.mjs';
 import { playScene } from './scene.mjs';
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'server-child.mts');
-const LOGINS = ['ray', 'rita', 'mia', 'ada', 'nick'];
+const LOGINS = ['ray', 'rita', 'mia', 'ada', 'nick', 'wes'];
 /** The seed runs two hours before the pictures' moment and the scene twenty minutes before. */
 const SEED_LEAD_MS = 2 * 3_600_000;
 const SCENE_LEAD_MS = 20 * 60_000;

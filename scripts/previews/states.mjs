@@ -60,6 +60,14 @@ export const PAGE_STATES = {
       offline: 'after-load',
       interact: async ({ page, ids }) => { await page.move(ids.longDeal, ids.stages[1]); page.onTabChange({ detail: { value: String(ids.stages[1]) } }); } },
     { name: 'en', description: 'English phone', language: 'en' },
+    { name: 'manager-filter', description: 'manager: filter the board by rep', as: 'mia', interact: ({ page }) => page.onOwnerFilterTap() },
+    { name: 'manager-rep', description: 'manager looking at one rep’s deals', as: 'mia',
+      interact: async ({ page }) => {
+        await page.onOwnerFilterTap();
+        page.onSheetSelected({ detail: { index: page.data.sheet.items.findIndex((i) => i.label === '李锐') } });
+        await page.load();
+      } },
+    { name: 'manager-en', description: 'English phone, manager filter', as: 'mia', language: 'en', interact: ({ page }) => page.onOwnerFilterTap() },
   ],
   'pages/opportunity-detail/index': [
     { name: '', description: 'deal with a very long title', query: id('longDeal') },
@@ -67,6 +75,10 @@ export const PAGE_STATES = {
     { name: 'won-reopen', description: 'a won deal: 重新打开 lists the open stages', query: id('wonDeal'), interact: ({ page }) => page.onMoveTap() },
     { name: 'not-found', description: 'deleted or other team', query: { id: '999999' } },
     { name: 'offline', description: 'no network', query: id('longDeal'), offline: true },
+    { name: 'reassign', description: 'manager: 转交 the deal to another member', query: id('longDeal'), as: 'mia',
+      interact: ({ page }) => page.onOwnerTap() },
+    { name: 'reassign-en', description: 'English phone, manager reassigning a deal', query: id('longDeal'), as: 'mia', language: 'en',
+      interact: ({ page }) => page.onOwnerTap() },
   ],
   'pages/opportunity-form/index': [
     { name: '', description: 'new deal' },
@@ -117,8 +129,13 @@ export const PAGE_STATES = {
     { name: 'empty', description: 'a new team: no customers yet', as: NEW_TEAM },
     { name: 'offline', description: 'no network on first load', offline: true },
     { name: 'sort-sheet', description: 'sort sheet open', interact: ({ page }) => page.onSortTap() },
+    { name: 'pool', description: '公海 tab: masked numbers, 领取 buttons; a teammate is claiming the first one (正在被领取)',
+      interact: async ({ page, ids }) => { await page.onScopeChange({ detail: { value: 'pool' } }); await page.load(); page.showClaiming(ids.poolCustomer, '王婷'); } },
+    { name: 'mine', description: '我的 tab: only the rep’s own customers', interact: async ({ page }) => { page.onScopeChange({ detail: { value: 'mine' } }); await page.load(); } },
     { name: 'manager', description: 'manager: 导入 (import) beside the sort', as: 'mia' },
     { name: 'en', description: 'English phone', language: 'en' },
+    { name: 'pool-en', description: 'English phone, the pool tab', language: 'en',
+      interact: async ({ page, ids }) => { page.onScopeChange({ detail: { value: 'pool' } }); await page.load(); page.showClaiming(ids.poolCustomer, '王婷'); } },
   ],
   'pages/customer-detail/index': [
     { name: '', description: 'customer with a timeline; 王婷 has it open too', query: id('customer'),
@@ -131,6 +148,14 @@ export const PAGE_STATES = {
     { name: 'offline', description: 'no network', query: id('customer'), offline: true },
     { name: 'en', description: 'English phone', query: id('customer'), language: 'en',
       viewers: ['rita'], viewing: (ids) => `customer:${ids.customer}` },
+    { name: 'pool', description: 'a pool customer: masked phone and e-mail, 领取', query: id('poolCustomer') },
+    { name: 'pool-en', description: 'English phone, a pool customer', query: id('poolCustomer'), language: 'en' },
+    { name: 'release', description: 'the owner returns a customer to the pool, with a reason', query: id('customer'),
+      interact: ({ page }) => { page.onReleaseTap(); page.onReasonInput({ detail: { value: '客户今年没有采购预算' } }); } },
+    { name: 'reassign', description: 'manager: 转交 sheet from the owner cell', query: id('customer'), as: 'mia',
+      interact: ({ page }) => page.onOwnerTap() },
+    { name: 'reassign-en', description: 'English phone, manager reassigning', query: id('customer'), as: 'mia', language: 'en',
+      interact: ({ page }) => page.onOwnerTap() },
   ],
   'pages/record-form/index': [
     { name: '', description: '写跟进 on a customer: type chips, contact (its primary) preselected', query: (ids) => ({ customerId: String(ids.customer) }) },
@@ -178,6 +203,14 @@ export const PAGE_STATES = {
     { name: 'empty', description: 'new team: nothing won, no deals, no activity', as: NEW_TEAM },
     { name: 'offline', description: 'no network on first load', offline: true },
     { name: 'en', description: 'English phone', language: 'en' },
+    { name: 'manager', description: 'manager: this month’s leaderboard against targets, team settings link', as: 'mia' },
+    { name: 'manager-en', description: 'English phone, manager', as: 'mia', language: 'en' },
+  ],
+  'pages/team-settings/index': [
+    { name: '', description: 'manager: visibility, pool rules and this month’s targets', as: 'mia' },
+    { name: 'owner-mode', description: 'team West: reps see only their own records', as: 'wes' },
+    { name: 'en', description: 'English phone', as: 'mia', language: 'en' },
+    { name: 'offline', description: 'no network', as: 'mia', offline: true },
   ],
   'pages/report/index': [
     { name: '', description: 'weekly team report' },

@@ -1,3 +1,4 @@
+import type { CustomerScope } from './ownership.js';
 import type {
   Activity,
   ActivityLocation,
@@ -72,6 +73,8 @@ export interface CustomerListQuery {
   cursor?: string;
   /** Admins only: one team of their tenant (default: every team). */
   teamId?: Id;
+  /** ARCHITECTURE 9.2: `all` (what the caller may see, the default), `mine`, or `pool` (公海). */
+  scope?: CustomerScope;
 }
 /**
  * Orders (each with the id tie-breaker): `lastContact` most recent first, never contacted last;

@@ -36,6 +36,16 @@ import type {
 } from './api.js';
 import type { Id, TaskStatus } from './entities.js';
 import type { ImportApplyRequest, ImportResponse } from './imports.js';
+import type {
+  AssignOwnerRequest,
+  OwnerCustomerResponse,
+  OwnerOpportunityResponse,
+  ReleaseCustomerRequest,
+  TargetRequest,
+  TargetResponse,
+  TeamSettingsPatch,
+  TeamSettingsResponse,
+} from './ownership.js';
 
 /**
  * A record as the phone keeps it until sent: `photos` are files on the phone, each uploaded once
@@ -76,6 +86,13 @@ export interface CommandMap {
   'invitation.create': { req: InvitationInput; res: InvitationCreatedResponse };
   'invitation.revoke': { req: { id: Id }; res: InvitationResponse };
   'member.deactivate': { req: DeactivateMemberRequest & { id: Id }; res: DeactivateMemberResponse };
+  /** ARCHITECTURE 9.2: take a pool customer, give one back (saying why), a manager's reassignment. */
+  'customer.claim': { req: { id: Id }; res: OwnerCustomerResponse };
+  'customer.release': { req: ReleaseCustomerRequest & { id: Id }; res: OwnerCustomerResponse };
+  'customer.reassign': { req: AssignOwnerRequest & { id: Id }; res: OwnerCustomerResponse };
+  'opportunity.reassign': { req: AssignOwnerRequest & { id: Id }; res: OwnerOpportunityResponse };
+  'team.settings': { req: TeamSettingsPatch; res: TeamSettingsResponse };
+  'target.set': { req: TargetRequest; res: TargetResponse };
 }
 
 export type CommandType = keyof CommandMap;

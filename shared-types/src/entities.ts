@@ -293,6 +293,14 @@ export interface NotificationParamsMap {
   mention: { actorName: string; customerName: string };
   /** To the heir of a deactivated member: how many of the leaver's records are now theirs. */
   handover: { actorName: string; leaverName: string; customers: number; opportunities: number; tasks: number };
+  /** A manager gave the user a customer or a deal. */
+  'reassigned-to-you': { actorName: string; record: 'customer' | 'opportunity'; name: string };
+  /** A manager gave the user's customer or deal to someone else. */
+  'reassigned-away': { actorName: string; record: 'customer' | 'opportunity'; name: string; toName: string };
+  /** The customer goes back to the pool at `recycleAt` unless someone logs activity on it. */
+  'recycle-warning': { customerName: string; recycleAt: IsoDateTime };
+  /** The customer went back to the pool after `days` days without activity. */
+  'customer-recycled': { customerName: string; days: number };
 }
 export type NotificationKind = keyof NotificationParamsMap;
 

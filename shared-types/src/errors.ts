@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'gone'
   | 'rate_limited'
+  /** A pool rule refused it (claims per day, customers held): 429, not a retry-later. */
+  | 'limit'
   | 'unavailable'
   | 'internal';
 

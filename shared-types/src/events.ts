@@ -15,6 +15,7 @@ import type {
 } from './entities.js';
 import type { ApiErrorBody } from './errors.js';
 import type { ImportProgress } from './imports.js';
+import type { ClaimingNotice, RedactedEvent } from './ownership.js';
 
 /** Payload (`data`) of each team-scoped fact, keyed by event name. */
 export interface TeamEventDataMap {
@@ -88,7 +89,8 @@ export interface SyncResumeRequest {
 }
 
 export interface SyncResumeResult {
-  events: AnyTeamEvent[];
+  /** In seq order; an envelope this user may not see comes as `redacted` (seq only), so nothing looks missing. */
+  events: Array<AnyTeamEvent | RedactedEvent>;
   /** true when the gap is beyond retention: refetch instead of replaying. */
   reset: boolean;
   /**
@@ -126,6 +128,10 @@ export interface ServerToClientEvents extends TeamFactListeners {
   'presence:changed': (presence: PresenceChanged) => void;
   /** To `user:<uploader>` only, while an import's rows are checked (ARCHITECTURE §9.5). */
   'import:progress': (progress: ImportProgress) => void;
+  /** A team event this user may not see (`owner` visibility): its seq only, so the stream stays gap-free. */
+  'event:redacted': (event: RedactedEvent) => void;
+  /** Transient, no seq: a teammate started claiming a pool customer. */
+  'customer:claiming': (notice: ClaimingNotice) => void;
 }
 
 export interface ClientToServerEvents {
@@ -133,6 +139,8 @@ export interface ClientToServerEvents {
   'presence:join': (req: PresenceRequest, ack?: AckCallback<PresenceChanged>) => void;
   'presence:leave': (req: PresenceRequest, ack?: AckCallback<{ resource: string }>) => void;
   'opportunity:move': (cmd: OpportunityMoveCommand, ack: AckCallback<OpportunityMoveResult>) => void;
+  /** Tells teammates (transient `customer:claiming`) that this user is claiming a pool customer. */
+  'customer:claim-started': (req: { customerId: Id }, ack?: AckCallback<{ customerId: Id }>) => void;
 }
 
 /** Messages between server nodes (serverSideEmit). */

@@ -4,3 +4,4 @@ export type * from './events.js';
 export type * from './api.js';
 export type * from './commands.js';
 export type * from './imports.js';
+export type * from './ownership.js';

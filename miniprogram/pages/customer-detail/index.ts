@@ -23,6 +23,8 @@ import type { Profile } from './profile';
 import { Timeline } from './timeline';
 import type { Entry, Patch, TimelineItem } from './timeline';
 import { pageKit } from '../../behaviors/page-kit';
+import { reassignSheet } from '../../behaviors/reassign';
+import { ownerMethods } from './owner';
 
 interface State {
   id: Id | null;
@@ -59,7 +61,7 @@ function itemOf(env: TeamEventEnvelope<LiveType>, customerId: Id | null): Timeli
 }
 
 Component({
-  behaviors: [pageKit, livePage, followUpMethods, copyFacts, relatedMethods],
+  behaviors: [pageKit, livePage, followUpMethods, copyFacts, relatedMethods, reassignSheet, ownerMethods],
 
   data: {
     text: {
@@ -227,8 +229,18 @@ Component({
     },
 
     profileView(c: Customer): Profile {
-      const names = stateOf(this).names;
-      return profileOf(c, c.ownerId === null ? t('common.unassigned') : (names.get(c.ownerId) ?? t('common.someone')));
+      const { names, myId } = stateOf(this);
+      this.setData({ ownerActions: this.ownerActionsFor(c, myId) });
+      return profileOf(c, c.ownerId === null ? t('pool.tag') : (names.get(c.ownerId) ?? t('common.someone')));
+    },
+
+    /** The owner behaviour's answer: a claim, release or reassignment saved this version. */
+    onReassigned(c: Customer) {
+      this.showCustomer(c);
+    },
+
+    currentCustomer(): Customer | null {
+      return stateOf(this).customer;
     },
 
     /** A newer version of the customer replaces the card (one path, well under 1 KB). */
@@ -324,6 +336,11 @@ Component({
       const c = stateOf(this).customer;
       if (!c?.phone) {
         this.toast(t('customers.noPhone'));
+        return;
+      }
+      // A pool customer's number is masked until someone claims it.
+      if (c.phone.includes('*')) {
+        this.toast(t('pool.claimFirst'));
         return;
       }
       try {

@@ -19,7 +19,7 @@ export interface Profile extends Pick<Row, 'name' | 'initial' | 'tone' | 'compan
 const copyable = (value: string | null): string => (value && !value.includes('*') ? value : '');
 
 export function profileOf(c: Customer, owner: string, now = Date.now()): Profile {
-  const row = rowOf(c, 0, now);
+  const row = rowOf(c, 0, new Map(), now);
   const none = t('common.none');
   return {
     name: c.name,

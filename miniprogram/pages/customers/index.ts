@@ -1,8 +1,11 @@
-import type { Customer, CustomerSort, CustomerStatus, TeamEventEnvelope } from '@live-crm/shared-types';
+import type { Customer, CustomerScope, CustomerSort, CustomerStatus, Id, TeamEventEnvelope } from '@live-crm/shared-types';
 import { keepLive, livePage, reloadOnReset, releaseLive, pullToRefresh } from '../../behaviors/live-page';
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
-import { listCustomers } from '../../services/customers';
+import { conflictCustomer, listCustomers } from '../../services/customers';
+import { isApiError } from '../../services/api';
+import { claimCustomer } from '../../services/ownership';
+import { teamNames } from '../../services/team';
 import { realtime } from '../../services/realtime';
 import { callCustomer } from '../../utils/call';
 import { contactOf } from '../../utils/contact';
@@ -17,10 +20,16 @@ const PAGE_SIZE = 20;
 const SEARCH_DEBOUNCE_MS = 300;
 const STATUSES: Array<CustomerStatus | 'all'> = ['all', 'lead', 'prospect', 'active', 'inactive'];
 const SORTS: CustomerSort[] = ['lastContact', 'name', 'createdAt'];
+/** 我的 / 全部 / 公海 (ARCHITECTURE 9.2). */
+const SCOPES: CustomerScope[] = ['mine', 'all', 'pool'];
+/** How long 正在被领取 shows on a pool row after a teammate started claiming it. */
+const CLAIMING_MS = 4000;
 
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
   filter: ListFilter;
+  owners: Map<Id, string>;
+  claimTimers: Map<Id, ReturnType<typeof setTimeout>>;
   rows: CustomerRows | null;
   /** a newer load (new search or filter) makes older answers stale */
   generation: number;
@@ -33,7 +42,9 @@ interface State {
 }
 
 const stateOf = pageState<State>(() => ({
-  filter: { keyword: '', status: 'all', sortBy: 'lastContact' },
+  filter: { keyword: '', status: 'all', sortBy: 'lastContact', scope: 'all', me: null },
+  owners: new Map(),
+  claimTimers: new Map(),
   rows: null,
   generation: 0,
   page: 1,
@@ -58,6 +69,10 @@ function texts() {
     retry: t('common.retry'),
     cancel: t('common.cancel'),
     sortTitle: t('customers.sortTitle'),
+    claim: t('pool.claim'),
+    claiming: t('pool.claiming'),
+    poolTag: t('pool.tag'),
+    emptyPool: t('pool.empty'),
     import: t('import.entry'),
   };
 }
@@ -67,6 +82,9 @@ Component({
   data: {
     text: texts(),
     statuses: STATUSES.map((value) => ({ value, label: t(`status.${value}` as MessageKey) })),
+    scopes: SCOPES.map((value) => ({ value, label: t(`scope.${value}` as MessageKey) })),
+    scope: 'all' as string,
+    claimingId: 0,
     status: 'all' as string,
     keyword: '',
     sortText: t('customers.sortBy', { sort: sortLabel('lastContact') }),
@@ -87,6 +105,7 @@ Component({
       const session = this.signedIn();
       if (!session) return;
       wx.setNavigationBarTitle({ title: t('customers.title') });
+      stateOf(this).filter.me = session.user.id;
       this.setData({ canImport: session.user.role !== 'rep' });
       const onCustomer = (env: TeamEventEnvelope<'customer:created' | 'customer:updated' | 'customer:owner-changed'>) =>
         this.live((rows) => rows.apply(env.data.customer, env.type === 'customer:created'));
@@ -95,6 +114,7 @@ Component({
         realtime.on('customer:created', onCustomer),
         realtime.on('customer:updated', onCustomer),
         realtime.on('customer:owner-changed', onCustomer),
+        realtime.onClaiming((n) => this.showClaiming(n.customerId, n.name)),
       );
       for (const type of ['communication:logged', 'message:created', 'activity:created'] as const) {
         keepLive(
@@ -125,6 +145,25 @@ Component({
       releaseLive(this);
       const state = stateOf(this);
       if (state.searchTimer) clearTimeout(state.searchTimer);
+      for (const timer of state.claimTimers.values()) clearTimeout(timer);
+    },
+
+    /** 正在被领取 on the row for a few seconds: a hint, the claim itself decides. */
+    showClaiming(id: Id, name: string) {
+      const state = stateOf(this);
+      const patch = state.rows?.claiming(id, name);
+      if (!patch) return;
+      this.setData(patch);
+      const running = state.claimTimers.get(id);
+      if (running) clearTimeout(running);
+      state.claimTimers.set(
+        id,
+        setTimeout(() => {
+          state.claimTimers.delete(id);
+          const clear = stateOf(this).rows?.claiming(id, '');
+          if (clear) this.setData(clear);
+        }, CLAIMING_MS),
+      );
     },
 
     onReachBottom() {
@@ -149,6 +188,7 @@ Component({
         limit: PAGE_SIZE,
         status: filter.status,
         sortBy: filter.sortBy,
+        scope: filter.scope,
         ...(filter.keyword.trim() ? { keyword: filter.keyword.trim() } : {}),
         ...(cursor ? { cursor } : {}),
       });
@@ -161,9 +201,10 @@ Component({
       if (!state.rows) this.setData({ loading: true });
       state.duringLoad = [];
       try {
-        const res = await this.query(filter, 1, null);
+        const [res, owners] = await Promise.all([this.query(filter, 1, null), teamNames()]);
         if (generation !== state.generation) return;
-        const rows = new CustomerRows(filter);
+        state.owners = new Map(owners);
+        const rows = new CustomerRows(filter, state.owners);
         rows.total = res.total;
         rows.hasMore = res.hasMore;
         rows.append(res.customers);
@@ -240,6 +281,35 @@ Component({
       stateOf(this).filter.status = status;
       this.setData({ status });
       void this.load();
+    },
+
+    onScopeChange(e: WechatMiniprogram.CustomEvent<{ value: string | number }>) {
+      const scope = String(e.detail.value) as CustomerScope;
+      if (!SCOPES.includes(scope)) return;
+      stateOf(this).filter.scope = scope;
+      this.setData({ scope });
+      void this.load();
+    },
+
+    /** 领取: the pool row becomes the rep's; a teammate who was faster is named, a limit explained. */
+    async onClaimTap(e: TapEvent) {
+      const id = idFrom(e);
+      if (this.data.claimingId) return;
+      this.setData({ claimingId: id });
+      try {
+        const customer = await claimCustomer(id);
+        this.live((rows) => rows.apply(customer, false));
+        this.toast(t('pool.claimed', { name: customer.name }), 'success');
+      } catch (err) {
+        const current = isApiError(err) ? conflictCustomer(err) : null;
+        if (current) {
+          this.live((rows) => rows.apply(current, false));
+          const owner = current.ownerId === null ? '' : (stateOf(this).owners.get(current.ownerId) ?? t('common.someone'));
+          this.toast(t('pool.taken', { name: owner }), 'warning');
+        } else this.toast(errorText(err), 'error');
+      } finally {
+        this.setData({ claimingId: 0 });
+      }
     },
 
     onSortTap() {

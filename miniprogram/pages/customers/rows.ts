@@ -1,4 +1,4 @@
-import type { Customer, CustomerSort, CustomerStatus, Id } from '@live-crm/shared-types';
+import type { Customer, CustomerScope, CustomerSort, CustomerStatus, Id } from '@live-crm/shared-types';
 import { t } from '../../i18n/index';
 import type { MessageKey } from '../../i18n/index';
 import { formatRelative } from '../../utils/relative-time';
@@ -14,6 +14,12 @@ export interface Row {
   statusTheme: string;
   contact: string;
   hasPhone: boolean;
+  /** In the pool (公海): the row offers 领取 instead of call and message. */
+  pool: boolean;
+  /** The owner's name ('' in the pool or when unknown). */
+  owner: string;
+  /** Who is claiming it right now (正在被领取), '' when nobody. */
+  claiming: string;
   /** flex `order`: a live arrival is appended to the array but shown at its sorted place */
   order: number;
   hidden: boolean;
@@ -23,7 +29,13 @@ export interface ListFilter {
   keyword: string;
   status: CustomerStatus | 'all';
   sortBy: CustomerSort;
+  scope: CustomerScope;
+  /** The signed-in user: whose customers `mine` shows. */
+  me: Id | null;
 }
+
+/** Names of the owners rows show, by user id. */
+export type Owners = ReadonlyMap<Id, string>;
 export type Patch = Record<string, unknown>;
 
 /** Room for 16 live arrivals between the same two rows before two share an order (then DOM order decides). */
@@ -58,6 +70,8 @@ export function compareCustomers(sort: CustomerSort, a: Customer, b: Customer): 
 /** The server's keyword rule: name, company, email or phone contains it; a typed phone ignores separators. */
 export function matches(filter: ListFilter, c: Customer): boolean {
   if (filter.status !== 'all' && c.status !== filter.status) return false;
+  if (filter.scope === 'pool' && c.ownerId !== null) return false;
+  if (filter.scope === 'mine' && (c.ownerId === null || c.ownerId !== filter.me)) return false;
   const keyword = filter.keyword.trim();
   if (!keyword) return true;
   const digits = keyword.replace(/[\s\-().]/g, '');
@@ -67,7 +81,7 @@ export function matches(filter: ListFilter, c: Customer): boolean {
   return [c.name, c.company, c.email, c.phone, phoneDigits].some((field) => (field ?? '').toLowerCase().includes(needle));
 }
 
-export function rowOf(c: Customer, order: number, now = Date.now()): Row {
+export function rowOf(c: Customer, order: number, owners: Owners = new Map(), now = Date.now()): Row {
   return {
     id: c.id,
     name: c.name,
@@ -78,6 +92,9 @@ export function rowOf(c: Customer, order: number, now = Date.now()): Row {
     statusTheme: THEMES[c.status],
     contact: c.lastContactAt ? t('customers.lastContact', { time: formatRelative(c.lastContactAt, now) }) : t('customers.neverContacted'),
     hasPhone: Boolean(c.phone),
+    pool: c.ownerId === null,
+    owner: c.ownerId === null ? '' : (owners.get(c.ownerId) ?? ''),
+    claiming: '',
     order,
     hidden: false,
   };
@@ -93,7 +110,10 @@ export class CustomerRows {
   total = 0;
   hasMore = false;
 
-  constructor(readonly filter: ListFilter) {}
+  constructor(
+    readonly filter: ListFilter,
+    private readonly owners: Owners = new Map(),
+  ) {}
 
   get size(): number {
     return this.length;
@@ -135,7 +155,14 @@ export class CustomerRows {
     }
     held.hidden = false;
     held.order = this.orderFor(c, c.id);
-    return { [`rows[${held.index}]`]: rowOf(c, held.order) };
+    return { [`rows[${held.index}]`]: rowOf(c, held.order, this.owners) };
+  }
+
+  /** A teammate started claiming a pool row: show who (正在被领取), only on that row. */
+  claiming(id: Id, name: string): Patch | null {
+    const held = this.held.get(id);
+    if (!held || held.customer.ownerId !== null) return null;
+    return { [`rows[${held.index}].claiming`]: name };
   }
 
   /** A logged call or message moved the customer's last contact forward. */
@@ -147,14 +174,14 @@ export class CustomerRows {
 
   rows(): Row[] {
     const out: Row[] = [];
-    for (const h of this.held.values()) out[h.index] = { ...rowOf(h.customer, h.order), hidden: h.hidden };
+    for (const h of this.held.values()) out[h.index] = { ...rowOf(h.customer, h.order, this.owners), hidden: h.hidden };
     return out;
   }
 
   private put(c: Customer, order: number): Row {
     this.held.set(c.id, { customer: c, index: this.length, order, hidden: false });
     this.length += 1;
-    return rowOf(c, order);
+    return rowOf(c, order, this.owners);
   }
 
   private lastOrder(): number | undefined {

@@ -1,4 +1,4 @@
-import type { AnalyticsPeriod, Id, TeamEventType } from '@live-crm/shared-types';
+import type { AnalyticsPeriod, Id, Stage, TeamEventEnvelope, TeamEventType } from '@live-crm/shared-types';
 import { keepLive, livePage, pullToRefresh, releaseLive, reloadOnReset, showOnline } from '../../behaviors/live-page';
 import { locale, t } from '../../i18n/index';
 import { getTeams } from '../../services/analytics';
@@ -11,6 +11,10 @@ import type { TapEvent } from '../../utils/page';
 import { drawActivityChart, emptyView, loadDashboard } from './load';
 import type { ChartData, DashboardView } from './load';
 import { pageKit } from '../../behaviors/page-kit';
+import { getLeaderboard } from '../../services/ownership';
+import { getStages } from '../../services/pipeline';
+import { Leaderboard } from './leaderboard';
+import type { BoardRow } from './leaderboard';
 
 /** Per page instance, outside `data`: never sent to the view. */
 interface State {
@@ -28,6 +32,9 @@ interface State {
   /** a tab page stays alive behind other tabs: while hidden, live events only mark it stale */
   hidden: boolean;
   stale: boolean;
+  /** The month's ranking and the stages that say which moves win a deal. */
+  board: Leaderboard | null;
+  stages: Stage[];
 }
 
 /** A burst of moves settles into one refresh ~1.5 s after the last event, at most 5 s after the first. */
@@ -46,6 +53,8 @@ const stateOf = pageState<State>(() => ({
   teamId: null,
   hidden: false,
   stale: false,
+  board: null,
+  stages: [],
 }));
 
 function texts() {
@@ -65,6 +74,9 @@ function texts() {
     cancel: t('common.cancel'),
     live: t('pipeline.live'),
     offline: t('pipeline.offline'),
+    leaderboard: t('leaderboard.title'),
+    settings: t('settings.open'),
+    noRanks: t('leaderboard.empty'),
   };
 }
 
@@ -78,12 +90,16 @@ Component({
     /** English stage names need a wider label column in the funnel */
     wideLabels: locale() === 'en',
     isAdmin: false,
+    /** managers and admins open the team settings from here */
+    isManager: false,
     teamLabel: '',
     teamSheet: { visible: false, items: [] as Array<{ label: string }> },
     loading: true,
     error: '',
     online: false,
     view: emptyView() as DashboardView,
+    leaderboard: [] as BoardRow[],
+    month: '',
   },
 
   methods: {
@@ -92,17 +108,42 @@ Component({
       if (!session) return;
       wx.setNavigationBarTitle({ title: t('dashboard.title') });
       const isAdmin = session.user.role === 'admin';
-      this.setData({ isAdmin, teamLabel: isAdmin ? t('dashboard.allTeams') : '' });
+      this.setData({ isAdmin, isManager: session.user.role !== 'rep', teamLabel: isAdmin ? t('dashboard.allTeams') : '' });
       if (isAdmin) void this.loadTeams();
       for (const type of LIVE_EVENTS)
         keepLive(
           this,
           realtime.on(type, (env) => this.onLiveEvent(env.teamId)),
         );
+      keepLive(
+        this,
+        realtime.on('opportunity:moved', (env) => this.onDealMoved(env)),
+      );
       reloadOnReset(this);
       showOnline(this);
       realtime.start();
       void this.load();
+    },
+
+    /** A deal won (or reopened) moves the leaderboard at once, on every manager's phone. */
+    onDealMoved(env: TeamEventEnvelope<'opportunity:moved'>) {
+      const { board, stages } = stateOf(this);
+      const stage = (id: Id) => stages.find((s) => s.id === id);
+      if (board?.applyMove(env.data.opportunity, stage(env.data.fromStageId), stage(env.data.toStageId))) {
+        this.setData({ leaderboard: board.view() });
+      }
+    },
+
+    async loadLeaderboard() {
+      const state = stateOf(this);
+      try {
+        const [res, stages] = await Promise.all([getLeaderboard(), state.stages.length ? state.stages : getStages()]);
+        state.stages = stages;
+        state.board = new Leaderboard(res);
+        this.setData({ leaderboard: state.board.view(), month: res.month });
+      } catch {
+        // The rest of the dashboard stands without it; the next load tries again.
+      }
     },
 
     onUnload() {
@@ -131,6 +172,7 @@ Component({
     async load() {
       const state = stateOf(this);
       const seq = ++state.loadSeq;
+      void this.loadLeaderboard();
       try {
         const loaded = await loadDashboard(this.data.period, this.selectedTeam(), this.data.view.rotting);
         if (seq !== state.loadSeq) return;
@@ -215,6 +257,10 @@ Component({
     /** The visit log: a manager's team by rep and day, a rep's own. */
     onVisitsTap() {
       wx.navigateTo({ url: '/pages/visits/index' });
+    },
+
+    onSettingsTap() {
+      wx.navigateTo({ url: '/pages/team-settings/index' });
     },
 
     onReportTap() {

@@ -53,6 +53,10 @@ const icons: Record<NotificationKind, string> = {
   'follow-up-due': 'call',
   mention: 'chat',
   handover: 'usergroup',
+  'reassigned-to-you': 'user-add',
+  'reassigned-away': 'user-arrow-right',
+  'recycle-warning': 'error-circle',
+  'customer-recycled': 'rollback',
 };
 
 function rowOf(n: NotificationPayload & { readAt?: string | null }, now: number): Row {

@@ -13,6 +13,7 @@ import { enableShareMenu, openedFromShare, sharedOpportunityPath } from '../../u
 import type { ShareCard } from '../../utils/share';
 import { pathOf } from '../../utils/links';
 import { pageKit } from '../../behaviors/page-kit';
+import { reassignSheet } from '../../behaviors/reassign';
 
 /** What changes a deal on a teammate's screen: a move, an edit, a new owner (handover, reassignment). */
 type LiveType = 'opportunity:moved' | 'opportunity:updated' | 'opportunity:owner-changed';
@@ -49,7 +50,7 @@ function view(deal: Opportunity, stages: Stage[]) {
 }
 
 Component({
-  behaviors: [pageKit, livePage],
+  behaviors: [pageKit, livePage, reassignSheet],
   data: {
     text: {
       customer: t('opportunity.customer'),
@@ -74,6 +75,8 @@ Component({
     /** opened from a card shared in a chat */
     shared: false,
     moving: false,
+    /** A manager (or admin) may give the deal to another member (转交). */
+    canReassign: false,
     deal: null as ReturnType<typeof view> | null,
     sheet: { visible: false, title: '', items: [] as Array<{ label: string; disabled: boolean }> },
   },
@@ -85,7 +88,7 @@ Component({
       enableShareMenu();
       const state = stateOf(this);
       state.id = numberParam(query.id);
-      this.setData({ shared: openedFromShare(query) });
+      this.setData({ shared: openedFromShare(query), canReassign: getSession()?.user.role !== 'rep' });
       const onLive = (env: TeamEventEnvelope<LiveType>) => this.onLive(env);
       keepLive(
         this,
@@ -155,6 +158,15 @@ Component({
 
     onEdit() {
       wx.navigateTo({ url: `/pages/opportunity-form/index?id=${stateOf(this).id}` });
+    },
+
+    onOwnerTap() {
+      const deal = stateOf(this).deal;
+      if (deal && this.data.canReassign) void this.openReassign('opportunity', deal.id, deal.ownerId);
+    },
+
+    onReassigned(deal: Opportunity) {
+      this.show(deal);
     },
 
     /** Any stage for an open deal; a closed (won/lost) one is reopened into an open stage. */

@@ -44,11 +44,19 @@ export class Board {
   private readonly ranks = new Map<Id, number>();
   private nextTopRank = -1;
 
-  constructor(res: PipelineResponse) {
+  /** `ownerId`: a manager looking at one rep's deals only (null: everyone's). */
+  constructor(
+    res: PipelineResponse,
+    readonly ownerId: Id | null = null,
+  ) {
     this.stages = [...res.stages].sort((a, b) => a.position - b.position);
     this.teamId = this.stages[0]?.teamId ?? null;
     this.lengths = this.stages.map(() => 0);
-    for (const opp of res.opportunities) this.place(opp);
+    for (const opp of res.opportunities) if (this.shows(opp)) this.place(opp);
+  }
+
+  private shows(opp: Opportunity): boolean {
+    return this.ownerId === null || opp.ownerId === this.ownerId;
   }
 
   get dealCount(): number {
@@ -97,6 +105,7 @@ export class Board {
     const col = this.stageIndex(opp.stageId);
     if (col < 0) return null;
     const from = this.where.get(opp.id);
+    if (!this.shows(opp)) return from ? this.remove(opp.id, from) : null;
     const patch: Patch = {};
     if (from && from.col === col) {
       this.deals.set(opp.id, opp);
@@ -110,6 +119,13 @@ export class Board {
     const touched = new Set([col, from?.col ?? col]);
     for (const c of touched) Object.assign(patch, this.columnPatch(c));
     return Object.assign(patch, { summary: this.summary() });
+  }
+
+  /** A deal that left the filter (given to another rep): its card goes, its column's totals follow. */
+  private remove(id: Id, from: { col: number; idx: number }): Patch {
+    this.deals.delete(id);
+    this.where.delete(id);
+    return { [`columns[${from.col}].items[${from.idx}]`]: null, ...this.columnPatch(from.col), summary: this.summary() };
   }
 
   /** Shows a spinner on a card while its move is in flight. */

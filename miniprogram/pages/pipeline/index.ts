@@ -1,4 +1,4 @@
-import type { Id, Opportunity, TeamEventEnvelope } from '@live-crm/shared-types';
+import type { Id, Opportunity, TeamEventEnvelope, TeamMember } from '@live-crm/shared-types';
 import { keepLive, livePage, pullToRefresh, reloadOnReset, showOnline } from '../../behaviors/live-page';
 import { stageLabel, t } from '../../i18n/index';
 import { isApiError } from '../../services/api';
@@ -6,7 +6,7 @@ import { offlineQueue } from '../../services/offline-queue';
 import { conflictOpportunity, getPipeline, onDealSync, queuedMoves, saveMove } from '../../services/pipeline';
 import type { DealSync } from '../../services/pipeline';
 import { realtime } from '../../services/realtime';
-import { lastActorOf, nameOf, teamNames } from '../../services/team';
+import { lastActorOf, nameOf, teamMembers, teamNames } from '../../services/team';
 import { errorText, idFrom, pageState } from '../../utils/page';
 import type { TapEvent } from '../../utils/page';
 import { localizeTabBar } from '../../utils/tab-bar';
@@ -25,6 +25,10 @@ interface State {
   /** live changes seen while a load is in flight: its answer may predate them */
   duringLoad: Opportunity[] | null;
   loadsInFlight: number;
+  /** A manager's rep filter (null: the whole team) and the members the sheet lists. */
+  ownerId: Id | null;
+  members: TeamMember[];
+  sheetKind: 'move' | 'owner';
 }
 
 // owner-changed: a handover, claim or reassignment shows the new owner on the card.
@@ -37,6 +41,9 @@ const stateOf = pageState<State>(() => ({
   sheetDealId: null,
   duringLoad: null,
   loadsInFlight: 0,
+  ownerId: null,
+  members: [],
+  sheetKind: 'move',
 }));
 
 function texts() {
@@ -52,6 +59,7 @@ function texts() {
     cancel: t('common.cancel'),
     live: t('pipeline.live'),
     offline: t('pipeline.offline'),
+    ownerFilter: t('pipeline.ownerFilter'),
   };
 }
 
@@ -68,6 +76,11 @@ Component({
     columns: [] as ReturnType<Board['columns']>,
     summary: { total: '', weighted: '' },
     activeStage: '',
+    /** Managers and admins filter the board by rep. */
+    canFilter: false,
+    /** the empty board's words while filtered to one member */
+    emptyText: '',
+    ownerLabel: t('pipeline.everyone'),
     sheet: { visible: false, title: '', items: [] as Array<{ label: string; disabled: boolean }> },
   },
 
@@ -78,6 +91,7 @@ Component({
       wx.setNavigationBarTitle({ title: t('pipeline.title') });
       const state = stateOf(this);
       state.names.set(session.user.id, session.user.name);
+      this.setData({ canFilter: session.user.role !== 'rep' });
       void teamNames().then((names) => names.forEach((name, id) => state.names.set(id, name)));
       for (const type of LIVE_EVENTS)
         keepLive(
@@ -108,7 +122,7 @@ Component({
       if (!state.board) this.setData({ loading: true });
       if (state.loadsInFlight++ === 0) state.duringLoad = [];
       try {
-        const board = new Board(await getPipeline());
+        const board = new Board(await getPipeline(), state.ownerId);
         // Replayed by version: a change newer than the answer wins, an older one is ignored.
         for (const opp of state.duringLoad ?? []) board.apply(opp);
         state.board = board;
@@ -162,12 +176,41 @@ Component({
       const deal = state.board?.get(idFrom(e));
       if (!state.board || !deal) return;
       state.sheetDealId = deal.id;
+      state.sheetKind = 'move';
       const items = state.board.stageList().map((s) => ({ label: stageLabel(s), disabled: s.id === deal.stageId }));
       this.setData({ sheet: { visible: true, title: t('pipeline.moveTitle', { title: deal.title }), items } });
     },
 
+    /** 负责人 filter (managers): everyone, or one member's deals. */
+    async onOwnerFilterTap() {
+      const state = stateOf(this);
+      try {
+        state.members = (await teamMembers()).filter((m) => m.role !== 'admin');
+      } catch (err) {
+        this.toast(errorText(err));
+        return;
+      }
+      state.sheetKind = 'owner';
+      const items = [{ label: t('pipeline.everyone'), disabled: state.ownerId === null }].concat(
+        state.members.map((m) => ({ label: m.name, disabled: m.id === state.ownerId })),
+      );
+      this.setData({ sheet: { visible: true, title: t('pipeline.ownerFilter'), items } });
+    },
+
     onSheetSelected(e: WechatMiniprogram.CustomEvent<{ index: number }>) {
       const state = stateOf(this);
+      if (state.sheetKind === 'owner') {
+        this.onSheetClose();
+        const member = e.detail.index === 0 ? null : state.members[e.detail.index - 1];
+        if (member === undefined) return;
+        state.ownerId = member?.id ?? null;
+        this.setData({
+          ownerLabel: member?.name ?? t('pipeline.everyone'),
+          emptyText: member ? t('pipeline.emptyFor', { name: member.name }) : '',
+        });
+        void this.load();
+        return;
+      }
       const stage = state.board?.stageList()[e.detail.index];
       const dealId = state.sheetDealId;
       this.onSheetClose();

@@ -16,6 +16,10 @@ export class CustomerModel extends Model<InferAttributes<CustomerModel>, InferCr
   declare email: string | null;
   declare status: CustomerStatus;
   declare ownerId: number | null;
+  /** When the current owner got it (claim, reassign, handover): the recycle clock starts no earlier. */
+  declare ownedSince: CreationOptional<Date | null>;
+  /** The one warning before a recycle was sent; cleared when the customer changes hands. */
+  declare recycleWarnedAt: CreationOptional<Date | null>;
   declare address: string | null;
   declare lastContactAt: Date | null;
   declare version: CreationOptional<number>;
@@ -35,6 +39,8 @@ export class CustomerModel extends Model<InferAttributes<CustomerModel>, InferCr
         email: { type: DataTypes.STRING(254), allowNull: true },
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: 'lead' },
         ownerId: { type: DataTypes.INTEGER, allowNull: true },
+        ownedSince: { type: DataTypes.DATE, allowNull: true },
+        recycleWarnedAt: { type: DataTypes.DATE, allowNull: true },
         address: { type: DataTypes.STRING(500), allowNull: true },
         lastContactAt: { type: DataTypes.DATE, allowNull: true },
         version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },

@@ -1,4 +1,4 @@
-import { DataTypes, Model, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
 import type { AnyTeamEvent, TeamEventType } from '@live-crm/shared-types';
 
 /** The team's gap-free event log: the source for `sync:resume` and the team feed. */
@@ -10,6 +10,8 @@ export class TeamEventModel extends Model<InferAttributes<TeamEventModel>, Infer
   declare actorId: number;
   declare data: unknown;
   declare at: Date;
+  /** Whose records the event is about; null: everyone's (the pool, team-wide facts). */
+  declare owners: CreationOptional<number[] | null>;
 
   static initModel(sequelize: Sequelize): typeof TeamEventModel {
     return TeamEventModel.init(
@@ -21,6 +23,7 @@ export class TeamEventModel extends Model<InferAttributes<TeamEventModel>, Infer
         actorId: { type: DataTypes.INTEGER, allowNull: false },
         data: { type: DataTypes.JSONB, allowNull: false },
         at: { type: DataTypes.DATE, allowNull: false },
+        owners: { type: DataTypes.ARRAY(DataTypes.INTEGER), allowNull: true },
       },
       { sequelize, tableName: 'team_events', underscored: true, timestamps: false },
     );

@@ -1,4 +1,4 @@
-import type { Role } from '@live-crm/shared-types';
+import type { Role, Visibility } from '@live-crm/shared-types';
 import type { Database } from '../db.js';
 
 interface DemoUser {
@@ -10,6 +10,8 @@ interface DemoTeam {
   name: string;
   manager: DemoUser;
   reps: DemoUser[];
+  /** ARCHITECTURE 9.2: demo team West keeps each rep to their own records. */
+  visibility?: Visibility;
 }
 export interface DemoTenant {
   name: string;
@@ -33,6 +35,7 @@ const TENANTS: DemoTenant[] = [
       },
       {
         name: '华西组',
+        visibility: 'owner',
         manager: { login: 'wes', name: '刘伟', role: 'manager' },
         reps: [
           { login: 'will', name: '赵威', role: 'rep' },
@@ -71,6 +74,8 @@ export interface DemoTeamSeed {
   repIds: number[];
   /** stage ids in pipeline order */
   stageIds: number[];
+  /** Set by the manager through the team settings service once the records are written. */
+  visibility: Visibility;
 }
 
 /**
@@ -106,6 +111,7 @@ export async function createOrganisation(db: Database, tenants: DemoTenant[]): P
           managerId: users[0]!.id,
           repIds: users.slice(1).map((u) => u.id),
           stageIds: stages.map((s) => s.id),
+          visibility: team.visibility ?? 'team',
         });
       }
     }

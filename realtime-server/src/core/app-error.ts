@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   gone: 410,
   payload_too_large: 413,
   rate_limited: 429,
+  limit: 429,
   unavailable: 503,
   internal: 500,
 };

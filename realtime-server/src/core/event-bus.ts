@@ -1,10 +1,16 @@
 import type { AnyTeamEvent, ImportProgress, NotificationPayload } from '@live-crm/shared-types';
+import type { Owners } from './audience.js';
 
 /** A committed team fact, ready to fan out. */
 export interface Publication {
   envelope: AnyTeamEvent;
   /** Users who also get the envelope in their `user:<id>` room (e.g. a task's new assignee). */
   alsoToUsers: number[];
+  /**
+   * null: the whole team gets it (one room broadcast). A list (a team in `owner` visibility): these
+   * users, the team's managers and admins get the envelope; every other member gets `event:redacted`.
+   */
+  audience: Owners;
 }
 
 export interface UserNotice {

@@ -3,6 +3,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from '@live-crm/models';
 import type { AnyTeamEvent, NotificationPayload, TeamEventDataMap, TeamEventType } from '@live-crm/shared-types';
 import type { Actor } from './actor.js';
+import { audienceOf, ownersOf, type Owners } from './audience.js';
 import { AppError } from './app-error.js';
 import type { EventBus, Publication } from './event-bus.js';
 import { isUniqueViolation, type SqlRunner } from './sql.js';
@@ -117,25 +118,35 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
 
   const stored = createStoredAnswers(db);
 
-  async function appendEvent(actor: Caller, fact: AnyTeamFact, tx: Transaction): Promise<AnyTeamEvent> {
+  async function appendEvent(actor: Caller, fact: AnyTeamFact, tx: Transaction): Promise<{ envelope: AnyTeamEvent; audience: Owners }> {
     const eventId = randomUUID();
     const at = new Date().toISOString();
     const actorId = fact.actorId ?? actor.userId;
+    const owners = await ownersOf(sequelize, fact, tx);
     // One round trip: the team row lock serialises writers per team, so seq is gap-free and
-    // commit-ordered, and the event row is written with the seq it got.
-    const [row] = await sequelize.query<{ seq: number }>(
+    // commit-ordered, and the event row is written with the seq it got (and whose records it names).
+    const [row] = await sequelize.query<{ seq: number; visibility: string | null }>(
       `WITH bumped AS (UPDATE teams SET last_seq = last_seq + 1 WHERE id = :teamId RETURNING last_seq)
-       INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
-       SELECT :teamId, last_seq, CAST(:eventId AS uuid), :type, :actorId, CAST(:data AS jsonb), CAST(:at AS timestamptz) FROM bumped
-       RETURNING seq`,
+       INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at, owners)
+       SELECT :teamId, last_seq, CAST(:eventId AS uuid), :type, :actorId, CAST(:data AS jsonb), CAST(:at AS timestamptz),
+              CAST(:owners AS int[]) FROM bumped
+       RETURNING seq, (SELECT visibility FROM team_settings WHERE team_id = :teamId) AS visibility`,
       {
-        replacements: { teamId: fact.teamId, eventId, type: fact.type, actorId, data: JSON.stringify(fact.data), at },
+        replacements: {
+          teamId: fact.teamId,
+          eventId,
+          type: fact.type,
+          actorId,
+          data: JSON.stringify(fact.data),
+          at,
+          owners: owners === null ? null : `{${owners.join(',')}}`,
+        },
         transaction: tx,
         type: QueryTypes.SELECT,
       },
     );
     if (!row) throw new AppError('not_found', 'Team not found');
-    return {
+    const envelope = {
       seq: row.seq,
       eventId,
       teamId: fact.teamId,
@@ -144,6 +155,7 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
       at,
       data: fact.data,
     } as AnyTeamEvent;
+    return { envelope, audience: audienceOf(row.visibility, owners) };
   }
 
   /**
@@ -151,42 +163,43 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
    * seqs in the facts' order, so a big handover holds the lock for one round trip, not one per record.
    * Answers the envelopes in the facts' order.
    */
-  async function appendEvents(actor: Caller, facts: readonly AnyTeamFact[], tx: Transaction): Promise<AnyTeamEvent[]> {
+  async function appendEvents(
+    actor: Caller,
+    facts: readonly AnyTeamFact[],
+    tx: Transaction,
+  ): Promise<Array<{ envelope: AnyTeamEvent; audience: Owners }>> {
     const at = new Date().toISOString();
-    const envelopes: AnyTeamEvent[] = [];
+    const events: Array<{ envelope: AnyTeamEvent; audience: Owners }> = [];
     const byTeam = new Map<number, number[]>();
     facts.forEach((fact, i) => byTeam.set(fact.teamId, [...(byTeam.get(fact.teamId) ?? []), i]));
     for (const [teamId, indexes] of byTeam) {
-      const rows = indexes.map((i) => {
+      const rows = [];
+      for (const i of indexes) {
         const fact = facts[i]!;
-        return { eventId: randomUUID(), type: fact.type, actorId: fact.actorId ?? actor.userId, data: fact.data };
-      });
-      const [row] = await sequelize.query<{ last: number }>(
+        const owners = await ownersOf(sequelize, fact, tx);
+        rows.push({ eventId: randomUUID(), type: fact.type, actorId: fact.actorId ?? actor.userId, data: fact.data, owners });
+      }
+      const [row] = await sequelize.query<{ last: number; visibility: string | null }>(
         `WITH bumped AS (UPDATE teams SET last_seq = last_seq + :n WHERE id = :teamId RETURNING last_seq),
          inserted AS (
-           INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
+           INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at, owners)
            SELECT :teamId, bumped.last_seq - :n + e.ord, CAST(e.item ->> 'eventId' AS uuid), e.item ->> 'type',
-                  CAST(e.item ->> 'actorId' AS int), e.item -> 'data', CAST(:at AS timestamptz)
+                  CAST(e.item ->> 'actorId' AS int), e.item -> 'data', CAST(:at AS timestamptz),
+                  CASE WHEN jsonb_typeof(e.item -> 'owners') = 'array'
+                       THEN ARRAY(SELECT CAST(o AS int) FROM jsonb_array_elements_text(e.item -> 'owners') AS o) END
              FROM bumped, jsonb_array_elements(CAST(:rows AS jsonb)) WITH ORDINALITY AS e(item, ord)
          )
-         SELECT last_seq AS last FROM bumped`,
+         SELECT last_seq AS last, (SELECT visibility FROM team_settings WHERE team_id = :teamId) AS visibility FROM bumped`,
         { replacements: { teamId, n: rows.length, rows: JSON.stringify(rows), at }, transaction: tx, type: QueryTypes.SELECT },
       );
       if (!row) throw new AppError('not_found', 'Team not found');
       const first = row.last - rows.length + 1;
       rows.forEach((r, k) => {
-        envelopes[indexes[k]!] = {
-          seq: first + k,
-          eventId: r.eventId,
-          teamId,
-          type: r.type,
-          actorId: r.actorId,
-          at,
-          data: r.data,
-        } as AnyTeamEvent;
+        const envelope = { seq: first + k, eventId: r.eventId, teamId, type: r.type, actorId: r.actorId, at, data: r.data } as AnyTeamEvent;
+        events[indexes[k]!] = { envelope, audience: audienceOf(row.visibility, r.owners) };
       });
     }
-    return envelopes;
+    return events;
   }
 
   /**
@@ -205,8 +218,8 @@ export function createMutationRunner({ db, bus }: { db: Database; bus: EventBus 
         if (idem) await claimKey(actor, idem, tx);
         const mutation = await work(tx);
         const facts = factsOf(mutation.fact);
-        const envelopes = facts.length === 1 ? [await appendEvent(actor, facts[0]!, tx)] : await appendEvents(actor, facts, tx);
-        const published: Publication[] = envelopes.map((envelope, i) => ({ envelope, alsoToUsers: facts[i]!.alsoToUsers ?? [] }));
+        const events = facts.length === 1 ? [await appendEvent(actor, facts[0]!, tx)] : await appendEvents(actor, facts, tx);
+        const published: Publication[] = events.map((event, i) => ({ ...event, alsoToUsers: facts[i]!.alsoToUsers ?? [] }));
         if (idem) {
           await db.models.IdempotencyKey.update(
             { response: mutation.result },
@@ -231,7 +244,8 @@ export type MutationRunner = ReturnType<typeof createMutationRunner>;
 /**
  * A domain's write as one statement, for a hot path where a transaction's extra round trips cost
  * more than the write. `ctes` are the domain's CTEs (`a AS (...), b AS (...)`, parameters $1..$params)
- * ending in `fact`: at most one row `(team_id int, data json, answer json)` when the write applied,
+ * ending in `fact`: at most one row `(team_id int, data json, answer json, owners int[])` when the write applied
+ * (`owners` as core/audience.ts defines it),
  * none when it was refused. The runner adds the team seq, the event row and the Idempotency-Key
  * (its own CTEs are named bumped, event and answer).
  */
@@ -270,14 +284,17 @@ export function factStatement<K extends TeamEventType, R>(
   bumped AS (
     UPDATE teams t SET last_seq = t.last_seq + 1 FROM fact WHERE t.id = fact.team_id RETURNING t.last_seq
   ), event AS (
-    INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at)
-    SELECT fact.team_id, bumped.last_seq, ${eventId}::uuid, ${eventType}::varchar, ${actor}::int, fact.data::jsonb, ${at}::timestamptz
+    INSERT INTO team_events (team_id, seq, event_id, type, actor_id, data, at, owners)
+    SELECT fact.team_id, bumped.last_seq, ${eventId}::uuid, ${eventType}::varchar, ${actor}::int, fact.data::jsonb, ${at}::timestamptz,
+           fact.owners
       FROM fact, bumped
   ), answer AS (
     INSERT INTO idempotency_keys (user_id, key, request_hash, response, created_at)
     SELECT ${actor}::int, ${key}::varchar, ${hash}::varchar, fact.answer::jsonb, now() FROM fact WHERE ${key}::varchar IS NOT NULL
   )
-  SELECT bumped.last_seq AS seq, fact.team_id, fact.data, fact.answer FROM fact, bumped`;
+  SELECT bumped.last_seq AS seq, fact.team_id, fact.data, fact.answer, fact.owners,
+         (SELECT visibility FROM team_settings WHERE team_id = fact.team_id) AS visibility
+    FROM fact, bumped`;
   return { name, type, text };
 }
 
@@ -286,6 +303,8 @@ interface FactRow<K extends TeamEventType, R> {
   team_id: number;
   data: TeamEventDataMap[K];
   answer: R;
+  owners: number[] | null;
+  visibility: string | null;
 }
 
 /**
@@ -324,7 +343,7 @@ export function createStatementRunner({ sql, bus, stored }: { sql: SqlRunner; bu
       return first ?? refused();
     }
     const envelope = { seq: row.seq, eventId, teamId: row.team_id, type: statement.type, actorId: actor.userId, at, data: row.data };
-    bus.publish({ envelope: envelope as AnyTeamEvent, alsoToUsers: [] });
+    bus.publish({ envelope: envelope as AnyTeamEvent, alsoToUsers: [], audience: audienceOf(row.visibility, row.owners) });
     return row.answer;
   };
 }

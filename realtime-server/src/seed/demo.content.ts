@@ -4,6 +4,9 @@ import type { ActivityLocation, ContactRole, LoggableActivityType, TaskType } fr
 
 export const CONTACTS = 24;
 
+/** Why the last customers of each team went back to the pool (公海), as their reps wrote it. */
+export const POOL_REASONS = ['客户暂无采购计划，明年再联系', '联系人离职，需要重新开发', '多次联系未回复'];
+
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙'];
 const GIVEN = ['建国', '芳', '娜', '志明', '静', '强', '海燕', '洋', '丽华', '勇', '军', '晓东', '婷', '欣怡'];
 const CITIES = ['上海', '杭州', '苏州', '南京', '深圳', '广州', '成都', '武汉'];

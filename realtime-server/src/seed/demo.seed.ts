@@ -5,11 +5,12 @@ import { loadConfig, type Config } from '../config.js';
 import { ActivityCreate } from '../modules/activities/activity.schemas.js';
 import { CommunicationCreate, FollowUpCreate, MessageCreate } from '../modules/communications/communication.schemas.js';
 import { ContactCreate } from '../modules/contacts/contact.schemas.js';
-import { CustomerCreate, NoteCreate } from '../modules/customers/customer.schemas.js';
+import { CustomerCreate, NoteCreate, ReleaseBody } from '../modules/customers/customer.schemas.js';
+import { SettingsPatch } from '../modules/ownership/team-settings.schemas.js';
 import { OpportunityCreate } from '../modules/pipeline/pipeline.schemas.js';
 import { TaskCreate } from '../modules/tasks/tasks.schemas.js';
 import { createServices, type Services } from '../services.js';
-import { CONTACTS, DEALS, HISTORY, NOTES, PEOPLE, TASKS, companyFor, contactFor, emailFor } from './demo.content.js';
+import { CONTACTS, DEALS, HISTORY, NOTES, PEOPLE, POOL_REASONS, TASKS, companyFor, contactFor, emailFor } from './demo.content.js';
 import { demoPhoto } from './demo.photos.js';
 
 const HOUR = 3_600_000;
@@ -63,6 +64,26 @@ async function seedTeam(ctx: TeamCtx): Promise<void> {
   await seedDeals(ctx, customerIds);
   await seedTasks(ctx, customerIds);
   await seedHistory(ctx, customerIds);
+  await seedPool(ctx, customerIds);
+}
+
+/**
+ * The manager sets the pool's rules (and West's `owner` visibility); the last customers, who have no
+ * deals or tasks, went back to the pool with the reason their rep gave.
+ */
+async function seedPool(ctx: TeamCtx, customerIds: Id[]): Promise<void> {
+  const rules = SettingsPatch.parse({
+    recycleAfterDays: 30,
+    claimLimitPerDay: 5,
+    holdLimit: 40,
+    ...(ctx.team.visibility === 'owner' ? { visibility: 'owner' } : {}),
+  });
+  await ctx.services.teamSettings.update(ctx.manager, rules);
+  for (const [k, reason] of POOL_REASONS.entries()) {
+    const i = customerIds.length - 1 - k;
+    const { reason: text } = ReleaseBody.parse({ reason });
+    await ctx.services.customers.release(repFor(ctx, i), customerIds[i]!, text);
+  }
 }
 
 /** The rep who owns customer `i` (customers are handed out in turn). */

@@ -1,3 +1,4 @@
+import { maskPhone } from '../../src/modules/ownership/visibility.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExportSigner } from '../../src/modules/export/export.signer.js';
 import { signIn } from '../support/clients.js';
@@ -44,7 +45,11 @@ describe('POST /api/crm/export and the signed download', () => {
     expect(sheet!.rows[0]).toEqual(['ID', 'Name', 'Company', 'Phone', 'Email', 'Status', 'Owner', 'Address', 'Last contact', 'Created']);
     const want = await models().Customer.findAll({ where: { teamId: ray.user.teamId!, status: 'active' }, order: [['id', 'ASC']] });
     expect(want.length).toBeGreaterThan(0);
-    expect(sheet!.rows.slice(1).map((r) => [r[0], r[1], r[3], r[5]])).toEqual(want.map((c) => [c.id, c.name, c.phone, 'Active']));
+    // A rep reads a pool customer's number masked (ARCHITECTURE 9.2), in the sheet as in the app.
+    expect(want.some((c) => c.ownerId === null)).toBe(true);
+    expect(sheet!.rows.slice(1).map((r) => [r[0], r[1], r[3], r[5]])).toEqual(
+      want.map((c) => [c.id, c.name, c.ownerId === null ? maskPhone(c.phone) : c.phone, 'Active']),
+    );
   });
 
   it('writes Chinese headers by default, money in yuan, and filters deals by outcome', async () => {

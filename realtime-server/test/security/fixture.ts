@@ -5,7 +5,7 @@ import { photo, upload } from '../activities/uploads.js';
 import { devLogin, http } from '../support/clients.js';
 import { ready, upload as uploadSheet } from '../imports/sheets.js';
 
-export const LOGINS = ['ray', 'rita', 'mia', 'will', 'wes', 'ada', 'olga', 'oscar'] as const;
+export const LOGINS = ['ray', 'rita', 'mia', 'will', 'wes', 'wendy', 'ada', 'olga', 'oscar'] as const;
 export type Login = (typeof LOGINS)[number];
 
 export interface Person {
@@ -34,6 +34,9 @@ export interface Fixture {
     /** A rep of East who holds nothing, there to be deactivated (again and again: a repeat answers 200). */
     spareRepId: number;
     importId: number;
+    /** Stock for the pool's routes: customers in the pool (claims take them), and `ray`'s to release. */
+    pool: number[];
+    held: number[];
   };
   marker: string;
   /** A checked East import (one new customer) that nobody applied yet: each call a different one. */
@@ -75,15 +78,47 @@ async function plantMarker(
   return { customerId: customer.id, opportunityId: opportunity.id, taskId: task.id, contactId: contact.id, attachmentId };
 }
 
-export async function loadFixture(url: string, db: Database): Promise<Fixture> {
+/** How many pool customers to claim and held customers to release the suites may use up. */
+const STOCK = 24;
+
+/**
+ * Customers for the pool's routes, so a request can be built by reading, never by writing: `pool`
+ * are in the victim team's pool (claims take them in turn), `held` are `ray`'s (releases take them).
+ */
+async function plantStock(url: string, ray: Person, manager: Person): Promise<{ pool: number[]; held: number[] }> {
+  const send = async (who: Person, method: string, path: string, body: unknown) => {
+    const res = await http(url, method, path, { token: who.token, body });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  // No daily or holding limit gets in the way of the suites' many claims.
+  await send(manager, 'PATCH', '/api/crm/team/settings', { claimLimitPerDay: null, holdLimit: null });
+  const pool: number[] = [];
+  const held: number[] = [];
+  for (let i = 0; i < STOCK; i++) {
+    // No marker here: the pool is every teammate's to see.
+    const a = (await send(ray, 'POST', '/api/crm/customers', { name: `Stock pool ${i}` })).customer.id as number;
+    await send(ray, 'POST', `/api/crm/customers/${a}/release`, { reason: 'stock for the claim route' });
+    pool.push(a);
+    held.push((await send(ray, 'POST', '/api/crm/customers', { name: `Stock held ${i}` })).customer.id as number);
+  }
+  return { pool, held };
+}
+
+/** Plays the suites against another victim: `ray`, `rita` and `mia` stand for that team's rep, second rep and manager. */
+export type Cast = Partial<Record<'ray' | 'rita' | 'mia', Login>>;
+
+export async function loadFixture(url: string, db: Database, cast: Cast = {}): Promise<Fixture> {
   const people = {} as Record<Login, Person>;
   for (const login of LOGINS) {
     const { token, user } = await devLogin(url, login);
     people[login] = { token, user };
   }
+  for (const [role, login] of Object.entries(cast)) people[role as Login] = people[login];
   const teams = { east: people.ray.user.teamId!, west: people.will.user.teamId!, north: people.olga.user.teamId! };
   const marker = `MARK${randomBytes(4).toString('hex')}`;
   const planted = await plantMarker(url, people.ray, marker);
+  const stock = await plantStock(url, people.ray, people.mia);
   const stages = await db.models.Stage.findAll({ where: { teamId: teams.east }, order: [['position', 'ASC']] });
   const imports = await checkedImports(url, people.mia, marker);
   const invited = await http(url, 'POST', '/api/crm/invitations', { token: people.mia.token, body: { role: 'rep' } });
@@ -104,6 +139,7 @@ export async function loadFixture(url: string, db: Database): Promise<Fixture> {
     marker,
     east: {
       ...planted,
+      ...stock,
       stageIds: stages.map((s) => s.id),
       invitationId: invited.body.invitation.id,
       spareRepId: spare.id,
@@ -151,4 +187,23 @@ export async function nextAssignee(fx: Fixture, taskId: number): Promise<number>
   const task = await fx.db.models.Task.findByPk(taskId);
   const { ray, rita } = fx.people;
   return task?.assigneeId === ray.user.id ? rita.user.id : ray.user.id;
+}
+
+/** The first stock customer still in the pool (a claim takes it) / still held by `ray` (a release returns it). */
+export async function stockOf(fx: Fixture, which: 'pool' | 'held'): Promise<number> {
+  const rows = await fx.db.models.Customer.findAll({
+    where: { id: fx.east[which] },
+    attributes: ['id', 'ownerId'],
+    order: [['id', 'ASC']],
+  });
+  const pick = rows.find((r) => (which === 'pool' ? r.ownerId === null : r.ownerId === fx.people.ray.user.id));
+  if (!pick) throw new Error(`no ${which} customer left in the fixture's stock`);
+  return pick.id;
+}
+
+/** Who an East record should go to next: the other East rep, so every reassignment is a real change. */
+export async function nextOwner(fx: Fixture, model: 'Customer' | 'Opportunity', id: number): Promise<number> {
+  const row = await (fx.db.models[model] as unknown as { findByPk(id: number): Promise<{ ownerId: number | null } | null> }).findByPk(id);
+  const { ray, rita } = fx.people;
+  return row?.ownerId === ray.user.id ? rita.user.id : ray.user.id;
 }

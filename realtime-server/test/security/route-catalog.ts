@@ -1,5 +1,5 @@
 import { photo } from '../activities/uploads.js';
-import { type Fixture, type Login, moveOf, nextAssignee, versionOf } from './fixture.js';
+import { type Fixture, type Login, moveOf, nextAssignee, nextOwner, stockOf, versionOf } from './fixture.js';
 
 /** What a field must be; the fuzz test makes it anything else. */
 export type Field =
@@ -88,6 +88,20 @@ const timeline = (name: string): RouteCase => ({
   as: 'ray',
   request: at((fx) => ({ path: `/api/crm/customers/${c(fx)}/${name}`, query: { limit: '20' } })),
   query: { limit },
+});
+
+/** A manager's reassignment of an East record, to the other East rep each time (a real change). */
+const reassign = (model: 'Customer' | 'Opportunity', idOf: (fx: Fixture) => number): RouteCase => ({
+  auth: 'bearer',
+  aim: 'record',
+  manager: true,
+  effect: 'event',
+  as: 'mia',
+  request: async (fx) => ({
+    path: `/api/crm/${model === 'Customer' ? 'customers' : 'opportunities'}/${idOf(fx)}/owner`,
+    body: { ownerId: await nextOwner(fx, model, idOf(fx)) },
+  }),
+  body: { ownerId: id },
 });
 
 /** One row per route the app answers; a route without a row fails the authorization test. */
@@ -540,6 +554,68 @@ export const ROUTES: Record<string, RouteCase> = {
     as: 'mia',
     request: at(() => ({ path: '/api/crm/imports', multipart: { fileName: 'upload.csv', text: '姓名,电话\r\n张三,12-34\r\n' } })),
   },
+  'POST /api/crm/customers/:id/claim': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
+    request: async (fx) => ({ path: `/api/crm/customers/${await stockOf(fx, 'pool')}/claim` }),
+  },
+  'POST /api/crm/customers/:id/release': {
+    auth: 'bearer',
+    aim: 'record',
+    effect: 'event',
+    as: 'ray',
+    request: async (fx) => ({ path: `/api/crm/customers/${await stockOf(fx, 'held')}/release`, body: { reason: `Why ${fx.unique()}` } }),
+    body: { reason: text(500) },
+  },
+  'PUT /api/crm/customers/:id/owner': reassign('Customer', (fx) => c(fx)),
+  'PUT /api/crm/opportunities/:id/owner': reassign('Opportunity', (fx) => fx.east.opportunityId),
+  'GET /api/crm/team/settings': {
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/team/settings', query: teamQuery(fx) })),
+    own: get('/api/crm/team/settings'),
+    query: { teamId: id },
+  },
+  // A manager's teamId is ignored (their own team is changed): nothing of East to aim at.
+  'PATCH /api/crm/team/settings': {
+    auth: 'bearer',
+    aim: 'self',
+    manager: true,
+    effect: 'own-row',
+    as: 'mia',
+    request: at(() => ({ path: '/api/crm/team/settings', body: { visibility: 'team', claimLimitPerDay: null } })),
+    // The limits take null ("no limit"), which the fuzz counts as a bad int: it breaks the visibility.
+    body: { visibility: { kind: 'enum', values: ['team', 'owner'] } },
+  },
+  'PUT /api/crm/targets': {
+    auth: 'bearer',
+    aim: 'record',
+    manager: true,
+    effect: 'own-row',
+    as: 'mia',
+    request: at((fx) => ({
+      path: '/api/crm/targets',
+      body: { userId: fx.people.ray.user.id, month: '2030-01', wonValueCents: 100_000 + fx.unique() },
+    })),
+    body: {
+      userId: id,
+      month: { kind: 'pattern', valid: /^\d{4}-(0[1-9]|1[0-2])$/, max: 7 },
+      wonValueCents: { kind: 'int', min: 0, max: 10 ** 13 },
+    },
+  },
+  'GET /api/crm/analytics/leaderboard': {
+    auth: 'bearer',
+    aim: 'scope',
+    effect: 'none',
+    as: 'ray',
+    request: at((fx) => ({ path: '/api/crm/analytics/leaderboard', query: { month: '2030-01', ...teamQuery(fx) } })),
+    own: get('/api/crm/analytics/leaderboard', { month: '2030-01' }),
+    query: { month: { kind: 'pattern', valid: /^\d{4}-(0[1-9]|1[0-2])$/, max: 7 }, teamId: id },
+  },
 };
 
 export interface CommandCase {
@@ -575,5 +651,12 @@ export const COMMANDS: Record<string, CommandCase> = {
     effect: 'event',
     payload: async (fx) => ({ id: fx.east.opportunityId, ...(await moveOf(fx, fx.east.opportunityId)) }),
     fields: { id, stageId: id, version: id },
+  },
+  // A hint to teammates (正在被领取): nothing stored, nothing answered beyond the id.
+  'customer:claim-started': {
+    aim: 'record',
+    effect: 'none',
+    payload: async (fx) => ({ customerId: await stockOf(fx, 'pool') }),
+    fields: { customerId: id },
   },
 };

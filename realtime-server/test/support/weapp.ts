@@ -35,6 +35,8 @@ export interface WeappClient {
   /** Resolves with the next envelope of that type (or one already received and not yet taken). */
   next<K extends TeamEventType>(type: K, timeoutMs?: number): Promise<Extract<AnyTeamEvent, { type: K }>>;
   received(type: string): any[];
+  /** Everything the phone heard, in order: event names and payloads. */
+  heard(): ReadonlyArray<{ event: string; payload: any }>;
   command<K extends keyof ClientToServerEvents>(name: K, payload: unknown, timeoutMs?: number): Promise<Ack<any>>;
   close(): void;
 }
@@ -75,6 +77,7 @@ export function connectWeapp(url: string, token: string | undefined, opts: Recor
       });
     },
     received: (type) => log.filter((e) => e.event === type).map((e) => e.payload),
+    heard: () => log,
     // weapp.socket.io has no timeout()/emitWithAck: time the ack ourselves.
     command: (name, payload, timeoutMs = 5000) =>
       new Promise((resolve, reject) => {

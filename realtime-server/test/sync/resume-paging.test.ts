@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnyTeamEvent, PipelineResponse, SyncResumeResult } from '@live-crm/shared-types';
+import type { PipelineResponse, SyncResumeResult } from '@live-crm/shared-types';
 import { signIn } from '../support/clients.js';
 import { startTestNode } from '../support/nodes.js';
 import { connectWeapp, type WeappClient } from '../support/weapp.js';
@@ -61,7 +61,7 @@ describe('sync:resume pages what was missed', () => {
       [200, false, false],
     ]);
     expect(pages.every((p) => p.latestSeq[String(teamId)] === head)).toBe(true);
-    const seqs = pages.flatMap((p) => p.events.map((e: AnyTeamEvent) => e.seq));
+    const seqs = pages.flatMap((p) => p.events.map((e) => e.seq));
     expect(seqs).toEqual(Array.from({ length: 1200 }, (_, i) => first + i));
   });
 });

@@ -4,7 +4,8 @@ import type { ActivityAnalytics, ActivityType } from '@live-crm/shared-types';
 import { num, type PeriodBounds, type Scope } from './analytics.scope.js';
 
 // Activity counts are what people logged: the stage changes a move writes count as moves (pipeline analytics).
-const LOGGED = `a.type <> 'stage-change'`;
+// In `owner` visibility a rep counts their own (`:mine`).
+const LOGGED = `a.type <> 'stage-change' AND (CAST(:mine AS int) IS NULL OR a.actor_id = :mine)`;
 
 const TOTALS_SQL = `
 SELECT count(*) FILTER (WHERE a.occurred_at >= :curFrom) AS current,
@@ -26,7 +27,7 @@ WITH period AS (
   WHERE a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND ${LOGGED} AND a.occurred_at >= :curFrom AND a.occurred_at < :curTo
 ),
 people AS (
-  SELECT u.id FROM users u WHERE u.tenant_id = :tenantId AND u.team_id IN (:teamIds)
+  SELECT u.id FROM users u WHERE u.tenant_id = :tenantId AND u.team_id IN (:teamIds) AND (CAST(:mine AS int) IS NULL OR u.id = :mine)
   UNION SELECT actor_id FROM period
 )
 SELECT u.id, u.name, count(p.actor_id) AS count
@@ -53,7 +54,7 @@ GROUP BY d, a.type
 ORDER BY d, a.type`;
 
 export async function activityAnalytics(db: Database, scope: Scope, b: PeriodBounds): Promise<ActivityAnalytics> {
-  const replacements = { tenantId: scope.tenantId, teamIds: scope.teamIds, tz: scope.timeZone, ...b };
+  const replacements = { tenantId: scope.tenantId, teamIds: scope.teamIds, mine: scope.mine, tz: scope.timeZone, ...b };
   const q = <T extends object>(sql: string) => db.sequelize.query<T>(sql, { replacements, type: QueryTypes.SELECT });
   const [[totals], byType, byRep, perDay, perDayByType] = await Promise.all([
     q<{ current: string; previous: string }>(TOTALS_SQL),

@@ -9,6 +9,8 @@ export interface Scope {
   tenantId: number;
   teamIds: number[];
   timeZone: string;
+  /** A rep in an `owner` visibility team: the numbers cover their own records (and the pool's customers). */
+  mine: number | null;
 }
 
 /** Absolute bounds of both sides of a trend, ready to pass as replacements. */
@@ -43,7 +45,8 @@ export async function resolveScope(db: Database, actor: Actor, requested?: numbe
   const teamIds = teamsOf(actor, requested);
   const tenant = await db.models.Tenant.findByPk(actor.tenantId, { attributes: ['timeZone'] });
   if (!tenant) throw new AppError('not_found', 'Tenant not found');
-  return { tenantId: actor.tenantId, teamIds, timeZone: tenant.timeZone };
+  const own = actor.role === 'rep' && (await db.models.TeamSettings.count({ where: { teamId: teamIds, visibility: 'owner' } })) > 0;
+  return { tenantId: actor.tenantId, teamIds, timeZone: tenant.timeZone, mine: own ? actor.userId : null };
 }
 
 interface BoundsRow {

@@ -16,7 +16,7 @@ SELECT c.status, count(*) AS count,
     OR EXISTS (SELECT 1 FROM activities a WHERE a.customer_id = c.id AND a.type IN (:contactTypes)
                AND a.occurred_at >= :curFrom AND a.occurred_at < :curTo))) OVER () AS contacted
 FROM customers c
-WHERE c.tenant_id = :tenantId AND c.team_id IN (:teamIds)
+WHERE c.tenant_id = :tenantId AND c.team_id IN (:teamIds) AND (CAST(:mine AS int) IS NULL OR c.owner_id = :mine OR c.owner_id IS NULL)
 GROUP BY c.status
 ORDER BY c.status`;
 
@@ -24,7 +24,7 @@ ORDER BY c.status`;
 const NEW_PER_DAY_SQL = `
 SELECT to_char(d, 'YYYY-MM-DD') AS date, count(c.id) AS count
 FROM generate_series(CAST(:firstDay AS timestamp), CAST(:lastDay AS timestamp), interval '1 day') AS d
-LEFT JOIN customers c ON c.tenant_id = :tenantId AND c.team_id IN (:teamIds)
+LEFT JOIN customers c ON c.tenant_id = :tenantId AND c.team_id IN (:teamIds) AND (CAST(:mine AS int) IS NULL OR c.owner_id = :mine OR c.owner_id IS NULL)
   AND c.created_at >= (d AT TIME ZONE :tz) AND c.created_at < ((d + interval '1 day') AT TIME ZONE :tz)
 GROUP BY d
 ORDER BY d`;
@@ -42,6 +42,7 @@ export async function customerAnalytics(db: Database, scope: Scope, b: PeriodBou
   const replacements = {
     tenantId: scope.tenantId,
     teamIds: scope.teamIds,
+    mine: scope.mine,
     tz: scope.timeZone,
     contactTypes: CONTACT_TYPES,
     ...b,

@@ -15,7 +15,7 @@ SELECT array_agg(DISTINCT s.id) AS stage_ids, s.key, s.name, s.position, s.outco
   round(sum(COALESCE(sum(o.value_cents * s.probability) FILTER (WHERE s.outcome = 'open'), 0)) OVER () / 100.0) AS weighted_total
 FROM stages s
 JOIN teams t ON t.id = s.team_id AND t.tenant_id = :tenantId
-LEFT JOIN opportunities o ON o.stage_id = s.id AND o.tenant_id = :tenantId
+LEFT JOIN opportunities o ON o.stage_id = s.id AND o.tenant_id = :tenantId AND (CAST(:mine AS int) IS NULL OR o.owner_id = :mine)
 WHERE s.team_id IN (:teamIds)
 GROUP BY s.position, s.key, s.name, s.outcome, s.probability
 ORDER BY s.position, s.name`;
@@ -30,6 +30,7 @@ WITH moves AS (
   SELECT CAST(e.data->>'fromStageId' AS int) AS from_id, CAST(e.data->>'toStageId' AS int) AS to_id
   FROM team_events e
   WHERE e.team_id IN (:teamIds) AND e.type = 'opportunity:moved' AND e.at >= :movesFrom AND e.at < :curTo
+    AND (CAST(:mine AS int) IS NULL OR :mine = ANY(e.owners))
 ),
 pairs AS (
   SELECT f.key AS from_key, f.name AS from_name, f.position AS from_pos, t.key AS to_key, t.name AS to_name, t.position AS to_pos, count(*) AS count,
@@ -59,7 +60,7 @@ WITH open_deals AS (
   JOIN stages s ON s.id = o.stage_id AND s.outcome = 'open'
   JOIN customers c ON c.id = o.customer_id
   LEFT JOIN users u ON u.id = o.owner_id
-  WHERE o.tenant_id = :tenantId AND o.team_id IN (:teamIds)
+  WHERE o.tenant_id = :tenantId AND o.team_id IN (:teamIds) AND (CAST(:mine AS int) IS NULL OR o.owner_id = :mine)
 )
 SELECT d.*, floor(EXTRACT(EPOCH FROM now() - d.last_at) / 86400) AS idle_days, count(*) OVER () AS total
 FROM open_deals d
@@ -116,7 +117,14 @@ export async function pipelineAnalytics(
 ): Promise<PipelineAnalytics> {
   const q = <T extends object>(sql: string, extra: Record<string, unknown> = {}) =>
     db.sequelize.query<T>(sql, {
-      replacements: { tenantId: scope.tenantId, teamIds: scope.teamIds, movesFrom: b.movesFrom, curTo: b.curTo, ...extra },
+      replacements: {
+        tenantId: scope.tenantId,
+        teamIds: scope.teamIds,
+        mine: scope.mine,
+        movesFrom: b.movesFrom,
+        curTo: b.curTo,
+        ...extra,
+      },
       type: QueryTypes.SELECT,
     });
   const [stages, transitions, rotting] = await Promise.all([

@@ -31,7 +31,7 @@ SELECT u.id, u.name, u.role,
   (SELECT count(*) FROM tasks t WHERE t.assignee_id = u.id AND t.team_id IN (:teamIds) AND t.due_at < :cutoff
      AND NOT (t.status = 'completed' AND (t.completed_at IS NULL OR t.completed_at < :cutoff))) AS tasks_overdue
 FROM users u
-WHERE u.tenant_id = :tenantId AND u.team_id IN (:teamIds)
+WHERE u.tenant_id = :tenantId AND u.team_id IN (:teamIds) AND (CAST(:mine AS int) IS NULL OR u.id = :mine)
 ORDER BY u.name, u.id`;
 
 interface WeekRow {
@@ -67,7 +67,7 @@ export async function weeklyTeamReport(
   if (!week) throw new AppError('internal', 'Could not compute the week');
   const cutoff = week.ends < now ? week.ends : now;
   const rows = await db.sequelize.query<Row>(ROWS_SQL, {
-    replacements: { tenantId: scope.tenantId, teamIds: scope.teamIds, starts: week.starts, ends: week.ends, cutoff },
+    replacements: { tenantId: scope.tenantId, teamIds: scope.teamIds, mine: scope.mine, starts: week.starts, ends: week.ends, cutoff },
     type: QueryTypes.SELECT,
   });
   const reportRows = rows.map((r): WeeklyReportRow => ({

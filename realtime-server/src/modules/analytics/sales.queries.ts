@@ -26,7 +26,7 @@ WITH sides(side, starts, ends) AS (
 deals AS (
   SELECT o.value_cents, o.created_at, o.closed_at, s.outcome
   FROM opportunities o JOIN stages s ON s.id = o.stage_id
-  WHERE o.tenant_id = :tenantId AND o.team_id IN (:teamIds)
+  WHERE o.tenant_id = :tenantId AND o.team_id IN (:teamIds) AND (CAST(:mine AS int) IS NULL OR o.owner_id = :mine)
     AND (o.closed_at >= :prevFrom OR o.created_at >= :prevFrom)
 )
 SELECT p.side,
@@ -48,7 +48,14 @@ GROUP BY p.side`;
 
 export async function salesMetrics(db: Database, scope: Scope, b: PeriodBounds): Promise<SalesMetrics> {
   const rows = await db.sequelize.query<SalesRow>(SALES_SQL, {
-    replacements: { tenantId: scope.tenantId, teamIds: scope.teamIds, curFrom: b.curFrom, curTo: b.curTo, prevFrom: b.prevFrom },
+    replacements: {
+      tenantId: scope.tenantId,
+      teamIds: scope.teamIds,
+      mine: scope.mine,
+      curFrom: b.curFrom,
+      curTo: b.curTo,
+      prevFrom: b.prevFrom,
+    },
     type: QueryTypes.SELECT,
   });
   const cur = rows.find((r) => r.side === 'current');

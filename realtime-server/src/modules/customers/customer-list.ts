@@ -86,10 +86,20 @@ const KEY_FITS: Record<CustomerSort, (key: unknown) => boolean> = {
 /** `%`, `_` and `\` in a keyword are literal characters, not patterns. */
 const likePattern = (s: string): string => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-function filters(q: CustomerListInput, teamIds: number[]) {
+/** Whose customers a list may show: `restrictTo` (a rep in `owner` mode) sees their own and the pool only. */
+export interface OwnerFilter {
+  me: number;
+  restrictTo: number | null;
+}
+
+function filters(q: CustomerListInput, teamIds: number[], owner: OwnerFilter) {
   // One team compares with `=`, so the planner walks the order's index instead of sorting.
   const where = [teamIds.length === 1 ? 'c.team_id = $teamId' : 'c.team_id = ANY($teamIds)'];
   const bind: Record<string, unknown> = teamIds.length === 1 ? { teamId: teamIds[0] } : { teamIds };
+  if (q.scope === 'mine') where.push('c.owner_id = $me');
+  else if (q.scope === 'pool') where.push('c.owner_id IS NULL');
+  else if (owner.restrictTo !== null) where.push('(c.owner_id = $me OR c.owner_id IS NULL)');
+  if (q.scope === 'mine' || (q.scope === 'all' && owner.restrictTo !== null)) bind['me'] = owner.me;
   if (q.status !== 'all') {
     where.push('c.status = $status');
     bind['status'] = q.status;
@@ -112,9 +122,14 @@ export interface ListPage {
 }
 
 /** One page of ids in list order, the filtered total, and the cursor after the page's last row. */
-export async function listCustomerIds(sequelize: Sequelize, q: CustomerListInput, teamIds: number[]): Promise<ListPage> {
+export async function listCustomerIds(
+  sequelize: Sequelize,
+  q: CustomerListInput,
+  teamIds: number[],
+  owner: OwnerFilter,
+): Promise<ListPage> {
   const order = ORDERS[q.sortBy];
-  const { where, bind } = filters(q, teamIds);
+  const { where, bind } = filters(q, teamIds, owner);
   const countSql = `SELECT count(*)::int AS total FROM customers c WHERE ${where.join(' AND ')}`;
   const pageWhere = [...where];
   const pageBind: Record<string, unknown> = { ...bind, limit: q.limit + 1, offset: 0 };

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { actorOf, idParam, idempotencyOf } from '../../core/http.js';
 import { parse } from '../../core/validate.js';
-import { CustomerCreate, CustomerListQuery, CustomerPatch, NoteCreate, TimelineQuery } from './customer.schemas.js';
+import { CustomerCreate, CustomerListQuery, CustomerPatch, NoteCreate, OwnerBody, ReleaseBody, TimelineQuery } from './customer.schemas.js';
 import type { CustomerService } from './customer.service.js';
 
 export function customerRoutes(customers: CustomerService): Router {
@@ -27,6 +27,18 @@ export function customerRoutes(customers: CustomerService): Router {
   r.post('/customers/:id/notes', async (req, res) => {
     const { content } = parse(NoteCreate, req.body, 'note');
     res.status(201).json({ note: await customers.addNote(actorOf(res), idParam(req), content, idempotencyOf(req, { content })) });
+  });
+  r.post('/customers/:id/claim', async (req, res) => {
+    const id = idParam(req);
+    res.json({ customer: await customers.claim(actorOf(res), id, idempotencyOf(req, {})) });
+  });
+  r.post('/customers/:id/release', async (req, res) => {
+    const { reason } = parse(ReleaseBody, req.body, 'release');
+    res.json({ customer: await customers.release(actorOf(res), idParam(req), reason, idempotencyOf(req, { reason })) });
+  });
+  r.put('/customers/:id/owner', async (req, res) => {
+    const { ownerId } = parse(OwnerBody, req.body, 'owner');
+    res.json({ customer: await customers.reassign(actorOf(res), idParam(req), ownerId, idempotencyOf(req, { ownerId })) });
   });
   return r;
 }

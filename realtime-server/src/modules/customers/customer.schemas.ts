@@ -65,6 +65,7 @@ export const CustomerListQuery = z
       .optional(),
     status: z.enum([...CUSTOMER_STATUSES, 'all']).default('all'),
     sortBy: z.enum(CUSTOMER_SORTS).default('lastContact'),
+    scope: z.enum(['all', 'mine', 'pool'], { error: 'scope must be all, mine or pool' }).default('all'),
     cursor: z.string().max(600).optional(),
     teamId: id.optional(),
   })
@@ -75,6 +76,12 @@ export const TimelineQuery = z
     limit: z.coerce.number().int().min(1).max(100, 'limit is at most 100').default(50),
   })
   .strict();
+
+export const ReleaseBody = z.object({
+  reason: z.string({ error: 'reason is required' }).trim().min(1, 'say why the customer goes back to the pool').max(500),
+});
+
+export const OwnerBody = z.object({ ownerId: z.number({ error: 'ownerId is required' }).int().positive().max(2_147_483_647) });
 
 export const NoteCreate = z.object({
   content: z.string({ error: 'content is required' }).trim().min(1, 'content is required').max(5000),

@@ -5,26 +5,35 @@ import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/app-error.js';
 import type { Handover } from '../../core/handover.js';
 import type { AnyTeamFact, IdempotencyRef, MutationRunner } from '../../core/mutation.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import { masked, type VisibilityRules } from '../ownership/visibility.js';
 import { listCustomerIds } from './customer-list.js';
+import { createCustomerOwnerOps } from './customer-owner.service.js';
 import type { CustomerCreateInput, CustomerListInput, CustomerPatchInput } from './customer.schemas.js';
 
 export interface CustomerServiceDeps {
   db: Database;
   mutate: MutationRunner;
+  visibility: VisibilityRules;
+  notifications: NotificationsService;
 }
 
 /** Advisory-lock namespace for "one phone or email per tenant" checks (second key: tenant id). */
 const DUPLICATE_LOCK = 3001;
 
 /** The only writer of customers and their notes. */
-export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
+export function createCustomerService({ db, mutate, visibility, notifications }: CustomerServiceDeps) {
   const { sequelize } = db;
   const { Customer, Note, User } = db.models;
+  const owners = createCustomerOwnerOps({ db, mutate, visibility, notifications });
+  const shown = visibility.customerFor;
 
+  /** The customer if the actor may see it (team, and in `owner` mode a rep's own or the pool's), else 404. */
   async function loadFor(actor: Actor, id: number, tx?: Transaction): Promise<CustomerModel> {
     const customer = await Customer.findByPk(id, { transaction: tx ?? null });
     if (!customer) throw notFound('Customer');
     assertTeamAccess(actor, customer.teamId, 'Customer');
+    if (!(await visibility.seesCustomer(actor, customer, tx))) throw notFound('Customer');
     return customer;
   }
 
@@ -68,7 +77,7 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
     }
     throw new AppError('duplicate', `${dup.name} already has this ${what}; open that customer instead`, {
       details: { fields, customerId: dup.id },
-      current: dup.toDto(),
+      current: shown(actor, dup.toDto()),
     });
   }
 
@@ -83,23 +92,28 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
     return new Date(row.now);
   }
 
-  async function stale(id: number, tx: Transaction): Promise<never> {
+  async function stale(actor: Actor, id: number, tx: Transaction): Promise<never> {
     const current = await Customer.findByPk(id, { transaction: tx });
     if (!current) throw notFound('Customer');
-    throw new AppError('conflict', 'Someone changed this customer first; here is the latest version', { current: current.toDto() });
+    throw new AppError('conflict', 'Someone changed this customer first; here is the latest version', {
+      current: shown(actor, current.toDto()),
+    });
   }
 
   return {
     async list(actor: Actor, q: CustomerListInput): Promise<CustomerListResponse> {
-      const page = await listCustomerIds(sequelize, q, listTeams(actor, q.teamId));
+      const teamIds = listTeams(actor, q.teamId);
+      // A rep's teams share one visibility (their own team); managers and admins see every record.
+      const scope = teamIds.length === 1 ? await visibility.scopeFor(actor, teamIds[0]!) : null;
+      const page = await listCustomerIds(sequelize, q, teamIds, { me: actor.userId, restrictTo: scope });
       const rows = page.ids.length ? await Customer.findAll({ where: { id: page.ids } }) : [];
-      const byId = new Map(rows.map((r) => [r.id, r.toDto()]));
+      const byId = new Map(rows.map((r) => [r.id, shown(actor, r.toDto())]));
       const customers = page.ids.map((id) => byId.get(id)).filter((c): c is Customer => c !== undefined);
       return { customers, hasMore: page.hasMore, total: page.total, nextCursor: page.nextCursor };
     },
 
     async get(actor: Actor, id: number): Promise<Customer> {
-      return (await loadFor(actor, id)).toDto();
+      return shown(actor, (await loadFor(actor, id)).toDto());
     },
 
     async create(actor: Actor, input: CustomerCreateInput, idem?: IdempotencyRef): Promise<Customer> {
@@ -117,6 +131,7 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
             email: input.email ?? null,
             status: input.status ?? 'lead',
             ownerId: actor.role === 'admin' ? null : actor.userId,
+            ownedSince: actor.role === 'admin' ? null : now,
             address: input.address ?? null,
             lastContactAt: null,
             createdAt: now,
@@ -125,7 +140,7 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
           { transaction: tx },
         );
         const customer = row.toDto();
-        return { result: customer, fact: { teamId, type: 'customer:created', data: { customer } } };
+        return { result: shown(actor, customer), fact: { teamId, type: 'customer:created', data: { customer: masked(customer) } } };
       });
     },
 
@@ -135,16 +150,20 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
         const existing = await loadFor(actor, id, tx);
         await assertNoDuplicate(actor, { phone: fields.phone, email: fields.email }, tx, id);
         const [count] = await Customer.update({ ...fields, version: existing.version + 1 }, { where: { id, version }, transaction: tx });
-        if (count === 0) return stale(id, tx);
+        if (count === 0) return stale(actor, id, tx);
         const customer = (await Customer.findByPk(id, { transaction: tx }))!.toDto();
-        return { result: customer, fact: { teamId: existing.teamId, type: 'customer:updated', data: { customer } } };
+        return {
+          result: shown(actor, customer),
+          fact: { teamId: existing.teamId, type: 'customer:updated', data: { customer: masked(customer) } },
+        };
       });
     },
 
     /** Every customer the leaver owns in the team passes to `to`, inside the caller's transaction: one fact each. */
     async handOverWithin(tx: Transaction, { teamId, from, to }: Handover): Promise<AnyTeamFact[]> {
       const [, rows] = await Customer.update(
-        { ownerId: to, version: sequelize.literal('version + 1') },
+        // The heir's recycle clock starts now, and any warning was the leaver's.
+        { ownerId: to, ownedSince: new Date(), recycleWarnedAt: null, version: sequelize.literal('version + 1') },
         { where: { teamId, ownerId: from }, returning: true, transaction: tx },
       );
       return rows
@@ -156,8 +175,14 @@ export function createCustomerService({ db, mutate }: CustomerServiceDeps) {
         }));
     },
 
-    /** For other domains' writes inside their own transaction: the customer, or a 404. */
+    /** For other domains' writes inside their own transaction: the customer, or a 404 (also where owner mode hides it). */
     reachable: loadFor,
+
+    claim: owners.claim,
+    release: owners.release,
+    reassign: owners.reassign,
+    /** The recycle scheduler's step and the owner checks the pipeline's reassignment shares. */
+    owners,
 
     /**
      * Called by a contact-logging write in its transaction. Only moves forward; not a user edit, so

@@ -12,6 +12,7 @@ import { labelOf, textOf } from './export.labels.js';
 import { paced, zipInputOf } from './export.pace.js';
 import { FILTERS } from './export.schemas.js';
 import { SHEETS, type SheetSpec } from './export.sheets.js';
+import { maskEmail, maskPhone, type VisibilityRules } from '../ownership/visibility.js';
 import type { ExportClaims, ExportFilters, ExportLocale, ExportSigner } from './export.signer.js';
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -25,6 +26,7 @@ export interface ExportServiceDeps {
   signer: ExportSigner;
   /** The user a link was signed for, as they stand now (a removed user's links stop working). */
   actorFor: (userId: number) => Promise<Actor | null>;
+  visibility: VisibilityRules;
   /** Rows per keyset query; only this many sit in memory at once. */
   batchSize?: number;
 }
@@ -44,19 +46,31 @@ export interface ExportFile {
 
 type Row = Record<string, unknown> & { id: number };
 
-export function createExportService({ db, signer, actorFor, batchSize = 1000 }: ExportServiceDeps) {
-  function page(spec: SheetSpec, scope: Scope, filters: ExportFilters, afterId: number): Promise<Row[]> {
-    return db.sequelize.query<Row>(spec.sql, {
+/** Whose rows a sheet holds: a rep in `owner` visibility (`mine`) their own and the pool, with the pool's contacts masked. */
+interface Reader {
+  mine: number | null;
+  rep: boolean;
+}
+
+export function createExportService({ db, signer, actorFor, visibility, batchSize = 1000 }: ExportServiceDeps) {
+  async function page(spec: SheetSpec, scope: Scope, filters: ExportFilters, afterId: number, reader: Reader): Promise<Row[]> {
+    const rows = await db.sequelize.query<Row>(spec.sql, {
       replacements: {
         tenantId: scope.tenantId,
         teamIds: scope.teamIds,
         tz: scope.timeZone,
         afterId,
         limit: batchSize,
+        mine: reader.mine,
         ...spec.params(filters),
       },
       type: QueryTypes.SELECT,
     });
+    // A pool customer (no owner) shows a rep its phone and e-mail masked, as the app does.
+    if (!reader.rep || spec !== SHEETS.customers) return rows;
+    return rows.map((r) =>
+      r['owner'] == null ? { ...r, phone: maskPhone(r['phone'] as string | null), email: maskEmail(r['email'] as string | null) } : r,
+    );
   }
 
   async function write(
@@ -127,11 +141,15 @@ export function createExportService({ db, signer, actorFor, batchSize = 1000 }: 
       if (!spec) throw new AppError('forbidden', 'This download link is not valid');
       const filters = parse(FILTERS[claims.type], claims.filters, 'filters') as ExportFilters;
       const scope = await resolveScope(db, actor, typeof filters['teamId'] === 'number' ? filters['teamId'] : undefined);
-      const first = await page(spec, scope, filters, 0);
+      const reader: Reader = {
+        mine: actor.role === 'rep' ? await visibility.scopeFor(actor, scope.teamIds[0]!) : null,
+        rep: actor.role === 'rep',
+      };
+      const first = await page(spec, scope, filters, 0, reader);
       return {
         filename: `${claims.type}-${fileStamp(now, scope.timeZone)}.xlsx`,
         contentType: XLSX_CONTENT_TYPE,
-        write: (out) => write(out, spec, claims.locale, (afterId) => page(spec, scope, filters, afterId), first),
+        write: (out) => write(out, spec, claims.locale, (afterId) => page(spec, scope, filters, afterId, reader), first),
       };
     },
   };

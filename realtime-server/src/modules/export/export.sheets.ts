@@ -30,6 +30,7 @@ const col = (key: string, zh: string, en: string, width: number, kind?: Column['
 const opt = (v: unknown): unknown => (v === undefined || v === '' ? null : v);
 const like = (v: unknown): string | null => (typeof v === 'string' && v ? `%${v.replace(/[\\%_]/g, '\\$&')}%` : null);
 
+// `:mine` is a rep in an `owner` visibility team: their own records and the pool, as everywhere else.
 // Filters are constant SQL; an absent filter is a NULL replacement that PostgreSQL folds away.
 // Dates are local days of the tenant: [from 00:00, to + 1 day 00:00).
 const CUSTOMERS_SQL = `
@@ -39,6 +40,7 @@ FROM customers c LEFT JOIN users u ON u.id = c.owner_id
 WHERE c.tenant_id = :tenantId AND c.team_id IN (:teamIds) AND c.id > :afterId
   AND (CAST(:status AS text) IS NULL OR c.status = :status)
   AND (CAST(:ownerId AS int) IS NULL OR c.owner_id = :ownerId)
+  AND (CAST(:mine AS int) IS NULL OR c.owner_id = :mine OR c.owner_id IS NULL)
   AND (CAST(:keyword AS text) IS NULL OR c.name ILIKE :keyword OR c.company ILIKE :keyword
        OR c.phone ILIKE :keyword OR c.phone_key ILIKE :keyword OR c.email ILIKE :keyword)
   AND (CAST(:fromDay AS timestamp) IS NULL OR c.created_at >= CAST(:fromDay AS timestamp) AT TIME ZONE :tz)
@@ -54,6 +56,7 @@ WHERE o.tenant_id = :tenantId AND o.team_id IN (:teamIds) AND o.id > :afterId
   AND (CAST(:stageId AS int) IS NULL OR o.stage_id = :stageId)
   AND (CAST(:outcome AS text) IS NULL OR s.outcome = :outcome)
   AND (CAST(:ownerId AS int) IS NULL OR o.owner_id = :ownerId)
+  AND (CAST(:mine AS int) IS NULL OR o.owner_id = :mine)
   AND (CAST(:fromDay AS timestamp) IS NULL OR o.created_at >= CAST(:fromDay AS timestamp) AT TIME ZONE :tz)
   AND (CAST(:toDay AS timestamp) IS NULL OR o.created_at < (CAST(:toDay AS timestamp) + interval '1 day') AT TIME ZONE :tz)
 ORDER BY o.id LIMIT :limit`;
@@ -66,6 +69,7 @@ FROM tasks t LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN users u ON 
 WHERE t.tenant_id = :tenantId AND t.team_id IN (:teamIds) AND t.id > :afterId
   AND (CAST(:status AS text) IS NULL OR t.status = :status)
   AND (CAST(:assigneeId AS int) IS NULL OR t.assignee_id = :assigneeId)
+  AND (CAST(:mine AS int) IS NULL OR t.assignee_id = :mine OR t.created_by_id = :mine)
   AND (CAST(:fromDay AS timestamp) IS NULL OR t.due_at >= CAST(:fromDay AS timestamp) AT TIME ZONE :tz)
   AND (CAST(:toDay AS timestamp) IS NULL OR t.due_at < (CAST(:toDay AS timestamp) + interval '1 day') AT TIME ZONE :tz)
 ORDER BY t.id LIMIT :limit`;
@@ -78,6 +82,8 @@ WHERE a.tenant_id = :tenantId AND a.team_id IN (:teamIds) AND a.id > :afterId
   -- Without a type, what people logged (as the dashboard counts it); stage changes when asked for.
   AND (CASE WHEN CAST(:type AS text) IS NULL THEN a.type <> 'stage-change' ELSE a.type = :type END)
   AND (CAST(:actorId AS int) IS NULL OR a.actor_id = :actorId)
+  AND (CAST(:mine AS int) IS NULL OR (a.customer_id IS NULL AND a.actor_id = :mine)
+       OR (a.customer_id IS NOT NULL AND (c.owner_id = :mine OR c.owner_id IS NULL)))
   AND (CAST(:fromDay AS timestamp) IS NULL OR a.occurred_at >= CAST(:fromDay AS timestamp) AT TIME ZONE :tz)
   AND (CAST(:toDay AS timestamp) IS NULL OR a.occurred_at < (CAST(:toDay AS timestamp) + interval '1 day') AT TIME ZONE :tz)
 ORDER BY a.id LIMIT :limit`;

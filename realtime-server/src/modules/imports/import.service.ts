@@ -4,6 +4,7 @@ import type { Database, ImportModel } from '@live-crm/models';
 import type { ImportAccepted, ImportApplied, ImportApplyRequest, ImportResponse } from '@live-crm/shared-types';
 import { assertManager, assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, forbidden, notFound } from '../../core/app-error.js';
+import type { VisibilityRules } from '../ownership/visibility.js';
 import type { EventBus } from '../../core/event-bus.js';
 import type { IdempotencyRef, MutationRunner } from '../../core/mutation.js';
 import { writeImport, type StoredRow } from './import.apply.js';
@@ -15,6 +16,8 @@ export interface ImportServiceDeps {
   mutate: MutationRunner;
   bus: EventBus;
   logger?: Logger;
+  /** Who may read a report in an `owner` visibility team (unset: the team's members). */
+  visibility?: Pick<VisibilityRules, 'scopeFor'>;
   /** Rows checked between two progress events (and two turns of the event loop). */
   sliceSize?: number;
   /** A check silent this long died with its node: the import reads as failed. */
@@ -32,7 +35,7 @@ export interface UploadedFile {
 const DUPLICATE_LOCK = 3001;
 
 /** The only writer of imports; customers it writes go through the mutation runner like every other write. */
-export function createImportService({ db, mutate, bus, logger, sliceSize = 500, staleAfterMs = 120_000 }: ImportServiceDeps) {
+export function createImportService({ db, mutate, bus, logger, visibility, sliceSize = 500, staleAfterMs = 120_000 }: ImportServiceDeps) {
   const { Import } = db.models;
   const check = createCheckJob({ db, bus, sliceSize });
   const running = new Set<Promise<void>>();
@@ -47,6 +50,8 @@ export function createImportService({ db, mutate, bus, logger, sliceSize = 500, 
     const imp = await Import.findByPk(id);
     if (!imp || imp.tenantId !== actor.tenantId) throw notFound('Import');
     assertTeamAccess(actor, imp.teamId, 'Import');
+    // In `owner` visibility a report (it names the team's customers a row repeats) is not a rep's to read.
+    if (imp.createdBy !== actor.userId && (await visibility?.scopeFor(actor, imp.teamId)) != null) throw notFound('Import');
     if (imp.status === 'checking' && Date.now() - imp.updatedAt.getTime() > staleAfterMs) {
       await fail(imp);
       await imp.reload();

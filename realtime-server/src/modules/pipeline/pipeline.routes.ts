@@ -4,6 +4,7 @@ import { parse } from '../../core/validate.js';
 import { idempotencyRef } from '../../core/mutation.js';
 import { MoveBody, OpportunityCreate, OpportunityPatch, PipelineQuery, moveCommand } from './pipeline.schemas.js';
 import type { PipelineService } from './pipeline.service.js';
+import { OwnerBody } from '../customers/customer.schemas.js';
 
 export function pipelineRoutes(pipeline: PipelineService): Router {
   const r = Router();
@@ -26,6 +27,10 @@ export function pipelineRoutes(pipeline: PipelineService): Router {
   r.put('/opportunities/:id/move', async (req, res) => {
     const move = { ...parse(MoveBody, req.body, 'move'), id: idParam(req) };
     res.json(await pipeline.move(actorOf(res), move, idempotencyRef(req.get('Idempotency-Key'), moveCommand(move))));
+  });
+  r.put('/opportunities/:id/owner', async (req, res) => {
+    const { ownerId } = parse(OwnerBody, req.body, 'owner');
+    res.json({ opportunity: await pipeline.reassign(actorOf(res), idParam(req), ownerId, idempotencyOf(req, { ownerId })) });
   });
   return r;
 }

@@ -1,18 +1,26 @@
 import type { Transaction } from 'sequelize';
 import type { Database, OpportunityModel } from '@live-crm/models';
 import type { MoveOpportunityResponse, Opportunity, OpportunityInput, OpportunityPatch, PipelineResponse } from '@live-crm/shared-types';
-import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
+import { assertManager, assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
 import { AppError, notFound } from '../../core/app-error.js';
 import { totalCents, weightedCents } from '../../core/money.js';
 import type { Handover } from '../../core/handover.js';
 import { factStatement, type AnyTeamFact, type IdempotencyRef, type MutationRunner, type StatementRunner } from '../../core/mutation.js';
+import type { CustomerOwnerOps } from '../customers/customer-owner.service.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { VisibilityRules } from '../ownership/visibility.js';
 import type { MoveRequest } from './pipeline.schemas.js';
 
 export interface PipelineServiceDeps {
   db: Database;
   mutate: MutationRunner;
   runStatement: StatementRunner;
+  visibility: VisibilityRules;
+  owners: Pick<CustomerOwnerOps, 'assertHolder' | 'reassignNotices'>;
+  notifications: NotificationsService;
 }
+
+export const opportunityLink = (id: number): string => `/pages/opportunity-detail/index?id=${id}`;
 
 /** A timestamp as `Date#toISOString()` writes it, so SQL-built DTOs match the models' `toDto()`. */
 const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -22,12 +30,13 @@ const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"H
  * check in the UPDATE's WHERE; the customer's stage-change activity (stages as params, so each phone
  * names them in its language); the runner adds the seq, the event and the Idempotency-Key's answer.
  * The DTO mirrors OpportunityModel#toDto (a test holds them equal). $1 id, $2 stageId, $3 version,
- * $4 the actor's teams.
+ * $4 the actor's teams, $5 a rep's id (null for managers and admins): in an `owner` visibility team a
+ * rep moves only their own deals.
  */
 const MOVE = factStatement<'opportunity:moved', MoveOpportunityResponse>(
   'opportunity-move',
   'opportunity:moved',
-  4,
+  5,
   (runner) => `
   moved AS (
     UPDATE opportunities o
@@ -36,9 +45,11 @@ const MOVE = factStatement<'opportunity:moved', MoveOpportunityResponse>(
       FROM opportunities prev, stages s
      WHERE o.id = $1::int AND prev.id = o.id AND o.version = $3::int
        AND o.team_id = ANY($4::int[]) AND s.id = $2::int AND s.team_id = o.team_id
+       AND ($5::int IS NULL OR o.owner_id = $5::int
+            OR NOT EXISTS (SELECT 1 FROM team_settings ts WHERE ts.team_id = o.team_id AND ts.visibility = 'owner'))
     RETURNING o.*, prev.stage_id AS from_stage_id
   ), dto AS (
-    SELECT m.team_id, m.from_stage_id, json_build_object(
+    SELECT m.team_id, m.from_stage_id, array_remove(ARRAY[m.owner_id], NULL) AS owners, json_build_object(
       'id', m.id, 'teamId', m.team_id, 'customerId', m.customer_id, 'customerName', c.name,
       'title', m.title, 'valueCents', m.value_cents, 'currency', m.currency, 'stageId', m.stage_id,
       'ownerId', m.owner_id, 'ownerName', u.name, 'expectedCloseDate', m.expected_close_date,
@@ -55,7 +66,7 @@ const MOVE = factStatement<'opportunity:moved', MoveOpportunityResponse>(
       FROM moved m JOIN stages f ON f.id = m.from_stage_id JOIN stages s ON s.id = m.stage_id
      WHERE m.from_stage_id <> m.stage_id
   ), fact AS (
-    SELECT team_id,
+    SELECT team_id, owners,
            json_build_object('opportunity', opportunity, 'fromStageId', from_stage_id, 'toStageId', $2::int) AS data,
            json_build_object('success', true, 'opportunity', opportunity) AS answer
       FROM dto
@@ -63,7 +74,7 @@ const MOVE = factStatement<'opportunity:moved', MoveOpportunityResponse>(
 );
 
 /** The only writer of opportunities. */
-export function createPipelineService({ db, mutate, runStatement }: PipelineServiceDeps) {
+export function createPipelineService({ db, mutate, runStatement, visibility, owners, notifications }: PipelineServiceDeps) {
   const { Opportunity, Stage, Customer, User } = db.models;
   const include = [
     { model: Customer, as: 'customer', attributes: ['id', 'name'] },
@@ -74,10 +85,12 @@ export function createPipelineService({ db, mutate, runStatement }: PipelineServ
     return Opportunity.findByPk(id, { include, transaction: tx ?? null });
   }
 
+  /** The deal if the actor may see it (in `owner` mode a rep sees their own deals only), else 404. */
   async function loadFor(actor: Actor, id: number, tx?: Transaction): Promise<OpportunityModel> {
     const opp = await load(id, tx);
     if (!opp) throw notFound('Opportunity');
     assertTeamAccess(actor, opp.teamId, 'Opportunity');
+    if (!(await visibility.seesOpportunity(actor, opp, tx))) throw notFound('Opportunity');
     return opp;
   }
 
@@ -106,10 +119,11 @@ export function createPipelineService({ db, mutate, runStatement }: PipelineServ
   return {
     async getPipeline(actor: Actor, requestedTeamId?: number): Promise<PipelineResponse> {
       const teamId = resolveTeam(actor, requestedTeamId);
+      const scope = await visibility.scopeFor(actor, teamId);
       const [stages, opportunities] = await Promise.all([
         Stage.findAll({ where: { teamId }, order: [['position', 'ASC']] }),
         Opportunity.findAll({
-          where: { teamId },
+          where: { teamId, ...(scope !== null ? { ownerId: scope } : {}) },
           include,
           order: [
             ['updatedAt', 'DESC'],
@@ -151,6 +165,7 @@ export function createPipelineService({ db, mutate, runStatement }: PipelineServ
         const customer = await Customer.findByPk(input.customerId, { transaction: tx });
         if (!customer) throw notFound('Customer');
         assertTeamAccess(actor, customer.teamId, 'Customer');
+        if (!(await visibility.seesCustomer(actor, customer, tx))) throw notFound('Customer');
         const teamId = customer.teamId;
         const stage =
           input.stageId !== undefined
@@ -187,13 +202,44 @@ export function createPipelineService({ db, mutate, runStatement }: PipelineServ
       });
     },
 
+    /** A manager or admin gives the deal to a member of its team; both reps are told. */
+    async reassign(actor: Actor, id: number, ownerId: number, idem?: IdempotencyRef): Promise<Opportunity> {
+      assertManager(actor);
+      return mutate(actor, idem, async (tx) => {
+        const opp = await loadFor(actor, id, tx);
+        const to = await owners.assertHolder(opp.teamId, ownerId, tx);
+        if (opp.ownerId === ownerId) return { result: opp.toDto(), fact: null };
+        const previousOwnerId = opp.ownerId;
+        const [count] = await Opportunity.update(
+          { ownerId, version: opp.version + 1 },
+          { where: { id, version: opp.version }, transaction: tx },
+        );
+        if (count === 0) return stale(id, tx);
+        const opportunity = (await load(id, tx))!.toDto();
+        const drafts = owners.reassignNotices(actor, 'opportunity', opportunity.title, opportunityLink(id), to, previousOwnerId);
+        const notices = await notifications.store(tx, drafts);
+        const alsoToUsers = previousOwnerId === null ? [ownerId] : [ownerId, previousOwnerId];
+        return {
+          result: opportunity,
+          fact: {
+            teamId: opp.teamId,
+            type: 'opportunity:owner-changed',
+            data: { opportunity, previousOwnerId, reason: 'reassign' },
+            alsoToUsers,
+          },
+          notices,
+        };
+      });
+    },
+
     /**
      * Of many moves at one version exactly one wins; the rest get 409 with the fresh deal. The
      * hot path is MOVE alone; only a move it refused pays for the lookups that say why (or,
      * for a repeated Idempotency-Key, for the first answer).
      */
     async move(actor: Actor, { id, stageId, version }: MoveRequest, idem?: IdempotencyRef): Promise<MoveOpportunityResponse> {
-      return runStatement(actor, idem, MOVE, [id, stageId, version, actor.teamIds], () => refuseMove(actor, id, stageId));
+      const rep = actor.role === 'rep' ? actor.userId : null;
+      return runStatement(actor, idem, MOVE, [id, stageId, version, actor.teamIds, rep], () => refuseMove(actor, id, stageId));
     },
   };
 }

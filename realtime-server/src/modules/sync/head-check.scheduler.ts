@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../../core/event-bus.js';
 import { createTicker, type Ticker } from '../../core/ticker.js';
-import { emitEnvelope, teamRoom, type CrmServer } from '../../io.js';
+import { deliver, type CrmServer } from '../../io.js';
 import type { SeqRange, SyncService, TeamHead } from './sync.service.js';
 
 export interface HeadCheckDeps {
@@ -100,7 +100,7 @@ export function createHeadCheck(deps: HeadCheckDeps): HeadCheck {
     const due = overdue(await sync.heads(teams), now);
     if (due.length === 0) return;
     const events = await sync.ranges(due);
-    for (const e of events) emitEnvelope(io.local.to(teamRoom(e.teamId)), e);
+    for (const e of events) deliver(io.local, e.envelope, e.audience);
     for (const r of due) raise(known, r.teamId, r.upTo);
     logger.warn({ teams: due.map((r) => r.teamId), events: events.length }, 'sent committed events whose publish never arrived');
   }

@@ -2,9 +2,12 @@ import { Op, QueryTypes } from 'sequelize';
 import type { Database } from '@live-crm/models';
 import type { AnyTeamEvent, SyncResumeResult, TeamFeedResponse } from '@live-crm/shared-types';
 import { assertTeamAccess, resolveTeam, type Actor } from '../../core/actor.js';
+import { audienceOf, inAudience, redact, type Owners } from '../../core/audience.js';
+import type { VisibilityRules } from '../ownership/visibility.js';
 
 export interface SyncServiceDeps {
   db: Database;
+  visibility: VisibilityRules;
   maxEvents: number;
   retentionDays: number;
   /** Hours an Idempotency-Key is kept for replays. */
@@ -27,10 +30,11 @@ const PRUNE_KEYS_SQL = `
 
 // Every team's gap in one statement: rows with after < seq <= upTo, per team.
 const RANGES_SQL = `
-  SELECT e.team_id, e.seq, e.event_id, e.type, e.actor_id, e.data, e.at
+  SELECT e.team_id, e.seq, e.event_id, e.type, e.actor_id, e.data, e.at, e.owners, ts.visibility
   FROM team_events e
   JOIN unnest(ARRAY[:teams]::int[], ARRAY[:after]::int[], ARRAY[:upTo]::int[]) AS g(team_id, after, up_to)
     ON e.team_id = g.team_id AND e.seq > g.after AND e.seq <= g.up_to
+  LEFT JOIN team_settings ts ON ts.team_id = e.team_id
   ORDER BY e.team_id, e.seq`;
 
 // Each team's head and when it was committed (null: no event kept), by primary keys.
@@ -61,6 +65,7 @@ interface EventRow {
   actor_id: number;
   data: unknown;
   at: Date;
+  owners: number[] | null;
 }
 
 function toEnvelope(r: EventRow): AnyTeamEvent {
@@ -76,7 +81,7 @@ function toEnvelope(r: EventRow): AnyTeamEvent {
 }
 
 /** Reads the team event log: catch-up after a reconnect, and the team feed. */
-export function createSyncService({ db, maxEvents, retentionDays, idempotencyHours = 48 }: SyncServiceDeps) {
+export function createSyncService({ db, visibility, maxEvents, retentionDays, idempotencyHours = 48 }: SyncServiceDeps) {
   const { sequelize } = db;
 
   /** Deletes in batches until a batch comes back short; answers the rows removed. */
@@ -96,7 +101,7 @@ export function createSyncService({ db, maxEvents, retentionDays, idempotencyHou
 
   async function missed(teamId: number, after: number, limit: number): Promise<EventRow[]> {
     return sequelize.query<EventRow>(
-      `SELECT team_id, seq, event_id, type, actor_id, data, at FROM team_events
+      `SELECT team_id, seq, event_id, type, actor_id, data, at, owners FROM team_events
        WHERE team_id = :teamId AND seq > :after ORDER BY seq LIMIT :limit`,
       { replacements: { teamId, after, limit }, type: QueryTypes.SELECT },
     );
@@ -111,7 +116,9 @@ export function createSyncService({ db, maxEvents, retentionDays, idempotencyHou
      */
     async resume(actor: Actor, lastSeq: Record<string, number>): Promise<SyncResumeResult> {
       const latestSeq = await latest(actor.teamIds);
-      const events: AnyTeamEvent[] = [];
+      // A rep in an `owner` visibility team gets the seq only of what is not theirs to see.
+      const modes = actor.role === 'rep' ? await visibility.modes(actor.teamIds) : null;
+      const events: SyncResumeResult['events'] = [];
       let reset = false;
       let hasMore = false;
       for (const [key, seen] of Object.entries(lastSeq)) {
@@ -133,7 +140,10 @@ export function createSyncService({ db, maxEvents, retentionDays, idempotencyHou
           continue;
         }
         if (rows.length < head - seen) hasMore = true;
-        for (const row of rows) events.push(toEnvelope(row));
+        const mode = modes?.get(teamId) ?? null;
+        for (const row of rows) {
+          events.push(inAudience(audienceOf(mode, row.owners), actor.userId) ? toEnvelope(row) : redact(toEnvelope(row)));
+        }
       }
       return { events, reset, hasMore, latestSeq: Object.fromEntries(latestSeq) };
     },
@@ -142,8 +152,11 @@ export function createSyncService({ db, maxEvents, retentionDays, idempotencyHou
     async feed(actor: Actor, opts: { teamId?: number; before?: number; limit: number }): Promise<TeamFeedResponse> {
       const teamId = resolveTeam(actor, opts.teamId);
       assertTeamAccess(actor, teamId, 'Team');
+      // In `owner` visibility a rep's feed leaves out what is not theirs (the feed need not be gap-free).
+      const own = (await visibility.scopeFor(actor, teamId)) !== null;
+      const mine = own ? { [Op.or]: [{ owners: null }, { owners: { [Op.contains]: [actor.userId] } }] } : {};
       const rows = await db.models.TeamEvent.findAll({
-        where: { teamId, ...(opts.before !== undefined ? { seq: { [Op.lt]: opts.before } } : {}) },
+        where: { teamId, ...(opts.before !== undefined ? { seq: { [Op.lt]: opts.before } } : {}), ...mine },
         order: [['seq', 'DESC']],
         limit: opts.limit,
       });
@@ -165,14 +178,14 @@ export function createSyncService({ db, maxEvents, retentionDays, idempotencyHou
       return rows.map((r) => ({ teamId: r.team_id, head: r.head, at: r.at }));
     },
 
-    /** The envelopes of several stretches, per team in seq order, in one query. */
-    async ranges(ranges: SeqRange[]): Promise<AnyTeamEvent[]> {
+    /** The envelopes of several stretches with who may see each, per team in seq order, in one query. */
+    async ranges(ranges: SeqRange[]): Promise<Array<{ envelope: AnyTeamEvent; audience: Owners }>> {
       if (ranges.length === 0) return [];
-      const rows = await sequelize.query<EventRow>(RANGES_SQL, {
+      const rows = await sequelize.query<EventRow & { visibility: string | null }>(RANGES_SQL, {
         replacements: { teams: ranges.map((r) => r.teamId), after: ranges.map((r) => r.after), upTo: ranges.map((r) => r.upTo) },
         type: QueryTypes.SELECT,
       });
-      return rows.map(toEnvelope);
+      return rows.map((r) => ({ envelope: toEnvelope(r), audience: audienceOf(r.visibility, r.owners) }));
     },
 
     /** Forgets Idempotency-Keys older than their window; a retry after that runs as a new request. */

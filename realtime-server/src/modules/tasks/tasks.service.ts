@@ -8,6 +8,7 @@ import type { AnyTeamFact, IdempotencyRef, MutationRunner } from '../../core/mut
 import { taskLink, type NotificationDraft, type NotificationsService } from '../notifications/notifications.service.js';
 import type { TaskCreateInput, TaskListInput, TaskUpdateInput } from './tasks.schemas.js';
 import { createTaskViews } from './task-views.query.js';
+import type { VisibilityRules } from '../ownership/visibility.js';
 
 export interface FollowUpTaskDraft {
   tenantId: number;
@@ -26,6 +27,7 @@ export interface TasksServiceDeps {
   mutate: MutationRunner;
   notifications: NotificationsService;
   defaultTimeZone: string;
+  visibility: VisibilityRules;
 }
 
 /** A follow-up's task title: rendered by each phone from the key; `title` in Chinese for exports and WeChat. */
@@ -37,7 +39,7 @@ const invalid = (path: string, message: string): AppError =>
   new AppError('validation', message, { details: { fields: [{ path, message }] } });
 
 /** The only writer of tasks: create, edit, complete, reassign, and the views of the task list. */
-export function createTasksService({ db, mutate, notifications, defaultTimeZone }: TasksServiceDeps) {
+export function createTasksService({ db, mutate, notifications, defaultTimeZone, visibility }: TasksServiceDeps) {
   const { Task, Customer, User } = db.models;
   const views = createTaskViews(db, defaultTimeZone);
 
@@ -45,6 +47,9 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
     const task = await Task.findByPk(id, { transaction: tx ?? null, ...(lock && tx ? { lock: tx.LOCK.UPDATE } : {}) });
     if (!task) throw notFound('Task');
     assertTeamAccess(actor, task.teamId, 'Task');
+    // In `owner` visibility a rep reaches the tasks given to or made by them.
+    const scope = await visibility.scopeFor(actor, task.teamId, tx);
+    if (scope !== null && task.assigneeId !== scope && task.createdById !== scope) throw notFound('Task');
     return task;
   }
 
@@ -52,6 +57,7 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
     const customer = await Customer.findByPk(customerId, { transaction: tx });
     if (!customer) throw notFound('Customer');
     assertTeamAccess(actor, customer.teamId, 'Customer');
+    if (!(await visibility.seesCustomer(actor, customer, tx))) throw notFound('Customer');
     return customer;
   }
 
@@ -98,6 +104,8 @@ export function createTasksService({ db, mutate, notifications, defaultTimeZone 
       // Like the pipeline: an admin may pick one team of the tenant; anyone else's teamId is ignored.
       const teamIds = actor.role === 'admin' && q.teamId !== undefined ? [resolveTeam(actor, q.teamId)] : actor.teamIds;
       const where: WhereOptions[] = [{ teamId: teamIds }];
+      const scope = actor.role === 'rep' && actor.teamId !== null ? await visibility.scopeFor(actor, actor.teamId) : null;
+      if (scope !== null) where.push({ [Op.or]: [{ assigneeId: scope }, { createdById: scope }] });
       if (q.status) where.push({ status: q.status });
       if (q.assigneeId) where.push({ assigneeId: q.assigneeId });
       if (q.customerId) where.push({ customerId: q.customerId });
