@@ -92,6 +92,36 @@ describe('contacts under a customer', () => {
     });
     expect(bad.status).toBe(400);
   });
+
+  it('eight simultaneous primary writes on one customer across two nodes: no 5xx, one primary left, each write heard', async () => {
+    const c = await freshCustomer('抢主联系人');
+    const rita = await env.phone(env.nodeB, 'rita');
+    const ritaA = await signIn(env.nodeA, 'rita');
+    const ritaB = await signIn(env.nodeB, 'rita');
+    const existing = (await env.ray.send('POST', `/api/crm/customers/${c.id}/contacts`, { name: '旧主联系人', primary: true })).body
+      .contact as Contact;
+    await rita.client.next('contact:created');
+    const writes = await Promise.all([
+      ...Array.from({ length: 7 }, (_, i) =>
+        (i % 2 ? ritaA : ritaB).send('POST', `/api/crm/customers/${c.id}/contacts`, { name: `并发${i}`, primary: true }),
+      ),
+      // An update racing the creates takes the same lock; a create that demoted it first makes it stale (409).
+      ritaA.send('PATCH', `/api/crm/contacts/${existing.id}`, { primary: true, version: existing.version }),
+    ]);
+    const statuses = writes.map((w) => w.status);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(statuses.slice(0, 7)).toEqual([201, 201, 201, 201, 201, 201, 201]);
+    expect([200, 409]).toContain(statuses[7]);
+    if (statuses[7] === 409) expect(writes[7]!.body.current).toMatchObject({ id: existing.id, primary: false });
+    const list = await contactsOf(rita, c.id);
+    expect(list.filter((x) => x.primary)).toHaveLength(1);
+    expect(list).toHaveLength(8);
+    const created = writes.slice(0, 7).map((w) => (w.body.contact as Contact).id);
+    await expect.poll(() => rita.client.received('contact:created').length, { timeout: 5000 }).toBe(8);
+    await expect.poll(() => rita.client.received('contact:updated').length, { timeout: 5000 }).toBe(statuses[7] === 200 ? 1 : 0);
+    const heard = rita.client.received('contact:created').map((e) => e.data.contact.id);
+    expect(heard).toEqual(expect.arrayContaining(created));
+  });
 });
 
 describe('the visit log', () => {

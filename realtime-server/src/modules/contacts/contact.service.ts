@@ -30,6 +30,19 @@ export function createContactService({ db, mutate, customers }: ContactServiceDe
     return contact;
   }
 
+  /**
+   * Two primary writes on one customer would both demote and both insert a primary, and the unique
+   * partial index answers the loser with a 500. Taking the customer row lock first queues them:
+   * the later one demotes the earlier one's primary and wins.
+   */
+  async function lockCustomer(customerId: number, tx: Transaction): Promise<void> {
+    await db.sequelize.query('SELECT id FROM customers WHERE id = :customerId FOR UPDATE', {
+      replacements: { customerId },
+      transaction: tx,
+      type: QueryTypes.SELECT,
+    });
+  }
+
   async function demoteOthers(customerId: number, exceptId: number, tx: Transaction): Promise<void> {
     await db.sequelize.query(
       `UPDATE contacts SET "primary" = false, version = version + 1, updated_at = now()
@@ -54,7 +67,10 @@ export function createContactService({ db, mutate, customers }: ContactServiceDe
     async create(actor: Actor, customerId: number, input: ContactCreateInput, idem?: IdempotencyRef): Promise<Contact> {
       return mutate(actor, idem, async (tx) => {
         const customer = await customers.reachable(actor, customerId, tx);
-        if (input.primary) await demoteOthers(customer.id, 0, tx);
+        if (input.primary) {
+          await lockCustomer(customer.id, tx);
+          await demoteOthers(customer.id, 0, tx);
+        }
         const row = await Contact.create(
           {
             tenantId: customer.tenantId,
@@ -78,6 +94,11 @@ export function createContactService({ db, mutate, customers }: ContactServiceDe
     async update(actor: Actor, id: number, patch: ContactPatchInput, idem?: IdempotencyRef): Promise<Contact> {
       const { version, ...fields } = patch;
       return mutate(actor, idem, async (tx) => {
+        // Customer lock before the contact lock, the order create takes them in (no deadlock).
+        if (fields.primary) {
+          const owner = await Contact.findByPk(id, { attributes: ['customerId'], transaction: tx });
+          if (owner) await lockCustomer(owner.customerId, tx);
+        }
         const existing = await loadFor(actor, id, tx);
         if (existing.version !== version) {
           throw new AppError('conflict', 'Someone changed this contact first; here is the latest version', { current: existing.toDto() });
