@@ -15,6 +15,9 @@ export async function addPhoneUsers(databaseUrl: string, perTeam: number, admins
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   try {
+    // These tests are about processes dying, not about who sees what: every phone here should hear
+    // every fact, so the demo's West (owner visibility, its own suite) runs in team mode here.
+    await db.query(`UPDATE team_settings SET visibility = 'team'`);
     const teams = (await db.query<{ id: number; tenant_id: number }>('SELECT id, tenant_id FROM teams ORDER BY id')).rows;
     const users: PhoneUser[] = [];
     for (const team of teams) {
