@@ -1,8 +1,20 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { installWx } from '../../../test-support/wx/index';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * TDesign's transition schedules a 30 ms step it never clears, so a popup closed as a file ends
+ * would render after jsdom is gone. Every file that opens a page waits that step out.
+ */
+const TRANSITION_TAIL_MS = 100;
+let lastClosedAt = 0;
+afterAll(async () => {
+  const wait = lastClosedAt + TRANSITION_TAIL_MS - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+});
 
 /** The bits of miniprogram-simulate's component wrapper the tests use. */
 export interface SimComponent {
@@ -115,6 +127,7 @@ export function openPage(root: string, name: string, query: Record<string, strin
       if (typeof comp.instance['onUnload'] === 'function') call('onUnload');
       comp.detach();
       parent.remove();
+      lastClosedAt = Date.now();
     },
   };
 }
