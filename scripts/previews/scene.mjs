@@ -40,9 +40,12 @@ export async function playScene({ ray, mia }, now) {
     location: { latitude: 31.2241, longitude: 121.4456, name: '静安嘉里中心', address: '上海市静安区南京西路 1515 号' },
   });
   const { tasks } = await ray.call('GET', `/api/crm/tasks?view=all&assigneeId=${ray.user.id}`);
-  const overdue = tasks.find((t) => t.status !== 'completed' && Date.parse(t.dueAt) < Date.parse(shanghai(now, 0, 0)));
-  const laterToday = tasks.filter((t) => Date.parse(t.dueAt) > now && Date.parse(t.dueAt) < Date.parse(shanghai(now, 1, 0)));
-  const done = laterToday.at(-1);
+  // The seed gives Ray one task overdue since yesterday and two due on the day it ran, then one next
+  // week. Picked by their order, not by the clock: on the real clock a late run finds both of the
+  // day's tasks already past (after 20:00 in Shanghai), or the day changed since seeding.
+  const handed = new Set(assigned.map((t) => t.id));
+  const own = tasks.filter((t) => !handed.has(t.id) && t.status !== 'completed').sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+  const [overdue, open, done] = own;
   await ray.call('PUT', `/api/crm/tasks/${done.id}`, { status: 'completed', version: done.version });
 
   // Mia invites reps to her team: one card out in a chat, one she took back.
@@ -65,7 +68,7 @@ export async function playScene({ ray, mia }, now) {
     importId,
     customer: first.id, longCompany: longCompany.id, quietCustomer: quiet.id, customerName: first.name, quietName: quiet.name,
     longDeal: deal.id, wonDeal: won.id, stages: pipeline.stages.map((st) => st.id),
-    overdueTask: overdue.id, openTask: laterToday[0].id, doneTask: done.id, assignedTask: assigned[0].id,
+    overdueTask: overdue.id, openTask: open.id, doneTask: done.id, assignedTask: assigned[0].id,
     poolCustomer: pool.id, ritaId: me.members.find((m) => m.name === '王婷')?.id ?? 0,
     invitationCode: invited.code, revokedCode: revoked.code, rayId: ray.user.id,
   };
