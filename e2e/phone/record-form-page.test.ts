@@ -123,6 +123,37 @@ describe('写跟进 against a real server', () => {
     expect(await timeline(c.id)).toHaveLength(1);
   }, 45_000);
 
+  test('a record queued offline keeps its photo through the app being killed, and the relaunched app sends both once', async () => {
+    const c = await freshCustomer('杀进程跟进客户');
+    const p = await open({ customerId: String(c.id) });
+    write(p, '电梯里记的，出去再发');
+    phone.wx.script.mediaAnswers.push([{ path: photoFile(4) }]);
+    tap(p.comp.querySelector('.photo--add'));
+    await expect.poll(() => p.comp.dom.querySelectorAll('.main--photo__img').length).toBe(1);
+    phone.wx.setOffline(true);
+    const since = phone.wx.navigations.length;
+    tap(p.comp.querySelector('.submit'));
+    await wentBack(since);
+    // The queue holds a copy in the app's own files: WeChat may delete the temp photo once the app closes.
+    expect(phone.storage.userData.files()).toHaveLength(1);
+
+    page?.close();
+    page = null;
+    const { storage } = phone;
+    killApp(phone); // temp files go with the run
+    expect(await timeline(c.id)).toEqual([]);
+    phone = await launchApp(root, server, { storage });
+    phone.wx.privacy.tapAgreeButton('agreed-before');
+
+    await expect.poll(async () => (await timeline(c.id)).length, { timeout: 8000 }).toBe(1);
+    const [record] = await timeline(c.id);
+    expect(record).toMatchObject({ content: '电梯里记的，出去再发' });
+    expect(record!.attachments).toHaveLength(1);
+    await expect.poll(() => storage.userData.files()).toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await timeline(c.id)).toHaveLength(1);
+  }, 45_000);
+
   test('a visit check-in refuses to save without its place, then saves the place WeChat picked', async () => {
     const c = await freshCustomer('拜访签到客户');
     const p = await open({ customerId: String(c.id), visit: '1' });

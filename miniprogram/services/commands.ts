@@ -103,9 +103,23 @@ async function withUploadedPhotos(req: CommandReq<'activity.log'>, idempotencyKe
   if (photos.length === 0) return rest;
   const ids: number[] = [];
   for (const [i, filePath] of photos.entries()) {
+    // A photo WeChat has deleted meanwhile cannot come back: the record goes without it rather than never.
+    if (!fileExists(filePath)) {
+      console.warn('[commands] a queued photo is gone; the record goes without it', filePath);
+      continue;
+    }
     ids.push((await upload<AttachmentResponse>('/api/crm/attachments', filePath, `${idempotencyKey}.p${i}`)).attachment.id);
   }
   return { ...rest, attachmentIds: [...(rest.attachmentIds ?? []), ...ids] };
+}
+
+function fileExists(path: string): boolean {
+  try {
+    wx.getFileSystemManager().accessSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `send`'s arguments, one tuple per command: a union of types cannot pair one type with another's request. */

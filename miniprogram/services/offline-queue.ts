@@ -4,6 +4,7 @@ import { errorText } from '../utils/page';
 import { isApiError, newIdempotencyKey } from './api';
 import type { ApiError } from './api';
 import { commandRecord, commandVersion, sendCommand } from './commands';
+import { keepFiles, releaseFiles } from './kept-files';
 import { upgradeQueued } from './queued-command';
 import type { QueuedCommand } from './queued-command';
 import type { ConnectionStatus, Unsubscribe } from './realtime-client';
@@ -53,6 +54,10 @@ export interface OfflineQueueDeps {
   /** tells the person what the server refused, once per replay run */
   tellRefused(refusals: Refusal[]): void;
   backoffMs?(failures: number): number;
+  /** makes what the item points at (a record's photos) last until it is sent; answers the item to store */
+  keep?(item: QueuedCommand): QueuedCommand;
+  /** lets go of what `keep` kept, once the server has the item or refused it */
+  release?(item: QueuedCommand): void;
 }
 
 /** A change the server keeps failing on (internal) would hold back every later one forever. */
@@ -138,9 +143,10 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
     );
   }
 
-  function enqueue(item: QueuedCommand): QueuedCommand | null {
+  function enqueue(made: QueuedCommand): QueuedCommand | null {
     const key = deps.storageKey();
     if (!key) return null;
+    const item = deps.keep ? deps.keep(made) : made;
     // Written synchronously: the app may be killed the next moment.
     deps.write(key, [...load(key), item]);
     emit({ kind: 'queued', item });
@@ -152,6 +158,7 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
     const rest = load(key).filter((i) => i.key !== sent.key);
     update?.(rest);
     deps.write(key, rest);
+    deps.release?.(sent);
   }
 
   /** Sends the head; false when it has to wait for a better connection. */
@@ -231,18 +238,18 @@ export function createOfflineQueue(deps: OfflineQueueDeps) {
     };
     const key = deps.storageKey();
     if (key && (knownOffline || running || load(key).length > 0)) {
-      enqueue(item);
+      const queued = enqueue(item) ?? item;
       if (!knownOffline) void replay();
-      return { queued: true, item };
+      return { queued: true, item: queued };
     }
     try {
       return { queued: false, value: (await deps.send({ ...item, attempts: 1 })) as CommandRes<K> };
     } catch (err) {
       if (!key || !isApiError(err) || err.code !== 'network') throw err;
-      enqueue({ ...item, attempts: 1 });
+      const queued = enqueue({ ...item, attempts: 1 }) ?? item;
       failures += 1;
       retryLater();
-      return { queued: true, item };
+      return { queued: true, item: queued };
     }
   }
 
@@ -318,6 +325,8 @@ function wxQueueDeps(): OfflineQueueDeps {
     write: (key, items) => (items.length ? wx.setStorageSync(key, items) : wx.removeStorageSync(key)),
     send: (item) => sendCommand(item.command, item.key),
     tellRefused: showRefused,
+    keep: keepFiles,
+    release: releaseFiles,
   };
 }
 

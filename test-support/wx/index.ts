@@ -1,4 +1,5 @@
 import { filesApi } from './files';
+import { fileSystemApi } from './file-system';
 import { mediaApi } from './media';
 import type { MediaLog, MediaScript } from './media';
 import type { DownloadRecord, OpenedDocument } from './files';
@@ -137,6 +138,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     ...network.api(),
     connectSocket: sockApi.connectSocket,
     ...files.api,
+    ...fileSystemApi(storage.userData),
     ...systemApi(device, report, nextCode),
     ...uiApi(report, log, script),
     ...privacy.api,

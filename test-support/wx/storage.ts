@@ -1,12 +1,15 @@
 import { settle } from './callbacks';
 import type { Callbacks, ErrorReporter } from './callbacks';
+import { UserDataDir } from './file-system';
 
 /**
  * wx storage in memory. Pass the same instance to a second installWx() to "relaunch the app"
  * and keep what the first run stored. Values are copied through JSON as WeChat serializes them.
+ * The app's files (wx.env.USER_DATA_PATH) travel with it: they survive a relaunch too.
  */
 export class MemoryStorage {
   readonly data = new Map<string, string>();
+  readonly userData = new UserDataDir();
 
   set(key: string, value: unknown): void {
     if (value === undefined) throw new Error('setStorageSync:fail parameter error: data should not be undefined');
