@@ -71,3 +71,12 @@ export async function clientFactory(choice = process.env['BENCH_CLIENT'] ?? 'wea
     forget: () => undefined,
   };
 }
+
+/**
+ * Bytes of the WebSocket text frame Socket.IO 4 sends for a broadcast event, a command with an ack id
+ * or its ack (`4` message, `2` event or `3` ack, a one-digit ack id, the JSON arguments).
+ */
+export function frameBytes(kind: 'event' | 'command' | 'ack', args: unknown[]): number {
+  const prefix = { event: '42', command: '421', ack: '431' }[kind];
+  return Buffer.byteLength(prefix + JSON.stringify(args));
+}

@@ -34,7 +34,7 @@ export interface BenchSettings {
   resumeBudgetMs: number;
 }
 
-const num = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+export const num = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
   const v = env[name];
   return v === undefined || v === '' ? fallback : Number(v);
 };

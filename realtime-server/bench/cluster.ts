@@ -9,18 +9,21 @@ import type { Member } from './senders.js';
 import { backendCpu } from './stats.js';
 
 export type Kind = 'ours' | 'bare';
+/** What a load generator drives: ours, bare, or the peer (Socket.IO's own CRUD example, peer.ts). */
+export type DriveTarget = Kind | 'peer';
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const JWT_SECRET = `bench-${randomBytes(24).toString('hex')}`;
 const here = (file: string) => resolve(import.meta.dirname, file);
 
-/** Two server processes (ours or bare) sharing one Redis channel prefix of their own. */
+/** Two server processes (ours or bare) sharing one Redis channel prefix of their own; or the peer's. */
 export interface ServerSet {
-  kind: Kind;
+  kind: DriveTarget;
   urls: string[];
   stats(collect?: boolean): Promise<ProcStats[]>;
   /** CPU of the PostgreSQL backends serving these servers, microseconds (0 for bare). */
   dbCpu(): Promise<number>;
   stop(): Promise<void>;
+  /** Our bench children (none for the peer, which runs as it ships). */
   procs: BenchChild[];
 }
 
@@ -76,8 +79,8 @@ export interface Loadgens {
 }
 
 export async function startLoadgens(
-  kind: Kind,
-  servers: ServerSet,
+  kind: DriveTarget,
+  servers: Pick<ServerSet, 'urls'>,
   teams: SeededTeam[],
   tenantId: number,
   count: number,
