@@ -21,3 +21,13 @@ export const machineLine = (): string =>
 /** The commit measured, flagged when the server's source differs from it. */
 export const commitLine = (): string =>
   `${sh('git rev-parse --short HEAD')}${sh('git status --porcelain -- realtime-server/src') ? ' (+ uncommitted server changes)' : ''}`;
+
+/** Every client holds a socket in a load generator and one in a server process. */
+export function checkFileLimit(clients: number): void {
+  const limit = Number(sh('sh -c "ulimit -n"'));
+  if (Number.isFinite(limit) && limit < clients + 1024) {
+    throw new Error(
+      `ulimit -n is ${limit}; the bench needs at least ${clients + 1024} open files per process. Run \`ulimit -n 65536\` first.`,
+    );
+  }
+}

@@ -28,13 +28,13 @@ export interface BenchReport {
   notes: string[];
 }
 
-const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
-const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
+export const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
+export const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
 const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '-');
-const kb = (v: number) => (Number.isFinite(v) ? `${(v / 1024).toFixed(1)} KB` : '-');
+export const kb = (v: number) => (Number.isFinite(v) ? `${(v / 1024).toFixed(1)} KB` : '-');
 const ratio = (a: number, b: number) => (b ? `${(a / b).toFixed(2)}x` : '-');
 const verdict = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
-const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+export const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
 
 /** Each target of the issue, decided on ours against bare from the same run. */
 export function phaseVerdict({ phase, ours, bare }: PhaseOutcome): { ok: boolean; text: string } {

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadSettings, type GroupDef } from './bench-config.js';
-import { commitLine, machineLine, REPO, sh } from './machine.js';
+import { checkFileLimit, commitLine, machineLine, REPO } from './machine.js';
 import { createBenchDatabase, type BenchDatabase } from './bench-db.js';
 import { startLoadgens, startServers, type Kind, type Loadgens, type ServerSet } from './cluster.js';
 import { moveTransport } from './senders.js';
@@ -17,16 +17,6 @@ import { measureResume, type ResumeResult } from './resume.js';
 import { busyBefore, medianOf } from './stats.js';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-/** Every client holds a socket in a load generator and one in a server process. */
-function checkFileLimit(clients: number): void {
-  const limit = Number(sh('sh -c "ulimit -n"'));
-  if (Number.isFinite(limit) && limit < clients + 1024) {
-    throw new Error(
-      `ulimit -n is ${limit}; the bench needs at least ${clients + 1024} open files per process. Run \`ulimit -n 65536\` first.`,
-    );
-  }
-}
 
 const settings = loadSettings();
 
