@@ -26,6 +26,10 @@ export interface ServerSet {
   stop(): Promise<void>;
   /** Our bench children (none for the peer, which runs as it ships). */
   procs: BenchChild[];
+}
+
+/** Servers the bench starts as its own children (ours or bare), which it can restart. */
+export interface ChildServers extends ServerSet {
   /** Redis channel prefix: servers started with the same one are one cluster. */
   redisKey: string;
   /** Stops server `i` as a deploy does (drained), freeing its port. */
@@ -34,7 +38,7 @@ export interface ServerSet {
   startNode(i: number): Promise<void>;
 }
 
-export async function startServers(kind: Kind, opts: { databaseUrl: string; nodes: number; redisKey?: string }): Promise<ServerSet> {
+export async function startServers(kind: Kind, opts: { databaseUrl: string; nodes: number; redisKey?: string }): Promise<ChildServers> {
   const redisKey = opts.redisKey ?? `livecrm-bench-${kind}-${randomBytes(5).toString('hex')}`;
   const envs = Array.from({ length: opts.nodes }, (_, i): Record<string, string> =>
     kind === 'ours'
