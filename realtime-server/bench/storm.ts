@@ -167,7 +167,8 @@ export async function runStorm(
   try {
     const movers = moversOf(teams, tenantId, writer.urls[0]!);
     const teamIds = teams.map((t) => t.teamId);
-    const total = sum(fleet.sizes);
+    // Phones that never came online in the memory steps have no part in the storm.
+    const total = (await progress(fleet, {})).online;
     const liveAt = wallClock();
     await commit(movers, 1);
     const liveCurrent = await untilCurrent(fleet, await readHeads(databaseUrl, teamIds), total, 30_000);
