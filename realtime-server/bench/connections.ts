@@ -9,7 +9,7 @@
  *    time until every phone is at its team's latest seq, per-phone p50/p99, failed reconnects, and
  *    the node's CPU and RSS peak.
  * Knobs: BENCH_CONN_PHONES (10000), BENCH_CONN_LOADGENS (4), BENCH_CONN_MISSED (5 moves per team
- * while the node is down), BENCH_CONN_STORM_S (120, longest wait for the storm to settle).
+ * while the node is down), BENCH_CONN_STORM_S (180, longest wait for the storm to settle).
  * The node holds every socket: `ulimit -n` must be at least phones + 1024 (`ulimit -n 65536` first).
  * Results: bench/results/<date>-connections.md; another size is a smoke run, <date>-connections-<phones>-quick.md (not kept in git).
  */
@@ -33,7 +33,7 @@ const FULL = 10_000;
 const PHONES = num('BENCH_CONN_PHONES', FULL);
 const LOADGENS = num('BENCH_CONN_LOADGENS', 4);
 const MISSED = num('BENCH_CONN_MISSED', 5);
-const STORM_MS = num('BENCH_CONN_STORM_S', 120) * 1000;
+const STORM_MS = num('BENCH_CONN_STORM_S', 180) * 1000;
 const TEAM_SIZE = 100;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
