@@ -26,6 +26,10 @@ export interface StormResult {
 
 const factory = await clientFactory();
 const errors: Array<{ message: string; at: number }> = [];
+// WeChat hands a mini program's uncaught exception to App.onError and keeps the app running; so does
+// this process of phones. weapp.socket.io 3.0.0 throws from its connect timeout when the handshake
+// has not finished ("closed before the connection was established"), which a storm provokes.
+process.on('uncaughtException', (err) => errors.push({ message: `uncaught: ${err.message}`, at: wallClock() }));
 const makePhone = await phoneMaker(factory, (message, at) => errors.push({ message, at }));
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
