@@ -297,6 +297,10 @@ export function createRealtimeClient(deps: RealtimeDeps) {
       transports: ['websocket'],
       forceNew: true,
       reconnectionDelayMax: deps.reconnectionDelayMax ?? 10_000,
+      // No library connect timer: weapp.socket.io 3.0.0 throws when it fires on a handshake still under
+      // way and never retries, so a phone that met a slow node (a reconnect storm) stayed offline for
+      // good. WeChat's own limit (app.json networkTimeout.connectSocket) ends the attempt cleanly instead.
+      timeout: false,
       // Asked on every (re)connect, so a refreshed token is used without rebuilding the socket.
       auth: (cb) => cb({ token: deps.token() ?? '' }),
     });

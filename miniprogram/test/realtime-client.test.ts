@@ -1,5 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import type { Ack, AnyTeamEvent, Opportunity, RedactedEvent, SyncResumeRequest, SyncResumeResult } from '@live-crm/shared-types';
 import { Server, type Socket } from 'socket.io';
@@ -317,5 +317,44 @@ describe('realtime client over weapp.socket.io and a real Socket.IO server', () 
     c.stop();
     await expect.poll(() => h.liveSocketCount(), { timeout: 3000 }).toBe(0);
     expect(c.status()).toBe('idle');
+  });
+});
+
+describe('a handshake that never completes (a node too busy to answer, a reconnect storm)', () => {
+  test("is given up by WeChat's own connect timeout and tried again until a server answers; the library arms no timer of its own", async () => {
+    h.uninstall();
+    h = installWx({ connectSocketTimeoutMs: 300 }); // app.json networkTimeout.connectSocket, shortened
+    const { io } = createRequire(import.meta.url)('weapp.socket.io') as { io: Connect };
+    const asked: Array<Parameters<Connect>[1]> = [];
+    // A port that accepts connections and never answers the WebSocket handshake.
+    const silent = createNetServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const c = createRealtimeClient({
+      connect: (u, opts) => (asked.push(opts), io(u, opts)),
+      url: () => `http://127.0.0.1:${port}`,
+      token: () => 'good',
+      store: memorySeqStore(),
+      reconnectionDelayMax: 50,
+    });
+    clients.push(c);
+    c.start();
+    // weapp.socket.io 3.0.0 throws when its own connect timer fires mid-handshake, and then never retries.
+    expect(asked[0]).toMatchObject({ timeout: false });
+    await expect.poll(() => h.sockets.length, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+    expect(c.status()).toBe('offline');
+
+    // The node answers again on the same port: the phone is back without anyone touching it.
+    silent.close();
+    const late = createServer();
+    const lateServer = new FakeTeamServer(new Server(late));
+    await new Promise<void>((r) => late.listen(port, '127.0.0.1', r));
+    try {
+      await synced(c);
+    } finally {
+      c.stop();
+      lateServer.io.close();
+      await new Promise((r) => late.close(r));
+    }
   });
 });

@@ -12,8 +12,8 @@ declare module 'weapp.socket.io' {
     reconnectionDelay: number;
     reconnectionDelayMax: number;
     randomizationFactor: number;
-    /** handshake timeout, ms */
-    timeout: number;
+    /** handshake timeout, ms; `false` arms no timer (the Manager checks `false !== timeout`, as socket.io-client does) */
+    timeout: number | false;
     autoConnect: boolean;
     /** ignored when the URL already carries a query string */
     query: Record<string, string>;

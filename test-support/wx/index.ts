@@ -34,6 +34,8 @@ export interface InstallWxOptions {
   /** what wx.login answers; default test-code-1, test-code-2, ... */
   loginCode?: () => string;
   maxSockets?: number;
+  /** app.json's networkTimeout.connectSocket, ms: a handshake not done by then fails (onError, onClose) */
+  connectSocketTimeoutMs?: number;
   /** print reported listener errors (default: only record them) */
   logErrors?: boolean;
   /** the user agreed to the privacy guide before (WeChat remembers it, not the app's storage) */
@@ -123,7 +125,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   let codes = 0;
   const nextCode = options.loginCode ?? (() => `test-code-${++codes}`);
   const network = new NetworkState(report);
-  const sockApi = socketApi(report, sockets, options.maxSockets, network);
+  const sockApi = socketApi(report, sockets, options.maxSockets, network, options.connectSocketTimeoutMs);
   const downloads: DownloadRecord[] = [];
   const documents: OpenedDocument[] = [];
   const files = filesApi(report, downloads, documents);

@@ -42,6 +42,8 @@ export class TestSocketTask {
     opts: ConnectSocketOptions,
     private readonly report: ErrorReporter,
     refused?: string,
+    /** app.json's networkTimeout.connectSocket: WeChat gives up a handshake after it (60 s by default) */
+    defaultTimeoutMs = 60_000,
   ) {
     this.url = opts.url;
     if (refused) {
@@ -53,7 +55,7 @@ export class TestSocketTask {
     this.ws = new WebSocket(opts.url, opts.protocols ?? [], {
       headers: opts.header ?? {},
       perMessageDeflate: opts.perMessageDeflate ?? false,
-      handshakeTimeout: opts.timeout ?? 60_000,
+      handshakeTimeout: opts.timeout ?? defaultTimeoutMs,
     });
     this.ws.binaryType = 'arraybuffer';
     this.ws.on('open', () => this.emit('open', { header: {}, profile: {} }));
@@ -137,6 +139,7 @@ export function socketApi(
   tasks: TestSocketTask[],
   maxSockets = MAX_SOCKETS,
   network: { offline: boolean } = { offline: false },
+  timeoutMs?: number,
 ) {
   const live = () => tasks.filter((t) => !t.closed).length;
   const refusal = () =>
@@ -148,7 +151,7 @@ export function socketApi(
   return {
     connectSocket(opts: ConnectSocketOptions): TestSocketTask {
       const refused = refusal();
-      const task = new TestSocketTask(opts, report, refused);
+      const task = new TestSocketTask(opts, report, refused, timeoutMs);
       tasks.push(task);
       // connectSocket answers a SocketTask, never a Promise: a refusal without callbacks is not a rejection.
       later(
