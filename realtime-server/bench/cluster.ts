@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createTokenSigner } from '../src/modules/auth/jwt.js';
+import type { AdapterKind } from '../src/redis.js';
 import type { SeededTeam } from './bench-db.js';
 import { BenchChild } from './ipc.js';
 import type { LoadgenSetup } from './loadgen-process.js';
@@ -13,7 +14,7 @@ export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const JWT_SECRET = `bench-${randomBytes(24).toString('hex')}`;
 const here = (file: string) => resolve(import.meta.dirname, file);
 
-/** Two server processes (ours or bare) sharing one Redis channel prefix of their own. */
+/** Server processes (ours or bare) sharing one Redis channel prefix of their own and one adapter kind. */
 export interface ServerSet {
   kind: Kind;
   urls: string[];
@@ -24,7 +25,9 @@ export interface ServerSet {
   procs: BenchChild[];
 }
 
-export async function startServers(kind: Kind, opts: { databaseUrl: string; nodes: number }): Promise<ServerSet> {
+export async function startServers(kind: Kind, opts: { databaseUrl: string; nodes: number; adapter?: AdapterKind }): Promise<ServerSet> {
+  // Both sides always get the same adapter kind: bare would otherwise stay classic under REDIS_ADAPTER=sharded.
+  const adapter = opts.adapter ?? (process.env['REDIS_ADAPTER'] === 'sharded' ? 'sharded' : 'classic');
   const redisKey = `livecrm-bench-${kind}-${randomBytes(5).toString('hex')}`;
   const procs = Array.from({ length: opts.nodes }, (_, i) => {
     const env: Record<string, string> =
@@ -41,8 +44,9 @@ export async function startServers(kind: Kind, opts: { databaseUrl: string; node
             LOG_LEVEL: 'warn',
             NODE_ID: `bench-${i + 1}`,
             AUTH_DEV_LOGIN: '0',
+            REDIS_ADAPTER: adapter,
           }
-        : { NODE_ENV: 'production', REDIS_URL, REDIS_KEY: redisKey };
+        : { NODE_ENV: 'production', REDIS_URL, REDIS_KEY: redisKey, REDIS_ADAPTER: adapter };
     const flags = kind === 'ours' ? (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean) : [];
     return BenchChild.start(`${kind}-${i + 1}`, here(kind === 'ours' ? 'node-process.ts' : 'bare-process.ts'), env, [
       '--expose-gc',
