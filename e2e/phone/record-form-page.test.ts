@@ -154,7 +154,7 @@ describe('写跟进 against a real server', () => {
     expect(await timeline(c.id)).toHaveLength(1);
   }, 45_000);
 
-  test('a visit check-in refuses to save without its place, then saves the place WeChat picked', async () => {
+  test('a visit check-in refuses to save without its place, then saves the place WeChat picked and a photo stamped with time and place', async () => {
     const c = await freshCustomer('拜访签到客户');
     const p = await open({ customerId: String(c.id), visit: '1' });
     expect(p.text()).toContain('还没有签到地点');
@@ -169,11 +169,22 @@ describe('写跟进 against a real server', () => {
     });
     tap(p.comp.querySelector('.check-in'));
     await p.waitFor((text) => text.includes('静安嘉里中心'), 'the place');
+    // The shop photo is stamped on the phone with when and where: a band with the time and the place.
+    const drawn = phone.wx.drawings.length;
+    phone.wx.script.mediaAnswers.push([{ path: photoFile(5) }]);
+    tap(p.comp.querySelector('.photo--add'));
+    await expect.poll(() => p.comp.dom.querySelectorAll('.main--photo__img').length).toBe(1);
+    const [stamp] = phone.wx.drawings.slice(drawn);
+    expect(stamp).toMatchObject({ width: 240, height: 180, rects: 1, texts: [expect.stringMatching(/\d{2}:\d{2}$/), '静安嘉里中心'] });
+    expect(stamp!.images).toHaveLength(1);
+    expect((p.comp.instance.data as { values: { photos: string[] } }).values.photos).toEqual([stamp!.output]);
     const since = phone.wx.navigations.length;
     tap(p.comp.querySelector('.submit'));
     await wentBack(since);
     const [visit] = await timeline(c.id);
     expect(visit).toMatchObject({ type: 'visit', location: { name: '静安嘉里中心', latitude: 31.2241, longitude: 121.4456 } });
+    expect(visit!.attachments).toHaveLength(1);
+    expect(phone.wx.uploads.map((u) => u.filePath)).toContain(stamp!.output);
   }, 45_000);
 
   test("the customer page shows a record's photos as thumbnails that open wx.previewImage", async () => {

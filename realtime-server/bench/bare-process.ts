@@ -36,7 +36,7 @@ io.on('connection', (socket) => {
 });
 
 const port = await new Promise<number>((resolve) => {
-  http.listen(0, '127.0.0.1', () => resolve((http.address() as AddressInfo).port));
+  http.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => resolve((http.address() as AddressInfo).port));
 });
 
 serve(

@@ -16,13 +16,16 @@ export interface ClientFactory {
   /** Which client path carried the bench, for the report. */
   library: string;
   connect(url: string, auth: Record<string, unknown>): Promise<BenchSocket>;
+  /** The library's own `io()`, for a client that brings its own options (the mini program's realtime client). */
+  open(url: string, opts: Record<string, unknown>): BenchSocket;
   /** Drops what the client path keeps per message (the wx test double records every frame). */
   forget(): void;
 }
 
 type IoFn = (url: string, opts: Record<string, unknown>) => BenchSocket;
 interface WxHandles {
-  sockets: Array<{ sent: unknown[]; received: unknown[] }>;
+  sockets: Array<{ sent: unknown[]; received: unknown[]; closed: boolean }>;
+  reportedErrors: unknown[];
 }
 
 const WX_ENTRY = resolve(import.meta.dirname, '../../test-support/wx/index.ts');
@@ -56,8 +59,14 @@ export async function clientFactory(choice = process.env['BENCH_CLIENT'] ?? 'wea
     return {
       library: 'weapp.socket.io 3.0.0 over test-support/wx (ws)',
       connect: (url, auth) => opened(io(url, { ...OPTIONS, auth })),
+      open: io,
       forget() {
-        for (const s of handles.sockets) {
+        // Closed tasks (failed attempts, dropped connections) are kept for tests to inspect; and the
+        // test double counts open ones by scanning them all on every connect.
+        const open = handles.sockets.filter((s) => !s.closed);
+        handles.sockets.splice(0, handles.sockets.length, ...open);
+        handles.reportedErrors.length = 0;
+        for (const s of open) {
           s.sent.length = 0;
           s.received.length = 0;
         }
@@ -68,6 +77,16 @@ export async function clientFactory(choice = process.env['BENCH_CLIENT'] ?? 'wea
   return {
     library: 'socket.io-client 4 (ws)',
     connect: (url, auth) => opened(io(url, { ...OPTIONS, auth })),
+    open: io,
     forget: () => undefined,
   };
+}
+
+/**
+ * Bytes of the WebSocket text frame Socket.IO 4 sends for a broadcast event, a command with an ack id
+ * or its ack (`4` message, `2` event or `3` ack, a one-digit ack id, the JSON arguments).
+ */
+export function frameBytes(kind: 'event' | 'command' | 'ack', args: unknown[]): number {
+  const prefix = { event: '42', command: '421', ack: '431' }[kind];
+  return Buffer.byteLength(prefix + JSON.stringify(args));
 }

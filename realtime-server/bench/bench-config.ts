@@ -60,7 +60,7 @@ export interface BenchSettings {
   capacity: CapacitySettings;
 }
 
-const num = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+export const num = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
   const v = env[name];
   return v === undefined || v === '' ? fallback : Number(v);
 };

@@ -3,27 +3,50 @@
  * every receiver share one clock), then drives moves on command and reports latencies.
  */
 import { performance } from 'node:perf_hooks';
-import { clientFactory, type BenchSocket } from './bench-client.js';
+import { clientFactory, frameBytes, type BenchSocket } from './bench-client.js';
+import type { DriveTarget } from './cluster.js';
 import { runPhase, flightKey, type PhaseSpec, type Team } from './drive.js';
 import { serve } from './ipc.js';
+import { createTodo, listenPeer, peerSender } from './peer-client.js';
 import { procStats } from './proc-stats.js';
 import type { Recorder } from './recorder.js';
-import { bareSender, moveTransport, restSender, socketSender, type Member } from './senders.js';
+import { bareSender, moveTransport, restSender, socketSender, type Member, type Observe } from './senders.js';
 
 export interface LoadgenSetup {
-  target: 'ours' | 'bare';
+  target: DriveTarget;
   teams: Array<{ teamId: number; members: Member[] }>;
+}
+
+/** Sizes of the frames this process saw, bytes (the first of each kind). */
+export interface FrameSizes {
+  event?: number;
+  command?: number;
+  ack?: number;
 }
 
 const factory = await clientFactory();
 let teams: Team[] = [];
 let target: LoadgenSetup['target'] = 'ours';
 let current: Recorder | null = null;
-const ours = moveTransport() === 'rest' ? restSender() : socketSender();
+const frames: FrameSizes = {};
+const observe: Observe = (sent, answer) => {
+  frames.command ??= frameBytes('command', sent);
+  frames.ack ??= frameBytes('ack', answer);
+};
+const ours = moveTransport() === 'rest' ? restSender() : socketSender(observe);
+const peer = peerSender(observe);
 
 function listen(m: Member, socket: BenchSocket): void {
+  if (target === 'peer') {
+    listenPeer(socket, (key, todo) => {
+      frames.event ??= frameBytes('event', ['todo:updated', todo]);
+      current?.receipt(key, m.userId, todo);
+    });
+    return;
+  }
   socket.on('opportunity:moved', (env: { data: { opportunity: { id: number; version: number } } }) => {
     const { id, version } = env.data.opportunity;
+    frames.event ??= frameBytes('event', ['opportunity:moved', env]);
     current?.receipt(flightKey(id, version), m.userId, env);
   });
 }
@@ -45,10 +68,12 @@ async function connectHalf(half: 0 | 1, concurrency = 50): Promise<{ connected: 
   const worker = async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       const { team, m } = next;
-      const auth = target === 'ours' ? { token: m.token } : { room: `team:${team.teamId}` };
+      // The peer has no auth and one room: every socket hears every other's updates.
+      const auth = { ours: { token: m.token }, bare: { room: `team:${team.teamId}` }, peer: {} }[target];
       try {
         m.socket = await factory.connect(m.url, auth);
         listen(m, m.socket);
+        if (target === 'peer') await createTodo(m);
         team.connected++;
       } catch {
         failed++;
@@ -64,10 +89,11 @@ serve({
   connect: ({ half }: { half: 0 | 1 }) => connectHalf(half),
   library: () => factory.library,
   stats: () => procStats(0),
+  frames: () => frames,
   async run({ spec, sample }: { spec: PhaseSpec; sample?: unknown }) {
     // The wx test double keeps every frame; dropping them each second keeps GC out of the numbers.
     const sweeper = setInterval(() => factory.forget(), 1000);
-    const send = target === 'ours' ? ours : bareSender(sample);
+    const send = { ours, peer, bare: bareSender(sample) }[target];
     const result = await runPhase(spec, teams, send, (rec) => {
       current = rec;
     }).finally(() => clearInterval(sweeper));

@@ -134,8 +134,12 @@ export async function measureRun(
  * starts while the previous one is still draining backlogs somewhere; gives up after `maxMs`.
  */
 export async function quiesce(procs: BenchChild[], maxMs = 30_000): Promise<number> {
+  return quiesceCpu(() => Promise.all(procs.map((p) => p.call<ProcStats>('stats').then((x) => x.cpuMicros))), maxMs);
+}
+
+/** `quiesce` for any processes whose CPU times (microseconds) `cpu` samples, e.g. ones read from /proc. */
+export async function quiesceCpu(cpu: () => Promise<number[]>, maxMs = 30_000): Promise<number> {
   const t0 = performance.now();
-  const cpu = () => Promise.all(procs.map((p) => p.call<ProcStats>('stats').then((x) => x.cpuMicros)));
   let before = await cpu();
   while (performance.now() - t0 < maxMs) {
     await sleep(500);

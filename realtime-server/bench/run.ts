@@ -2,12 +2,11 @@
  * `npm run bench`: our fan-out path (a rep's move -> PostgreSQL -> Socket.IO room -> Redis -> teammates)
  * against plain Socket.IO + Redis on the same machine, same clients, same payload. See bench-config.ts.
  */
-import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { groupLabel, loadSettings, type GroupDef } from './bench-config.js';
+import { checkFileLimit, commitLine, machineLine, REPO } from './machine.js';
 import { createBenchDatabase, currentTeams, type BenchDatabase } from './bench-db.js';
 import { searchCapacity, type CapacityOutcome } from './capacity.js';
 import { startLoadgens, startServers, type Kind, type Loadgens, type ServerSet } from './cluster.js';
@@ -16,35 +15,9 @@ import { measureRun, perConnection, quiesce, type RunMetrics } from './measure.j
 import { summarizeProfiles } from './profile-summary.js';
 import { renderReport, phaseVerdict, type MemoryOutcome, type PhaseOutcome } from './report.js';
 import { measureResume, type ResumeResult } from './resume.js';
-import { machineCpu, medianOf } from './stats.js';
+import { busyBefore, medianOf } from './stats.js';
 
-const REPO = resolve(import.meta.dirname, '../..');
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const sh = (cmd: string) => {
-  try {
-    return execSync(cmd, { cwd: REPO, encoding: 'utf8' }).trim();
-  } catch {
-    return '?';
-  }
-};
-
-/** Every client holds a socket in a load generator and one in a server process. */
-function checkFileLimit(clients: number): void {
-  const limit = Number(sh('sh -c "ulimit -n"'));
-  if (Number.isFinite(limit) && limit < clients + 1024) {
-    throw new Error(
-      `ulimit -n is ${limit}; the bench needs at least ${clients + 1024} open files per process. Run \`ulimit -n 65536\` first.`,
-    );
-  }
-}
-
-async function busyBefore(): Promise<string> {
-  const a = machineCpu();
-  await sleep(2000);
-  const b = machineCpu();
-  const busy = ((b.busy - a.busy) / (b.total - a.total)) * 100;
-  return `Machine busy ${busy.toFixed(0)}% over the 2 s before start (load average ${loadavg()[0]!.toFixed(2)})${busy > 15 ? ': NOT quiet, other work was running' : ': quiet'}.`;
-}
 
 const settings = loadSettings();
 
@@ -174,8 +147,8 @@ async function main(): Promise<void> {
     library,
     quiet,
     moveTransport: moveTransport(),
-    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ${sh('uname -sr')}`,
-    commit: `${sh('git rev-parse --short HEAD')}${sh('git status --porcelain -- realtime-server/src') ? ' (+ uncommitted server changes)' : ''}`,
+    machine: machineLine(),
+    commit: commitLine(),
     phases,
     capacity,
     memory,

@@ -21,6 +21,9 @@ export interface Member {
 /** Sends one move for `m` and resolves true once the server accepted it. */
 export type Sender = (m: Member) => Promise<boolean>;
 
+/** Sees a command's arguments and its ack's, to size the frames (peer.ts). */
+export type Observe = (sent: unknown[], answer: unknown[]) => void;
+
 export const nextStage = (m: Member): number => (m.stageId === m.stages[0] ? m.stages[1] : m.stages[0]);
 
 interface HttpAnswer {
@@ -102,13 +105,14 @@ export function restSender(): Sender {
  * Ours as the mini program moves while its socket is online (services/socket-lane.ts):
  * `opportunity:move` with the version it holds and a fresh Idempotency-Key, answered by ack.
  */
-export function socketSender(): Sender {
+export function socketSender(observe?: Observe): Sender {
   return (m) =>
     new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), 10_000);
       const cmd = { id: m.oppId, stageId: nextStage(m), version: m.version, idempotencyKey: randomUUID() };
       m.socket!.emit('opportunity:move', cmd, (res: Ack<OpportunityMoveResult>) => {
         clearTimeout(timer);
+        observe?.(['opportunity:move', cmd], [res]);
         const fresh = (res.ok ? res.data.opportunity : res.current) as { version: number; stageId: number } | undefined;
         if (fresh) {
           m.version = fresh.version;

@@ -1,3 +1,5 @@
+import { canvasApi } from './canvas';
+import type { CanvasLog } from './canvas';
 import { filesApi } from './files';
 import { fileSystemApi } from './file-system';
 import { mediaApi } from './media';
@@ -21,6 +23,7 @@ export type { RequestRecord } from './request';
 export type { DownloadRecord, OpenedDocument } from './files';
 export type { PickedMedia, PickedPlace, UploadRecord } from './media';
 export type { PrivacyHandles } from './privacy';
+export type { Drawing } from './canvas';
 export { PRIVACY_CONTRACT_NAME } from './privacy';
 
 export interface InstallWxOptions {
@@ -42,7 +45,7 @@ export interface ReportedError {
   error: unknown;
 }
 
-export interface WxHandles extends UiLog, MediaLog {
+export interface WxHandles extends UiLog, MediaLog, CanvasLog {
   wx: Record<string, unknown>;
   storage: MemoryStorage;
   requests: RequestRecord[];
@@ -127,6 +130,8 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   const privacy = privacyApi(report, log, script, options.privacyAgreed ?? false);
   const mediaLog: MediaLog = { uploads: [], previews: [], compressions: [] };
   const media = mediaApi(report, network, script, mediaLog, privacy.gated);
+  const canvasLog: CanvasLog = { drawings: [] };
+  const canvas = canvasApi(report, canvasLog);
   const device = { language: options.language ?? 'zh_CN', windowWidth: 375, windowHeight: 812 };
 
   const wx: Record<string, unknown> = {
@@ -143,6 +148,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
     ...uiApi(report, log, script),
     ...privacy.api,
     ...media.api,
+    ...canvas.api,
   };
   g.wx = wx;
   if (g.window === undefined) g.window = globalThis;
@@ -156,7 +162,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
   const pageStack: WxHandles['pageStack'] = [];
   g.getCurrentPages = () => pageStack.map((p) => ({ route: p.route, options: { ...p.options } }));
 
-  return Object.assign(log, mediaLog, {
+  return Object.assign(log, mediaLog, canvasLog, {
     wx,
     storage,
     requests,
@@ -178,6 +184,7 @@ export function installWx(options: InstallWxOptions = {}): WxHandles {
       sockets.forEach((s) => s.close());
       files.cleanup();
       media.cleanup();
+      canvas.cleanup();
       g.wx = previous.wx;
       g.window = previous.window;
       Object.assign(g, previousGlobals);
