@@ -48,6 +48,12 @@ export interface Timed {
   parts: Map<string, number[]>;
 }
 
+/** A series stops early past this time once it has this many samples, so a slow figure cannot take an hour. */
+export interface SeriesLimit {
+  seconds: number;
+  minSamples: number;
+}
+
 /**
  * `warmup` samples, then `count` measured ones, one at a time; a sample of `cost` requests waits
  * until the user's pace allows it. `run` may answer the times of its parts by name.
@@ -56,11 +62,14 @@ export async function paced(
   count: number,
   warmup: number,
   cost: number,
+  limit: SeriesLimit,
   run: (i: number) => Promise<Record<string, number> | void>,
 ): Promise<Timed> {
   const out: Timed = { times: [], parts: new Map() };
-  let next = performance.now();
+  const start = performance.now();
+  let next = start;
   for (let i = 0; i < warmup + count; i++) {
+    if (performance.now() - start > limit.seconds * 1000 && out.times.length >= limit.minSamples) break;
     const wait = next - performance.now();
     if (wait > 0) await sleep(wait);
     const t0 = performance.now();

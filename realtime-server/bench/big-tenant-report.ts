@@ -24,6 +24,7 @@ export interface DataReport {
   rssGoalMb: number;
   requests: number;
   warmup: number;
+  seriesSeconds: number;
 }
 
 const MB = 1024 * 1024;
@@ -79,8 +80,8 @@ export function renderDataReport(r: DataReport): string {
     '',
     `\`npm run bench:data -w realtime-server\` (BENCH_DATA_CUSTOMERS=${r.sizes.customers} BENCH_DATA_ACTIVITIES=${r.sizes.activities}):`,
     'one node with production settings (its own process, Redis), real HTTP with bearer tokens. Each figure is',
-    `${r.requests} requests after ${r.warmup} of warm-up, one at a time (latency, not throughput), at most 16 a second per user`,
-    '(the production rate limit is 20), in ms unless marked.',
+    `${r.requests} requests after ${r.warmup} of warm-up (fewer where ${r.seriesSeconds} s ran out first: see "requests"), one at a time`,
+    '(latency, not throughput), at most 16 a second per user (the production rate limit is 20), in ms unless marked.',
     '',
     ...figureTable(r),
     '',

@@ -11,8 +11,9 @@
  * bench/results/<date>-data.md, each figure beside its goal.
  *
  * Knobs: BENCH_DATA_CUSTOMERS (1000000), BENCH_DATA_ACTIVITIES (10000000), BENCH_DATA_REQUESTS per
- * figure (300), BENCH_DATA_WARMUP (20), BENCH_DATA_EXPORT_ROWS (100000), BENCH_DATA_KEEP=1 keeps
- * the database for EXPLAIN afterwards. Smoke run: BENCH_DATA_CUSTOMERS=20000 BENCH_DATA_ACTIVITIES=200000.
+ * figure (300), BENCH_DATA_WARMUP (20), BENCH_DATA_SERIES_S (180: a figure stops after that long once
+ * it has 30 samples), BENCH_DATA_EXPORT_ROWS (100000), BENCH_DATA_KEEP=1 keeps the database for
+ * EXPLAIN afterwards. Smoke run: BENCH_DATA_CUSTOMERS=20000 BENCH_DATA_ACTIVITIES=200000.
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -31,6 +32,8 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const SIZES = { customers: env('BENCH_DATA_CUSTOMERS', 1_000_000), activities: env('BENCH_DATA_ACTIVITIES', 10_000_000) };
 const REQUESTS = env('BENCH_DATA_REQUESTS', 300);
 const WARMUP = env('BENCH_DATA_WARMUP', 20);
+/** A figure stops after this long (warm-up included) once it has 30 samples: a 4 s dashboard would take 20 min. */
+const LIMIT = { seconds: env('BENCH_DATA_SERIES_S', 180), minSamples: 30 };
 const EXPORT_ROWS = env('BENCH_DATA_EXPORT_ROWS', 100_000);
 const KEEP = process.env['BENCH_DATA_KEEP'] === '1';
 const GOALS = { listMs: 50, dashboardMs: 300, rssMb: 300 };
@@ -47,8 +50,8 @@ interface View {
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /** Runs and logs one series; answers its figure row. */
-async function series(figure: string, view: View, goalMs: number | null, cost: number, run: Parameters<typeof paced>[3]) {
-  const result = await paced(REQUESTS, WARMUP, cost, run);
+async function series(figure: string, view: View, goalMs: number | null, cost: number, run: Parameters<typeof paced>[4]) {
+  const result = await paced(REQUESTS, WARMUP, cost, LIMIT, run);
   const row: FigureRow = { figure, view: view.name, goalMs, summary: summarize(result.times) };
   const s = row.summary;
   log(
@@ -171,6 +174,7 @@ async function main(): Promise<void> {
       rssGoalMb: GOALS.rssMb,
       requests: REQUESTS,
       warmup: WARMUP,
+      seriesSeconds: LIMIT.seconds,
     };
     const text = renderDataReport(report);
     const file = resolve(import.meta.dirname, '../../bench/results', `${new Date().toISOString().slice(0, 10)}-data.md`);
