@@ -110,6 +110,15 @@ const stopAll = async (procs: BenchChild[]) => {
   await Promise.all(procs.map((p) => p.stop()));
 };
 
+/** The first node's RSS every 100 ms; answers the peak. */
+export function rssSampler(servers: ServerSet) {
+  let peak = 0;
+  const timer = setInterval(() => {
+    void servers.stats().then(([s]) => (peak = Math.max(peak, s!.rss)));
+  }, 100);
+  return { peak: () => peak, stop: () => clearInterval(timer) };
+}
+
 /** Load generator processes; each gets whole teams so a move and its receipts share a clock. */
 export interface Loadgens {
   procs: BenchChild[];
