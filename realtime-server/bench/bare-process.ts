@@ -13,7 +13,9 @@ import { cpuProfiler, procStats } from './proc-stats.js';
 const redisUrl = process.env['REDIS_URL'];
 const redisKey = process.env['REDIS_KEY'];
 if (!redisUrl || !redisKey) throw new Error('bare-process needs REDIS_URL and REDIS_KEY');
-const redis = await connectRedis(redisUrl, redisKey, pino({ level: 'warn' }));
+// The same adapter kind as our nodes in this phase (classic PUBLISH or sharded SPUBLISH).
+const adapterKind = process.env['REDIS_ADAPTER'] === 'sharded' ? 'sharded' : 'classic';
+const redis = await connectRedis(redisUrl, redisKey, pino({ level: 'warn' }), adapterKind);
 
 const http = createServer();
 const io = new Server(http, {

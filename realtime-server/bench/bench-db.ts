@@ -135,6 +135,29 @@ async function seedEventLog(db: Database, tx: Transaction, tenantId: number, eve
   return { userId: members[0]!.userId, teamId, head: events };
 }
 
+/** The seeded teams with each deal's version and stage as they are now: an earlier group may have moved them. */
+export async function currentTeams(url: string, teams: SeededTeam[]): Promise<SeededTeam[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const ids = teams.flatMap((t) => t.members.map((m) => m.oppId));
+    const { rows } = await client.query<{ id: number; version: number; stage_id: number }>(
+      'SELECT id, version, stage_id FROM opportunities WHERE id = ANY($1::int[])',
+      [ids],
+    );
+    const now = new Map(rows.map((r) => [r.id, r]));
+    return teams.map((t) => ({
+      ...t,
+      members: t.members.map((m) => {
+        const r = now.get(m.oppId);
+        return r ? { ...m, version: r.version, stageId: r.stage_id } : m;
+      }),
+    }));
+  } finally {
+    await client.end();
+  }
+}
+
 /** A fresh database for this bench run: migrated, then seeded through the models package. */
 export async function createBenchDatabase(groups: GroupSize[], resumeEvents: number): Promise<BenchDatabase> {
   const name = uniqueName('livecrm_bench');

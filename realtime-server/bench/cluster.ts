@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createTokenSigner } from '../src/modules/auth/jwt.js';
+import type { AdapterKind } from '../src/redis.js';
 import type { SeededTeam } from './bench-db.js';
 import { BenchChild } from './ipc.js';
 import type { LoadgenSetup } from './loadgen-process.js';
@@ -16,7 +17,7 @@ export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const JWT_SECRET = `bench-${randomBytes(24).toString('hex')}`;
 const here = (file: string) => resolve(import.meta.dirname, file);
 
-/** Two server processes (ours or bare) sharing one Redis channel prefix of their own; or the peer's. */
+/** Server processes (ours or bare) sharing one Redis channel prefix and one adapter kind; or the peer's. */
 export interface ServerSet {
   kind: DriveTarget;
   urls: string[];
@@ -38,7 +39,12 @@ export interface ChildServers extends ServerSet {
   startNode(i: number): Promise<void>;
 }
 
-export async function startServers(kind: Kind, opts: { databaseUrl: string; nodes: number; redisKey?: string }): Promise<ChildServers> {
+export async function startServers(
+  kind: Kind,
+  opts: { databaseUrl: string; nodes: number; redisKey?: string; adapter?: AdapterKind },
+): Promise<ChildServers> {
+  // Both sides always get the same adapter kind: bare would otherwise stay classic under REDIS_ADAPTER=sharded.
+  const adapter = opts.adapter ?? (process.env['REDIS_ADAPTER'] === 'sharded' ? 'sharded' : 'classic');
   const redisKey = opts.redisKey ?? `livecrm-bench-${kind}-${randomBytes(5).toString('hex')}`;
   const envs = Array.from({ length: opts.nodes }, (_, i): Record<string, string> =>
     kind === 'ours'
@@ -54,8 +60,9 @@ export async function startServers(kind: Kind, opts: { databaseUrl: string; node
           LOG_LEVEL: 'warn',
           NODE_ID: `bench-${i + 1}`,
           AUTH_DEV_LOGIN: '0',
+          REDIS_ADAPTER: adapter,
         }
-      : { NODE_ENV: 'production', REDIS_URL, REDIS_KEY: redisKey, PORT: '0' },
+      : { NODE_ENV: 'production', REDIS_URL, REDIS_KEY: redisKey, PORT: '0', REDIS_ADAPTER: adapter },
   );
   const flags = kind === 'ours' ? (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean) : [];
   const spawn = (i: number) =>
@@ -102,6 +109,15 @@ async function connectAll(procs: BenchChild[], args: (i: number) => unknown): Pr
 const stopAll = async (procs: BenchChild[]) => {
   await Promise.all(procs.map((p) => p.stop()));
 };
+
+/** The first node's RSS every 100 ms; answers the peak. */
+export function rssSampler(servers: ServerSet) {
+  let peak = 0;
+  const timer = setInterval(() => {
+    void servers.stats().then(([s]) => (peak = Math.max(peak, s!.rss)));
+  }, 100);
+  return { peak: () => peak, stop: () => clearInterval(timer) };
+}
 
 /** Load generator processes; each gets whole teams so a move and its receipts share a clock. */
 export interface Loadgens {

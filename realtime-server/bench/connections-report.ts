@@ -1,5 +1,5 @@
 import type { ProcStats } from './proc-stats.js';
-import { int, kb, ms, row } from './report.js';
+import { int, kb, ms, row } from './report-format.js';
 import { percentile } from './stats.js';
 import type { StormOutcome } from './storm.js';
 

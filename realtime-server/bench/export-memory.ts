@@ -28,6 +28,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createNode } from '../src/node.js';
 import { ADMIN_URL, dropDatabase, uniqueName, urlFor } from '../test/support/databases.js';
+import { countRows } from './xlsx-rows.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -120,13 +121,6 @@ async function fetchTo(url: string, file: string): Promise<number> {
     await pipeline(body, createWriteStream(file));
   }
   return (await stat(file)).size;
-}
-
-/** Counts data rows with exceljs's streaming reader, so the check itself stays small. */
-async function countRows(file: string): Promise<number> {
-  let rows = 0;
-  for await (const sheet of new ExcelJS.stream.xlsx.WorkbookReader(file, {})) for await (const _row of sheet) rows += 1;
-  return rows - 1;
 }
 
 /** The naive way, for contrast: every row in one query, one in-memory workbook, one buffer. */

@@ -17,7 +17,7 @@ import { createDatabase } from '@live-crm/models';
 import type { ImportReport, OpportunityMoveResult, PipelineResponse } from '@live-crm/shared-types';
 import { createTokenSigner } from '../src/modules/auth/jwt.js';
 import { createTemplate, dropDatabase, uniqueName, urlFor } from '../test/support/databases.js';
-import { JWT_SECRET, startServers, type ServerSet } from './cluster.js';
+import { JWT_SECRET, rssSampler, startServers, type ServerSet } from './cluster.js';
 import { percentile } from './stats.js';
 
 const ROWS = Number(process.env['BENCH_IMPORT_ROWS'] ?? 10_000);
@@ -82,15 +82,6 @@ function mover(url: string, token: string, pipeline: PipelineResponse, phase: ()
       socket.close();
     },
   };
-}
-
-/** The node's RSS every 100 ms; answers the peak. */
-function rssSampler(servers: ServerSet) {
-  let peak = 0;
-  const timer = setInterval(() => {
-    void servers.stats().then(([s]) => (peak = Math.max(peak, s!.rss)));
-  }, 100);
-  return { peak: () => peak, stop: () => clearInterval(timer) };
 }
 
 const json = async <T>(res: Response): Promise<T> => {

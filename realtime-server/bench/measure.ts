@@ -72,7 +72,7 @@ async function edge(
 export async function measureRun(
   servers: ServerSet,
   lgs: Loadgens,
-  phase: PhaseDef,
+  phase: Pick<PhaseDef, 'spec'>,
   s: BenchSettings,
   sample: unknown,
   profile?: { file: (i: number) => string },

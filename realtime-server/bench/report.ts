@@ -1,5 +1,8 @@
-import type { BenchSettings, GroupDef, PhaseDef } from './bench-config.js';
+import { groupLabel, type BenchSettings, type GroupDef, type PhaseDef } from './bench-config.js';
+import type { CapacityOutcome } from './capacity.js';
 import type { RunMetrics } from './measure.js';
+import { int, kb, ms, pct, ratio, row, verdict } from './report-format.js';
+import { capacityRows, capacitySection, scaleSection, topology } from './report-scale.js';
 import type { ResumeResult } from './resume.js';
 
 export interface PhaseOutcome {
@@ -23,18 +26,11 @@ export interface BenchReport {
   quiet: string;
   commit: string;
   phases: PhaseOutcome[];
+  capacity: CapacityOutcome[];
   memory: MemoryOutcome[];
   resume: ResumeResult | null;
   notes: string[];
 }
-
-export const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '-');
-export const int = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
-const pct = (v: number) => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '-');
-export const kb = (v: number) => (Number.isFinite(v) ? `${(v / 1024).toFixed(1)} KB` : '-');
-const ratio = (a: number, b: number) => (b ? `${(a / b).toFixed(2)}x` : '-');
-const verdict = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
-export const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
 
 /** Each target of the issue, decided on ours against bare from the same run. */
 export function phaseVerdict({ phase, ours, bare }: PhaseOutcome): { ok: boolean; text: string } {
@@ -103,7 +99,8 @@ function latencyTable(phases: PhaseOutcome[]): string[] {
   return lines;
 }
 
-function ratioTable(phases: PhaseOutcome[], memory: MemoryOutcome[], s: BenchSettings, resume: ResumeResult | null): string[] {
+function ratioTable(r: BenchReport): string[] {
+  const { phases, memory, settings: s, resume } = r;
   const lines = [row(['target', 'ours', 'bare', 'ours / bare', 'verdict']), row(Array(5).fill('---'))];
   for (const p of phases) {
     const v = phaseVerdict(p);
@@ -128,11 +125,12 @@ function ratioTable(phases: PhaseOutcome[], memory: MemoryOutcome[], s: BenchSet
       ]),
     );
   }
+  lines.push(...capacityRows(r.capacity, s));
   for (const m of memory) {
     const ok = m.ours.heap <= s.heapRatioMax * m.bare.heap;
     lines.push(
       row([
-        `heap per connection, C=${m.ours.connections} T=${m.group.teamSize} (at most ${s.heapRatioMax}x bare)`,
+        `heap per connection, ${groupLabel(m.group, m.ours.connections)} (at most ${s.heapRatioMax}x bare)`,
         kb(m.ours.heap),
         kb(m.bare.heap),
         ratio(m.ours.heap, m.bare.heap),
@@ -141,7 +139,7 @@ function ratioTable(phases: PhaseOutcome[], memory: MemoryOutcome[], s: BenchSet
     );
     lines.push(
       row([
-        `RSS per connection, C=${m.ours.connections} T=${m.group.teamSize}`,
+        `RSS per connection, ${groupLabel(m.group, m.ours.connections)}`,
         kb(m.ours.rss),
         kb(m.bare.rss),
         ratio(m.ours.rss, m.bare.rss),
@@ -166,18 +164,22 @@ function ratioTable(phases: PhaseOutcome[], memory: MemoryOutcome[], s: BenchSet
 
 export function renderReport(r: BenchReport): string {
   const s = r.settings;
-  const others = Math.max(0, ...r.phases.flatMap((p) => [p.ours.otherBusyPct, p.bare.otherBusyPct]));
+  const others = Math.max(
+    0,
+    ...r.phases.flatMap((p) => [p.ours.otherBusyPct, p.bare.otherBusyPct]),
+    ...r.capacity.flatMap((c) => [...c.ours.steps, ...c.bare.steps].map((step) => step.metrics.otherBusyPct)),
+  );
   const out = [
     `# Live fan-out benchmark, ${r.started.toISOString().slice(0, 10)}${s.quick ? ' (BENCH_QUICK smoke run)' : ''}`,
     '',
     `- Command: \`npm run bench\`${s.quick ? ' with `BENCH_QUICK=1`' : ''}; ${r.seconds.toFixed(0)} s wall clock; commit ${r.commit}.`,
-    `- Machine: ${r.machine}. ${r.quiet} During the measured windows, work outside the bench used up to ${others.toFixed(0)}% of the machine (median per phase; 0-10% is noise, Redis and the orchestrator included).`,
-    `- Topology: 2 server processes + Redis (+ PostgreSQL for ours) on loopback; ${s.loadgens} load generator process(es) per implementation, each holding whole teams.`,
+    `- Machine: ${r.machine}. ${r.quiet} During the measured windows, work outside the bench used up to ${others.toFixed(0)}% of the machine (median per phase, single runs for capacity steps; 0-10% is noise, Redis and the orchestrator included).`,
+    `- Topology: ${topology(s.groups)}; Redis (+ PostgreSQL for ours) on loopback; ${s.loadgens} load generator process(es) per implementation, each holding whole teams.`,
     `- Client: ${r.library}. Ours moves ${r.moveTransport === 'rest' ? 'with `PUT /api/crm/opportunities/:id/move` (REST, as the mini program does without its socket)' : 'with the `opportunity:move` socket command (as the mini program does while its socket is online)'}, each with a fresh Idempotency-Key, and teammates receive \`opportunity:moved\`; bare clients emit the same envelope (same shape and size) and the server forwards it to the room.`,
     `- Windows: ${s.warmupMs / 1000} s warmup (excluded), ${s.measureMs / 1000} s measured, up to ${s.drainMs / 1000} s drain; runs alternate ours, bare, ours, bare; ${s.reps} run(s) each, medians reported.`,
     "- Latency: from the request's (scheduled, for open loop) start to each teammate's receipt, mover excluded. Saturation: closed loop, a few moves in flight per team, each slot waits for its answer and every receipt.",
-    '- Memory per connection: heap and RSS growth of the two server processes between half and all clients connected, full GC before each sample.',
-    '- Server CPU: `process.cpuUsage()` of the two server processes over the window; PostgreSQL CPU: /proc of the backends serving the bench database (Redis not counted; machine busy % shows the whole box).',
+    '- Memory per connection: heap and RSS growth of the server processes between half and all clients connected, full GC before each sample.',
+    '- Server CPU: `process.cpuUsage()` of the server processes over the window; PostgreSQL CPU: /proc of the backends serving the bench database (Redis not counted; machine busy % shows the whole box).',
     '',
     '## Results (medians)',
     '',
@@ -185,8 +187,10 @@ export function renderReport(r: BenchReport): string {
     '',
     '## Ours against bare',
     '',
-    ...ratioTable(r.phases, r.memory, s, r.resume),
+    ...ratioTable(r),
     '',
+    ...capacitySection(r.capacity, s),
+    ...scaleSection(r.phases),
   ];
   if (r.resume) {
     const { server, client } = r.resume;

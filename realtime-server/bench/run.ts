@@ -5,9 +5,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadSettings, type GroupDef } from './bench-config.js';
+import { groupLabel, loadSettings, type GroupDef } from './bench-config.js';
 import { checkFileLimit, commitLine, machineLine, REPO } from './machine.js';
-import { createBenchDatabase, type BenchDatabase } from './bench-db.js';
+import { createBenchDatabase, currentTeams, type BenchDatabase } from './bench-db.js';
+import { searchCapacity, type CapacityOutcome } from './capacity.js';
 import { startLoadgens, startServers, type Kind, type Loadgens, type ServerSet } from './cluster.js';
 import { moveTransport } from './senders.js';
 import { measureRun, perConnection, quiesce, type RunMetrics } from './measure.js';
@@ -28,6 +29,7 @@ async function settled(servers: ServerSet) {
 
 interface GroupRun {
   outcomes: PhaseOutcome[];
+  capacity: CapacityOutcome[];
   memory: MemoryOutcome;
   resume: ResumeResult | null;
   library: string;
@@ -35,10 +37,11 @@ interface GroupRun {
 
 async function runGroup(g: GroupDef, db: BenchDatabase, tenantId: number, wantResume: boolean, profileDir?: string): Promise<GroupRun> {
   const s = settings;
-  const teams = db.groups.get(g.key)!;
+  const teams = await currentTeams(db.url, db.groups.get(g.seed ?? g.key)!);
+  const topology = { databaseUrl: db.url, nodes: g.nodes, adapter: g.adapter };
   const servers: Record<Kind, ServerSet> = {
-    ours: await startServers('ours', { databaseUrl: db.url, nodes: 2 }),
-    bare: await startServers('bare', { databaseUrl: db.url, nodes: 2 }),
+    ours: await startServers('ours', topology),
+    bare: await startServers('bare', topology),
   };
   const lgs: Partial<Record<Kind, Loadgens>> = {};
   try {
@@ -81,7 +84,15 @@ async function runGroup(g: GroupDef, db: BenchDatabase, tenantId: number, wantRe
       log(`  => ${phase.label}: ${phaseVerdict(outcome).text}`);
       outcomes.push(outcome);
     }
-    return { outcomes, memory, resume, library: lgs.ours!.library };
+    const capacity: CapacityOutcome[] = [];
+    for (const def of g.searches) {
+      const out = await searchCapacity(g, def, servers, lgs as Record<Kind, Loadgens>, s, sample, log);
+      sample = out.sample;
+      capacity.push(out.outcome);
+      const best = (k: Kind) => out.outcome[k].best?.rate ?? 0;
+      log(`  => ${def.label} capacity at p99 < ${s.capacity.goalP99Ms} ms: ours ${best('ours')}/s, bare ${best('bare')}/s`);
+    }
+    return { outcomes, capacity, memory, resume, library: lgs.ours!.library };
   } finally {
     await Promise.all(Object.values(lgs).map((l) => l.stop()));
     await Promise.all([servers.ours.stop(), servers.bare.stop()]);
@@ -94,24 +105,26 @@ async function main(): Promise<void> {
   const maxClients = Math.max(...s.groups.map((g) => g.clients));
   checkFileLimit(maxClients);
   const quiet = await busyBefore();
-  log(`Live CRM fan-out bench${s.quick ? ' (quick)' : ''}: ${s.groups.flatMap((g) => g.phases.map((p) => p.label)).join('; ')}`);
+  const names = s.groups.flatMap((g) => [...g.phases.map((p) => p.label), ...g.searches.map((c) => `${c.label} capacity`)]);
+  log(`Live CRM fan-out bench${s.quick ? ' (quick)' : ''}: ${names.join('; ')}`);
   log(quiet);
-  const db = await createBenchDatabase(
-    s.groups.map(({ key, clients, teamSize }) => ({ key, clients, teamSize })),
-    s.resumeEvents,
-  );
+  // Groups that differ in topology only share one seed.
+  const seeds = new Map(s.groups.map((g) => [g.seed ?? g.key, { key: g.seed ?? g.key, clients: g.clients, teamSize: g.teamSize }]));
+  const db = await createBenchDatabase([...seeds.values()], s.resumeEvents);
   const tenantId = db.tenantId;
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   const profileDir = s.profile ? resolve(REPO, 'bench/results/profiles', stamp) : undefined;
   const phases: PhaseOutcome[] = [];
+  const capacity: CapacityOutcome[] = [];
   const memory: MemoryOutcome[] = [];
   let resume: ResumeResult | null = null;
   let library = '';
   try {
     for (const g of s.groups) {
-      log(`Group ${g.key}: C=${g.clients}, T=${g.teamSize}`);
+      log(`Group ${g.key}: ${groupLabel(g)}, ${g.nodes} nodes per side, ${g.adapter} adapter`);
       const out = await runGroup(g, db, tenantId, resume === null, profileDir);
       phases.push(...out.outcomes);
+      capacity.push(...out.capacity);
       memory.push(out.memory);
       resume ??= out.resume;
       library = out.library;
@@ -137,6 +150,7 @@ async function main(): Promise<void> {
     machine: machineLine(),
     commit: commitLine(),
     phases,
+    capacity,
     memory,
     resume,
     notes,
