@@ -54,7 +54,8 @@ export async function clientFactory(choice = process.env['BENCH_CLIENT'] ?? 'wea
   const require = createRequire(import.meta.url);
   if (choice === 'weapp' && existsSync(WX_ENTRY)) {
     const wxModule = (await import(pathToFileURL(WX_ENTRY).href)) as { installWx(o: object): WxHandles };
-    const handles = wxModule.installWx({ maxSockets: 1_000_000 });
+    // A handshake WeChat gives up after app.json's networkTimeout.connectSocket (20 s), as on a phone.
+    const handles = wxModule.installWx({ maxSockets: 1_000_000, connectSocketTimeoutMs: 20_000 });
     const io = require('weapp.socket.io') as IoFn;
     return {
       library: 'weapp.socket.io 3.0.0 over test-support/wx (ws)',
