@@ -75,6 +75,13 @@ export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging
     logging,
     pool: { max: poolMax, min: 0, idle: poolIdleMs, acquire: 30_000 },
     define: { underscored: true },
+    hooks: {
+      // Our statements are short. JIT compiling one costs more than running it: 270 ms for the
+      // dashboard's per-day counts (generate_series is estimated at 1,000 rows), which run in 4 ms.
+      afterConnect: async (connection) => {
+        await (connection as { query(sql: string): Promise<unknown> }).query('SET jit = off');
+      },
+    },
   });
   const models: Models = {
     Tenant: TenantModel.initModel(sequelize),

@@ -9,10 +9,9 @@ import type { PhoneSpec } from './phones.js';
 import type { ProcStats } from './proc-stats.js';
 import type { Member } from './senders.js';
 import { backendCpu } from './stats.js';
+import type { DriveTarget, Kind } from './targets.js';
 
-export type Kind = 'ours' | 'bare';
-/** What a load generator drives: ours, bare, or the peer (Socket.IO's own CRUD example, peer.ts). */
-export type DriveTarget = Kind | 'peer';
+export type { DriveTarget, Kind } from './targets.js';
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const JWT_SECRET = `bench-${randomBytes(24).toString('hex')}`;
 const here = (file: string) => resolve(import.meta.dirname, file);

@@ -4,7 +4,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { clientFactory, frameBytes, type BenchSocket } from './bench-client.js';
-import type { DriveTarget } from './cluster.js';
+import type { DriveTarget } from './targets.js';
 import { runPhase, flightKey, type PhaseSpec, type Team } from './drive.js';
 import { serve } from './ipc.js';
 import { createTodo, listenPeer, peerSender } from './peer-client.js';

@@ -1,8 +1,16 @@
 /** Issue 18's report sections: capacity at a latency goal, and nodes and adapters at saturation. */
-import { groupLabel, type BenchSettings, type GroupDef } from './bench-config.js';
+import { groupLabel, type BenchSettings, type GroupDef, type PhaseDef } from './bench-config.js';
 import type { CapacityOutcome, CapacityResult } from './capacity.js';
-import type { PhaseOutcome } from './report.js';
+import type { RunMetrics } from './measure.js';
 import { header, int, ms, ratio, row } from './report-format.js';
+
+/** One phase of one group: ours and bare from the same run. */
+export interface PhaseOutcome {
+  group: GroupDef;
+  phase: PhaseDef;
+  ours: RunMetrics;
+  bare: RunMetrics;
+}
 
 /** `2 server processes per implementation, classic Redis adapter`, or the spread the scale phases add. */
 export function topology(groups: GroupDef[]): string {

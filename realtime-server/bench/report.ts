@@ -1,16 +1,11 @@
-import { groupLabel, type BenchSettings, type GroupDef, type PhaseDef } from './bench-config.js';
+import { groupLabel, type BenchSettings, type GroupDef } from './bench-config.js';
 import type { CapacityOutcome } from './capacity.js';
-import type { RunMetrics } from './measure.js';
 import { int, kb, ms, pct, ratio, row, verdict } from './report-format.js';
-import { capacityRows, capacitySection, scaleSection, topology } from './report-scale.js';
+import { capacityRows, capacitySection, scaleSection, topology, type PhaseOutcome } from './report-scale.js';
 import type { ResumeResult } from './resume.js';
 
-export interface PhaseOutcome {
-  group: GroupDef;
-  phase: PhaseDef;
-  ours: RunMetrics;
-  bare: RunMetrics;
-}
+export type { PhaseOutcome } from './report-scale.js';
+
 export interface MemoryOutcome {
   group: GroupDef;
   ours: { heap: number; rss: number; connections: number };

@@ -1,6 +1,6 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { AnyTeamEvent, RedactedEvent } from '@live-crm/shared-types';
-import type { AnyTeamFact } from './mutation.js';
+import type { AnyTeamFact } from './team-fact.js';
 
 /**
  * Whose records an event is about, stored with it (`team_events.owners`): null when every member

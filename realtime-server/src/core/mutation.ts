@@ -7,20 +7,12 @@ import { audienceOf, ownersOf, type Owners } from './audience.js';
 import { AppError } from './app-error.js';
 import type { EventBus, Publication } from './event-bus.js';
 import { isUniqueViolation, type SqlRunner } from './sql.js';
+import type { AnyTeamFact } from './team-fact.js';
 
 /** Who a write is done for; only the id counts (Idempotency-Keys are per user, envelopes name an actor). */
 export type Caller = Pick<Actor, 'userId'>;
 
-export interface TeamFact<K extends TeamEventType = TeamEventType> {
-  teamId: number;
-  type: K;
-  data: TeamEventDataMap[K];
-  alsoToUsers?: number[];
-  /** Who the envelope names as its actor when that is not the caller (a join: the new member). */
-  actorId?: number;
-}
-
-export type AnyTeamFact = { [K in TeamEventType]: TeamFact<K> }[TeamEventType];
+export type { AnyTeamFact, TeamFact } from './team-fact.js';
 
 /**
  * What a unit of work hands back: its result, the fact it caused, and who to notify.
