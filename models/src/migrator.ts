@@ -11,6 +11,7 @@ import * as invitations from './migrations/0009-invitations.js';
 import * as imports from './migrations/0010-imports.js';
 import * as ownership from './migrations/0011-ownership.js';
 import * as dailyRecord from './migrations/0012-daily-record.js';
+import * as bigTenantReads from './migrations/0013-big-tenant-reads.js';
 
 type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
 
@@ -30,6 +31,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0010-imports', imports],
   ['0011-ownership', ownership],
   ['0012-daily-record', dailyRecord],
+  ['0013-big-tenant-reads', bigTenantReads],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);

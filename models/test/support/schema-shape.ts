@@ -4,7 +4,8 @@ import { select } from './throwaway-db.js';
 
 /**
  * Everything a migration can create, one sorted line per object: columns with type, nullability,
- * default and generated expression; indexes, constraints, enum types, sequences and extensions.
+ * default and generated expression; indexes, constraints, enum types, sequences, extensions, and the
+ * functions and triggers the migrations create (not those an extension brings).
  * The migrations' own bookkeeping table is left out.
  */
 export async function schemaShape(db: Database): Promise<string[]> {
@@ -40,6 +41,12 @@ export async function schemaShape(db: Database): Promise<string[]> {
       WHERE sequence_schema = 'public'`,
     ),
     select<{ l: string }>(db, `SELECT concat_ws(' ', 'extension', extname) AS l FROM pg_extension WHERE extname <> 'plpgsql'`),
+    select<{ l: string }>(
+      db,
+      `SELECT concat_ws(' ', 'function', p.oid::regprocedure) AS l FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+      WHERE n.nspname = 'public' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')`,
+    ),
+    select<{ l: string }>(db, `SELECT concat_ws(' ', 'trigger', pg_get_triggerdef(oid)) AS l FROM pg_trigger WHERE NOT tgisinternal`),
   ]);
   return lines
     .flat()

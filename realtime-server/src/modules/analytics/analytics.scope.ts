@@ -20,6 +20,8 @@ export interface PeriodBounds {
   prevFrom: Date;
   firstDay: string;
   lastDay: string;
+  /** The previous period's first local day. */
+  prevFirstDay: string;
 }
 
 export const PERIOD_DAYS: Record<AnalyticsPeriod, number> = { '7d': 7, '30d': 30, '90d': 90, '365d': 365 };
@@ -80,7 +82,14 @@ export async function periodWindow(
     { replacements: { tz: scope.timeZone, days: PERIOD_DAYS[period] }, type: QueryTypes.SELECT },
   );
   if (!row) throw new AppError('internal', 'Could not compute the period');
-  const bounds = { curFrom: row.cur_from, curTo: row.cur_to, prevFrom: row.prev_from, firstDay: row.first_day, lastDay: row.last_day };
+  const bounds = {
+    curFrom: row.cur_from,
+    curTo: row.cur_to,
+    prevFrom: row.prev_from,
+    firstDay: row.first_day,
+    lastDay: row.last_day,
+    prevFirstDay: row.prev_first,
+  };
   const window: AnalyticsWindow = {
     period,
     timeZone: scope.timeZone,
