@@ -442,6 +442,7 @@ export const en: Messages = {
   'customers.title': 'Customers',
   'customers.searchPlaceholder': 'Search name, company, phone or email',
   'customers.total': '{count} customers',
+  'customers.totalOver': 'Over {count} customers',
   'customers.sortBy': 'Sort: {sort}',
   'customers.sortTitle': 'Sort by',
   'customers.lastContact': 'Contacted {time}',

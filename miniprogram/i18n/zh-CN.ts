@@ -439,6 +439,7 @@ export const zhCN = {
   'customers.title': '客户',
   'customers.searchPlaceholder': '搜索姓名、公司、电话或邮箱',
   'customers.total': '共 {count} 位客户',
+  'customers.totalOver': '超过 {count} 位客户',
   'customers.sortBy': '排序：{sort}',
   'customers.sortTitle': '排序方式',
   'customers.lastContact': '{time}联系',

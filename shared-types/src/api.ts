@@ -85,7 +85,10 @@ export interface CustomerListQuery {
 export interface CustomerListResponse {
   customers: Customer[];
   hasMore: boolean;
+  /** The filtered count, counted up to 10,000. */
   total: number;
+  /** More rows match than `total` says: show it as "10,000+". */
+  totalCapped: boolean;
   nextCursor?: string | null;
 }
 export interface CustomerInput {

@@ -206,6 +206,7 @@ Component({
         state.owners = new Map(owners);
         const rows = new CustomerRows(filter, state.owners);
         rows.total = res.total;
+        rows.totalCapped = res.totalCapped;
         rows.hasMore = res.hasMore;
         rows.append(res.customers);
         for (const replay of state.duringLoad ?? []) replay(rows);

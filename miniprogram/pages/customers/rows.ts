@@ -108,6 +108,8 @@ export class CustomerRows {
   private readonly held = new Map<Id, { customer: Customer; index: number; order: number; hidden: boolean }>();
   private length = 0;
   total = 0;
+  /** The server stopped counting at `total`: there are more. */
+  totalCapped = false;
   hasMore = false;
 
   constructor(
@@ -145,7 +147,7 @@ export class CustomerRows {
     const fits = matches(this.filter, c);
     if (!held) {
       if (!fits || !this.inLoadedRange(c)) return null;
-      if (created) this.total += 1;
+      if (created && !this.totalCapped) this.total += 1;
       return { [`rows[${this.length}]`]: this.put(c, this.orderFor(c)), totalText: this.totalText() };
     }
     held.customer = c;
@@ -203,7 +205,7 @@ export class CustomerRows {
   }
 
   totalText(): string {
-    return t('customers.total', { count: this.total });
+    return t(this.totalCapped ? 'customers.totalOver' : 'customers.total', { count: this.total });
   }
 
   /** An integer between its sorted neighbours' orders. */

@@ -107,30 +107,44 @@ function filters(q: CustomerListInput, teamIds: number[], owner: OwnerFilter) {
   if (q.keyword) {
     // search_text holds a phone's digits and its E.164 key: a keyword typed as `138-0000` searches `1380000`.
     const digits = q.keyword.replace(/[\s\-().]/g, '');
+    const keyword = /^\+?\d+$/.test(digits) ? digits : q.keyword;
     // search_text (migrations 0004, 0006) is name, company, email and phone, lower-cased, trigram-indexed.
     where.push('c.search_text LIKE lower($kw)');
-    bind['kw'] = likePattern(/^\+?\d+$/.test(digits) ? digits : q.keyword);
+    bind['kw'] = likePattern(keyword);
+    // Too short for a trigram (李娜): the bigram index (migration 0013) finds the candidates instead.
+    if ([...keyword].length === 2) {
+      where.push('customer_bigrams(c.search_text) @> ARRAY[lower($pair)]');
+      bind['pair'] = keyword;
+    }
   }
   return { where, bind };
 }
+
+/**
+ * Totals count at most this many rows: counting a million-customer team costs tens of
+ * milliseconds on every page, and past this a phone shows "10,000+" anyway.
+ */
+export const TOTAL_CAP = 10_000;
 
 export interface ListPage {
   ids: number[];
   hasMore: boolean;
   total: number;
+  totalCapped: boolean;
   nextCursor: string | null;
 }
 
-/** One page of ids in list order, the filtered total, and the cursor after the page's last row. */
+/** One page of ids in list order, the filtered total (up to TOTAL_CAP), and the cursor after the page's last row. */
 export async function listCustomerIds(
   sequelize: Sequelize,
   q: CustomerListInput,
   teamIds: number[],
   owner: OwnerFilter,
+  cap = TOTAL_CAP,
 ): Promise<ListPage> {
   const order = ORDERS[q.sortBy];
   const { where, bind } = filters(q, teamIds, owner);
-  const countSql = `SELECT count(*)::int AS total FROM customers c WHERE ${where.join(' AND ')}`;
+  const countSql = `SELECT count(*)::int AS total FROM (SELECT 1 FROM customers c WHERE ${where.join(' AND ')} LIMIT $cap) s`;
   const pageWhere = [...where];
   const pageBind: Record<string, unknown> = { ...bind, limit: q.limit + 1, offset: 0 };
   if (q.cursor !== undefined) {
@@ -144,15 +158,17 @@ export async function listCustomerIds(
     ORDER BY ${order.orderBy} LIMIT $limit OFFSET $offset`;
   const [rows, [count]] = await Promise.all([
     sequelize.query<{ id: number; sort_key: string | null }>(pageSql, { bind: pageBind, type: QueryTypes.SELECT }),
-    sequelize.query<{ total: number }>(countSql, { bind, type: QueryTypes.SELECT }),
+    sequelize.query<{ total: number }>(countSql, { bind: { ...bind, cap: cap + 1 }, type: QueryTypes.SELECT }),
   ]);
   const hasMore = rows.length > q.limit;
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
+  const counted = count?.total ?? 0;
   return {
     ids: page.map((r) => r.id),
     hasMore,
-    total: count?.total ?? 0,
+    total: Math.min(counted, cap),
+    totalCapped: counted > cap,
     nextCursor: hasMore && last ? encodeCursor(q.sortBy, last.sort_key, last.id) : null,
   };
 }

@@ -109,7 +109,7 @@ export function createCustomerService({ db, mutate, visibility, notifications }:
       const rows = page.ids.length ? await Customer.findAll({ where: { id: page.ids } }) : [];
       const byId = new Map(rows.map((r) => [r.id, shown(actor, r.toDto())]));
       const customers = page.ids.map((id) => byId.get(id)).filter((c): c is Customer => c !== undefined);
-      return { customers, hasMore: page.hasMore, total: page.total, nextCursor: page.nextCursor };
+      return { customers, hasMore: page.hasMore, total: page.total, totalCapped: page.totalCapped, nextCursor: page.nextCursor };
     },
 
     async get(actor: Actor, id: number): Promise<Customer> {
