@@ -17,6 +17,17 @@ export interface Picks {
   /** Local days (tenant time zone) whose new customers make about the export's row count. */
   exportWindow: { from: string; to: string; rows: number };
   db: { version: string; sharedBuffers: string; workMem: string };
+  /** The team's customers the manager sees (all) and the rep (own and pool, in `owner` visibility). */
+  rows: { manager: number; rep: number };
+}
+
+async function viewRows(client: pg.Client, teamId: number, repId: number): Promise<Picks['rows']> {
+  const { rows } = await client.query<{ manager: number; rep: number }>(
+    `SELECT count(*)::int AS manager, (count(*) FILTER (WHERE owner_id = $2 OR owner_id IS NULL))::int AS rep
+       FROM customers WHERE team_id = $1`,
+    [teamId, repId],
+  );
+  return rows[0]!;
 }
 
 /** A customer of the rep's with a handful of records (3 to 5; else the fewest above none). */
@@ -90,6 +101,7 @@ export async function pick(url: string, teamId: number, repId: number, load: Loa
       many: { id: many.id, n: many.n },
       keywords: await keywords(client, teamId, repId),
       exportWindow: await exportWindow(client, teamId, exportRows),
+      rows: await viewRows(client, teamId, repId),
       db: {
         version: await setting('SHOW server_version'),
         sharedBuffers: await setting('SHOW shared_buffers'),

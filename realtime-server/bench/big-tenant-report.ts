@@ -19,7 +19,7 @@ export interface DataReport {
   views: { manager: string; rep: string; managerRows: number; repRows: number };
   rows: FigureRow[];
   /** Per keyword: matches in each view and p95 in each view. */
-  keywords: Array<Keyword & { managerHits: number; repHits: number; managerP95: number; repP95: number }>;
+  keywords: Array<Keyword & { managerHits: string; repHits: string; managerP95: number; repP95: number }>;
   exported: ExportOutcome;
   rssGoalMb: number;
   requests: number;
@@ -58,7 +58,7 @@ function figureTable(r: DataReport): string[] {
 function keywordTable(r: DataReport): string[] {
   const lines = ['| keyword | kind | matches (manager / rep) | p95 manager | p95 rep |', '| --- | --- | --- | --- | --- |'];
   for (const k of r.keywords)
-    lines.push(`| \`${k.text}\` | ${k.kind} | ${n(k.managerHits)} / ${n(k.repHits)} | ${ms(k.managerP95)} | ${ms(k.repP95)} |`);
+    lines.push(`| \`${k.text}\` | ${k.kind} | ${k.managerHits} / ${k.repHits} | ${ms(k.managerP95)} | ${ms(k.repP95)} |`);
   return lines;
 }
 
