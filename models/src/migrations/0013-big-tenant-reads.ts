@@ -84,6 +84,13 @@ const STATEMENTS: Array<[up: string, down: string]> = [
     'DROP FUNCTION customer_bigrams(text)',
   ],
   ['CREATE INDEX customers_search_bigrams ON customers USING gin (customer_bigrams(search_text))', 'DROP INDEX customers_search_bigrams'],
+  // A finer histogram of search_text lets the planner tell a keyword matching 6,000 customers from
+  // one matching 100 (it tries the LIKE on the histogram's values), so it walks the list's order or
+  // reads the keyword's index as the number of matches calls for.
+  [
+    'ALTER TABLE customers ALTER COLUMN search_text SET STATISTICS 1000',
+    'ALTER TABLE customers ALTER COLUMN search_text SET STATISTICS -1',
+  ],
 ];
 
 /**

@@ -77,7 +77,7 @@ describe('migration 0013-big-tenant-reads', () => {
     expect(await kept()).toEqual(await counted());
   });
 
-  it('indexes the two-character pieces of the search text, so a two-character keyword has an index to use', async () => {
+  it('indexes the two-character pieces of the search text, so a two-character keyword has an index to use, and samples the text finely', async () => {
     expect((await select<{ b: string[] }>(`SELECT customer_bigrams('李娜ab') AS b`))[0]!.b.sort()).toEqual(['ab', '娜a', '李娜'].sort());
     expect((await select<{ b: string[] }>(`SELECT customer_bigrams('李') AS b`))[0]!.b).toEqual([]);
     const plan = await db.sequelize.transaction(async (transaction) => {
@@ -89,5 +89,9 @@ describe('migration 0013-big-tenant-reads', () => {
       return rows.map((r) => r['QUERY PLAN']).join('\n');
     });
     expect(plan).toContain('customers_search_bigrams');
+    const [target] = await select<{ t: number }>(
+      `SELECT attstattarget AS t FROM pg_attribute WHERE attrelid = 'customers'::regclass AND attname = 'search_text'`,
+    );
+    expect(target!.t).toBe(1000);
   });
 });

@@ -169,6 +169,33 @@ describe('keyword search', () => {
     expect((await list(ray, 'keyword=nothing-like-this')).total).toBe(0);
   });
 
+  it('pages a search by page and by cursor in list order, whether its matches are under the count cap or past it', async () => {
+    for (let i = 0; i < 7; i++) await addCustomer(rita, `翻页搜索 ${i}`);
+    const keyword = '翻页搜索';
+    const everything = (await list(ray, `keyword=${encodeURIComponent(keyword)}&sortBy=name&limit=100`)).customers.map((c) => c.id);
+    expect(everything).toHaveLength(7);
+    const owner = { me: ray.user.id, restrictTo: null };
+    const query = (more: Record<string, string>) => CustomerListQuery.parse({ keyword, sortBy: 'name', limit: '3', ...more });
+    // Cap 100: one scan counts and pages the matches. Cap 3: past it, the page is read in order on its own.
+    for (const cap of [100, 3]) {
+      const byPage: number[] = [];
+      for (let page = 1; page <= 4; page++)
+        byPage.push(...(await listCustomerIds(node.db.sequelize, query({ page: String(page) }), [ray.user.teamId!], owner, cap)).ids);
+      expect(byPage, `cap ${cap}`).toEqual(everything);
+      const byCursor: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const got = await listCustomerIds(node.db.sequelize, query(cursor ? { cursor } : {}), [ray.user.teamId!], owner, cap);
+        byCursor.push(...got.ids);
+        expect({ total: got.total, totalCapped: got.totalCapped }).toEqual(
+          cap === 100 ? { total: 7, totalCapped: false } : { total: 3, totalCapped: true },
+        );
+        cursor = got.nextCursor;
+      } while (cursor);
+      expect(byCursor, `cap ${cap}`).toEqual(everything);
+    }
+  });
+
   it('treats % and _ in a keyword as plain characters', async () => {
     const all = await list(ray, 'limit=100');
     expect((await list(ray, `keyword=${encodeURIComponent('%')}`)).total).toBe(0);

@@ -98,7 +98,10 @@ function filters(q: CustomerListInput, teamIds: number[], owner: OwnerFilter) {
   const bind: Record<string, unknown> = teamIds.length === 1 ? { teamId: teamIds[0] } : { teamIds };
   if (q.scope === 'mine') where.push('c.owner_id = $me');
   else if (q.scope === 'pool') where.push('c.owner_id IS NULL');
-  else if (owner.restrictTo !== null) where.push('(c.owner_id = $me OR c.owner_id IS NULL)');
+  // Own or pool. Not an OR of two indexable conditions: with it the planner ANDed a bitmap of half
+  // the team into every search (30 ms at 1M customers); and not coalesce(), which hid from the
+  // planner that this is half the team, so it sorted every match instead of walking the list's order.
+  else if (owner.restrictTo !== null) where.push('NOT (c.owner_id IS NOT NULL AND c.owner_id <> $me)');
   if (q.scope === 'mine' || (q.scope === 'all' && owner.restrictTo !== null)) bind['me'] = owner.me;
   if (q.status !== 'all') {
     where.push('c.status = $status');
@@ -122,9 +125,11 @@ function filters(q: CustomerListInput, teamIds: number[], owner: OwnerFilter) {
 
 /**
  * Totals count at most this many rows: counting a million-customer team costs tens of
- * milliseconds on every page, and past this a phone shows "10,000+" anyway.
+ * milliseconds on every page, and past this a phone shows "over 10000" anyway. A search counts to
+ * 1,000: its matches are read row by row to check the keyword, 10,000 of them took 20-40 ms.
  */
 export const TOTAL_CAP = 10_000;
+export const SEARCH_CAP = 1_000;
 
 export interface ListPage {
   ids: number[];
@@ -140,7 +145,7 @@ export async function listCustomerIds(
   q: CustomerListInput,
   teamIds: number[],
   owner: OwnerFilter,
-  cap = TOTAL_CAP,
+  cap = q.keyword ? SEARCH_CAP : TOTAL_CAP,
 ): Promise<ListPage> {
   const order = ORDERS[q.sortBy];
   const { where, bind } = filters(q, teamIds, owner);
