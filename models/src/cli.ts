@@ -6,7 +6,7 @@ import { createMigrator } from './migrator.js';
 async function main(): Promise<void> {
   const url = process.env['DATABASE_URL'];
   if (!url) throw new Error(`DATABASE_URL is not set (the embedded database of \`npm start\` migrates itself).\n${MIGRATE_USAGE}`);
-  const db = createDatabase({ url, poolMax: 2 });
+  const db = createDatabase({ url, poolMax: 2, defaultTimeZone: process.env['TZ_DEFAULT'] ?? 'Asia/Shanghai' });
   try {
     const lines = await migrateCommand(createMigrator(db.sequelize), process.argv.slice(2));
     process.stdout.write(`${lines.join('\n')}\n`);

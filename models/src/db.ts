@@ -67,9 +67,15 @@ export interface DatabaseOptions {
    */
   poolIdleMs?: number;
   logging?: Options['logging'];
+  /**
+   * The server's TZ_DEFAULT, the zone of a tenant whose own is blank. Each session carries it
+   * (`livecrm.default_time_zone`), so the database counts such a tenant's activity days in the
+   * zone the server reads them in (migration 0013).
+   */
+  defaultTimeZone?: string;
 }
 
-export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging = false }: DatabaseOptions): Database {
+export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging = false, defaultTimeZone }: DatabaseOptions): Database {
   const sequelize = new Sequelize(url, {
     dialect: 'postgres',
     logging,
@@ -79,7 +85,9 @@ export function createDatabase({ url, poolMax = 10, poolIdleMs = 10_000, logging
       // Our statements are short. JIT compiling one costs more than running it: 270 ms for the
       // dashboard's per-day counts (generate_series is estimated at 1,000 rows), which run in 4 ms.
       afterConnect: async (connection) => {
-        await (connection as { query(sql: string): Promise<unknown> }).query('SET jit = off');
+        const client = connection as { query(sql: string, values?: unknown[]): Promise<unknown> };
+        await client.query('SET jit = off');
+        if (defaultTimeZone) await client.query("SELECT set_config('livecrm.default_time_zone', $1, false)", [defaultTimeZone]);
       },
     },
   });

@@ -13,7 +13,12 @@ import { cpuProfiler, procStats } from './proc-stats.js';
 
 const config = loadConfig(process.env);
 if (!config.databaseUrl || !config.jwtSecret) throw new Error('node-process needs DATABASE_URL and JWT_SECRET');
-const db = createDatabase({ url: config.databaseUrl, poolMax: Number(process.env['BENCH_POOL_MAX'] ?? 10), poolIdleMs: config.poolIdleMs });
+const db = createDatabase({
+  url: config.databaseUrl,
+  poolMax: Number(process.env['BENCH_POOL_MAX'] ?? 10),
+  poolIdleMs: config.poolIdleMs,
+  defaultTimeZone: config.timeZone,
+});
 // What the bench asks "how many round trips does a move cost?": every statement sent on any pg
 // client (Sequelize's and the raw prepared ones alike), and those reading users.
 const queries = { total: 0, users: 0 };

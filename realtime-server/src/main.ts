@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     url: config.databaseUrl ?? embedded!.url,
     poolMax: embedded?.maxConnections ?? 10,
     poolIdleMs: config.poolIdleMs,
+    defaultTimeZone: config.timeZone,
   });
   await migrate(db, { lock: !embedded });
   if (config.seedDemo ?? Boolean(embedded)) {

@@ -72,12 +72,13 @@ export function createServices(
     visibility,
     teamSettings: createTeamSettingsService({ db, mutate, visibility }),
     targets: createTargetsService({ db, mutate, defaultTimeZone: config.timeZone }),
-    analytics: createAnalyticsService({ db, eventRetentionDays: config.eventRetentionDays }),
+    analytics: createAnalyticsService({ db, eventRetentionDays: config.eventRetentionDays, defaultTimeZone: config.timeZone }),
     exports: createExportService({
       db,
       signer: createExportSigner(jwtSecret),
       actorFor: (userId) => auth.actorFor(userId),
       visibility,
+      defaultTimeZone: config.timeZone,
     }),
     sync: createSyncService({
       db,

@@ -85,7 +85,7 @@ export interface CustomerListQuery {
 export interface CustomerListResponse {
   customers: Customer[];
   hasMore: boolean;
-  /** The filtered count, counted up to 10,000 (1,000 with a keyword). */
+  /** The filtered count, counted up to 10,000 (200 with a keyword). */
   total: number;
   /** More rows match than `total` says: show it as "10,000+". */
   totalCapped: boolean;

@@ -16,9 +16,11 @@ import type { QueryInterface } from 'sequelize';
  * distinct two-character pieces can.
  */
 const DAY_KEY = 'team_id, day, actor_id, type';
+/** A blank tenant zone means the server's TZ_DEFAULT, which every server session sets (db.ts). */
+const TENANT_ZONE = `coalesce(nullif(t.time_zone, ''), nullif(current_setting('livecrm.default_time_zone', true), ''), 'Asia/Shanghai')`;
 const COUNT_ROWS = (rows: string, sign: string) => `
   INSERT INTO activity_days (tenant_id, team_id, actor_id, type, day, count)
-  SELECT r.tenant_id, r.team_id, r.actor_id, r.type, (r.occurred_at AT TIME ZONE t.time_zone)::date, ${sign}count(*)
+  SELECT r.tenant_id, r.team_id, r.actor_id, r.type, (r.occurred_at AT TIME ZONE ${TENANT_ZONE})::date, ${sign}count(*)
     FROM ${rows} r JOIN tenants t ON t.id = r.tenant_id
    WHERE r.type <> 'stage-change'
    GROUP BY 1, 2, 3, 4, 5

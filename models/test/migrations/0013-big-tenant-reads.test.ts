@@ -1,6 +1,6 @@
 import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db.js';
+import { createDatabase, type Database } from '../../src/db.js';
 import { createMigrator } from '../../src/migrator.js';
 import { createThrowawayDb, select as selectIn, type ThrowawayDb } from '../support/throwaway-db.js';
 
@@ -75,6 +75,22 @@ describe('migration 0013-big-tenant-reads', () => {
     await db.sequelize.query(`UPDATE tenants SET time_zone = 'UTC' WHERE id = 1`);
     expect(await kept()).toEqual(['1 call 2026-03-01 1', '1 call 2026-03-02 1', '2 visit 2026-03-05 2']);
     expect(await kept()).toEqual(await counted());
+  });
+
+  it("counts a tenant without a zone of its own in the server's TZ_DEFAULT, which the session carries", async () => {
+    const honolulu = createDatabase({ url: tdb.url, poolMax: 1, defaultTimeZone: 'Pacific/Honolulu' });
+    try {
+      await db.sequelize.query(`UPDATE tenants SET time_zone = '' WHERE id = 1`);
+      // 2026-03-02 08:00 UTC is still 1 March in Honolulu (UTC-10).
+      await honolulu.sequelize.query(
+        `INSERT INTO activities (tenant_id, team_id, customer_id, actor_id, type, content, occurred_at, created_at)
+         VALUES (1, 1, 1, 1, 'meeting', '', '2026-03-02T08:00:00Z', now())`,
+      );
+      const [row] = await select<{ day: string }>(`SELECT to_char(day, 'YYYY-MM-DD') AS day FROM activity_days WHERE type = 'meeting'`);
+      expect(row!.day).toBe('2026-03-01');
+    } finally {
+      await honolulu.close();
+    }
   });
 
   it('indexes the two-character pieces of the search text, so a two-character keyword has an index to use, and samples the text finely', async () => {

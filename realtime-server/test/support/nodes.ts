@@ -50,7 +50,7 @@ export async function startNodeOn(
   opts: { logger?: Logger } = {},
 ): Promise<TestNode> {
   const config = testConfig({ DATABASE_URL: databaseUrl, ...env });
-  const db = createDatabase({ url: databaseUrl, poolMax: 10 });
+  const db = createDatabase({ url: databaseUrl, poolMax: 10, defaultTimeZone: config.timeZone });
   const logger = opts.logger ?? createLogger(config.logLevel, config.nodeId);
   const node = await createNode({ config, db, logger, jwtSecret: TEST_JWT_SECRET });
   const port = await node.listen();

@@ -43,12 +43,13 @@ export function teamsOf(actor: Actor, requested?: number): number[] {
   return [actor.teamId];
 }
 
-export async function resolveScope(db: Database, actor: Actor, requested?: number): Promise<Scope> {
+/** A tenant with a blank zone is read in the server's TZ_DEFAULT (`defaultTimeZone`), as tasks are. */
+export async function resolveScope(db: Database, actor: Actor, defaultTimeZone: string, requested?: number): Promise<Scope> {
   const teamIds = teamsOf(actor, requested);
   const tenant = await db.models.Tenant.findByPk(actor.tenantId, { attributes: ['timeZone'] });
   if (!tenant) throw new AppError('not_found', 'Tenant not found');
   const own = actor.role === 'rep' && (await db.models.TeamSettings.count({ where: { teamId: teamIds, visibility: 'owner' } })) > 0;
-  return { tenantId: actor.tenantId, teamIds, timeZone: tenant.timeZone, mine: own ? actor.userId : null };
+  return { tenantId: actor.tenantId, teamIds, timeZone: tenant.timeZone || defaultTimeZone, mine: own ? actor.userId : null };
 }
 
 interface BoundsRow {

@@ -21,6 +21,8 @@ export interface AnalyticsServiceDeps {
   db: Database;
   /** Days the team event log keeps facts; stage moves older than that are gone. */
   eventRetentionDays: number;
+  /** TZ_DEFAULT: the zone of a tenant whose own is blank. */
+  defaultTimeZone: string;
 }
 export interface AnalyticsOptions {
   period: AnalyticsPeriod;
@@ -28,9 +30,9 @@ export interface AnalyticsOptions {
 }
 
 /** Read-only: every number is one SQL aggregate over the caller's scope, in the tenant time zone. */
-export function createAnalyticsService({ db, eventRetentionDays }: AnalyticsServiceDeps) {
+export function createAnalyticsService({ db, eventRetentionDays, defaultTimeZone }: AnalyticsServiceDeps) {
   async function prepare(actor: Actor, opts: AnalyticsOptions) {
-    const scope = await resolveScope(db, actor, opts.teamId);
+    const scope = await resolveScope(db, actor, defaultTimeZone, opts.teamId);
     const { bounds, window } = await periodWindow(db, scope, opts.period);
     return { scope, bounds, window };
   }
@@ -73,7 +75,7 @@ export function createAnalyticsService({ db, eventRetentionDays }: AnalyticsServ
     },
 
     async report(actor: Actor, req: ReportRequest): Promise<ReportResponse> {
-      const scope = await resolveScope(db, actor, req.parameters?.teamId);
+      const scope = await resolveScope(db, actor, defaultTimeZone, req.parameters?.teamId);
       return { report: await weeklyTeamReport(db, scope, req.parameters?.weekStart) };
     },
   };

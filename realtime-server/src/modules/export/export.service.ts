@@ -27,6 +27,8 @@ export interface ExportServiceDeps {
   /** The user a link was signed for, as they stand now (a removed user's links stop working). */
   actorFor: (userId: number) => Promise<Actor | null>;
   visibility: VisibilityRules;
+  /** TZ_DEFAULT: the zone of a tenant whose own is blank. */
+  defaultTimeZone: string;
   /** Rows per keyset query; only this many sit in memory at once. */
   batchSize?: number;
 }
@@ -52,7 +54,7 @@ interface Reader {
   rep: boolean;
 }
 
-export function createExportService({ db, signer, actorFor, visibility, batchSize = 1000 }: ExportServiceDeps) {
+export function createExportService({ db, signer, actorFor, visibility, defaultTimeZone, batchSize = 1000 }: ExportServiceDeps) {
   async function page(spec: SheetSpec, scope: Scope, filters: ExportFilters, afterId: number, reader: Reader): Promise<Row[]> {
     const rows = await db.sequelize.query<Row>(spec.sql, {
       replacements: {
@@ -140,7 +142,7 @@ export function createExportService({ db, signer, actorFor, visibility, batchSiz
       const spec = SHEETS[claims.type];
       if (!spec) throw new AppError('forbidden', 'This download link is not valid');
       const filters = parse(FILTERS[claims.type], claims.filters, 'filters') as ExportFilters;
-      const scope = await resolveScope(db, actor, typeof filters['teamId'] === 'number' ? filters['teamId'] : undefined);
+      const scope = await resolveScope(db, actor, defaultTimeZone, typeof filters['teamId'] === 'number' ? filters['teamId'] : undefined);
       const reader: Reader = {
         mine: actor.role === 'rep' ? await visibility.scopeFor(actor, scope.teamIds[0]!) : null,
         rep: actor.role === 'rep',
