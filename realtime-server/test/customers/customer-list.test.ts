@@ -125,13 +125,13 @@ describe('GET /api/crm/customers paging', () => {
     const all = await list(ray, 'limit=100');
     const q = CustomerListQuery.parse({ limit: '5' });
     const owner = { me: ray.user.id, restrictTo: null };
-    const capped = await listCustomerIds(node.db.sequelize, q, [ray.user.teamId!], owner, 4);
+    const capped = await listCustomerIds(node.db.sequelize, q, [ray.user.teamId!], owner, { cap: 4 });
     expect({ total: capped.total, totalCapped: capped.totalCapped, ids: capped.ids }).toEqual({
       total: 4,
       totalCapped: true,
       ids: all.customers.slice(0, 5).map((c) => c.id),
     });
-    const exact = await listCustomerIds(node.db.sequelize, q, [ray.user.teamId!], owner, all.total);
+    const exact = await listCustomerIds(node.db.sequelize, q, [ray.user.teamId!], owner, { cap: all.total });
     expect({ total: exact.total, totalCapped: exact.totalCapped }).toEqual({ total: all.total, totalCapped: false });
   });
 
@@ -169,30 +169,34 @@ describe('keyword search', () => {
     expect((await list(ray, 'keyword=nothing-like-this')).total).toBe(0);
   });
 
-  it('pages a search by page and by cursor in list order, whether its matches are under the count cap or past it', async () => {
+  it('pages a search by page and by cursor in list order however its page is found, under the count cap or past it', async () => {
     for (let i = 0; i < 7; i++) await addCustomer(rita, `翻页搜索 ${i}`);
     const keyword = '翻页搜索';
     const everything = (await list(ray, `keyword=${encodeURIComponent(keyword)}&sortBy=name&limit=100`)).customers.map((c) => c.id);
     expect(everything).toHaveLength(7);
     const owner = { me: ray.user.id, restrictTo: null };
     const query = (more: Record<string, string>) => CustomerListQuery.parse({ keyword, sortBy: 'name', limit: '3', ...more });
-    // Cap 100: one scan counts and pages the matches. Cap 3: past it, the page is read in order on its own.
-    for (const cap of [100, 3]) {
+    // hedgeMs 0 and window 100: the page is found among the list's first rows; otherwise the 7 matches
+    // are read whole and sorted (sparse 100), or the page walks the list's order (sparse 3).
+    const paths = [{ hedgeMs: 0, window: 100 }, { hedgeMs: 0, window: 0 }, { hedgeMs: null }];
+    const combos = paths.flatMap((path) => [100, 3].flatMap((sparse) => [100, 3].map((cap) => ({ ...path, sparse, cap }))));
+    for (const limits of combos) {
+      const label = JSON.stringify(limits);
       const byPage: number[] = [];
       for (let page = 1; page <= 4; page++)
-        byPage.push(...(await listCustomerIds(node.db.sequelize, query({ page: String(page) }), [ray.user.teamId!], owner, cap)).ids);
-      expect(byPage, `cap ${cap}`).toEqual(everything);
+        byPage.push(...(await listCustomerIds(node.db.sequelize, query({ page: String(page) }), [ray.user.teamId!], owner, limits)).ids);
+      expect(byPage, label).toEqual(everything);
       const byCursor: number[] = [];
       let cursor: string | null = null;
       do {
-        const got = await listCustomerIds(node.db.sequelize, query(cursor ? { cursor } : {}), [ray.user.teamId!], owner, cap);
+        const got = await listCustomerIds(node.db.sequelize, query(cursor ? { cursor } : {}), [ray.user.teamId!], owner, limits);
         byCursor.push(...got.ids);
-        expect({ total: got.total, totalCapped: got.totalCapped }).toEqual(
-          cap === 100 ? { total: 7, totalCapped: false } : { total: 3, totalCapped: true },
+        expect({ total: got.total, totalCapped: got.totalCapped }, label).toEqual(
+          limits.cap === 100 ? { total: 7, totalCapped: false } : { total: 3, totalCapped: true },
         );
         cursor = got.nextCursor;
       } while (cursor);
-      expect(byCursor, `cap ${cap}`).toEqual(everything);
+      expect(byCursor, label).toEqual(everything);
     }
   });
 
