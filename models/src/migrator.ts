@@ -12,6 +12,7 @@ import * as imports from './migrations/0010-imports.js';
 import * as ownership from './migrations/0011-ownership.js';
 import * as dailyRecord from './migrations/0012-daily-record.js';
 import * as bigTenantReads from './migrations/0013-big-tenant-reads.js';
+import * as recycleWarnings from './migrations/0014-recycle-warnings.js';
 
 type Migration = { up: (p: { context: QueryInterface }) => Promise<void>; down: (p: { context: QueryInterface }) => Promise<void> };
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Array<[string, Migration]> = [
   ['0011-ownership', ownership],
   ['0012-daily-record', dailyRecord],
   ['0013-big-tenant-reads', bigTenantReads],
+  ['0014-recycle-warnings', recycleWarnings],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);

@@ -11,8 +11,8 @@ const SRC = resolve(import.meta.dirname, '../../src');
  */
 const REVIEWED: Record<string, string[]> = {
   'modules/customers/customer-list.ts': ['order.key', 'order.orderBy', 'all', 'scope', 'keyword', 'matched', 'after'],
-  // The recycle rule's fixed fragments (last activity, due), written once and used by its three statements.
-  'modules/ownership/recycle.scheduler.ts': ['LAST_ACTIVITY', 'WARN_DAYS', 'STILL_DUE'],
+  // The recycle rule's fixed fragments (last activity, the customer's own dates, due), written once and used by its statements.
+  'modules/ownership/recycle.scheduler.ts': ['LAST_ACTIVITY', 'OWN_DATES', 'WARN_DAYS', 'STILL_DUE'],
 };
 
 function sourceFiles(dir: string): string[] {
