@@ -76,13 +76,15 @@ RETURNING cu.id, cu.name, cu.owner_id, cu.tenant_id, due.last_at + make_interval
 
 /**
  * A warning that no longer stands (worked on since, back in the pool, or the team stopped
- * recycling) is cleared, so the warned customers' index holds only live warnings.
+ * recycling) is cleared, so the warned customers' index holds only live warnings. At most 1,000 a
+ * pass, so a team that stops recycling does not lock its warned customers all at once.
  */
 const CLEAR_SQL = `
 WITH stale AS MATERIALIZED (
   SELECT c.id FROM customers c LEFT JOIN team_settings s ON s.team_id = c.team_id
    WHERE c.recycle_warned_at IS NOT NULL
      AND (c.owner_id IS NULL OR s.recycle_after_days IS NULL OR c.recycle_warned_at < ${LAST_ACTIVITY})
+   LIMIT 1000
    FOR UPDATE OF c SKIP LOCKED
 )
 UPDATE customers cu SET recycle_warned_at = NULL FROM stale WHERE cu.id = stale.id`;
