@@ -14,3 +14,23 @@ export async function poolCustomer(db: Database, owner: Session, name: string): 
 
 /** The phone number as reps see it until the customer is claimed. */
 export const maskedPhone = (phone: string): string => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+
+/**
+ * Makes a customer look untouched for `days`: created, owned, its activities and notes logged then,
+ * never contacted; warned `warnedDaysAgo` days ago, or not at all.
+ */
+export async function ageCustomer(db: Database, id: number, days: number, warnedDaysAgo: number | null = null): Promise<void> {
+  const replacements = { id, days, warned: warnedDaysAgo };
+  await db.sequelize.query(
+    `UPDATE customers SET created_at = now() - make_interval(days => :days), owned_since = now() - make_interval(days => :days),
+            last_contact_at = NULL,
+            recycle_warned_at = CASE WHEN CAST(:warned AS int) IS NULL THEN NULL ELSE now() - make_interval(days => CAST(:warned AS int)) END
+      WHERE id = :id`,
+    { replacements },
+  );
+  for (const table of ['activities', 'notes'] as const) {
+    await db.sequelize.query(`UPDATE ${table} SET created_at = now() - make_interval(days => :days) WHERE customer_id = :id`, {
+      replacements,
+    });
+  }
+}

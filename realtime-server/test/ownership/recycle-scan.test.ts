@@ -3,6 +3,7 @@ import { createLogger } from '../../src/logger.js';
 import { createRecycleScheduler } from '../../src/modules/ownership/recycle.scheduler.js';
 import { signIn } from '../support/clients.js';
 import { useTwoNodes } from '../support/two-nodes.js';
+import { ageCustomer } from './pool.js';
 
 // The nodes' own timers are off: these tests run the passes themselves, one at a time.
 const nodes = useTwoNodes({ RECYCLE_INTERVAL_MS: '0' });
@@ -20,20 +21,6 @@ function scheduler(scan?: number) {
   });
 }
 
-/** Makes a customer look untouched for `days`: created, owned, and its activities logged then. */
-async function ageCustomer(id: number, days: number): Promise<void> {
-  const { sequelize } = nodes.cluster.db;
-  const replacements = { id, days };
-  await sequelize.query(
-    `UPDATE customers SET created_at = now() - make_interval(days => :days), owned_since = now() - make_interval(days => :days),
-            last_contact_at = NULL WHERE id = :id`,
-    { replacements },
-  );
-  await sequelize.query(`UPDATE activities SET created_at = now() - make_interval(days => :days) WHERE customer_id = :id`, {
-    replacements,
-  });
-}
-
 const warningsOf = (userId: number) => nodes.cluster.db.models.Notification.count({ where: { userId, kind: 'recycle-warning' } });
 const warnedAt = async (id: number) => (await nodes.cluster.db.models.Customer.findByPk(id))!.recycleWarnedAt;
 
@@ -44,7 +31,7 @@ describe('recycle scan: a pass reads a slice of the held customers', () => {
     await mia.send('PATCH', '/api/crm/team/settings', { recycleAfterDays: 10 });
     const ids: number[] = [];
     for (const name of ['慢一', '慢二', '慢三']) ids.push((await ray.send('POST', '/api/crm/customers', { name })).body.customer.id);
-    for (const id of ids) await ageCustomer(id, 8);
+    for (const id of ids) await ageCustomer(nodes.cluster.db, id, 8);
     const before = await warningsOf(ray.user.id);
 
     // Two customers a pass: the newest customers are last in id order, so the first pass misses them.
@@ -69,7 +56,7 @@ describe('recycle scan: a pass reads a slice of the held customers', () => {
     const { customer } = (await ray.send('POST', '/api/crm/customers', { name: '又忙起来' })).body;
     const pass = scheduler();
     const before = await warningsOf(ray.user.id);
-    await ageCustomer(customer.id, 8);
+    await ageCustomer(nodes.cluster.db, customer.id, 8);
     await pass.runOnce();
     expect(await warnedAt(customer.id)).not.toBeNull();
 
@@ -78,7 +65,7 @@ describe('recycle scan: a pass reads a slice of the held customers', () => {
     expect(await warnedAt(customer.id)).toBeNull();
     expect((await nodes.cluster.db.models.Customer.findByPk(customer.id))!.ownerId).toBe(ray.user.id);
 
-    await ageCustomer(customer.id, 8);
+    await ageCustomer(nodes.cluster.db, customer.id, 8);
     await pass.runOnce();
     expect(await warnedAt(customer.id)).not.toBeNull();
     expect((await warningsOf(ray.user.id)) - before).toBe(2);

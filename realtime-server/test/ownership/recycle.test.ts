@@ -3,31 +3,11 @@ import type { NotificationPayload } from '@live-crm/shared-types';
 import { signIn } from '../support/clients.js';
 import { useTwoNodes } from '../support/two-nodes.js';
 import { sleep, until } from '../notifications/until.js';
+import { ageCustomer } from './pool.js';
 
 // Both nodes run their schedulers on a short timer, as production nodes do on a long one.
 const nodes = useTwoNodes({ RECYCLE_INTERVAL_MS: '40' });
 const { phone } = nodes;
-
-/** Makes a customer look untouched for `days`: created, owned and last worked on then. */
-async function ageCustomer(id: number, days: number, warnedDaysAgo: number | null = null): Promise<void> {
-  const replacements = { id, days, warned: warnedDaysAgo };
-  await nodes.cluster.db.sequelize.query(
-    `UPDATE customers SET created_at = now() - make_interval(days => :days), owned_since = now() - make_interval(days => :days),
-            last_contact_at = NULL,
-            recycle_warned_at = CASE WHEN CAST(:warned AS int) IS NULL THEN NULL ELSE now() - make_interval(days => CAST(:warned AS int)) END
-      WHERE id = :id`,
-    { replacements },
-  );
-  await nodes.cluster.db.sequelize.query(
-    `UPDATE activities SET created_at = now() - make_interval(days => :days) WHERE customer_id = :id`,
-    {
-      replacements,
-    },
-  );
-  await nodes.cluster.db.sequelize.query(`UPDATE notes SET created_at = now() - make_interval(days => :days) WHERE customer_id = :id`, {
-    replacements,
-  });
-}
 
 const recycledEvents = (id: number) =>
   nodes.cluster.db.models.TeamEvent.count({ where: { type: 'customer:owner-changed', data: { customer: { id }, reason: 'recycle' } } });
@@ -43,7 +23,7 @@ describe('recycle: idle customers go back to the pool', () => {
     const fresh = (await ray.send('POST', '/api/crm/customers', { name: '刚跟进' })).body.customer;
 
     // 8 days idle: inside the 3-day warning window, not yet due.
-    await ageCustomer(customer.id, 8);
+    await ageCustomer(nodes.cluster.db, customer.id, 8);
     await until('the warning', async () => (await noticesOf(ray.user.id, 'recycle-warning')) > 0);
     await sleep(400); // many more ticks on both nodes
     expect(await noticesOf(ray.user.id, 'recycle-warning')).toBe(1);
@@ -54,7 +34,7 @@ describe('recycle: idle customers go back to the pool', () => {
     expect((await nodes.cluster.db.models.Customer.findByPk(customer.id))!.ownerId).toBe(ray.user.id);
 
     // 11 days idle, warned 4 days ago: due now, on whichever node gets there first.
-    await ageCustomer(customer.id, 11, 4);
+    await ageCustomer(nodes.cluster.db, customer.id, 11, 4);
     const seen = rita.client.next('customer:owner-changed', 5000);
     await until('the recycle', async () => (await nodes.cluster.db.models.Customer.findByPk(customer.id))!.ownerId === null);
     await sleep(400);
@@ -79,7 +59,7 @@ describe('recycle: idle customers go back to the pool', () => {
     const ray = await signIn(nodes.nodeA, 'ray');
     await mia.send('PATCH', '/api/crm/team/settings', { recycleAfterDays: 10 });
     const { customer } = (await ray.send('POST', '/api/crm/customers', { name: '有新跟进' })).body;
-    await ageCustomer(customer.id, 20);
+    await ageCustomer(nodes.cluster.db, customer.id, 20);
     await until('the warning', async () => (await nodes.cluster.db.models.Customer.findByPk(customer.id))!.recycleWarnedAt !== null);
     await sleep(200);
     // Warned just now: the owner still has 3 days.
@@ -93,7 +73,7 @@ describe('recycle: idle customers go back to the pool', () => {
     expect((await nodes.cluster.db.models.Customer.findByPk(customer.id))!.ownerId).toBe(ray.user.id);
 
     await mia.send('PATCH', '/api/crm/team/settings', { recycleAfterDays: null });
-    await ageCustomer(customer.id, 400, 30);
+    await ageCustomer(nodes.cluster.db, customer.id, 400, 30);
     await sleep(300);
     expect((await nodes.cluster.db.models.Customer.findByPk(customer.id))!.ownerId).toBe(ray.user.id);
   });
